@@ -1,0 +1,125 @@
+/**
+ * The Brain port: the knowledge graph the department reads before work and writes after it.
+ * Node labels: Character, Location, Reference, Request, Video (a take), QualityReport.
+ * Relationships: (Character|Location)-[:HAS_REFERENCE]->(Reference), (Request)-[:PRODUCED]->(Video),
+ * (Video)-[:DEPICTS]->(Character), (Video)-[:SET_IN]->(Location), (Video)-[:USES_REFERENCE]->(Reference),
+ * (Video)-[:GRADED_BY]->(QualityReport), (Video)-[:REGENERATED_FROM]->(Video).
+ */
+import type { GenerationMethod, Grade, LocationLook, TakeStatus, VideoQualityResult, VisualProfile } from "../domain.js";
+
+export interface CharacterNode {
+  id: string;
+  name: string;
+  profile: VisualProfile;
+  voiceId: string | null;
+  createdAt: string;
+}
+
+export interface LocationNode {
+  id: string;
+  name: string;
+  look: LocationLook;
+  createdAt: string;
+}
+
+export interface ReferenceNode {
+  id: string;
+  kind: "character-master" | "location-master";
+  /** Media record id and object key of the stored image. */
+  mediaId: string;
+  objectKey: string;
+  createdAt: string;
+}
+
+export interface RequestNode {
+  id: string;
+  threadId: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface VideoNode {
+  id: string;
+  requestId: string;
+  threadId: string;
+  mediaId: string;
+  objectKey: string;
+  method: GenerationMethod;
+  model: string;
+  prompt: string;
+  seed: number;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  fps: number;
+  costUsd: number;
+  attempt: number;
+  status: TakeStatus;
+  statusReason: string | null;
+  grade: Grade;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface QualityReportNode extends VideoQualityResult {
+  id: string;
+  createdAt: string;
+}
+
+/** Everything one department result writes, applied in one transaction. */
+export interface TakeWrite {
+  request: RequestNode;
+  video: VideoNode;
+  report: QualityReportNode;
+  characterIds: string[];
+  locationId: string | null;
+  referenceIds: string[];
+  regeneratedFromId: string | null;
+}
+
+export interface TakeView {
+  video: VideoNode;
+  request: RequestNode;
+  report: QualityReportNode | null;
+  characters: CharacterNode[];
+  location: LocationNode | null;
+  references: ReferenceNode[];
+  regeneratedFrom: string | null;
+  regeneratedInto: string[];
+}
+
+export interface CharacterView {
+  character: CharacterNode;
+  references: ReferenceNode[];
+  takes: Array<{ id: string; status: TakeStatus; overall: number; createdAt: string }>;
+}
+
+export interface BrainViolation {
+  rule: "take-exists" | "take-has-request" | "depicts-known-character" | "set-in-known-location" | "graded" | "reference-exists" | "regenerated-from-exists" | "object-exists";
+  message: string;
+}
+
+export interface BrainCounts {
+  nodes: Record<string, number>;
+  relationships: Record<string, number>;
+}
+
+export interface Brain {
+  readonly name: string;
+  findCharacterByName(name: string): Promise<CharacterNode | null>;
+  saveCharacter(character: CharacterNode): Promise<CharacterNode>;
+  findLocationByName(name: string): Promise<LocationNode | null>;
+  saveLocation(location: LocationNode): Promise<LocationNode>;
+  /** Stores a reference and links it to its owner (a Character or Location) with HAS_REFERENCE. */
+  saveReference(reference: ReferenceNode, ownerId: string): Promise<void>;
+  referencesOf(ownerId: string): Promise<ReferenceNode[]>;
+  /** Writes a whole take (request, video, report and every relationship) atomically; idempotent by ids. */
+  recordTake(write: TakeWrite): Promise<void>;
+  setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void>;
+  getTake(takeId: string): Promise<TakeView | null>;
+  characterView(name: string): Promise<CharacterView | null>;
+  /** Graph rules a take must satisfy (contradictions). Empty when consistent. */
+  validateTake(takeId: string): Promise<BrainViolation[]>;
+  counts(): Promise<BrainCounts>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,156 @@
+/**
+ * The environment, validated once, turned into a typed config and an adapter choice per port.
+ * Only this module reads process.env; everything else receives the config through the runtime.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+import { CutroomError } from "./errors.js";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const number = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, `${name} must be a number`)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, `${name} must be between ${min} and ${max}`)
+    .optional();
+
+const EnvSchema = z.object({
+  CUTROOM_DATA_DIR: optionalText,
+  CUTROOM_PROJECT: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value), {
+    message: "CUTROOM_PROJECT must be letters, digits, '-' or '_'",
+  }),
+  CUTROOM_RESOLUTION: optionalText.refine((value) => value === undefined || /^\d{2,4}x\d{2,4}$/.test(value), {
+    message: "CUTROOM_RESOLUTION must look like 1280x720",
+  }),
+  CUTROOM_FPS: number("CUTROOM_FPS", 1, 60),
+  CUTROOM_CLIP_SECONDS: number("CUTROOM_CLIP_SECONDS", 1, 7),
+  CUTROOM_QUALITY_THRESHOLD: number("CUTROOM_QUALITY_THRESHOLD", 0, 1),
+  CUTROOM_MAX_ATTEMPTS: number("CUTROOM_MAX_ATTEMPTS", 1, 5),
+  CUTROOM_FFMPEG_TIMEOUT_MS: number("CUTROOM_FFMPEG_TIMEOUT_MS", 1000, 3_600_000),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
+    message: "OPENAI_BASE_URL must be an http(s) URL",
+  }),
+  OPENAI_MODEL: optionalText,
+  FAL_KEY: optionalText,
+  FAL_API_KEY: optionalText,
+  FAL_BASE_URL: optionalText,
+  FAL_AI_TEXT_TO_VIDEO: optionalText,
+  FAL_AI_IMAGE_TO_VIDEO: optionalText,
+  FAL_AI_FIRST_LAST_TO_VIDEO: optionalText,
+  FAL_AI_VIDEO_TO_VIDEO: optionalText,
+  ELEVENLABS_API_KEY: optionalText,
+  ELEVENLABS_BASE_URL: optionalText,
+  S3_ENDPOINT: optionalText,
+  R2_ACCOUNT_ID: optionalText,
+  R2_ACCESS_KEY_ID: optionalText,
+  R2_SECRET_ACCESS_KEY: optionalText,
+  R2_BUCKET_NAME: optionalText,
+  R2_PUBLIC_DOMAIN: optionalText,
+  MONGODB_URI: optionalText,
+  NEO4J_URI: optionalText,
+  NEO4J_USER: optionalText,
+  NEO4J_PASSWORD: optionalText,
+  REDIS_URL: optionalText,
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export type PortName =
+  | "llm"
+  | "video"
+  | "voice"
+  | "objectStore"
+  | "mediaRepository"
+  | "brain"
+  | "checkpointer"
+  | "jobQueue";
+
+export interface AdapterChoice {
+  port: PortName;
+  adapter: string;
+  reason: string;
+}
+
+export interface Config {
+  dataDir: string;
+  projectId: string;
+  video: { width: number; height: number; fps: number; clipSeconds: number };
+  qualityThreshold: number;
+  maxAttempts: number;
+  ffmpegTimeoutMs: number;
+  llm: { apiKey: string; baseURL: string | null; model: string } | null;
+  adapters: AdapterChoice[];
+}
+
+/** Ports whose real adapter is not part of this build: the variable is reported, the embedded default runs. */
+const NOT_IN_THIS_BUILD: Array<{ port: PortName; variables: string[]; real: string; embedded: string; embeddedWhy: string }> = [
+  { port: "video", variables: ["FAL_KEY", "FAL_API_KEY"], real: "fal", embedded: "local-animatic", embeddedWhy: "ffmpeg animatic renderer" },
+  { port: "voice", variables: ["ELEVENLABS_API_KEY"], real: "elevenlabs", embedded: "local-espeak", embeddedWhy: "espeak-ng text to speech" },
+  {
+    port: "objectStore",
+    variables: ["S3_ENDPOINT", "R2_ACCOUNT_ID"],
+    real: "s3",
+    embedded: "local-dir",
+    embeddedWhy: "files under the data dir",
+  },
+  { port: "mediaRepository", variables: ["MONGODB_URI"], real: "mongodb", embedded: "embedded-nedb", embeddedWhy: "document file in the data dir" },
+  { port: "brain", variables: ["NEO4J_URI"], real: "neo4j", embedded: "embedded", embeddedWhy: "graph file in the data dir" },
+  { port: "checkpointer", variables: ["MONGODB_URI"], real: "mongodb", embedded: "sqlite", embeddedWhy: "SQLite file in the data dir" },
+  { port: "jobQueue", variables: ["REDIS_URL"], real: "bullmq", embedded: "in-process", embeddedWhy: "jobs run inside this process" },
+];
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new CutroomError("CONFIG", `invalid environment: ${problems}`, { field: String(parsed.error.issues[0]?.path[0] ?? "") });
+  }
+  const values = parsed.data;
+  const [width, height] = (values.CUTROOM_RESOLUTION ?? "1280x720").split("x").map(Number) as [number, number];
+  if (width % 2 !== 0 || height % 2 !== 0) {
+    throw new CutroomError("CONFIG", "CUTROOM_RESOLUTION must have even width and height (H.264 needs it)", {
+      field: "CUTROOM_RESOLUTION",
+    });
+  }
+  const adapters: AdapterChoice[] = [];
+  const llm = values.OPENAI_API_KEY
+    ? { apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL ?? null, model: values.OPENAI_MODEL ?? "gpt-4o-mini" }
+    : null;
+  adapters.push(
+    llm
+      ? {
+          port: "llm",
+          adapter: "openai-compatible",
+          reason: `OPENAI_API_KEY is set; model ${llm.model} at ${llm.baseURL ?? "the OpenAI default URL"}`,
+        }
+      : { port: "llm", adapter: "none", reason: "OPENAI_API_KEY is not set: deterministic policies decide" },
+  );
+  for (const entry of NOT_IN_THIS_BUILD) {
+    const present = entry.variables.filter((variable) => values[variable as keyof Env] !== undefined);
+    adapters.push({
+      port: entry.port,
+      adapter: entry.embedded,
+      reason:
+        present.length > 0
+          ? `${present.join(", ")} is set, but the ${entry.real} adapter is not included in this version: using the ${entry.embeddedWhy}`
+          : `${entry.variables.join(" / ")} not set: using the ${entry.embeddedWhy}`,
+    });
+  }
+  return {
+    dataDir: resolve(cwd, values.CUTROOM_DATA_DIR ?? ".cutroom"),
+    projectId: values.CUTROOM_PROJECT ?? "default",
+    video: { width, height, fps: values.CUTROOM_FPS ?? 24, clipSeconds: values.CUTROOM_CLIP_SECONDS ?? 5 },
+    qualityThreshold: values.CUTROOM_QUALITY_THRESHOLD ?? 0.7,
+    maxAttempts: values.CUTROOM_MAX_ATTEMPTS ?? 3,
+    ffmpegTimeoutMs: values.CUTROOM_FFMPEG_TIMEOUT_MS ?? 120_000,
+    llm,
+    adapters,
+  };
+}

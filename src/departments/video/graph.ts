@@ -1,0 +1,70 @@
+/**
+ * The Video Department Head as a subgraph: assess → fan out shots (Send) → specialists → grade →
+ * record in the Brain → retry below the bar or report.
+ */
+import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { runtimeOf } from "../../context.js";
+import { assessNode } from "./nodes/assess.js";
+import { gradeNode, prepareRetryNode, recordNode, reportNode, shouldRetry } from "./nodes/finish.js";
+import {
+  audioIntegratorNode,
+  collectClipsNode,
+  dispatchShots,
+  qualityVerifierNode,
+  sceneAssemblerNode,
+  videoGeneratorNode,
+} from "./nodes/work.js";
+import { DepartmentState, type DepartmentStateValue } from "./state.js";
+
+/** After the clips: the first of the remaining specialists the head chose. */
+function afterClips(state: DepartmentStateValue): "scene_assembler" | "audio_integrator" | "quality_verifier" {
+  if (state.specialists.includes("scene-assembler")) return "scene_assembler";
+  if (state.specialists.includes("audio-integrator")) return "audio_integrator";
+  return "quality_verifier";
+}
+
+function afterAssembly(state: DepartmentStateValue): "audio_integrator" | "quality_verifier" {
+  return state.specialists.includes("audio-integrator") ? "audio_integrator" : "quality_verifier";
+}
+
+function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "report" {
+  return shouldRetry(state, runtimeOf(config).config.maxAttempts) ? "prepare_retry" : "report";
+}
+
+export function buildVideoDepartmentGraph() {
+  return (
+    new StateGraph(DepartmentState)
+      .addNode("assess", assessNode)
+      .addNode("video_generator", videoGeneratorNode)
+      .addNode("collect_clips", collectClipsNode)
+      .addNode("scene_assembler", sceneAssemblerNode)
+      .addNode("audio_integrator", audioIntegratorNode)
+      .addNode("quality_verifier", qualityVerifierNode)
+      .addNode("grade", gradeNode)
+      .addNode("record", recordNode)
+      .addNode("prepare_retry", prepareRetryNode)
+      .addNode("report", reportNode)
+      // Every request is read and its Brain entities resolved before any work starts.
+      .addEdge(START, "assess")
+      // Shots are independent: one generator worker per shot, in parallel.
+      .addConditionalEdges("assess", dispatchShots, ["video_generator"])
+      // Workers join before anything uses their clips.
+      .addEdge("video_generator", "collect_clips")
+      // Only the specialists the head chose run, in a fixed order: picture, then sound, then measurement.
+      .addConditionalEdges("collect_clips", afterClips, ["scene_assembler", "audio_integrator", "quality_verifier"])
+      .addConditionalEdges("scene_assembler", afterAssembly, ["audio_integrator", "quality_verifier"])
+      // Sound goes on the final picture, and the verifier measures what the user will see and hear.
+      .addEdge("audio_integrator", "quality_verifier")
+      // A measured take is graded, then recorded with its grade whether or not it passed.
+      .addEdge("quality_verifier", "grade")
+      .addEdge("grade", "record")
+      // Below the bar and attempts left: regenerate with the failed checks as feedback.
+      .addConditionalEdges("record", afterRecord, ["prepare_retry", "report"])
+      .addConditionalEdges("prepare_retry", dispatchShots, ["video_generator"])
+      // The report closes the department's work.
+      .addEdge("report", END)
+      .compile()
+  );
+}
+
+export const videoDepartmentGraph = buildVideoDepartmentGraph();

@@ -1,0 +1,169 @@
+/**
+ * The head's closing steps: grade the take, write it to the Brain, retry below the bar, report.
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { runtimeOf } from "../../../context.js";
+import type { DepartmentReport, GradedOutput } from "../../../domain.js";
+import { newId } from "../../../ids.js";
+import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
+import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
+import type { DepartmentStateValue, TakeResult } from "../state.js";
+
+type Update = Partial<DepartmentStateValue>;
+
+function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
+  return state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
+}
+
+export function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
+  const runtime = runtimeOf(config);
+  const verification = state.verification!;
+  const clips = takeClips(state);
+  const first = clips[0]!;
+  const relevance = measureRelevance({
+    requestedCharacters: state.brief?.characters ?? [],
+    depictedCharacters: [...new Set(clips.flatMap((clip) => clip.characters))],
+    requestedLocation: state.brief?.location ?? null,
+    setInLocation: first.location,
+    requestedSeconds: state.durationSeconds,
+    measuredSeconds: state.finalMedia!.durationSeconds,
+    promptMentions: {
+      action: first.prompt.includes(first.action),
+      camera: first.prompt.includes(first.camera === "static" ? "static camera" : first.camera),
+    },
+  });
+  const grade = gradeTake(verification, relevance, runtime.config.qualityThreshold);
+  runtime.progress.emit(
+    "grade",
+    1,
+    `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
+  );
+  return { grade };
+}
+
+export function shouldRetry(state: DepartmentStateValue, maxAttempts: number): boolean {
+  return state.grade !== null && !state.grade.passed && state.attempt < maxAttempts;
+}
+
+export async function recordNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const grade = state.grade!;
+  const verification = state.verification!;
+  const clips = takeClips(state);
+  const first = clips[0]!;
+  const final = state.finalMedia!;
+  const record = await runtime.media.get(final.mediaId);
+  const now = new Date().toISOString();
+  const willRetry = shouldRetry(state, runtime.config.maxAttempts);
+  const status = willRetry ? "superseded" : "pending";
+  const referenceIds = [...state.characters.flatMap((character) => character.referenceIds), ...(state.location?.referenceIds ?? [])];
+  await runtime.brain.recordTake({
+    request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },
+    video: {
+      id: state.takeId,
+      requestId: state.requestId,
+      threadId: state.threadId,
+      mediaId: final.mediaId,
+      objectKey: final.key,
+      method: first.method,
+      model: first.model,
+      prompt: first.prompt,
+      seed: first.seed,
+      durationSeconds: final.durationSeconds,
+      width: first.width,
+      height: first.height,
+      fps: first.fps,
+      costUsd: clips.reduce((sum, clip) => sum + clip.costUsd, 0),
+      attempt: state.attempt,
+      status,
+      statusReason: willRetry ? `overall ${grade.overall} below ${grade.threshold}: regenerated automatically` : null,
+      grade,
+      createdAt: now,
+      updatedAt: now,
+    },
+    report: { ...verification, id: verification.reportId, createdAt: now },
+    characterIds: state.characters.map((character) => character.id),
+    locationId: state.location?.id ?? null,
+    referenceIds,
+    regeneratedFromId: state.previousTakeId,
+  });
+  const brainWrites = [
+    `Request ${state.requestId}`,
+    `Video ${state.takeId} (${status}, overall ${grade.overall})`,
+    ...state.characters.map((character) => `(${state.takeId})-[:DEPICTS]->(Character ${character.name}${character.created ? ", new" : ""})`),
+    ...(state.location ? [`(${state.takeId})-[:SET_IN]->(Location ${state.location.name}${state.location.created ? ", new" : ""})`] : []),
+    ...referenceIds.map((id) => `(${state.takeId})-[:USES_REFERENCE]->(Reference ${id})`),
+    `(${state.takeId})-[:GRADED_BY]->(QualityReport ${verification.reportId})`,
+    ...(state.previousTakeId ? [`(${state.takeId})-[:REGENERATED_FROM]->(Video ${state.previousTakeId})`] : []),
+  ];
+  runtime.progress.emit("record", 1, `Brain: ${brainWrites.length} facts written for ${state.takeId}`);
+  const take: TakeResult = {
+    videoId: state.takeId,
+    requestId: state.requestId,
+    attempt: state.attempt,
+    mediaId: final.mediaId,
+    key: final.key,
+    url: record?.url ?? "",
+    path: final.path,
+    durationSeconds: final.durationSeconds,
+    width: first.width,
+    height: first.height,
+    fps: first.fps,
+    method: first.method,
+    model: first.model,
+    prompt: first.prompt,
+    seed: first.seed,
+    costUsd: clips.reduce((sum, clip) => sum + clip.costUsd, 0),
+    quality: verification,
+    grade,
+    status,
+    regeneratedFrom: state.previousTakeId,
+    brainWrites,
+  };
+  return { takes: [take] };
+}
+
+/** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
+export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
+  const runtime = runtimeOf(config);
+  const failed = state.verification?.checks.filter((check) => !check.passed) ?? [];
+  const adjustments = adjustFromFeedback(failed, state.adjustments);
+  if (adjustments.notes.length === 0) adjustments.notes.push(`overall ${state.grade?.overall} below ${state.grade?.threshold}: new seed`);
+  const specialists =
+    adjustments.sharpen !== null && !state.specialists.includes("scene-assembler")
+      ? (["video-generator", "scene-assembler", ...state.specialists.filter((name) => name !== "video-generator")] as typeof state.specialists)
+      : state.specialists;
+  runtime.progress.emit("regenerate", null, `attempt ${state.attempt + 1}: ${adjustments.notes.join("; ")}`);
+  return {
+    attempt: state.attempt + 1,
+    previousTakeId: state.takeId,
+    takeId: newId("vid"),
+    adjustments,
+    specialists,
+    feedback: [...state.feedback, ...adjustments.notes],
+    finalMedia: null,
+    verification: null,
+    grade: null,
+  };
+}
+
+export function reportNode(state: DepartmentStateValue): Update {
+  const take = state.takes[state.takes.length - 1];
+  const outputs: GradedOutput[] = state.outputs
+    .filter((output) => output.output.takeId === state.takeId)
+    .map((output) => ({ ...output, grade: take?.grade ?? null }));
+  const issues = [
+    ...(take?.quality.issues ?? []),
+    ...outputs.flatMap((output) => output.selfAssessment.issues.map((issue) => `${output.specialist}: ${issue}`)),
+  ];
+  const report: DepartmentReport = {
+    department: "video-generation",
+    relevance: state.relevance,
+    status: take === undefined ? "failed" : take.grade.passed ? "complete" : "partial",
+    outputs,
+    departmentQuality: take?.grade.overall ?? 0,
+    issues,
+    suggestions: take?.quality.suggestions ?? [],
+  };
+  return { report };
+}

@@ -1,0 +1,86 @@
+/** State of the Video Department Head's subgraph. */
+import { ReducedValue, StateSchema } from "@langchain/langgraph";
+import { z } from "zod";
+import type { DepartmentReport, GenerationMethod, Grade, GradedOutput, SpecialistName, VideoQualityResult } from "../../domain.js";
+import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
+import type { VideoBrief } from "./understand.js";
+import type { Adjustments } from "./policy.js";
+
+export interface EntityRef {
+  id: string;
+  name: string;
+  referenceMediaIds: string[];
+  referenceIds: string[];
+  created: boolean;
+}
+
+export interface TakeResult {
+  videoId: string;
+  requestId: string;
+  attempt: number;
+  mediaId: string;
+  key: string;
+  url: string;
+  path: string | null;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  fps: number;
+  method: GenerationMethod;
+  model: string;
+  prompt: string;
+  seed: number;
+  costUsd: number;
+  quality: VideoQualityResult & { reportId: string };
+  grade: Grade;
+  status: "pending" | "superseded";
+  regeneratedFrom: string | null;
+  brainWrites: string[];
+}
+
+export interface FinalMedia {
+  mediaId: string;
+  key: string;
+  path: string | null;
+  durationSeconds: number;
+}
+
+const concat = <T>() =>
+  new ReducedValue(z.array(z.custom<T>()).default(() => []), {
+    inputSchema: z.array(z.custom<T>()),
+    reducer: (current: T[], next: T[]) => current.concat(next),
+  });
+
+export const DepartmentState = new StateSchema({
+  // Input
+  projectId: z.string(),
+  threadId: z.string(),
+  requestId: z.string(),
+  requestText: z.string(),
+  feedback: z.array(z.string()).default(() => []),
+  previousTakeId: z.string().nullable().default(null),
+  // Decided by the head
+  relevance: z.number().default(0),
+  brief: z.custom<VideoBrief>().nullable().default(null),
+  characters: z.array(z.custom<EntityRef>()).default(() => []),
+  location: z.custom<EntityRef>().nullable().default(null),
+  method: z.custom<GenerationMethod>().nullable().default(null),
+  methodReason: z.string().default(""),
+  specialists: z.array(z.custom<SpecialistName>()).default(() => []),
+  specialistReasons: z.array(z.string()).default(() => []),
+  durationSeconds: z.number().default(0),
+  adjustments: z.custom<Adjustments>().default(() => ({ motionStrength: 0.6, sharpen: null, notes: [] })),
+  attempt: z.number().default(1),
+  takeId: z.string().default(""),
+  shots: z.array(z.custom<ShotTask>()).default(() => []),
+  // Written by specialists; clips and outputs join from parallel workers.
+  clips: concat<GeneratedClipOutput>(),
+  outputs: concat<GradedOutput>(),
+  finalMedia: z.custom<FinalMedia>().nullable().default(null),
+  verification: z.custom<VideoQualityResult & { reportId: string }>().nullable().default(null),
+  grade: z.custom<Grade>().nullable().default(null),
+  takes: concat<TakeResult>(),
+  report: z.custom<DepartmentReport>().nullable().default(null),
+});
+
+export type DepartmentStateValue = typeof DepartmentState.State;

@@ -1,0 +1,154 @@
+/**
+ * Shared shapes of the department: visual profiles, shots, takes, quality results and reports.
+ * The quality and report shapes follow the Video Department design (VideoQualityResult, VideoHeadResponse).
+ */
+import { z } from "zod";
+
+export const GENERATION_METHODS = ["text-to-video", "image-to-video", "first-last-frame", "composite-to-video"] as const;
+export type GenerationMethod = (typeof GENERATION_METHODS)[number];
+
+/** Longest clip a single generation may produce, in seconds (the providers' limit). */
+export const MAX_CLIP_SECONDS = 7;
+
+export const RgbHex = z.string().regex(/^#[0-9a-f]{6}$/i, "a colour like #a1b2c3");
+
+/** How a character is drawn; stable across takes so the same character looks the same everywhere. */
+export const VisualProfileSchema = z.object({
+  skin: RgbHex,
+  hair: RgbHex,
+  top: RgbHex,
+  bottom: RgbHex,
+  accent: RgbHex,
+  /** Height of the figure relative to frame height, 0.3-0.7. */
+  height: z.number().min(0.3).max(0.7),
+  /** Build: width relative to height, 0.18-0.34. */
+  build: z.number().min(0.18).max(0.34),
+  description: z.string(),
+});
+export type VisualProfile = z.infer<typeof VisualProfileSchema>;
+
+/** How a location is drawn as a background. */
+export const LocationLookSchema = z.object({
+  kind: z.enum(["park", "street", "room", "beach", "forest", "city", "generic"]),
+  sky: RgbHex,
+  ground: RgbHex,
+  feature: RgbHex,
+  /** 0..1 position of the horizon from the top. */
+  horizon: z.number().min(0.2).max(0.8),
+  description: z.string(),
+});
+export type LocationLook = z.infer<typeof LocationLookSchema>;
+
+export const CAMERA_MOVES = ["static", "pan-left", "pan-right", "dolly-in", "dolly-out", "tracking"] as const;
+export type CameraMove = (typeof CAMERA_MOVES)[number];
+
+export const ACTIONS = ["walk", "run", "stand", "sit", "wave", "dance", "jump", "talk", "look"] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface CharacterInShot {
+  id: string;
+  name: string;
+  profile: VisualProfile;
+}
+
+/** Everything a video provider needs to render one clip. */
+export interface ClipRequest {
+  method: GenerationMethod;
+  prompt: string;
+  negativePrompt: string | null;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  fps: number;
+  seed: number;
+  action: Action;
+  camera: CameraMove;
+  /** 0..1, how much motion the action shows; raised by feedback when motion was judged frozen. */
+  motionStrength: number;
+  characters: CharacterInShot[];
+  location: { id: string; name: string; look: LocationLook } | null;
+  /** Local image paths, per method: image-to-video uses sourceImage; first-last uses first/last; composite uses compositeImage. */
+  sourceImage: string | null;
+  firstFrame: string | null;
+  lastFrame: string | null;
+  compositeImage: string | null;
+  /** Caption burnt into the clip (user text: always escaped / passed via textfile). */
+  caption: string | null;
+}
+
+export interface GeneratedClip {
+  /** Local file path of the rendered MP4 (scratch; not yet stored). */
+  path: string;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  fps: number;
+  method: GenerationMethod;
+  model: string;
+  seed: number;
+  generationSeconds: number;
+  costUsd: number;
+}
+
+export const QUALITY_CHECK_TYPES = [
+  "duration",
+  "resolution",
+  "fps",
+  "character-consistency",
+  "location-consistency",
+  "motion-quality",
+  "visual-clarity",
+] as const;
+export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
+
+export interface QualityCheck {
+  type: QualityCheckType;
+  score: number;
+  passed: boolean;
+  details: string;
+  threshold: number;
+}
+
+export interface VideoQualityResult {
+  passed: boolean;
+  overallQuality: number;
+  checks: QualityCheck[];
+  issues: string[];
+  suggestions: string[];
+}
+
+export interface SelfAssessment {
+  confidence: number;
+  completeness: number;
+  issues: string[];
+}
+
+export interface Grade {
+  quality: number;
+  relevance: number;
+  consistency: number;
+  overall: number;
+  passed: boolean;
+  threshold: number;
+}
+
+export type TakeStatus = "pending" | "accepted" | "discarded" | "superseded";
+
+export interface GradedOutput {
+  specialist: SpecialistName;
+  output: Record<string, unknown>;
+  selfAssessment: SelfAssessment;
+  grade: Grade | null;
+}
+
+export type SpecialistName = "video-generator" | "scene-assembler" | "quality-verifier" | "audio-integrator";
+
+export interface DepartmentReport {
+  department: "video-generation";
+  relevance: number;
+  status: "complete" | "partial" | "failed";
+  outputs: GradedOutput[];
+  departmentQuality: number;
+  issues: string[];
+  suggestions: string[];
+}

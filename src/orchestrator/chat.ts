@@ -1,0 +1,143 @@
+/**
+ * One chat turn on a thread, from any front end (CLI, REPL, HTTP): start a request, or answer the
+ * pending take's choice. The thread lives in the checkpointer, so turns may come from different processes.
+ */
+import { Command, isInterrupted } from "@langchain/langgraph";
+import { asContext } from "../context.js";
+import type { DepartmentReport, Grade, VideoQualityResult } from "../domain.js";
+import { assertId, CutroomError } from "../errors.js";
+import { newId } from "../ids.js";
+import { assertUsableMessage } from "../departments/video/understand.js";
+import type { Runtime } from "../runtime.js";
+import type { TakeResult } from "../departments/video/state.js";
+import { buildOrchestratorGraph } from "./graph.js";
+import { validateChoiceAnswer, type ChoicePrompt } from "./nodes/human-choice.js";
+import { parseChoice, type Route } from "./router.js";
+import type { ChoiceRecord, OrchestratorStateValue } from "./state.js";
+
+export interface TurnInput {
+  threadId?: string | null;
+  message?: string | null;
+  choice?: string | null;
+  note?: string | null;
+}
+
+export interface TurnResult {
+  threadId: string;
+  status: "awaiting-choice" | "accepted" | "discarded" | "answered";
+  route: Route | null;
+  reply: string;
+  videoId: string | null;
+  path: string | null;
+  url: string | null;
+  quality: VideoQualityResult | null;
+  grade: Grade | null;
+  report: DepartmentReport | null;
+  brainWrites: string[];
+  choices: string[];
+  lastChoice: ChoiceRecord | null;
+  takes: Array<{ videoId: string; attempt: number; status: string; overall: number; regeneratedFrom: string | null }>;
+}
+
+export interface ThreadView {
+  threadId: string;
+  pending: ChoicePrompt | null;
+  messages: OrchestratorStateValue["messages"];
+  takes: TakeResult[];
+  choices: ChoiceRecord[];
+}
+
+export class ChatService {
+  private readonly graph;
+
+  constructor(private readonly runtime: Runtime) {
+    this.graph = buildOrchestratorGraph(runtime.checkpointer);
+  }
+
+  private config(threadId: string) {
+    return { configurable: { thread_id: threadId }, context: asContext(this.runtime), recursionLimit: 100 };
+  }
+
+  async threadExists(threadId: string): Promise<boolean> {
+    return (await this.runtime.checkpointer.getTuple({ configurable: { thread_id: threadId } })) !== undefined;
+  }
+
+  async thread(threadId: string): Promise<ThreadView> {
+    assertId(threadId, "thread");
+    if (!(await this.threadExists(threadId))) throw new CutroomError("UNKNOWN_THREAD", `thread ${threadId} does not exist`, { field: "thread" });
+    const snapshot = await this.graph.getState(this.config(threadId));
+    const values = snapshot.values as OrchestratorStateValue;
+    const pending = snapshot.tasks.flatMap((task) => task.interrupts).map((item) => item.value as ChoicePrompt)[0] ?? null;
+    return { threadId, pending, messages: values.messages ?? [], takes: values.takes ?? [], choices: values.choices ?? [] };
+  }
+
+  /** The thread's takes with their status as the Brain holds it now (accepted, discarded, ...). */
+  private async takeStatuses(takes: TakeResult[]): Promise<TurnResult["takes"]> {
+    const rows: TurnResult["takes"] = [];
+    for (const item of takes) {
+      const view = await this.runtime.brain.getTake(item.videoId);
+      rows.push({ videoId: item.videoId, attempt: item.attempt, status: view?.video.status ?? item.status, overall: item.grade.overall, regeneratedFrom: item.regeneratedFrom });
+    }
+    return rows;
+  }
+
+  async turn(input: TurnInput): Promise<TurnResult> {
+    const threadId = input.threadId ? assertId(input.threadId, "thread") : newId("thr");
+    const exists = input.threadId ? await this.threadExists(threadId) : false;
+    const pending = exists ? (await this.thread(threadId)).pending : null;
+    const message = input.message?.trim() ?? "";
+    let answer: { choice: string; note: string | null } | null = null;
+    if (input.choice) {
+      if (!input.threadId) throw new CutroomError("INVALID_INPUT", "--choice needs --thread: the thread whose take you are answering", { field: "thread" });
+      if (!exists) throw new CutroomError("UNKNOWN_THREAD", `thread ${threadId} does not exist`, { field: "thread" });
+      answer = validateChoiceAnswer({ choice: input.choice, note: input.note ?? (message || null) });
+    } else if (pending && message !== "") {
+      const choice = parseChoice(message);
+      if (choice === null) {
+        throw new CutroomError(
+          "CHOICE_PENDING",
+          `take ${pending.videoId} is waiting for a choice: answer accept, regenerate or discard (or start a new thread)`,
+          { field: "message" },
+        );
+      }
+      answer = { choice, note: input.note ?? null };
+    } else {
+      assertUsableMessage(message);
+    }
+    if (answer && !pending) {
+      throw new CutroomError("NO_PENDING_CHOICE", `thread ${threadId} has no take waiting for a choice`, { field: "choice" });
+    }
+    const before = exists ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue) : null;
+    const takesBefore = before?.takes?.length ?? 0;
+    const result = answer
+      ? await this.graph.invoke(new Command({ resume: answer }), this.config(threadId))
+      : await this.graph.invoke({ threadId, projectId: this.runtime.config.projectId, message }, this.config(threadId));
+    const values = (await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue;
+    const awaiting = isInterrupted(result);
+    const newTakes = (values.takes ?? []).slice(takesBefore);
+    const take = awaiting ? values.pendingTake : null;
+    const status: TurnResult["status"] = awaiting
+      ? "awaiting-choice"
+      : answer?.choice === "accept"
+        ? "accepted"
+        : answer?.choice === "discard"
+          ? "discarded"
+          : "answered";
+    return {
+      threadId,
+      status,
+      route: values.route ?? null,
+      reply: values.reply,
+      videoId: take?.videoId ?? values.lastChoice?.videoId ?? null,
+      path: take?.path ?? null,
+      url: take?.url ?? null,
+      quality: take?.quality ?? null,
+      grade: take?.grade ?? null,
+      report: awaiting ? values.report : null,
+      brainWrites: newTakes.flatMap((item) => item.brainWrites),
+      choices: awaiting ? ["accept", "regenerate", "discard"] : [],
+      lastChoice: answer ? values.lastChoice : null,
+      takes: await this.takeStatuses(values.takes ?? []),
+    };
+  }
+}

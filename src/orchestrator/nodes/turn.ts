@@ -1,0 +1,95 @@
+/** Orchestrator nodes: route the turn, run the department, check the Brain, apply the user's choice. */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { asContext, runtimeOf } from "../../context.js";
+import { videoDepartmentGraph } from "../../departments/video/graph.js";
+import { CutroomError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { routeTurn } from "../router.js";
+import type { OrchestratorStateValue } from "../state.js";
+
+type Update = Partial<OrchestratorStateValue>;
+
+export async function routeNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const message = state.message ?? "";
+  const route = await routeTurn(message, runtime.llm, runtime.log);
+  runtime.progress.emit("route", 1, `${route.kind === "video" ? "video department" : route.kind}: ${route.reason}`);
+  const at = new Date().toISOString();
+  if (route.kind === "video") {
+    return { route, requestId: newId("req"), requestText: message, feedback: [], previousTakeId: null, pendingTake: null, messages: [{ role: "user", text: message, at }] };
+  }
+  return { route, messages: [{ role: "user", text: message, at }] };
+}
+
+export function noDepartmentNode(state: OrchestratorStateValue): Update {
+  const reply =
+    state.route?.kind === "choice"
+      ? "There is no take waiting for a choice on this thread. Ask for a video first, e.g. \"generate Sarah walking in the park\"."
+      : "Sorry, no department here handles that. The video department makes clips of characters, actions and places, e.g. \"generate Sarah walking in the park\".";
+  return { reply, messages: [{ role: "department", text: reply, at: new Date().toISOString() }] };
+}
+
+export async function videoDepartmentNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const result = await videoDepartmentGraph.invoke(
+    {
+      projectId: state.projectId,
+      threadId: state.threadId,
+      requestId: state.requestId!,
+      requestText: state.requestText!,
+      feedback: state.feedback,
+      previousTakeId: state.previousTakeId,
+    },
+    { context: asContext(runtime), signal: config.signal, recursionLimit: 60 },
+  );
+  const take = result.takes[result.takes.length - 1] ?? null;
+  if (!take) throw new CutroomError("MEDIA", "the video department produced no take");
+  return { takes: result.takes, pendingTake: take, report: result.report };
+}
+
+/** The Brain must agree with storage before anything is shown: a contradiction stops the turn loudly. */
+export async function validateNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const take = state.pendingTake!;
+  const violations = await runtime.brain.validateTake(take.videoId);
+  const stored = await runtime.store.head(take.key);
+  if (!stored) violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
+  const record = await runtime.media.get(take.mediaId);
+  if (!record || record.key !== take.key) violations.push({ rule: "object-exists", message: `take ${take.videoId} has no media record for ${take.mediaId}` });
+  if (violations.length > 0) {
+    throw new CutroomError("BRAIN_VALIDATION", `the Brain contradicts the stored take: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join("; ")}`);
+  }
+  runtime.progress.emit("validate", 1, `Brain consistent for ${take.videoId}`);
+  const reply = `Take ${take.videoId} is ready: ${take.path ?? take.url} (overall ${take.grade.overall}).`;
+  return { reply, messages: [{ role: "department", text: reply, at: new Date().toISOString() }] };
+}
+
+export async function applyChoiceNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const take = state.pendingTake!;
+  const choice = state.lastChoice!;
+  const at = new Date().toISOString();
+  if (choice.choice === "accept") {
+    await runtime.brain.setTakeStatus(take.videoId, "accepted", choice.note);
+    const reply = `Accepted ${take.videoId}; it is marked ACCEPTED in the Brain.`;
+    return { pendingTake: null, reply, messages: [{ role: "department", text: reply, at }] };
+  }
+  if (choice.choice === "discard") {
+    // Every object the take made goes to the tombstones, and its media records say so.
+    const records = (await runtime.media.listByProject(state.projectId)).filter((record) => record.generation.takeId === take.videoId && record.status === "live");
+    for (const record of records) {
+      const tombstoneKey = await runtime.store.tombstone(record.key);
+      await runtime.media.update(record.id, { status: "tombstoned", key: tombstoneKey });
+    }
+    await runtime.brain.setTakeStatus(take.videoId, "discarded", choice.note ?? "discarded by the user");
+    const reply = `Discarded ${take.videoId}; ${records.length} stored object(s) moved to tombstones.`;
+    return { pendingTake: null, reply, messages: [{ role: "department", text: reply, at }] };
+  }
+  await runtime.brain.setTakeStatus(take.videoId, "superseded", choice.note ?? "the user asked to regenerate");
+  const feedback = [
+    ...take.quality.issues,
+    `the user asked for another take of ${take.videoId}${choice.note ? `: ${choice.note}` : ""}`,
+  ];
+  runtime.progress.emit("regenerate", null, `regenerating from ${take.videoId}`);
+  return { previousTakeId: take.videoId, feedback, pendingTake: null };
+}

@@ -1,0 +1,83 @@
+/**
+ * Routing a chat turn: to the video department, to a choice about a pending take, or to a polite
+ * "no department handles that". The deterministic policy always works; a configured chat model may
+ * decide instead, and its answer is validated and replaced by the policy when invalid.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { z } from "zod";
+import { videoRelevance } from "../departments/video/understand.js";
+import type { Logger } from "../runtime.js";
+import { CHOICES, type Choice } from "./state.js";
+
+export const RouteSchema = z.object({
+  kind: z.enum(["video", "choice", "none"]),
+  department: z.enum(["video-generation"]).nullable(),
+  relevance: z.number().min(0).max(1),
+  reason: z.string().min(1).max(400),
+});
+export type Route = z.infer<typeof RouteSchema> & { decidedBy: "policy" | "llm" };
+
+export const ROUTE_THRESHOLD = 0.5;
+
+const CHOICE_WORDS: Array<[RegExp, Choice]> = [
+  [/^(accept|accepted|keep( it)?|yes|approve|ingest|looks good|ok)[.! ]*$/i, "accept"],
+  [/^(regenerate|redo|again|retry|another( take)?|try again|re-?roll)[.! ]*$/i, "regenerate"],
+  [/^(discard|delete|drop|reject|no|bin it|throw (it )?away)[.! ]*$/i, "discard"],
+];
+
+/** A message that answers the pending choice, or null. */
+export function parseChoice(text: string): Choice | null {
+  const trimmed = text.trim();
+  if ((CHOICES as readonly string[]).includes(trimmed.toLowerCase())) return trimmed.toLowerCase() as Choice;
+  return CHOICE_WORDS.find(([pattern]) => pattern.test(trimmed))?.[1] ?? null;
+}
+
+export function routeByPolicy(message: string): Route {
+  if (parseChoice(message) !== null) {
+    return { kind: "choice", department: null, relevance: 0, reason: `"${message.trim()}" answers a take's choices`, decidedBy: "policy" };
+  }
+  const relevance = videoRelevance(message);
+  if (relevance >= ROUTE_THRESHOLD) {
+    return {
+      kind: "video",
+      department: "video-generation",
+      relevance,
+      reason: `video relevance ${relevance} ≥ ${ROUTE_THRESHOLD}: the request asks for footage of people, actions or places`,
+      decidedBy: "policy",
+    };
+  }
+  return {
+    kind: "none",
+    department: null,
+    relevance,
+    reason: `video relevance ${relevance} < ${ROUTE_THRESHOLD}: no department here handles that`,
+    decidedBy: "policy",
+  };
+}
+
+const ROUTER_PROMPT = `You route chat messages in a film studio. Departments: video-generation (makes, regenerates,
+assembles or verifies video clips of characters, actions and places). Answer kind "video" for requests that
+department handles, "choice" when the message only answers accept/regenerate/discard, "none" otherwise.`;
+
+export async function routeTurn(message: string, llm: BaseChatModel | null, log: Logger): Promise<Route> {
+  const policy = routeByPolicy(message);
+  if (llm === null || policy.kind === "choice") return policy;
+  try {
+    const raw: unknown = await llm
+      .withStructuredOutput(RouteSchema, { method: "functionCalling", name: "route" })
+      .invoke([
+        { role: "system", content: ROUTER_PROMPT },
+        { role: "user", content: message },
+      ]);
+    const parsed = RouteSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn(`router: the chat model's answer is invalid (${parsed.error.issues[0]?.message}); using the policy`);
+      return policy;
+    }
+    if (parsed.data.kind === "choice") return policy;
+    return { ...parsed.data, decidedBy: "llm" };
+  } catch (error) {
+    log.warn(`router: the chat model failed (${error instanceof Error ? error.message : String(error)}); using the policy`);
+    return policy;
+  }
+}

@@ -1,0 +1,49 @@
+/** State of the master orchestrator graph: one chat thread. */
+import { ReducedValue, StateSchema } from "@langchain/langgraph";
+import { z } from "zod";
+import type { DepartmentReport } from "../domain.js";
+import type { TakeResult } from "../departments/video/state.js";
+import type { Route } from "./router.js";
+
+export const CHOICES = ["accept", "regenerate", "discard"] as const;
+export type Choice = (typeof CHOICES)[number];
+
+export interface ChoiceRecord {
+  choice: Choice;
+  videoId: string;
+  note: string | null;
+  at: string;
+}
+
+export interface ChatMessage {
+  role: "user" | "department";
+  text: string;
+  at: string;
+}
+
+const concat = <T>() =>
+  new ReducedValue(z.array(z.custom<T>()).default(() => []), {
+    inputSchema: z.array(z.custom<T>()),
+    reducer: (current: T[], next: T[]) => current.concat(next),
+  });
+
+export const OrchestratorState = new StateSchema({
+  threadId: z.string(),
+  projectId: z.string(),
+  /** This turn's user message. */
+  message: z.string().nullable().default(null),
+  route: z.custom<Route>().nullable().default(null),
+  requestId: z.string().nullable().default(null),
+  requestText: z.string().nullable().default(null),
+  feedback: z.array(z.string()).default(() => []),
+  previousTakeId: z.string().nullable().default(null),
+  pendingTake: z.custom<TakeResult>().nullable().default(null),
+  report: z.custom<DepartmentReport>().nullable().default(null),
+  lastChoice: z.custom<ChoiceRecord>().nullable().default(null),
+  reply: z.string().default(""),
+  takes: concat<TakeResult>(),
+  choices: concat<ChoiceRecord>(),
+  messages: concat<ChatMessage>(),
+});
+
+export type OrchestratorStateValue = typeof OrchestratorState.State;

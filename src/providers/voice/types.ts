@@ -1,0 +1,29 @@
+export interface Voice {
+  voiceId: string;
+  name: string;
+  /** Free-form labels (gender, accent, age) used to pick a voice for a character. */
+  labels: Record<string, string>;
+}
+
+export interface SpeechRequest {
+  text: string;
+  voiceId: string;
+  /** neutral | happy | sad | angry | excited | calm | whisper — mapped to speed/pitch by local TTS. */
+  emotion: string;
+}
+
+export interface SpeechResult {
+  /** Local WAV/MP3 file path. */
+  path: string;
+  durationSeconds: number;
+  voiceId: string;
+  model: string;
+}
+
+export interface VoiceProvider {
+  readonly name: string;
+  listVoices(): Promise<Voice[]>;
+  synthesize(request: SpeechRequest, outputDir: string): Promise<SpeechResult>;
+  /** Sound effect / ambience bed from a text description, exactly durationSeconds long. */
+  soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult>;
+}

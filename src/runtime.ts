@@ -1,0 +1,94 @@
+/**
+ * Composition root: builds every adapter from the config once. Graph nodes receive this object as
+ * LangGraph runtime context; no node creates a client or reads the environment.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { ChatOpenAI } from "@langchain/openai";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { AdapterChoice, Config } from "./config.js";
+import type { Brain } from "./brain/types.js";
+import { EmbeddedBrain } from "./brain/embedded.js";
+import { ProgressBus } from "./jobs/progress.js";
+import type { VideoProvider } from "./providers/video/types.js";
+import { LocalAnimaticProvider } from "./providers/video/local.js";
+import type { VoiceProvider } from "./providers/voice/types.js";
+import { LocalVoiceProvider } from "./providers/voice/local.js";
+import type { MediaRepository, ObjectStore } from "./storage/types.js";
+import { LocalObjectStore } from "./storage/local-store.js";
+import { EmbeddedMediaRepository } from "./storage/embedded-media.js";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface Runtime {
+  config: Config;
+  adapters: AdapterChoice[];
+  llm: BaseChatModel | null;
+  video: VideoProvider;
+  voice: VoiceProvider;
+  store: ObjectStore;
+  media: MediaRepository;
+  brain: Brain;
+  checkpointer: BaseCheckpointSaver;
+  progress: ProgressBus;
+  log: Logger;
+  /** Working directory for intermediate files of a run; final files go to the object store. */
+  scratchDir: string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  llm?: BaseChatModel | null;
+  video?: VideoProvider;
+  voice?: VoiceProvider;
+  log?: Logger;
+}
+
+export const stderrLogger: Logger = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`warning: ${message}\n`),
+};
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  await mkdir(config.dataDir, { recursive: true });
+  const scratchDir = join(config.dataDir, "scratch");
+  await mkdir(scratchDir, { recursive: true });
+  const llm =
+    overrides.llm !== undefined
+      ? overrides.llm
+      : config.llm
+        ? new ChatOpenAI({
+            model: config.llm.model,
+            apiKey: config.llm.apiKey,
+            temperature: 0,
+            maxRetries: 2,
+            configuration: config.llm.baseURL ? { baseURL: config.llm.baseURL } : {},
+          })
+        : null;
+  const brain = await EmbeddedBrain.open({ file: join(config.dataDir, "brain.json") });
+  const media = await EmbeddedMediaRepository.open({ file: join(config.dataDir, "media.db") });
+  const checkpointer = SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.sqlite"));
+  return {
+    config,
+    adapters: config.adapters,
+    llm,
+    video: overrides.video ?? new LocalAnimaticProvider({ timeoutMs: config.ffmpegTimeoutMs }),
+    voice: overrides.voice ?? new LocalVoiceProvider(),
+    store: new LocalObjectStore({ root: join(config.dataDir, "store") }),
+    media,
+    brain,
+    checkpointer,
+    progress: new ProgressBus(),
+    log: overrides.log ?? stderrLogger,
+    scratchDir,
+    async close() {
+      await media.close();
+      await brain.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/** Audio Integrator: voices the lines, makes the ambience, places and mixes them under the picture. */
+import type { SelfAssessment } from "../../domain.js";
+import { createAudioTools } from "../../tools/audio.js";
+import type { ToolContext } from "../../tools/context.js";
+import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } from "../agent.js";
+
+export interface AudioTask {
+  videoMediaId: string;
+  durationSeconds: number;
+  dialogue: Array<{ character: string; text: string; emotion: string }>;
+  ambience: string | null;
+}
+
+export const AUDIO_INTEGRATOR_PROMPT = `You are the Audio Integrator of a video department.
+Voice each dialogue line with generate_character_dialogue, make the ambience with generate_sound_effect,
+place every track with sync_audio_tracks, mix them with mix_audio and store the result with save_with_audio.`;
+
+/** Lines start half a second in and follow one another with a short pause. */
+function placedTracks(calls: ToolCallRecord[], task: AudioTask) {
+  const tracks: Array<Record<string, unknown>> = [];
+  let cursor = 0.5;
+  for (const call of calls) {
+    if (!call.ok || call.result === null) continue;
+    if (call.name === "generate_character_dialogue") {
+      tracks.push({ type: "dialogue", audioId: call.result.audioId, startTime: cursor, volume: 1, fadeIn: 0, fadeOut: 0.05 });
+      cursor += Number(call.result.durationSeconds) + 0.3;
+    } else if (call.name === "generate_sound_effect") {
+      tracks.push({ type: "sfx", audioId: call.result.audioId, startTime: 0, duration: task.durationSeconds, volume: 0.35, fadeIn: 0.5, fadeOut: 0.5 });
+    }
+  }
+  return tracks;
+}
+
+export function audioPlan(task: AudioTask): PlannedStep[] {
+  const plan: PlannedStep[] = task.dialogue.map((line) => ({
+    tool: "generate_character_dialogue",
+    args: () => ({ character: line.character, text: line.text, emotion: line.emotion }),
+  }));
+  if (task.ambience !== null) {
+    plan.push({ tool: "generate_sound_effect", args: () => ({ description: task.ambience, durationSeconds: task.durationSeconds }) });
+  }
+  plan.push({ tool: "sync_audio_tracks", args: (calls) => ({ videoId: task.videoMediaId, audioTracks: placedTracks(calls, task) }) });
+  plan.push({ tool: "mix_audio", args: (calls) => ({ videoId: task.videoMediaId, tracks: requireResult(calls, "sync_audio_tracks").tracks }) });
+  plan.push({
+    tool: "save_with_audio",
+    args: (calls) => ({ clipId: requireResult(calls, "mix_audio").clipId, metadata: { dialogueLines: task.dialogue.length, ambience: task.ambience } }),
+  });
+  return plan;
+}
+
+export async function runAudioIntegrator(context: ToolContext, task: AudioTask) {
+  const run = await runSpecialist({
+    name: "audio-integrator",
+    systemPrompt: AUDIO_INTEGRATOR_PROMPT,
+    task: JSON.stringify(task),
+    tools: createAudioTools(context),
+    plan: audioPlan(task),
+    isComplete: (calls) => calls.some((call) => call.ok && call.name === "save_with_audio"),
+    llm: context.runtime.llm,
+    log: context.runtime.log,
+  });
+  const synced = requireResult(run.calls, "sync_audio_tracks");
+  const saved = requireResult(run.calls, "save_with_audio");
+  const requested = task.dialogue.length + (task.ambience === null ? 0 : 1);
+  const placed = (synced.tracks as unknown[]).length;
+  const warnings = (synced.warnings as string[]) ?? [];
+  const selfAssessment: SelfAssessment = {
+    confidence: Math.max(0, 1 - 0.2 * warnings.length),
+    completeness: requested === 0 ? 1 : Math.min(1, placed / requested),
+    issues: warnings,
+  };
+  return {
+    output: { mediaId: String(saved.mediaId), key: String(saved.key), path: saved.path === null ? null : String(saved.path), audioTrackCount: placed, durationSeconds: Number(saved.durationSeconds) },
+    selfAssessment,
+    mode: run.mode,
+    toolCalls: run.calls.map((call) => call.name),
+  };
+}

@@ -1,0 +1,76 @@
+/** Quality Verifier: measures the stored take and reports the design's VideoQualityResult. */
+import type { QualityCheck, SelfAssessment, VideoQualityResult } from "../../domain.js";
+import type { ToolContext } from "../../tools/context.js";
+import { createQualityTools } from "../../tools/quality.js";
+import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } from "../agent.js";
+
+export interface VerifyTask {
+  mediaId: string;
+  expectedDurationSeconds: number;
+  resolution: string;
+  fps: number;
+  referenceIds: string[];
+}
+
+export const QUALITY_VERIFIER_PROMPT = `You are the Quality Verifier of a video department.
+Measure the video: check_technical_quality, check_motion_quality and, when reference ids are given,
+check_visual_consistency. Then pass every check you received to save_quality_report. Do not invent scores.`;
+
+const CHECK_TOOLS = ["check_technical_quality", "check_motion_quality", "check_visual_consistency"];
+
+function collectedChecks(calls: ToolCallRecord[]): QualityCheck[] {
+  const byType = new Map<string, QualityCheck>();
+  for (const call of calls) {
+    if (call.ok && CHECK_TOOLS.includes(call.name)) {
+      for (const check of (call.result?.checks as QualityCheck[]) ?? []) byType.set(check.type, check);
+    }
+  }
+  return [...byType.values()];
+}
+
+export function verifyPlan(task: VerifyTask): PlannedStep[] {
+  const plan: PlannedStep[] = [
+    {
+      tool: "check_technical_quality",
+      args: () => ({ mediaId: task.mediaId, expectedDuration: task.expectedDurationSeconds, targetResolution: task.resolution, expectedFps: task.fps }),
+    },
+    { tool: "check_motion_quality", args: () => ({ mediaId: task.mediaId }) },
+  ];
+  if (task.referenceIds.length > 0) {
+    plan.push({ tool: "check_visual_consistency", args: () => ({ mediaId: task.mediaId, referenceIds: task.referenceIds }) });
+  }
+  plan.push({ tool: "save_quality_report", args: (calls) => ({ mediaId: task.mediaId, checks: collectedChecks(calls) }) });
+  return plan;
+}
+
+export async function runQualityVerifier(context: ToolContext, task: VerifyTask) {
+  const run = await runSpecialist({
+    name: "quality-verifier",
+    systemPrompt: QUALITY_VERIFIER_PROMPT,
+    task: JSON.stringify(task),
+    tools: createQualityTools(context),
+    plan: verifyPlan(task),
+    isComplete: (calls) => calls.some((call) => call.ok && call.name === "save_quality_report"),
+    llm: context.runtime.llm,
+    log: context.runtime.log,
+  });
+  const saved = requireResult(run.calls, "save_quality_report");
+  const report: VideoQualityResult & { reportId: string } = {
+    reportId: String(saved.reportId),
+    passed: Boolean(saved.passed),
+    overallQuality: Number(saved.overallQuality),
+    checks: saved.checks as QualityCheck[],
+    issues: saved.issues as string[],
+    suggestions: saved.suggestions as string[],
+  };
+  // The report must rest on measurements: count what was measured against what the task needed.
+  const measured = new Set(collectedChecks(run.calls).map((check) => check.type));
+  const expected = 5 + (task.referenceIds.length > 0 ? 1 : 0);
+  const missing = expected - Math.min(expected, measured.size);
+  const selfAssessment: SelfAssessment = {
+    confidence: report.checks.length > 0 ? Math.min(1, measured.size / expected) : 0,
+    completeness: Math.min(1, measured.size / expected),
+    issues: missing > 0 ? [`${missing} expected check(s) were not measured`] : [],
+  };
+  return { output: report, selfAssessment, mode: run.mode, toolCalls: run.calls.map((call) => call.name) };
+}

@@ -1,0 +1,147 @@
+/** Audio Integrator tools: character dialogue, sound effects, timing against the picture, mixing, storing. */
+import { copyFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
+import { CutroomError } from "../errors.js";
+import { newId, seedFrom } from "../ids.js";
+import { buildMixSpec } from "../media/audio.js";
+import { probe, runFfmpeg } from "../media/runner.js";
+import { anyMediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
+
+const TRACK_TYPES = ["dialogue", "music", "sfx"] as const;
+
+const TrackSchema = z.object({
+  type: z.enum(TRACK_TYPES),
+  audioId: z.string().describe("scratch audio id from generate_character_dialogue or generate_sound_effect"),
+  startTime: z.number().min(0),
+  duration: z.number().positive().nullable().default(null),
+  volume: z.number().min(0).max(1).default(1),
+  fadeIn: z.number().min(0).max(10).default(0),
+  fadeOut: z.number().min(0).max(10).default(0),
+});
+
+const EMOTIONS = ["neutral", "happy", "sad", "angry", "excited", "calm", "whisper"] as const;
+
+/** Moves a provider's output into the take's work dir under a scratch id. */
+async function adopt(context: ToolContext, path: string, prefix: string): Promise<string> {
+  const audioId = newId(prefix);
+  await copyFile(path, join(context.workDir, `${audioId}.wav`));
+  if (!path.startsWith(context.workDir)) await rm(path, { force: true });
+  return audioId;
+}
+
+export function createAudioTools(context: ToolContext) {
+  const { brain, voice, config } = context.runtime;
+
+  const dialogue = tool(
+    async ({ character, text, emotion }) => {
+      const found = await brain.findCharacterByName(character);
+      if (!found) throw new CutroomError("NOT_FOUND", `character: ${character} is not in the Brain`, { field: "character" });
+      let voiceId = found.voiceId;
+      if (voiceId === null) {
+        // A character keeps the first voice it is given, so every later line sounds like the same person.
+        const voices = await voice.listVoices();
+        if (voices.length === 0) throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
+        voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+        await brain.saveCharacter({ ...found, voiceId });
+      }
+      context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
+      const speech = await voice.synthesize({ text, voiceId, emotion }, context.workDir);
+      const audioId = await adopt(context, speech.path, "line");
+      return toolResult({ audioId, character: found.name, voiceId, durationSeconds: speech.durationSeconds, model: speech.model });
+    },
+    {
+      name: "generate_character_dialogue",
+      description: "Speak a line in the character's own voice (assigned once and kept in the Brain).",
+      schema: z.object({ character: z.string().min(1).max(40), text: z.string().min(1).max(400), emotion: z.enum(EMOTIONS).default("neutral") }),
+    },
+  );
+
+  const soundEffect = tool(
+    async ({ description, durationSeconds }) => {
+      context.runtime.progress.emit("audio", 0.4, `making ${description} sound`);
+      const effect = await voice.soundEffect(description, durationSeconds, context.workDir);
+      const audioId = await adopt(context, effect.path, "sfx");
+      return toolResult({ audioId, description, durationSeconds: effect.durationSeconds });
+    },
+    {
+      name: "generate_sound_effect",
+      description: "Make a sound effect or ambience bed from a short description, exactly durationSeconds long.",
+      schema: z.object({ description: z.string().min(1).max(80), durationSeconds: z.number().positive().max(60) }),
+    },
+  );
+
+  const sync = tool(
+    async ({ videoId, audioTracks }) => {
+      const video = await probe(await anyMediaPath(context, videoId, "videoId"));
+      const warnings: string[] = [];
+      const synced = [];
+      for (const track of audioTracks) {
+        const measured = (await probe(scratchPath(context, track.audioId, "audioTracks.audioId"))).durationSeconds;
+        if (track.startTime >= video.durationSeconds) {
+          warnings.push(`${track.type} ${track.audioId} starts at ${track.startTime}s, after the video ends (${video.durationSeconds.toFixed(2)}s): dropped`);
+          continue;
+        }
+        const wanted = Math.min(track.duration ?? measured, measured);
+        const duration = Math.min(wanted, video.durationSeconds - track.startTime);
+        if (duration < wanted) warnings.push(`${track.type} ${track.audioId} cut to ${duration.toFixed(2)}s to end with the video`);
+        synced.push({ ...track, duration: Number(duration.toFixed(3)) });
+      }
+      return toolResult({ videoDurationSeconds: video.durationSeconds, tracks: synced, warnings });
+    },
+    {
+      name: "sync_audio_tracks",
+      description: "Place dialogue, music and sfx tracks against the video: measured lengths, trimmed to end with the picture.",
+      schema: z.object({ videoId: z.string().describe("media id or scratch clip id of the video"), audioTracks: z.array(TrackSchema).min(1).max(16) }),
+    },
+  );
+
+  const mix = tool(
+    async ({ videoId, tracks }) => {
+      const videoPath = await anyMediaPath(context, videoId, "videoId");
+      const video = await probe(videoPath);
+      const outputId = newId("mixed");
+      const output = join(context.workDir, `${outputId}.mp4`);
+      const spec = buildMixSpec({
+        videoPath,
+        tracks: tracks.map((track) => ({
+          type: track.type,
+          path: scratchPath(context, track.audioId, "tracks.audioId"),
+          startTime: track.startTime,
+          duration: track.duration,
+          volume: track.volume,
+          fadeIn: track.fadeIn,
+          fadeOut: track.fadeOut,
+        })),
+        videoDurationSeconds: video.durationSeconds,
+        outputPath: output,
+      });
+      await runFfmpeg(spec, {
+        timeoutMs: config.ffmpegTimeoutMs,
+        durationSeconds: video.durationSeconds,
+        onProgress: (fraction) => context.runtime.progress.emit("audio", 0.6 + 0.4 * fraction, "mixing"),
+      });
+      return toolResult({ clipId: outputId, trackCount: tracks.length, durationSeconds: (await probe(output)).durationSeconds });
+    },
+    {
+      name: "mix_audio",
+      description: "Mix synced tracks under the video (dialogue first, music ducked, sfx beneath, loudness normalized).",
+      schema: z.object({ videoId: z.string(), tracks: z.array(TrackSchema).min(1).max(16) }),
+    },
+  );
+
+  const save = tool(
+    async ({ clipId, metadata }) => {
+      const saved = await storeMedia(context, { path: scratchPath(context, clipId, "clipId"), kind: "video", name: "with-audio", generation: metadata });
+      return toolResult({ mediaId: saved.mediaId, key: saved.key, url: saved.url, path: saved.path, durationSeconds: saved.record.durationSeconds });
+    },
+    {
+      name: "save_with_audio",
+      description: "Store the video with its mixed audio and a media record.",
+      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
+    },
+  );
+
+  return [dialogue, soundEffect, sync, mix, save];
+}

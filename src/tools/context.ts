@@ -1,0 +1,114 @@
+/**
+ * What every tool works with: the runtime's adapters and the take being made. Tools pass ids, never
+ * bytes: scratch files live under the take's work dir, stored objects are found through their media record.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { assertId, CutroomError } from "../errors.js";
+import { newId } from "../ids.js";
+import { probe } from "../media/runner.js";
+import type { Runtime } from "../runtime.js";
+import type { MediaKind, MediaRecord } from "../storage/types.js";
+
+export interface ToolContext {
+  runtime: Runtime;
+  projectId: string;
+  /** The take (Brain Video id) everything made in this run belongs to. */
+  takeId: string;
+  /** Scratch directory of the take. */
+  workDir: string;
+}
+
+export async function createToolContext(runtime: Runtime, projectId: string, takeId: string): Promise<ToolContext> {
+  assertId(projectId, "projectId");
+  assertId(takeId, "takeId");
+  const workDir = join(runtime.scratchDir, takeId);
+  await mkdir(workDir, { recursive: true });
+  return { runtime, projectId, takeId, workDir };
+}
+
+/** Scratch ids are file names in the take's work dir: "<id>.<ext>", id validated so it cannot escape. */
+export function scratchPath(context: ToolContext, scratchId: string, field: string): string {
+  assertId(scratchId, field);
+  for (const extension of ["mp4", "wav", "png"]) {
+    const candidate = join(context.workDir, `${scratchId}.${extension}`);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new CutroomError("NOT_FOUND", `${field} ${scratchId} is not a file made in this take`, { field });
+}
+
+export function scratchIdOf(path: string): string {
+  return basename(path).replace(/\.[a-z0-9]+$/i, "");
+}
+
+/** A media record's local bytes (downloaded into the work dir when the store is remote). */
+export async function mediaPath(context: ToolContext, mediaId: string, field: string): Promise<{ record: MediaRecord; path: string }> {
+  assertId(mediaId, field);
+  const record = await context.runtime.media.get(mediaId);
+  if (!record || record.status !== "live") {
+    throw new CutroomError("NOT_FOUND", `${field} ${mediaId} is not a stored, live media record`, { field });
+  }
+  return { record, path: await context.runtime.store.localPath(record.key, context.workDir) };
+}
+
+/** A scratch id or a stored media id, whichever the argument names. */
+export async function anyMediaPath(context: ToolContext, id: string, field: string): Promise<string> {
+  if (id.startsWith("med_")) return (await mediaPath(context, id, field)).path;
+  return scratchPath(context, id, field);
+}
+
+const CONTENT_TYPES: Record<string, string> = { mp4: "video/mp4", wav: "audio/wav", png: "image/png" };
+
+/**
+ * Stores a file as an object and writes its media record. If the record cannot be written the object is
+ * removed again, so there is never an object without its record.
+ */
+export async function storeMedia(
+  context: ToolContext,
+  input: { path: string; kind: MediaKind; name: string; generation: Record<string, unknown>; prefix?: string },
+): Promise<{ mediaId: string; key: string; url: string; path: string | null; record: MediaRecord }> {
+  const extension = input.path.split(".").pop() ?? "bin";
+  const mediaId = newId("med");
+  const prefix = input.prefix ?? `takes/${context.takeId}`;
+  const key = `projects/${context.projectId}/${prefix}/${input.name}-${mediaId}.${extension}`;
+  const contentType = CONTENT_TYPES[extension] ?? "application/octet-stream";
+  const probed = extension === "mp4" || extension === "wav" ? await probe(input.path) : null;
+  const stored = await context.runtime.store.put(key, input.path, {
+    contentType,
+    metadata: { mediaId, takeId: context.takeId, projectId: context.projectId, kind: input.kind },
+  });
+  const now = new Date().toISOString();
+  const record: MediaRecord = {
+    id: mediaId,
+    projectId: context.projectId,
+    kind: input.kind,
+    key,
+    url: stored.url,
+    status: "live",
+    durationSeconds: probed?.durationSeconds ?? null,
+    fps: probed && probed.width > 0 ? probed.fps : null,
+    width: probed && probed.width > 0 ? probed.width : null,
+    height: probed && probed.height > 0 ? probed.height : null,
+    generation: { ...input.generation, takeId: context.takeId, sizeBytes: (await stat(input.path)).size },
+    qualityScore: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await context.runtime.media.insert(record);
+  } catch (error) {
+    await context.runtime.store.delete(key);
+    throw error;
+  }
+  return { mediaId, key, url: stored.url, path: stored.path, record };
+}
+
+/** Tool results are JSON text for the model and parsed back by the specialist. */
+export function toolResult(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function progressReporter(context: ToolContext, step: string) {
+  return (fraction: number, message: string) => context.runtime.progress.emit(step, fraction, message);
+}

@@ -1,0 +1,173 @@
+/**
+ * Video Generator tools: the four generation methods of the design and save_video.
+ * Characters and locations are named; their looks come from the Brain so every take draws them the same.
+ */
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
+import {
+  ACTIONS,
+  CAMERA_MOVES,
+  MAX_CLIP_SECONDS,
+  type CharacterInShot,
+  type ClipRequest,
+  type GeneratedClip,
+  type GenerationMethod,
+} from "../domain.js";
+import { CutroomError } from "../errors.js";
+import { seedFrom } from "../ids.js";
+import { anyMediaPath, progressReporter, scratchIdOf, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
+
+const shotFields = {
+  prompt: z.string().min(1).max(2000).describe("what the clip shows"),
+  durationSeconds: z.number().positive().max(MAX_CLIP_SECONDS).describe(`clip length in seconds, at most ${MAX_CLIP_SECONDS}`),
+  characters: z.array(z.string().min(1).max(40)).max(4).default([]).describe("names of Brain characters in the shot"),
+  location: z.string().min(1).max(40).nullable().default(null).describe("name of the Brain location"),
+  action: z.enum(ACTIONS).default("stand"),
+  camera: z.enum(CAMERA_MOVES).default("static"),
+  motionStrength: z.number().min(0).max(1).default(0.6).describe("how much motion, 0..1"),
+  negativePrompt: z.string().max(500).nullable().default(null),
+  seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
+};
+const ShotSchema = z.object(shotFields);
+type ShotArgs = z.infer<typeof ShotSchema>;
+
+async function buildClipRequest(
+  context: ToolContext,
+  method: GenerationMethod,
+  args: ShotArgs,
+  images: Partial<Pick<ClipRequest, "sourceImage" | "firstFrame" | "lastFrame" | "compositeImage">>,
+): Promise<ClipRequest> {
+  const { brain, config } = context.runtime;
+  const characters: CharacterInShot[] = [];
+  for (const name of args.characters) {
+    const character = await brain.findCharacterByName(name);
+    if (!character) {
+      throw new CutroomError("NOT_FOUND", `characters: ${name} is not in the Brain; create it before generating`, { field: "characters" });
+    }
+    characters.push({ id: character.id, name: character.name, profile: character.profile });
+  }
+  let location: ClipRequest["location"] = null;
+  if (args.location !== null) {
+    const found = await brain.findLocationByName(args.location);
+    if (!found) throw new CutroomError("NOT_FOUND", `location: ${args.location} is not in the Brain`, { field: "location" });
+    location = { id: found.id, name: found.name, look: found.look };
+  }
+  const caption = [characters.map((character) => character.name).join(" & "), args.action, location?.name]
+    .filter((part) => part && part.length > 0)
+    .join(" · ");
+  return {
+    method,
+    prompt: args.prompt,
+    negativePrompt: args.negativePrompt,
+    durationSeconds: args.durationSeconds,
+    width: config.video.width,
+    height: config.video.height,
+    fps: config.video.fps,
+    seed: args.seed ?? seedFrom(`${context.takeId}:${args.prompt}`),
+    action: args.action,
+    camera: args.camera,
+    motionStrength: args.motionStrength,
+    characters,
+    location,
+    sourceImage: images.sourceImage ?? null,
+    firstFrame: images.firstFrame ?? null,
+    lastFrame: images.lastFrame ?? null,
+    compositeImage: images.compositeImage ?? null,
+    caption: caption.length > 0 ? caption : null,
+  };
+}
+
+function clipSummary(clip: GeneratedClip, request: ClipRequest) {
+  return {
+    clipId: scratchIdOf(clip.path),
+    method: clip.method,
+    model: clip.model,
+    seed: clip.seed,
+    durationSeconds: clip.durationSeconds,
+    width: clip.width,
+    height: clip.height,
+    fps: clip.fps,
+    costUsd: clip.costUsd,
+    generationSeconds: clip.generationSeconds,
+    prompt: request.prompt,
+    characters: request.characters.map((character) => character.name),
+    location: request.location?.name ?? null,
+    action: request.action,
+    camera: request.camera,
+  };
+}
+
+export function createGeneratorTools(context: ToolContext) {
+  const { video } = context.runtime;
+  const options = () => ({ outputDir: context.workDir, onProgress: progressReporter(context, "generate"), signal: null });
+
+  const textToVideo = tool(
+    async (args) => {
+      const request = await buildClipRequest(context, "text-to-video", args, {});
+      return toolResult(clipSummary(await video.textToVideo(request, options()), request));
+    },
+    { name: "generate_text_to_video", description: "Generate a clip (at most 7 s) from a text prompt.", schema: ShotSchema },
+  );
+
+  const imageToVideo = tool(
+    async (args) => {
+      const sourceImage = await anyMediaPath(context, args.sourceImage, "sourceImage");
+      const request = await buildClipRequest(context, "image-to-video", args, { sourceImage });
+      return toolResult(clipSummary(await video.imageToVideo(request, options()), request));
+    },
+    {
+      name: "generate_image_to_video",
+      description: "Animate a source image (a stored reference's media id) into a clip, with a camera motion.",
+      schema: ShotSchema.extend({ sourceImage: z.string().describe("media id of the source image") }),
+    },
+  );
+
+  const firstLast = tool(
+    async (args) => {
+      const firstFrame = await anyMediaPath(context, args.firstFrame, "firstFrame");
+      const lastFrame = await anyMediaPath(context, args.lastFrame, "lastFrame");
+      const request = await buildClipRequest(context, "first-last-frame", args, { firstFrame, lastFrame });
+      return toolResult(clipSummary(await video.firstLastFrame(request, options()), request));
+    },
+    {
+      name: "generate_first_last_frame",
+      description: "Generate a clip that starts on one image and ends on another (media or frame ids).",
+      schema: ShotSchema.extend({ firstFrame: z.string(), lastFrame: z.string() }),
+    },
+  );
+
+  const composite = tool(
+    async (args) => {
+      const compositeImage = await anyMediaPath(context, args.compositeImage, "compositeImage");
+      const request = await buildClipRequest(context, "composite-to-video", args, { compositeImage });
+      return toolResult(clipSummary(await video.compositeToVideo(request, options()), request));
+    },
+    {
+      name: "generate_composite_to_video",
+      description: "Animate a composite image (location plate) with the named characters performing the action.",
+      schema: ShotSchema.extend({ compositeImage: z.string().describe("media id of the composite / location image") }),
+    },
+  );
+
+  const saveVideo = tool(
+    async (args) => {
+      const path = scratchPath(context, args.clipId, "clipId");
+      const saved = await storeMedia(context, { path, kind: "video", name: "clip", generation: args.metadata });
+      return toolResult({ mediaId: saved.mediaId, key: saved.key, url: saved.url, path: saved.path, durationSeconds: saved.record.durationSeconds });
+    },
+    {
+      name: "save_video",
+      description: "Store a generated clip in object storage with its media record (generation parameters as metadata).",
+      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
+    },
+  );
+
+  return [textToVideo, imageToVideo, firstLast, composite, saveVideo];
+}
+
+export const METHOD_TOOL: Record<GenerationMethod, string> = {
+  "text-to-video": "generate_text_to_video",
+  "image-to-video": "generate_image_to_video",
+  "first-last-frame": "generate_first_last_frame",
+  "composite-to-video": "generate_composite_to_video",
+};

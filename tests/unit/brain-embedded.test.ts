@@ -1,0 +1,241 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BRAIN_RULES, EmbeddedBrain } from "../../src/brain/embedded.js";
+import type { CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
+import { isCutroomError } from "../../src/errors.js";
+
+const NOW = "2025-01-01T00:00:00.000Z";
+
+function character(id: string, name: string): CharacterNode {
+  const profile = {
+    skin: "#aa8866",
+    hair: "#221100",
+    top: "#3355aa",
+    bottom: "#222222",
+    accent: "#ffcc00",
+    height: 0.5,
+    build: 0.25,
+    description: name,
+  };
+  return { id, name, profile, voiceId: null, createdAt: NOW };
+}
+
+function location(id: string, name: string): LocationNode {
+  const look = {
+    kind: "park" as const,
+    sky: "#88bbff",
+    ground: "#228833",
+    feature: "#665544",
+    horizon: 0.5,
+    description: name,
+  };
+  return { id, name, look, createdAt: NOW };
+}
+
+function reference(id: string, kind: ReferenceNode["kind"]): ReferenceNode {
+  return { id, kind, mediaId: `media_${id}`, objectKey: `refs/${id}.png`, createdAt: NOW };
+}
+
+function take(
+  id: string,
+  options: Partial<Omit<TakeWrite, "request" | "video" | "report">> & { createdAt?: string } = {},
+): TakeWrite {
+  const createdAt = options.createdAt ?? NOW;
+  const requestId = `req_${id}`;
+  const grade = { quality: 0.8, relevance: 0.9, consistency: 0.85, overall: 0.85, passed: true, threshold: 0.7 };
+  return {
+    request: { id: requestId, threadId: "thread_1", text: "a walk in the park", createdAt },
+    video: {
+      id,
+      requestId,
+      threadId: "thread_1",
+      mediaId: `media_${id}`,
+      objectKey: `videos/${id}.mp4`,
+      method: "text-to-video",
+      model: "local",
+      prompt: "walk",
+      seed: 1,
+      durationSeconds: 5,
+      width: 640,
+      height: 360,
+      fps: 24,
+      costUsd: 0,
+      attempt: 1,
+      status: "pending",
+      statusReason: null,
+      grade,
+      createdAt,
+      updatedAt: createdAt,
+    },
+    report: {
+      id: `report_${id}`,
+      createdAt,
+      passed: true,
+      overallQuality: 0.85,
+      checks: [],
+      issues: [],
+      suggestions: [],
+    },
+    characterIds: options.characterIds ?? ["char_ana"],
+    locationId: options.locationId === undefined ? "loc_park" : options.locationId,
+    referenceIds: options.referenceIds ?? ["ref_ana"],
+    regeneratedFromId: options.regeneratedFromId ?? null,
+  };
+}
+
+let directory: string;
+let file: string;
+let brain: EmbeddedBrain;
+
+async function seed(target: EmbeddedBrain): Promise<void> {
+  await target.saveCharacter(character("char_ana", "Ana"));
+  await target.saveLocation(location("loc_park", "City Park"));
+  await target.saveReference(reference("ref_ana", "character-master"), "char_ana");
+}
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), "cutroom-brain-"));
+  file = join(directory, "brain.json");
+  brain = await EmbeddedBrain.open({ file });
+  await seed(brain);
+});
+
+afterEach(async () => {
+  await brain.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function expectCode(promise: Promise<unknown>, code: Parameters<typeof isCutroomError>[1]): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(isCutroomError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
+}
+
+describe("EmbeddedBrain", () => {
+  it("finds characters and locations by trimmed, case-insensitive name", async () => {
+    expect((await brain.findCharacterByName("  ana "))?.id).toBe("char_ana");
+    expect((await brain.findLocationByName("CITY PARK"))?.id).toBe("loc_park");
+    expect(await brain.findCharacterByName("Bob")).toBeNull();
+    expect((await brain.referencesOf("char_ana")).map((item) => item.id)).toEqual(["ref_ana"]);
+    await expectCode(brain.saveCharacter(character("char_other", "ANA")), "BRAIN_VALIDATION");
+    await expectCode(brain.saveReference(reference("ref_x", "location-master"), "char_ana"), "BRAIN_VALIDATION");
+  });
+
+  it("records every node and relationship of a take, idempotently", async () => {
+    await brain.recordTake(take("vid_1"));
+    const expected = {
+      nodes: { Character: 1, Location: 1, Reference: 1, Request: 1, Video: 1, QualityReport: 1 },
+      relationships: { HAS_REFERENCE: 1, PRODUCED: 1, GRADED_BY: 1, DEPICTS: 1, SET_IN: 1, USES_REFERENCE: 1 },
+    };
+    expect(await brain.counts()).toEqual(expected);
+    await brain.recordTake(take("vid_1"));
+    expect(await brain.counts()).toEqual(expected);
+
+    const view = await brain.getTake("vid_1");
+    expect(view?.request.id).toBe("req_vid_1");
+    expect(view?.report?.id).toBe("report_vid_1");
+    expect(view?.characters.map((item) => item.name)).toEqual(["Ana"]);
+    expect(view?.location?.id).toBe("loc_park");
+    expect(view?.references.map((item) => item.id)).toEqual(["ref_ana"]);
+    expect(await brain.validateTake("vid_1")).toEqual([]);
+    expect(await brain.getTake("vid_missing")).toBeNull();
+  });
+
+  it("links regenerations both ways and lists a character's takes newest first", async () => {
+    await brain.recordTake(take("vid_1", { createdAt: "2025-01-01T00:00:00.000Z" }));
+    await brain.recordTake(take("vid_2", { createdAt: "2025-01-02T00:00:00.000Z", regeneratedFromId: "vid_1" }));
+    await brain.setTakeStatus("vid_1", "superseded", "regenerated");
+    expect((await brain.getTake("vid_2"))?.regeneratedFrom).toBe("vid_1");
+    const first = await brain.getTake("vid_1");
+    expect(first?.regeneratedInto).toEqual(["vid_2"]);
+    expect(first?.video.statusReason).toBe("regenerated");
+    const view = await brain.characterView("ana");
+    expect(view?.takes).toEqual([
+      { id: "vid_2", status: "pending", overall: 0.85, createdAt: "2025-01-02T00:00:00.000Z" },
+      { id: "vid_1", status: "superseded", overall: 0.85, createdAt: "2025-01-01T00:00:00.000Z" },
+    ]);
+    await expectCode(brain.setTakeStatus("vid_nope", "accepted", null), "NOT_FOUND");
+  });
+
+  it("refuses links to unknown nodes and writes nothing", async () => {
+    const before = await readFile(file, "utf8");
+    await expectCode(brain.recordTake(take("vid_1", { characterIds: ["char_ana", "char_ghost"] })), "BRAIN_VALIDATION");
+    await expectCode(brain.recordTake(take("vid_1", { locationId: "loc_ghost" })), "BRAIN_VALIDATION");
+    await expectCode(brain.recordTake(take("vid_1", { referenceIds: ["ref_ghost"] })), "BRAIN_VALIDATION");
+    await expectCode(brain.recordTake(take("vid_1", { regeneratedFromId: "vid_ghost" })), "BRAIN_VALIDATION");
+    // A Location id is not a Character even though the node exists.
+    await expectCode(brain.recordTake(take("vid_1", { characterIds: ["loc_park"] })), "BRAIN_VALIDATION");
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect((await brain.counts()).nodes.Video).toBeUndefined();
+  });
+
+  it("finds each violation in a graph written by hand", async () => {
+    await brain.recordTake(take("vid_1"));
+    await brain.close();
+    const data = JSON.parse(await readFile(file, "utf8")) as {
+      graph: {
+        nodes: Array<{ key: string; attributes: { label: string } }>;
+        edges: Array<{ key?: string; source: string; target: string; attributes: { type: string } }>;
+      };
+    };
+    data.graph.nodes.push({ key: "ghost", attributes: { label: "Deleted" } });
+    data.graph.edges = data.graph.edges.filter((edge) => !["PRODUCED", "GRADED_BY"].includes(edge.attributes.type));
+    for (const type of ["DEPICTS", "SET_IN", "USES_REFERENCE", "REGENERATED_FROM"]) {
+      data.graph.edges.push({ key: `bad_${type}`, source: "vid_1", target: "ghost", attributes: { type } });
+    }
+    await writeFile(file, JSON.stringify(data));
+
+    const rules = (await brain.validateTake("vid_1")).map((violation) => violation.rule).sort();
+    expect(rules).toEqual([
+      "depicts-known-character",
+      "graded",
+      "reference-exists",
+      "regenerated-from-exists",
+      "set-in-known-location",
+      "take-has-request",
+    ]);
+    expect(await brain.validateTake("vid_none")).toEqual([{ rule: "take-exists", message: expect.any(String) }]);
+    for (const rule of rules) expect(BRAIN_RULES[rule as keyof typeof BRAIN_RULES]).toBeTruthy();
+  });
+
+  it("shows one instance's writes to another on the same file", async () => {
+    const other = await EmbeddedBrain.open({ file });
+    try {
+      expect((await other.findCharacterByName("Ana"))?.id).toBe("char_ana");
+      await other.recordTake(take("vid_1"));
+      expect((await brain.getTake("vid_1"))?.video.id).toBe("vid_1");
+      await brain.setTakeStatus("vid_1", "accepted", null);
+      expect((await other.getTake("vid_1"))?.video.status).toBe("accepted");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("loses no write when two instances save concurrently", async () => {
+    const other = await EmbeddedBrain.open({ file });
+    try {
+      const saves = (target: EmbeddedBrain, prefix: string): Array<Promise<CharacterNode>> =>
+        Array.from({ length: 20 }, (_, index) =>
+          target.saveCharacter(character(`char_${prefix}${index}`, `${prefix} ${index}`)),
+        );
+      await Promise.all([...saves(brain, "a"), ...saves(other, "b")]);
+      expect((await brain.counts()).nodes.Character).toBe(41);
+      expect((await other.counts()).nodes.Character).toBe(41);
+      const fresh = await EmbeddedBrain.open({ file });
+      expect((await fresh.counts()).nodes.Character).toBe(41);
+      await fresh.close();
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
+
+  it("rejects unsafe ids and unreadable files with a code", async () => {
+    await expectCode(brain.saveCharacter(character("../x", "Evil")), "INVALID_ID");
+    await writeFile(file, "{ not json");
+    await expectCode(brain.counts(), "STORAGE");
+  });
+});
