@@ -23,9 +23,12 @@ const number = (name: string, min: number, max: number) =>
 
 const EnvSchema = z.object({
   CUTROOM_DATA_DIR: optionalText,
-  CUTROOM_PROJECT: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value), {
-    message: "CUTROOM_PROJECT must be letters, digits, '-' or '_'",
-  }),
+  CUTROOM_PROJECT: optionalText.refine(
+    (value) => value === undefined || /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value),
+    {
+      message: "CUTROOM_PROJECT must be letters, digits, '-' or '_'",
+    },
+  ),
   CUTROOM_RESOLUTION: optionalText.refine((value) => value === undefined || /^\d{2,4}x\d{2,4}$/.test(value), {
     message: "CUTROOM_RESOLUTION must look like 1280x720",
   }),
@@ -63,14 +66,7 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export type PortName =
-  | "llm"
-  | "video"
-  | "voice"
-  | "objectStore"
-  | "mediaRepository"
-  | "brain"
-  | "checkpointer"
-  | "jobQueue";
+  "llm" | "video" | "voice" | "objectStore" | "mediaRepository" | "brain" | "checkpointer" | "jobQueue";
 
 export interface AdapterChoice {
   port: PortName;
@@ -90,9 +86,27 @@ export interface Config {
 }
 
 /** Ports whose real adapter is not part of this build: the variable is reported, the embedded default runs. */
-const NOT_IN_THIS_BUILD: Array<{ port: PortName; variables: string[]; real: string; embedded: string; embeddedWhy: string }> = [
-  { port: "video", variables: ["FAL_KEY", "FAL_API_KEY"], real: "fal", embedded: "local-animatic", embeddedWhy: "ffmpeg animatic renderer" },
-  { port: "voice", variables: ["ELEVENLABS_API_KEY"], real: "elevenlabs", embedded: "local-espeak", embeddedWhy: "espeak-ng text to speech" },
+const NOT_IN_THIS_BUILD: Array<{
+  port: PortName;
+  variables: string[];
+  real: string;
+  embedded: string;
+  embeddedWhy: string;
+}> = [
+  {
+    port: "video",
+    variables: ["FAL_KEY", "FAL_API_KEY"],
+    real: "fal",
+    embedded: "local-animatic",
+    embeddedWhy: "ffmpeg animatic renderer",
+  },
+  {
+    port: "voice",
+    variables: ["ELEVENLABS_API_KEY"],
+    real: "elevenlabs",
+    embedded: "local-espeak",
+    embeddedWhy: "espeak-ng text to speech",
+  },
   {
     port: "objectStore",
     variables: ["S3_ENDPOINT", "R2_ACCOUNT_ID"],
@@ -100,17 +114,43 @@ const NOT_IN_THIS_BUILD: Array<{ port: PortName; variables: string[]; real: stri
     embedded: "local-dir",
     embeddedWhy: "files under the data dir",
   },
-  { port: "mediaRepository", variables: ["MONGODB_URI"], real: "mongodb", embedded: "embedded-nedb", embeddedWhy: "document file in the data dir" },
-  { port: "brain", variables: ["NEO4J_URI"], real: "neo4j", embedded: "embedded", embeddedWhy: "graph file in the data dir" },
-  { port: "checkpointer", variables: ["MONGODB_URI"], real: "mongodb", embedded: "sqlite", embeddedWhy: "SQLite file in the data dir" },
-  { port: "jobQueue", variables: ["REDIS_URL"], real: "bullmq", embedded: "in-process", embeddedWhy: "jobs run inside this process" },
+  {
+    port: "mediaRepository",
+    variables: ["MONGODB_URI"],
+    real: "mongodb",
+    embedded: "embedded-nedb",
+    embeddedWhy: "document file in the data dir",
+  },
+  {
+    port: "brain",
+    variables: ["NEO4J_URI"],
+    real: "neo4j",
+    embedded: "embedded",
+    embeddedWhy: "graph file in the data dir",
+  },
+  {
+    port: "checkpointer",
+    variables: ["MONGODB_URI"],
+    real: "mongodb",
+    embedded: "sqlite",
+    embeddedWhy: "SQLite file in the data dir",
+  },
+  {
+    port: "jobQueue",
+    variables: ["REDIS_URL"],
+    real: "bullmq",
+    embedded: "in-process",
+    embeddedWhy: "jobs run inside this process",
+  },
 ];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new CutroomError("CONFIG", `invalid environment: ${problems}`, { field: String(parsed.error.issues[0]?.path[0] ?? "") });
+    throw new CutroomError("CONFIG", `invalid environment: ${problems}`, {
+      field: String(parsed.error.issues[0]?.path[0] ?? ""),
+    });
   }
   const values = parsed.data;
   const [width, height] = (values.CUTROOM_RESOLUTION ?? "1280x720").split("x").map(Number) as [number, number];
@@ -121,7 +161,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const adapters: AdapterChoice[] = [];
   const llm = values.OPENAI_API_KEY
-    ? { apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL ?? null, model: values.OPENAI_MODEL ?? "gpt-4o-mini" }
+    ? {
+        apiKey: values.OPENAI_API_KEY,
+        baseURL: values.OPENAI_BASE_URL ?? null,
+        model: values.OPENAI_MODEL ?? "gpt-4o-mini",
+      }
     : null;
   adapters.push(
     llm

@@ -6,7 +6,10 @@ import type { Runtime } from "./runtime.js";
 export function runtimeOf(config: LangGraphRunnableConfig): Runtime {
   const runtime = config.context as Runtime | undefined;
   if (!runtime || typeof runtime !== "object" || !("brain" in runtime)) {
-    throw new CutroomError("CONFIG", "graph invoked without a runtime: pass { context: runtime } built by createRuntime()");
+    throw new CutroomError(
+      "CONFIG",
+      "graph invoked without a runtime: pass { context: runtime } built by createRuntime()",
+    );
   }
   return runtime;
 }

@@ -4,7 +4,12 @@
  */
 import { z } from "zod";
 
-export const GENERATION_METHODS = ["text-to-video", "image-to-video", "first-last-frame", "composite-to-video"] as const;
+export const GENERATION_METHODS = [
+  "text-to-video",
+  "image-to-video",
+  "first-last-frame",
+  "composite-to-video",
+] as const;
 export type GenerationMethod = (typeof GENERATION_METHODS)[number];
 
 /** Longest clip a single generation may produce, in seconds (the providers' limit). */

@@ -26,7 +26,10 @@ export function profileForCharacter(name: string): VisualProfile {
     height: 0.45 + ((seed >>> 15) % 10) / 100,
     build: 0.22 + ((seed >>> 19) % 8) / 100,
   };
-  return { ...profile, description: `${name}: ${profile.hair} hair, ${profile.top} top, ${profile.bottom} trousers, ${profile.accent} accent` };
+  return {
+    ...profile,
+    description: `${name}: ${profile.hair} hair, ${profile.top} top, ${profile.bottom} trousers, ${profile.accent} accent`,
+  };
 }
 
 const LOOKS: Record<LocationLook["kind"], Omit<LocationLook, "description" | "kind">> = {

@@ -5,7 +5,14 @@
  * (Video)-[:DEPICTS]->(Character), (Video)-[:SET_IN]->(Location), (Video)-[:USES_REFERENCE]->(Reference),
  * (Video)-[:GRADED_BY]->(QualityReport), (Video)-[:REGENERATED_FROM]->(Video).
  */
-import type { GenerationMethod, Grade, LocationLook, TakeStatus, VideoQualityResult, VisualProfile } from "../domain.js";
+import type {
+  GenerationMethod,
+  Grade,
+  LocationLook,
+  TakeStatus,
+  VideoQualityResult,
+  VisualProfile,
+} from "../domain.js";
 
 export interface CharacterNode {
   id: string;
@@ -95,7 +102,15 @@ export interface CharacterView {
 }
 
 export interface BrainViolation {
-  rule: "take-exists" | "take-has-request" | "depicts-known-character" | "set-in-known-location" | "graded" | "reference-exists" | "regenerated-from-exists" | "object-exists";
+  rule:
+    | "take-exists"
+    | "take-has-request"
+    | "depicts-known-character"
+    | "set-in-known-location"
+    | "graded"
+    | "reference-exists"
+    | "regenerated-from-exists"
+    | "object-exists";
   message: string;
 }
 

@@ -4,9 +4,16 @@ import { CutroomError } from "../errors.js";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw new CutroomError("INVALID_INPUT", error instanceof Error ? error.message : String(error), { field: "arguments" });
+    throw new CutroomError("INVALID_INPUT", error instanceof Error ? error.message : String(error), {
+      field: "arguments",
+    });
   }
 }
 
@@ -14,7 +21,11 @@ export function numberOption(value: string | undefined, field: string, min: numb
   if (value === undefined) return null;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new CutroomError("INVALID_INPUT", `--${field} must be a number between ${min} and ${max}; got ${JSON.stringify(value)}`, { field });
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `--${field} must be a number between ${min} and ${max}; got ${JSON.stringify(value)}`,
+      { field },
+    );
   }
   return parsed;
 }

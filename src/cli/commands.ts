@@ -14,7 +14,9 @@ type Write = (json: boolean, document: unknown, text: string) => void;
 export async function doctorCommand(argv: string[], write: Write): Promise<number> {
   const { values } = parse(argv, {});
   if (values.help) {
-    process.stdout.write("cutroom doctor [--json]\n  Shows which adapter serves each port and which variable decided it.\n");
+    process.stdout.write(
+      "cutroom doctor [--json]\n  Shows which adapter serves each port and which variable decided it.\n",
+    );
     return 0;
   }
   const config = loadConfig();
@@ -28,7 +30,11 @@ export async function doctorCommand(argv: string[], write: Write): Promise<numbe
     ...config.adapters.map((choice) => `${choice.port.padEnd(16)} ${choice.adapter.padEnd(18)} ${choice.reason}`),
     ...tools.map((item) => `${item.name.padEnd(16)} ${item.found ? "found" : "MISSING: run ./scripts/setup.sh"}`),
   ].join("\n");
-  write(values.json === true, { dataDir: config.dataDir, projectId: config.projectId, adapters: config.adapters, tools }, text);
+  write(
+    values.json === true,
+    { dataDir: config.dataDir, projectId: config.projectId, adapters: config.adapters, tools },
+    text,
+  );
   return tools.every((item) => item.found || item.name === "espeak-ng") ? 0 : 1;
 }
 
@@ -54,7 +60,8 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
   const characterReferences = values.reference ?? [];
   const locationReferences = values["location-reference"] ?? [];
   for (const reference of [...characterReferences, ...locationReferences]) {
-    if (!existsSync(reference)) throw new CutroomError("NOT_FOUND", `reference image ${reference} does not exist`, { field: "reference" });
+    if (!existsSync(reference))
+      throw new CutroomError("NOT_FOUND", `reference image ${reference} does not exist`, { field: "reference" });
   }
   const expectedDuration = numberOption(values["expect-duration"], "expect-duration", 0.01, 3600);
   const expectedFps = numberOption(values["expect-fps"], "expect-fps", 1, 240);
@@ -71,7 +78,11 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     const asked = values.checks.split(",").map((item) => item.trim());
     const unknown = asked.filter((item) => !(QUALITY_CHECK_TYPES as readonly string[]).includes(item));
     if (unknown.length > 0) {
-      throw new CutroomError("INVALID_INPUT", `--checks: unknown ${unknown.join(", ")}; known: ${QUALITY_CHECK_TYPES.join(", ")}`, { field: "checks" });
+      throw new CutroomError(
+        "INVALID_INPUT",
+        `--checks: unknown ${unknown.join(", ")}; known: ${QUALITY_CHECK_TYPES.join(", ")}`,
+        { field: "checks" },
+      );
     }
     checks = asked as QualityCheckType[];
   }
@@ -116,5 +127,9 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
-  throw new CutroomError("INVALID_INPUT", `brain: unknown query ${JSON.stringify(what)}; use take, character or counts`, { field: "query" });
+  throw new CutroomError(
+    "INVALID_INPUT",
+    `brain: unknown query ${JSON.stringify(what)}; use take, character or counts`,
+    { field: "query" },
+  );
 }

@@ -32,7 +32,15 @@ const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regener
   --note      a note kept with the choice (e.g. why you discarded)
 With no message and no --choice, an interactive chat opens on the thread.`;
 
-const BAD_INPUT = new Set(["INVALID_INPUT", "INVALID_ID", "NO_PENDING_CHOICE", "CHOICE_PENDING", "UNKNOWN_THREAD", "CONFIG", "NOT_FOUND"]);
+const BAD_INPUT = new Set([
+  "INVALID_INPUT",
+  "INVALID_ID",
+  "NO_PENDING_CHOICE",
+  "CHOICE_PENDING",
+  "UNKNOWN_THREAD",
+  "CONFIG",
+  "NOT_FOUND",
+]);
 
 function write(json: boolean, document: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(document, null, 2)}\n` : `${text}\n`);
@@ -92,10 +100,20 @@ async function chatCommand(argv: string[]): Promise<number> {
   const message = positionals.join(" ").trim();
   return withRuntime(async (runtime) => {
     if (message === "" && !values.choice) {
-      if (json) throw new CutroomError("INVALID_INPUT", "--json needs a message or --choice (the interactive chat is for people)", { field: "message" });
+      if (json)
+        throw new CutroomError(
+          "INVALID_INPUT",
+          "--json needs a message or --choice (the interactive chat is for people)",
+          { field: "message" },
+        );
       return repl(runtime, values.thread);
     }
-    const result = await new ChatService(runtime).turn({ threadId: values.thread ?? null, message: message || null, choice: values.choice ?? null, note: values.note ?? null });
+    const result = await new ChatService(runtime).turn({
+      threadId: values.thread ?? null,
+      message: message || null,
+      choice: values.choice ?? null,
+      note: values.note ?? null,
+    });
     write(json, result, formatTurn(result));
     return result.route?.kind === "choice" && result.status === "answered" ? 2 : 0;
   });

@@ -11,7 +11,9 @@ export function formatProgress(event: ProgressEvent): string {
 export function formatQuality(quality: VideoQualityResult): string[] {
   const lines = [`quality: ${quality.passed ? "PASSED" : "FAILED"}, overall ${quality.overallQuality.toFixed(3)}`];
   for (const check of quality.checks) {
-    lines.push(`  ${check.passed ? "✓" : "✗"} ${check.type.padEnd(22)} ${check.score.toFixed(3)} (≥ ${check.threshold})  ${check.details}`);
+    lines.push(
+      `  ${check.passed ? "✓" : "✗"} ${check.type.padEnd(22)} ${check.score.toFixed(3)} (≥ ${check.threshold})  ${check.details}`,
+    );
   }
   for (const issue of quality.issues) lines.push(`  issue: ${issue}`);
   for (const suggestion of quality.suggestions) lines.push(`  suggestion: ${suggestion}`);
@@ -35,7 +37,9 @@ export function formatTurn(result: TurnResult): string {
       );
     }
     if (result.report) {
-      lines.push(`department: ${result.report.department} ${result.report.status}, quality ${result.report.departmentQuality}`);
+      lines.push(
+        `department: ${result.report.department} ${result.report.status}, quality ${result.report.departmentQuality}`,
+      );
       for (const output of result.report.outputs) {
         const assessment = output.selfAssessment;
         lines.push(
@@ -49,7 +53,10 @@ export function formatTurn(result: TurnResult): string {
     }
     if (result.takes.length > 1) {
       lines.push("takes on this thread:");
-      for (const take of result.takes) lines.push(`  ${take.videoId} attempt ${take.attempt} ${take.status} overall ${take.overall}${take.regeneratedFrom ? ` (from ${take.regeneratedFrom})` : ""}`);
+      for (const take of result.takes)
+        lines.push(
+          `  ${take.videoId} attempt ${take.attempt} ${take.status} overall ${take.overall}${take.regeneratedFrom ? ` (from ${take.regeneratedFrom})` : ""}`,
+        );
     }
     lines.push(`choices: ${result.choices.join(" / ")}  (cutroom chat --thread ${result.threadId} --choice <choice>)`);
   } else {

@@ -45,13 +45,17 @@ export function clipLength(clip: SceneClip): number {
 
 export function sceneDuration(clips: SceneClip[], transitions: SceneTransition[]): number {
   const total = clips.reduce((sum, clip) => sum + clipLength(clip), 0);
-  const overlap = transitions.filter((transition) => transition.type !== "cut").reduce((sum, transition) => sum + transition.durationSeconds, 0);
+  const overlap = transitions
+    .filter((transition) => transition.type !== "cut")
+    .reduce((sum, transition) => sum + transition.durationSeconds, 0);
   return total - overlap;
 }
 
 export function validateScene(clips: SceneClip[], transitions: SceneTransition[]): void {
   if (clips.length === 0 || clips.length > 10) {
-    throw new CutroomError("INVALID_INPUT", `clips: a scene has 1 to 10 clips, got ${clips.length}`, { field: "clips" });
+    throw new CutroomError("INVALID_INPUT", `clips: a scene has 1 to 10 clips, got ${clips.length}`, {
+      field: "clips",
+    });
   }
   for (const clip of clips) {
     if (clip.speedMultiplier < 0.25 || clip.speedMultiplier > 4) {
@@ -60,14 +64,22 @@ export function validateScene(clips: SceneClip[], transitions: SceneTransition[]
       });
     }
     if (clip.trimStart < 0 || clip.trimEnd < 0 || clipLength(clip) <= 0.1) {
-      throw new CutroomError("INVALID_INPUT", `clips[${clip.sequence}]: trims leave no picture (keep more than 0.1 s)`, { field: "trimStart" });
+      throw new CutroomError(
+        "INVALID_INPUT",
+        `clips[${clip.sequence}]: trims leave no picture (keep more than 0.1 s)`,
+        { field: "trimStart" },
+      );
     }
   }
   const ordered = [...clips].sort((left, right) => left.sequence - right.sequence);
   for (const transition of transitions) {
     const index = ordered.findIndex((clip) => clip.sequence === transition.fromSequence);
     if (index < 0 || index === ordered.length - 1) {
-      throw new CutroomError("INVALID_INPUT", `transitions: fromClip ${transition.fromSequence} has no following clip`, { field: "transitions" });
+      throw new CutroomError(
+        "INVALID_INPUT",
+        `transitions: fromClip ${transition.fromSequence} has no following clip`,
+        { field: "transitions" },
+      );
     }
     const shorter = Math.min(clipLength(ordered[index]!), clipLength(ordered[index + 1]!));
     if (transition.type !== "cut" && (transition.durationSeconds <= 0 || transition.durationSeconds >= shorter)) {
@@ -84,7 +96,12 @@ export function validateScene(clips: SceneClip[], transitions: SceneTransition[]
  * One filter graph: every input normalized to the target (scale with padding, fps, pixel format,
  * sample aspect, timebase — xfade needs identical timebases), trimmed and re-timed, then joined.
  */
-export function buildAssembleSpec(clips: SceneClip[], transitions: SceneTransition[], target: SceneTarget, outputPath: string): FfmpegSpec {
+export function buildAssembleSpec(
+  clips: SceneClip[],
+  transitions: SceneTransition[],
+  target: SceneTarget,
+  outputPath: string,
+): FfmpegSpec {
   validateScene(clips, transitions);
   const ordered = [...clips].sort((left, right) => left.sequence - right.sequence);
   const filters: string[] = [];

@@ -64,11 +64,19 @@ export class ChatService {
 
   async thread(threadId: string): Promise<ThreadView> {
     assertId(threadId, "thread");
-    if (!(await this.threadExists(threadId))) throw new CutroomError("UNKNOWN_THREAD", `thread ${threadId} does not exist`, { field: "thread" });
+    if (!(await this.threadExists(threadId)))
+      throw new CutroomError("UNKNOWN_THREAD", `thread ${threadId} does not exist`, { field: "thread" });
     const snapshot = await this.graph.getState(this.config(threadId));
     const values = snapshot.values as OrchestratorStateValue;
-    const pending = snapshot.tasks.flatMap((task) => task.interrupts).map((item) => item.value as ChoicePrompt)[0] ?? null;
-    return { threadId, pending, messages: values.messages ?? [], takes: values.takes ?? [], choices: values.choices ?? [] };
+    const pending =
+      snapshot.tasks.flatMap((task) => task.interrupts).map((item) => item.value as ChoicePrompt)[0] ?? null;
+    return {
+      threadId,
+      pending,
+      messages: values.messages ?? [],
+      takes: values.takes ?? [],
+      choices: values.choices ?? [],
+    };
   }
 
   /** The thread's takes with their status as the Brain holds it now (accepted, discarded, ...). */
@@ -76,7 +84,13 @@ export class ChatService {
     const rows: TurnResult["takes"] = [];
     for (const item of takes) {
       const view = await this.runtime.brain.getTake(item.videoId);
-      rows.push({ videoId: item.videoId, attempt: item.attempt, status: view?.video.status ?? item.status, overall: item.grade.overall, regeneratedFrom: item.regeneratedFrom });
+      rows.push({
+        videoId: item.videoId,
+        attempt: item.attempt,
+        status: view?.video.status ?? item.status,
+        overall: item.grade.overall,
+        regeneratedFrom: item.regeneratedFrom,
+      });
     }
     return rows;
   }
@@ -88,7 +102,10 @@ export class ChatService {
     const message = input.message?.trim() ?? "";
     let answer: { choice: string; note: string | null } | null = null;
     if (input.choice) {
-      if (!input.threadId) throw new CutroomError("INVALID_INPUT", "--choice needs --thread: the thread whose take you are answering", { field: "thread" });
+      if (!input.threadId)
+        throw new CutroomError("INVALID_INPUT", "--choice needs --thread: the thread whose take you are answering", {
+          field: "thread",
+        });
       if (!exists) throw new CutroomError("UNKNOWN_THREAD", `thread ${threadId} does not exist`, { field: "thread" });
       answer = validateChoiceAnswer({ choice: input.choice, note: input.note ?? (message || null) });
     } else if (pending && message !== "") {
@@ -105,9 +122,13 @@ export class ChatService {
       assertUsableMessage(message);
     }
     if (answer && !pending) {
-      throw new CutroomError("NO_PENDING_CHOICE", `thread ${threadId} has no take waiting for a choice`, { field: "choice" });
+      throw new CutroomError("NO_PENDING_CHOICE", `thread ${threadId} has no take waiting for a choice`, {
+        field: "choice",
+      });
     }
-    const before = exists ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue) : null;
+    const before = exists
+      ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue)
+      : null;
     const takesBefore = before?.takes?.length ?? 0;
     const result = answer
       ? await this.graph.invoke(new Command({ resume: answer }), this.config(threadId))

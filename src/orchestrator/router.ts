@@ -34,7 +34,13 @@ export function parseChoice(text: string): Choice | null {
 
 export function routeByPolicy(message: string): Route {
   if (parseChoice(message) !== null) {
-    return { kind: "choice", department: null, relevance: 0, reason: `"${message.trim()}" answers a take's choices`, decidedBy: "policy" };
+    return {
+      kind: "choice",
+      department: null,
+      relevance: 0,
+      reason: `"${message.trim()}" answers a take's choices`,
+      decidedBy: "policy",
+    };
   }
   const relevance = videoRelevance(message);
   if (relevance >= ROUTE_THRESHOLD) {
@@ -77,7 +83,9 @@ export async function routeTurn(message: string, llm: BaseChatModel | null, log:
     if (parsed.data.kind === "choice") return policy;
     return { ...parsed.data, decidedBy: "llm" };
   } catch (error) {
-    log.warn(`router: the chat model failed (${error instanceof Error ? error.message : String(error)}); using the policy`);
+    log.warn(
+      `router: the chat model failed (${error instanceof Error ? error.message : String(error)}); using the policy`,
+    );
     return policy;
   }
 }

@@ -22,10 +22,13 @@ export interface ChatMessage {
 }
 
 const concat = <T>() =>
-  new ReducedValue(z.array(z.custom<T>()).default(() => []), {
-    inputSchema: z.array(z.custom<T>()),
-    reducer: (current: T[], next: T[]) => current.concat(next),
-  });
+  new ReducedValue(
+    z.array(z.custom<T>()).default(() => []),
+    {
+      inputSchema: z.array(z.custom<T>()),
+      reducer: (current: T[], next: T[]) => current.concat(next),
+    },
+  );
 
 export const OrchestratorState = new StateSchema({
   threadId: z.string(),

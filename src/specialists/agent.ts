@@ -3,7 +3,8 @@
  * or when the model stops before the job is done, it follows a deterministic plan over the same tools.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import type { AIMessage } from "@langchain/core/messages";
+import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { SpecialistName } from "../domain.js";
 import { CutroomError } from "../errors.js";
@@ -43,19 +44,41 @@ export interface SpecialistRun {
   calls: ToolCallRecord[];
 }
 
-async function callTool(tools: StructuredToolInterface[], name: string, args: Record<string, unknown>): Promise<ToolCallRecord> {
+async function callTool(
+  tools: StructuredToolInterface[],
+  name: string,
+  args: Record<string, unknown>,
+): Promise<ToolCallRecord> {
   const found = tools.find((candidate) => candidate.name === name);
-  if (!found) return { name, args, ok: false, result: null, error: `unknown tool ${name}; available: ${tools.map((t) => t.name).join(", ")}` };
+  if (!found)
+    return {
+      name,
+      args,
+      ok: false,
+      result: null,
+      error: `unknown tool ${name}; available: ${tools.map((t) => t.name).join(", ")}`,
+    };
   try {
     const output: unknown = await found.invoke(args);
     const text = typeof output === "string" ? output : JSON.stringify(output);
     return { name, args, ok: true, result: JSON.parse(text) as Record<string, unknown>, error: null };
   } catch (error) {
-    return { name, args, ok: false, result: null, error: error instanceof Error ? error.message : String(error), cause: error };
+    return {
+      name,
+      args,
+      ok: false,
+      result: null,
+      error: error instanceof Error ? error.message : String(error),
+      cause: error,
+    };
   }
 }
 
-export async function runPlan(tools: StructuredToolInterface[], plan: PlannedStep[], calls: ToolCallRecord[] = []): Promise<ToolCallRecord[]> {
+export async function runPlan(
+  tools: StructuredToolInterface[],
+  plan: PlannedStep[],
+  calls: ToolCallRecord[] = [],
+): Promise<ToolCallRecord[]> {
   for (const step of plan) {
     const record = await callTool(tools, step.tool, step.args(calls));
     calls.push(record);
@@ -99,7 +122,9 @@ export async function runSpecialist(input: SpecialistRunInput): Promise<Speciali
       if (input.isComplete(calls)) break;
     }
   } catch (error) {
-    input.log.warn(`${input.name}: chat model failed (${error instanceof Error ? error.message : String(error)}); following the deterministic plan`);
+    input.log.warn(
+      `${input.name}: chat model failed (${error instanceof Error ? error.message : String(error)}); following the deterministic plan`,
+    );
     return { mode: "llm-then-deterministic", calls: [...calls, ...(await runPlan(input.tools, input.plan))] };
   }
   if (input.isComplete(calls)) return { mode: "llm", calls };

@@ -37,24 +37,36 @@ export function createAudioTools(context: ToolContext) {
   const dialogue = tool(
     async ({ character, text, emotion }) => {
       const found = await brain.findCharacterByName(character);
-      if (!found) throw new CutroomError("NOT_FOUND", `character: ${character} is not in the Brain`, { field: "character" });
+      if (!found)
+        throw new CutroomError("NOT_FOUND", `character: ${character} is not in the Brain`, { field: "character" });
       let voiceId = found.voiceId;
       if (voiceId === null) {
         // A character keeps the first voice it is given, so every later line sounds like the same person.
         const voices = await voice.listVoices();
-        if (voices.length === 0) throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
+        if (voices.length === 0)
+          throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
         voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
         await brain.saveCharacter({ ...found, voiceId });
       }
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
       const speech = await voice.synthesize({ text, voiceId, emotion }, context.workDir);
       const audioId = await adopt(context, speech.path, "line");
-      return toolResult({ audioId, character: found.name, voiceId, durationSeconds: speech.durationSeconds, model: speech.model });
+      return toolResult({
+        audioId,
+        character: found.name,
+        voiceId,
+        durationSeconds: speech.durationSeconds,
+        model: speech.model,
+      });
     },
     {
       name: "generate_character_dialogue",
       description: "Speak a line in the character's own voice (assigned once and kept in the Brain).",
-      schema: z.object({ character: z.string().min(1).max(40), text: z.string().min(1).max(400), emotion: z.enum(EMOTIONS).default("neutral") }),
+      schema: z.object({
+        character: z.string().min(1).max(40),
+        text: z.string().min(1).max(400),
+        emotion: z.enum(EMOTIONS).default("neutral"),
+      }),
     },
   );
 
@@ -80,20 +92,27 @@ export function createAudioTools(context: ToolContext) {
       for (const track of audioTracks) {
         const measured = (await probe(scratchPath(context, track.audioId, "audioTracks.audioId"))).durationSeconds;
         if (track.startTime >= video.durationSeconds) {
-          warnings.push(`${track.type} ${track.audioId} starts at ${track.startTime}s, after the video ends (${video.durationSeconds.toFixed(2)}s): dropped`);
+          warnings.push(
+            `${track.type} ${track.audioId} starts at ${track.startTime}s, after the video ends (${video.durationSeconds.toFixed(2)}s): dropped`,
+          );
           continue;
         }
         const wanted = Math.min(track.duration ?? measured, measured);
         const duration = Math.min(wanted, video.durationSeconds - track.startTime);
-        if (duration < wanted) warnings.push(`${track.type} ${track.audioId} cut to ${duration.toFixed(2)}s to end with the video`);
+        if (duration < wanted)
+          warnings.push(`${track.type} ${track.audioId} cut to ${duration.toFixed(2)}s to end with the video`);
         synced.push({ ...track, duration: Number(duration.toFixed(3)) });
       }
       return toolResult({ videoDurationSeconds: video.durationSeconds, tracks: synced, warnings });
     },
     {
       name: "sync_audio_tracks",
-      description: "Place dialogue, music and sfx tracks against the video: measured lengths, trimmed to end with the picture.",
-      schema: z.object({ videoId: z.string().describe("media id or scratch clip id of the video"), audioTracks: z.array(TrackSchema).min(1).max(16) }),
+      description:
+        "Place dialogue, music and sfx tracks against the video: measured lengths, trimmed to end with the picture.",
+      schema: z.object({
+        videoId: z.string().describe("media id or scratch clip id of the video"),
+        audioTracks: z.array(TrackSchema).min(1).max(16),
+      }),
     },
   );
 
@@ -122,19 +141,35 @@ export function createAudioTools(context: ToolContext) {
         durationSeconds: video.durationSeconds,
         onProgress: (fraction) => context.runtime.progress.emit("audio", 0.6 + 0.4 * fraction, "mixing"),
       });
-      return toolResult({ clipId: outputId, trackCount: tracks.length, durationSeconds: (await probe(output)).durationSeconds });
+      return toolResult({
+        clipId: outputId,
+        trackCount: tracks.length,
+        durationSeconds: (await probe(output)).durationSeconds,
+      });
     },
     {
       name: "mix_audio",
-      description: "Mix synced tracks under the video (dialogue first, music ducked, sfx beneath, loudness normalized).",
+      description:
+        "Mix synced tracks under the video (dialogue first, music ducked, sfx beneath, loudness normalized).",
       schema: z.object({ videoId: z.string(), tracks: z.array(TrackSchema).min(1).max(16) }),
     },
   );
 
   const save = tool(
     async ({ clipId, metadata }) => {
-      const saved = await storeMedia(context, { path: scratchPath(context, clipId, "clipId"), kind: "video", name: "with-audio", generation: metadata });
-      return toolResult({ mediaId: saved.mediaId, key: saved.key, url: saved.url, path: saved.path, durationSeconds: saved.record.durationSeconds });
+      const saved = await storeMedia(context, {
+        path: scratchPath(context, clipId, "clipId"),
+        kind: "video",
+        name: "with-audio",
+        generation: metadata,
+      });
+      return toolResult({
+        mediaId: saved.mediaId,
+        key: saved.key,
+        url: saved.url,
+        path: saved.path,
+        durationSeconds: saved.record.durationSeconds,
+      });
     },
     {
       name: "save_with_audio",

@@ -13,10 +13,27 @@ import { createQualityTools } from "./quality.js";
 import { createSceneTools } from "./scene.js";
 
 export const TOOL_NAMES = {
-  "video-generator": ["generate_text_to_video", "generate_image_to_video", "generate_first_last_frame", "generate_composite_to_video", "save_video"],
+  "video-generator": [
+    "generate_text_to_video",
+    "generate_image_to_video",
+    "generate_first_last_frame",
+    "generate_composite_to_video",
+    "save_video",
+  ],
   "scene-assembler": ["retrieve_clips", "assemble_video_clips", "apply_post_processing", "save_assembled_scene"],
-  "quality-verifier": ["check_technical_quality", "check_visual_consistency", "check_motion_quality", "save_quality_report"],
-  "audio-integrator": ["generate_character_dialogue", "generate_sound_effect", "sync_audio_tracks", "mix_audio", "save_with_audio"],
+  "quality-verifier": [
+    "check_technical_quality",
+    "check_visual_consistency",
+    "check_motion_quality",
+    "save_quality_report",
+  ],
+  "audio-integrator": [
+    "generate_character_dialogue",
+    "generate_sound_effect",
+    "sync_audio_tracks",
+    "mix_audio",
+    "save_with_audio",
+  ],
   department: ["video_department"],
 } as const;
 
@@ -25,7 +42,11 @@ export async function createToolCatalogue(
   runtime: Runtime,
   options: { projectId?: string; takeId?: string } = {},
 ): Promise<StructuredToolInterface[]> {
-  const context = await createToolContext(runtime, options.projectId ?? runtime.config.projectId, options.takeId ?? newId("vid"));
+  const context = await createToolContext(
+    runtime,
+    options.projectId ?? runtime.config.projectId,
+    options.takeId ?? newId("vid"),
+  );
   return [
     ...createGeneratorTools(context),
     ...createSceneTools(context),

@@ -43,7 +43,11 @@ export function scratchIdOf(path: string): string {
 }
 
 /** A media record's local bytes (downloaded into the work dir when the store is remote). */
-export async function mediaPath(context: ToolContext, mediaId: string, field: string): Promise<{ record: MediaRecord; path: string }> {
+export async function mediaPath(
+  context: ToolContext,
+  mediaId: string,
+  field: string,
+): Promise<{ record: MediaRecord; path: string }> {
   assertId(mediaId, field);
   const record = await context.runtime.media.get(mediaId);
   if (!record || record.status !== "live") {

@@ -20,7 +20,15 @@ export function createDepartmentTool(runtime: Runtime) {
       return toolResult({
         report: result.report,
         take: take
-          ? { videoId: take.videoId, mediaId: take.mediaId, url: take.url, path: take.path, grade: take.grade, quality: take.quality, status: take.status }
+          ? {
+              videoId: take.videoId,
+              mediaId: take.mediaId,
+              url: take.url,
+              path: take.path,
+              grade: take.grade,
+              quality: take.quality,
+              status: take.status,
+            }
           : null,
       });
     },

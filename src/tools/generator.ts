@@ -15,11 +15,23 @@ import {
 } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { seedFrom } from "../ids.js";
-import { anyMediaPath, progressReporter, scratchIdOf, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
+import {
+  anyMediaPath,
+  progressReporter,
+  scratchIdOf,
+  scratchPath,
+  storeMedia,
+  toolResult,
+  type ToolContext,
+} from "./context.js";
 
 const shotFields = {
   prompt: z.string().min(1).max(2000).describe("what the clip shows"),
-  durationSeconds: z.number().positive().max(MAX_CLIP_SECONDS).describe(`clip length in seconds, at most ${MAX_CLIP_SECONDS}`),
+  durationSeconds: z
+    .number()
+    .positive()
+    .max(MAX_CLIP_SECONDS)
+    .describe(`clip length in seconds, at most ${MAX_CLIP_SECONDS}`),
   characters: z.array(z.string().min(1).max(40)).max(4).default([]).describe("names of Brain characters in the shot"),
   location: z.string().min(1).max(40).nullable().default(null).describe("name of the Brain location"),
   action: z.enum(ACTIONS).default("stand"),
@@ -42,14 +54,17 @@ async function buildClipRequest(
   for (const name of args.characters) {
     const character = await brain.findCharacterByName(name);
     if (!character) {
-      throw new CutroomError("NOT_FOUND", `characters: ${name} is not in the Brain; create it before generating`, { field: "characters" });
+      throw new CutroomError("NOT_FOUND", `characters: ${name} is not in the Brain; create it before generating`, {
+        field: "characters",
+      });
     }
     characters.push({ id: character.id, name: character.name, profile: character.profile });
   }
   let location: ClipRequest["location"] = null;
   if (args.location !== null) {
     const found = await brain.findLocationByName(args.location);
-    if (!found) throw new CutroomError("NOT_FOUND", `location: ${args.location} is not in the Brain`, { field: "location" });
+    if (!found)
+      throw new CutroomError("NOT_FOUND", `location: ${args.location} is not in the Brain`, { field: "location" });
     location = { id: found.id, name: found.name, look: found.look };
   }
   const caption = [characters.map((character) => character.name).join(" & "), args.action, location?.name]
@@ -99,14 +114,22 @@ function clipSummary(clip: GeneratedClip, request: ClipRequest) {
 
 export function createGeneratorTools(context: ToolContext) {
   const { video } = context.runtime;
-  const options = () => ({ outputDir: context.workDir, onProgress: progressReporter(context, "generate"), signal: null });
+  const options = () => ({
+    outputDir: context.workDir,
+    onProgress: progressReporter(context, "generate"),
+    signal: null,
+  });
 
   const textToVideo = tool(
     async (args) => {
       const request = await buildClipRequest(context, "text-to-video", args, {});
       return toolResult(clipSummary(await video.textToVideo(request, options()), request));
     },
-    { name: "generate_text_to_video", description: "Generate a clip (at most 7 s) from a text prompt.", schema: ShotSchema },
+    {
+      name: "generate_text_to_video",
+      description: "Generate a clip (at most 7 s) from a text prompt.",
+      schema: ShotSchema,
+    },
   );
 
   const imageToVideo = tool(
@@ -153,11 +176,18 @@ export function createGeneratorTools(context: ToolContext) {
     async (args) => {
       const path = scratchPath(context, args.clipId, "clipId");
       const saved = await storeMedia(context, { path, kind: "video", name: "clip", generation: args.metadata });
-      return toolResult({ mediaId: saved.mediaId, key: saved.key, url: saved.url, path: saved.path, durationSeconds: saved.record.durationSeconds });
+      return toolResult({
+        mediaId: saved.mediaId,
+        key: saved.key,
+        url: saved.url,
+        path: saved.path,
+        durationSeconds: saved.record.durationSeconds,
+      });
     },
     {
       name: "save_video",
-      description: "Store a generated clip in object storage with its media record (generation parameters as metadata).",
+      description:
+        "Store a generated clip in object storage with its media record (generation parameters as metadata).",
       schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
     },
   );

@@ -17,7 +17,10 @@ const QualityCheckSchema = z.object({
 
 export function parseResolution(value: string): { width: number; height: number } {
   const match = /^(\d{2,4})x(\d{2,4})$/.exec(value.trim());
-  if (!match) throw new CutroomError("INVALID_INPUT", `targetResolution must look like 1280x720, got ${JSON.stringify(value)}`, { field: "targetResolution" });
+  if (!match)
+    throw new CutroomError("INVALID_INPUT", `targetResolution must look like 1280x720, got ${JSON.stringify(value)}`, {
+      field: "targetResolution",
+    });
   return { width: Number(match[1]), height: Number(match[2]) };
 }
 
@@ -61,7 +64,10 @@ export function createQualityTools(context: ToolContext) {
       const locationReferences: string[] = [];
       for (const referenceId of referenceIds) {
         const reference = await mediaPath(context, referenceId, "referenceIds");
-        (reference.record.generation.referenceKind === "location-master" ? locationReferences : characterReferences).push(reference.path);
+        (reference.record.generation.referenceKind === "location-master"
+          ? locationReferences
+          : characterReferences
+        ).push(reference.path);
       }
       context.runtime.progress.emit("verify", 0.5, "comparing key frames with the references");
       const checks: Array<"character-consistency" | "location-consistency"> = [];

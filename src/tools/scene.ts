@@ -40,7 +40,14 @@ export function createSceneTools(context: ToolContext) {
       for (const clipId of clipIds) {
         const { record, path } = await mediaPath(context, clipId, "clipIds");
         const probed = await probe(path);
-        clips.push({ clipId, key: record.key, durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, fps: probed.fps });
+        clips.push({
+          clipId,
+          key: record.key,
+          durationSeconds: probed.durationSeconds,
+          width: probed.width,
+          height: probed.height,
+          fps: probed.fps,
+        });
       }
       return toolResult({ clips });
     },
@@ -57,9 +64,20 @@ export function createSceneTools(context: ToolContext) {
       for (const clip of clips) {
         const path = await anyMediaPath(context, clip.clipId, "clips.clipId");
         const probed = await probe(path);
-        sceneClips.push({ path, durationSeconds: probed.durationSeconds, sequence: clip.sequence, trimStart: clip.trimStart, trimEnd: clip.trimEnd, speedMultiplier: clip.speedMultiplier });
+        sceneClips.push({
+          path,
+          durationSeconds: probed.durationSeconds,
+          sequence: clip.sequence,
+          trimStart: clip.trimStart,
+          trimEnd: clip.trimEnd,
+          speedMultiplier: clip.speedMultiplier,
+        });
       }
-      const sceneTransitions = transitions.map((transition) => ({ fromSequence: transition.fromClip, type: transition.type, durationSeconds: transition.duration }));
+      const sceneTransitions = transitions.map((transition) => ({
+        fromSequence: transition.fromClip,
+        type: transition.type,
+        durationSeconds: transition.duration,
+      }));
       const outputId = newId("scene");
       const output = join(context.workDir, `${outputId}.mp4`);
       const expected = sceneDuration(sceneClips, sceneTransitions);
@@ -70,12 +88,21 @@ export function createSceneTools(context: ToolContext) {
         onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "joining clips"),
       });
       const probed = await probe(output);
-      return toolResult({ clipId: outputId, expectedDurationSeconds: expected, durationSeconds: probed.durationSeconds, clipCount: clips.length });
+      return toolResult({
+        clipId: outputId,
+        expectedDurationSeconds: expected,
+        durationSeconds: probed.durationSeconds,
+        clipCount: clips.length,
+      });
     },
     {
       name: "assemble_video_clips",
-      description: "Join clips in sequence with cut/fade/dissolve/wipe/slide transitions, normalized to the project's size and frame rate.",
-      schema: z.object({ clips: z.array(ClipDefinitionSchema).min(1).max(10), transitions: z.array(TransitionSchema).max(9).default([]) }),
+      description:
+        "Join clips in sequence with cut/fade/dissolve/wipe/slide transitions, normalized to the project's size and frame rate.",
+      schema: z.object({
+        clips: z.array(ClipDefinitionSchema).min(1).max(10),
+        transitions: z.array(TransitionSchema).max(9).default([]),
+      }),
     },
   );
 
@@ -85,11 +112,18 @@ export function createSceneTools(context: ToolContext) {
       const outputId = newId("graded");
       const output = join(context.workDir, `${outputId}.mp4`);
       const probed = await probe(input);
-      await runFfmpeg(buildPostProcessSpec(input, output, { colorGrade: options.colorGrade, sharpen: options.sharpen, denoise: options.denoise }), {
-        timeoutMs,
-        durationSeconds: probed.durationSeconds,
-        onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "post-processing"),
-      });
+      await runFfmpeg(
+        buildPostProcessSpec(input, output, {
+          colorGrade: options.colorGrade,
+          sharpen: options.sharpen,
+          denoise: options.denoise,
+        }),
+        {
+          timeoutMs,
+          durationSeconds: probed.durationSeconds,
+          onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "post-processing"),
+        },
+      );
       return toolResult({ clipId: outputId, applied: options });
     },
     {
@@ -101,8 +135,19 @@ export function createSceneTools(context: ToolContext) {
 
   const saveScene = tool(
     async ({ clipId, metadata }) => {
-      const saved = await storeMedia(context, { path: scratchPath(context, clipId, "clipId"), kind: "scene", name: "scene", generation: metadata });
-      return toolResult({ mediaId: saved.mediaId, key: saved.key, url: saved.url, path: saved.path, durationSeconds: saved.record.durationSeconds });
+      const saved = await storeMedia(context, {
+        path: scratchPath(context, clipId, "clipId"),
+        kind: "scene",
+        name: "scene",
+        generation: metadata,
+      });
+      return toolResult({
+        mediaId: saved.mediaId,
+        key: saved.key,
+        url: saved.url,
+        path: saved.path,
+        durationSeconds: saved.record.durationSeconds,
+      });
     },
     {
       name: "save_assembled_scene",

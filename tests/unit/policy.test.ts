@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { QualityCheck, VideoQualityResult } from "../../src/domain.js";
-import { adjustFromFeedback, chooseMethod, chooseSpecialists, gradeTake, measureRelevance } from "../../src/departments/video/policy.js";
+import {
+  adjustFromFeedback,
+  chooseMethod,
+  chooseSpecialists,
+  gradeTake,
+  measureRelevance,
+} from "../../src/departments/video/policy.js";
 import { understandRequest } from "../../src/departments/video/understand.js";
 
 function check(type: QualityCheck["type"], score: number): QualityCheck {
@@ -9,11 +15,23 @@ function check(type: QualityCheck["type"], score: number): QualityCheck {
 
 function result(checks: QualityCheck[]): VideoQualityResult {
   const overall = checks.reduce((sum, item) => sum + item.score, 0) / checks.length;
-  return { passed: checks.every((item) => item.passed) && overall >= 0.7, overallQuality: overall, checks, issues: [], suggestions: [] };
+  return {
+    passed: checks.every((item) => item.passed) && overall >= 0.7,
+    overallQuality: overall,
+    checks,
+    issues: [],
+    suggestions: [],
+  };
 }
 
 describe("method choice", () => {
-  const base = { characterCount: 1, characterReferences: 1, hasLocationReference: true, continueFrom: null, failedChecks: [] };
+  const base = {
+    characterCount: 1,
+    characterReferences: 1,
+    hasLocationReference: true,
+    continueFrom: null,
+    failedChecks: [],
+  };
   it("animates a composite when every character and the location have references", () => {
     expect(chooseMethod(base).method).toBe("composite-to-video");
   });
@@ -30,11 +48,19 @@ describe("method choice", () => {
 
 describe("specialist choice", () => {
   it("needs generator and verifier for a plain request", () => {
-    expect(chooseSpecialists(understandRequest("generate Sarah walking in the park")).specialists).toEqual(["video-generator", "quality-verifier"]);
+    expect(chooseSpecialists(understandRequest("generate Sarah walking in the park")).specialists).toEqual([
+      "video-generator",
+      "quality-verifier",
+    ]);
   });
   it("adds the assembler for a look and the audio integrator for lines", () => {
     const brief = understandRequest('generate a cinematic shot of Sarah in the park; she says "What a day"');
-    expect(chooseSpecialists(brief).specialists).toEqual(["video-generator", "scene-assembler", "audio-integrator", "quality-verifier"]);
+    expect(chooseSpecialists(brief).specialists).toEqual([
+      "video-generator",
+      "scene-assembler",
+      "audio-integrator",
+      "quality-verifier",
+    ]);
   });
 });
 
@@ -92,7 +118,11 @@ describe("grading", () => {
     expect(wrong).toBeLessThan(0.5);
   });
   it("turns failed checks into concrete changes", () => {
-    const next = adjustFromFeedback([check("motion-quality", 0.2), check("visual-clarity", 0.3)], { motionStrength: 0.6, sharpen: null, notes: [] });
+    const next = adjustFromFeedback([check("motion-quality", 0.2), check("visual-clarity", 0.3)], {
+      motionStrength: 0.6,
+      sharpen: null,
+      notes: [],
+    });
     expect(next.motionStrength).toBeCloseTo(0.9);
     expect(next.sharpen).toBe(0.5);
     expect(next.notes).toHaveLength(2);

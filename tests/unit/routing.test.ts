@@ -29,7 +29,12 @@ describe("routing a chat turn", () => {
   });
 
   it("uses a chat model's valid decision and falls back on an invalid one", async () => {
-    const valid = fakeModel().structuredResponse({ kind: "none", department: null, relevance: 0.1, reason: "weather question" });
+    const valid = fakeModel().structuredResponse({
+      kind: "none",
+      department: null,
+      relevance: 0.1,
+      reason: "weather question",
+    });
     const decided = await routeTurn("generate Sarah walking in the park", valid, silent);
     expect(decided).toMatchObject({ kind: "none", decidedBy: "llm" });
 

@@ -23,9 +23,16 @@ export interface MethodChoice {
 
 export function chooseMethod(inputs: MethodInputs): MethodChoice {
   if (inputs.continueFrom !== null && inputs.hasLocationReference) {
-    return { method: "first-last-frame", reason: "continues the previous shot: starts from its last frame and ends on the location" };
+    return {
+      method: "first-last-frame",
+      reason: "continues the previous shot: starts from its last frame and ends on the location",
+    };
   }
-  if (inputs.characterCount > 0 && inputs.characterReferences === inputs.characterCount && inputs.hasLocationReference) {
+  if (
+    inputs.characterCount > 0 &&
+    inputs.characterReferences === inputs.characterCount &&
+    inputs.hasLocationReference
+  ) {
     return {
       method: "composite-to-video",
       reason: "every character and the location have master references: animate a composite of them for consistency",
@@ -76,8 +83,15 @@ export function measureRelevance(facts: RelevanceFacts): number {
   const depicted = new Set(facts.depictedCharacters.map((name) => name.toLowerCase()));
   const characterScore = wanted.length === 0 ? 1 : wanted.filter((name) => depicted.has(name)).length / wanted.length;
   const locationScore =
-    facts.requestedLocation === null ? 1 : facts.setInLocation?.toLowerCase() === facts.requestedLocation.toLowerCase() ? 1 : 0;
-  const durationScore = Math.max(0, 1 - Math.abs(facts.measuredSeconds - facts.requestedSeconds) / facts.requestedSeconds);
+    facts.requestedLocation === null
+      ? 1
+      : facts.setInLocation?.toLowerCase() === facts.requestedLocation.toLowerCase()
+        ? 1
+        : 0;
+  const durationScore = Math.max(
+    0,
+    1 - Math.abs(facts.measuredSeconds - facts.requestedSeconds) / facts.requestedSeconds,
+  );
   const promptScore = (Number(facts.promptMentions.action) + Number(facts.promptMentions.camera)) / 2;
   return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore + 0.2 * promptScore);
 }

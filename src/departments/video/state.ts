@@ -1,7 +1,14 @@
 /** State of the Video Department Head's subgraph. */
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import type { DepartmentReport, GenerationMethod, Grade, GradedOutput, SpecialistName, VideoQualityResult } from "../../domain.js";
+import type {
+  DepartmentReport,
+  GenerationMethod,
+  Grade,
+  GradedOutput,
+  SpecialistName,
+  VideoQualityResult,
+} from "../../domain.js";
 import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
 import type { VideoBrief } from "./understand.js";
 import type { Adjustments } from "./policy.js";
@@ -46,10 +53,13 @@ export interface FinalMedia {
 }
 
 const concat = <T>() =>
-  new ReducedValue(z.array(z.custom<T>()).default(() => []), {
-    inputSchema: z.array(z.custom<T>()),
-    reducer: (current: T[], next: T[]) => current.concat(next),
-  });
+  new ReducedValue(
+    z.array(z.custom<T>()).default(() => []),
+    {
+      inputSchema: z.array(z.custom<T>()),
+      reducer: (current: T[], next: T[]) => current.concat(next),
+    },
+  );
 
 export const DepartmentState = new StateSchema({
   // Input

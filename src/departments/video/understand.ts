@@ -54,14 +54,21 @@ const NOT_NAMES = new Set(
 
 export function assertUsableMessage(message: string): string {
   const text = message.trim();
-  if (text.length === 0) throw new CutroomError("INVALID_INPUT", "message is empty: describe the video you want", { field: "message" });
+  if (text.length === 0)
+    throw new CutroomError("INVALID_INPUT", "message is empty: describe the video you want", { field: "message" });
   if (text.length > 2000) {
-    throw new CutroomError("INVALID_INPUT", `message is ${text.length} characters; at most 2000 are accepted`, { field: "message" });
-  }
-  if (!/\p{L}{2,}/u.test(text)) {
-    throw new CutroomError("INVALID_INPUT", "message has no words: describe the video you want, e.g. \"generate Sarah walking in the park\"", {
+    throw new CutroomError("INVALID_INPUT", `message is ${text.length} characters; at most 2000 are accepted`, {
       field: "message",
     });
+  }
+  if (!/\p{L}{2,}/u.test(text)) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      'message has no words: describe the video you want, e.g. "generate Sarah walking in the park"',
+      {
+        field: "message",
+      },
+    );
   }
   return text;
 }
@@ -89,11 +96,15 @@ export function understandRequest(message: string): VideoBrief {
     .slice(0, 4);
   const locationMatch = LOCATION_PATTERN.exec(withoutQuotes);
   const location = locationMatch ? locationMatch[1]!.toLowerCase().replace(/\s+/g, " ").trim() : null;
-  const action = ACTION_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ?? (quoted.length > 0 ? "talk" : "stand");
+  const action =
+    ACTION_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ?? (quoted.length > 0 ? "talk" : "stand");
   const camera =
-    CAMERA_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ?? (action === "walk" || action === "run" ? "tracking" : "static");
+    CAMERA_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ??
+    (action === "walk" || action === "run" ? "tracking" : "static");
   const grade = GRADE_PRESETS.find((preset) => new RegExp(`\\b${preset}\\b`, "i").test(withoutQuotes)) ?? null;
-  const ambienceMatch = /\b(birds?|wind|rain|traffic|crowd|waves|ambience|ambient sound|music|piano)\b/i.exec(withoutQuotes);
+  const ambienceMatch = /\b(birds?|wind|rain|traffic|crowd|waves|ambience|ambient sound|music|piano)\b/i.exec(
+    withoutQuotes,
+  );
   return {
     characters,
     location,

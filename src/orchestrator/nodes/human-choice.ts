@@ -26,11 +26,16 @@ export function validateChoiceAnswer(answer: unknown): { choice: Choice; note: s
   const value = typeof answer === "string" ? { choice: answer } : (answer as ChoiceAnswer | null);
   const choice = value && typeof value.choice === "string" ? parseChoice(value.choice) : null;
   if (choice === null) {
-    throw new CutroomError("INVALID_INPUT", `choice must be one of ${CHOICES.join(", ")}; got ${JSON.stringify(value?.choice ?? answer)}`, {
-      field: "choice",
-    });
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `choice must be one of ${CHOICES.join(", ")}; got ${JSON.stringify(value?.choice ?? answer)}`,
+      {
+        field: "choice",
+      },
+    );
   }
-  const note = value && typeof value.note === "string" && value.note.trim() !== "" ? value.note.trim().slice(0, 500) : null;
+  const note =
+    value && typeof value.note === "string" && value.note.trim() !== "" ? value.note.trim().slice(0, 500) : null;
   return { choice, note };
 }
 
@@ -49,5 +54,9 @@ export function presentNode(state: OrchestratorStateValue): Partial<Orchestrator
   // Nothing before this line has side effects: the node re-runs from the start when resumed.
   const { choice, note } = validateChoiceAnswer(interrupt(prompt));
   const record: ChoiceRecord = { choice, videoId: take.videoId, note, at: new Date().toISOString() };
-  return { lastChoice: record, choices: [record], messages: [{ role: "user", text: note ? `${choice}: ${note}` : choice, at: record.at }] };
+  return {
+    lastChoice: record,
+    choices: [record],
+    messages: [{ role: "user", text: note ? `${choice}: ${note}` : choice, at: record.at }],
+  };
 }

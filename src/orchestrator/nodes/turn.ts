@@ -16,7 +16,15 @@ export async function routeNode(state: OrchestratorStateValue, config: LangGraph
   runtime.progress.emit("route", 1, `${route.kind === "video" ? "video department" : route.kind}: ${route.reason}`);
   const at = new Date().toISOString();
   if (route.kind === "video") {
-    return { route, requestId: newId("req"), requestText: message, feedback: [], previousTakeId: null, pendingTake: null, messages: [{ role: "user", text: message, at }] };
+    return {
+      route,
+      requestId: newId("req"),
+      requestText: message,
+      feedback: [],
+      previousTakeId: null,
+      pendingTake: null,
+      messages: [{ role: "user", text: message, at }],
+    };
   }
   return { route, messages: [{ role: "user", text: message, at }] };
 }
@@ -24,12 +32,15 @@ export async function routeNode(state: OrchestratorStateValue, config: LangGraph
 export function noDepartmentNode(state: OrchestratorStateValue): Update {
   const reply =
     state.route?.kind === "choice"
-      ? "There is no take waiting for a choice on this thread. Ask for a video first, e.g. \"generate Sarah walking in the park\"."
-      : "Sorry, no department here handles that. The video department makes clips of characters, actions and places, e.g. \"generate Sarah walking in the park\".";
+      ? 'There is no take waiting for a choice on this thread. Ask for a video first, e.g. "generate Sarah walking in the park".'
+      : 'Sorry, no department here handles that. The video department makes clips of characters, actions and places, e.g. "generate Sarah walking in the park".';
   return { reply, messages: [{ role: "department", text: reply, at: new Date().toISOString() }] };
 }
 
-export async function videoDepartmentNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export async function videoDepartmentNode(
+  state: OrchestratorStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
   const runtime = runtimeOf(config);
   const result = await videoDepartmentGraph.invoke(
     {
@@ -53,11 +64,16 @@ export async function validateNode(state: OrchestratorStateValue, config: LangGr
   const take = state.pendingTake!;
   const violations = await runtime.brain.validateTake(take.videoId);
   const stored = await runtime.store.head(take.key);
-  if (!stored) violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
+  if (!stored)
+    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
   const record = await runtime.media.get(take.mediaId);
-  if (!record || record.key !== take.key) violations.push({ rule: "object-exists", message: `take ${take.videoId} has no media record for ${take.mediaId}` });
+  if (!record || record.key !== take.key)
+    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no media record for ${take.mediaId}` });
   if (violations.length > 0) {
-    throw new CutroomError("BRAIN_VALIDATION", `the Brain contradicts the stored take: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join("; ")}`);
+    throw new CutroomError(
+      "BRAIN_VALIDATION",
+      `the Brain contradicts the stored take: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join("; ")}`,
+    );
   }
   runtime.progress.emit("validate", 1, `Brain consistent for ${take.videoId}`);
   const reply = `Take ${take.videoId} is ready: ${take.path ?? take.url} (overall ${take.grade.overall}).`;
@@ -76,7 +92,9 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
   }
   if (choice.choice === "discard") {
     // Every object the take made goes to the tombstones, and its media records say so.
-    const records = (await runtime.media.listByProject(state.projectId)).filter((record) => record.generation.takeId === take.videoId && record.status === "live");
+    const records = (await runtime.media.listByProject(state.projectId)).filter(
+      (record) => record.generation.takeId === take.videoId && record.status === "live",
+    );
     for (const record of records) {
       const tombstoneKey = await runtime.store.tombstone(record.key);
       await runtime.media.update(record.id, { status: "tombstoned", key: tombstoneKey });

@@ -22,10 +22,25 @@ function placedTracks(calls: ToolCallRecord[], task: AudioTask) {
   for (const call of calls) {
     if (!call.ok || call.result === null) continue;
     if (call.name === "generate_character_dialogue") {
-      tracks.push({ type: "dialogue", audioId: call.result.audioId, startTime: cursor, volume: 1, fadeIn: 0, fadeOut: 0.05 });
+      tracks.push({
+        type: "dialogue",
+        audioId: call.result.audioId,
+        startTime: cursor,
+        volume: 1,
+        fadeIn: 0,
+        fadeOut: 0.05,
+      });
       cursor += Number(call.result.durationSeconds) + 0.3;
     } else if (call.name === "generate_sound_effect") {
-      tracks.push({ type: "sfx", audioId: call.result.audioId, startTime: 0, duration: task.durationSeconds, volume: 0.35, fadeIn: 0.5, fadeOut: 0.5 });
+      tracks.push({
+        type: "sfx",
+        audioId: call.result.audioId,
+        startTime: 0,
+        duration: task.durationSeconds,
+        volume: 0.35,
+        fadeIn: 0.5,
+        fadeOut: 0.5,
+      });
     }
   }
   return tracks;
@@ -37,13 +52,25 @@ export function audioPlan(task: AudioTask): PlannedStep[] {
     args: () => ({ character: line.character, text: line.text, emotion: line.emotion }),
   }));
   if (task.ambience !== null) {
-    plan.push({ tool: "generate_sound_effect", args: () => ({ description: task.ambience, durationSeconds: task.durationSeconds }) });
+    plan.push({
+      tool: "generate_sound_effect",
+      args: () => ({ description: task.ambience, durationSeconds: task.durationSeconds }),
+    });
   }
-  plan.push({ tool: "sync_audio_tracks", args: (calls) => ({ videoId: task.videoMediaId, audioTracks: placedTracks(calls, task) }) });
-  plan.push({ tool: "mix_audio", args: (calls) => ({ videoId: task.videoMediaId, tracks: requireResult(calls, "sync_audio_tracks").tracks }) });
+  plan.push({
+    tool: "sync_audio_tracks",
+    args: (calls) => ({ videoId: task.videoMediaId, audioTracks: placedTracks(calls, task) }),
+  });
+  plan.push({
+    tool: "mix_audio",
+    args: (calls) => ({ videoId: task.videoMediaId, tracks: requireResult(calls, "sync_audio_tracks").tracks }),
+  });
   plan.push({
     tool: "save_with_audio",
-    args: (calls) => ({ clipId: requireResult(calls, "mix_audio").clipId, metadata: { dialogueLines: task.dialogue.length, ambience: task.ambience } }),
+    args: (calls) => ({
+      clipId: requireResult(calls, "mix_audio").clipId,
+      metadata: { dialogueLines: task.dialogue.length, ambience: task.ambience },
+    }),
   });
   return plan;
 }
@@ -70,7 +97,13 @@ export async function runAudioIntegrator(context: ToolContext, task: AudioTask) 
     issues: warnings,
   };
   return {
-    output: { mediaId: String(saved.mediaId), key: String(saved.key), path: saved.path === null ? null : String(saved.path), audioTrackCount: placed, durationSeconds: Number(saved.durationSeconds) },
+    output: {
+      mediaId: String(saved.mediaId),
+      key: String(saved.key),
+      path: saved.path === null ? null : String(saved.path),
+      audioTrackCount: placed,
+      durationSeconds: Number(saved.durationSeconds),
+    },
     selfAssessment,
     mode: run.mode,
     toolCalls: run.calls.map((call) => call.name),

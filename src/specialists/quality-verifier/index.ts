@@ -32,14 +32,25 @@ export function verifyPlan(task: VerifyTask): PlannedStep[] {
   const plan: PlannedStep[] = [
     {
       tool: "check_technical_quality",
-      args: () => ({ mediaId: task.mediaId, expectedDuration: task.expectedDurationSeconds, targetResolution: task.resolution, expectedFps: task.fps }),
+      args: () => ({
+        mediaId: task.mediaId,
+        expectedDuration: task.expectedDurationSeconds,
+        targetResolution: task.resolution,
+        expectedFps: task.fps,
+      }),
     },
     { tool: "check_motion_quality", args: () => ({ mediaId: task.mediaId }) },
   ];
   if (task.referenceIds.length > 0) {
-    plan.push({ tool: "check_visual_consistency", args: () => ({ mediaId: task.mediaId, referenceIds: task.referenceIds }) });
+    plan.push({
+      tool: "check_visual_consistency",
+      args: () => ({ mediaId: task.mediaId, referenceIds: task.referenceIds }),
+    });
   }
-  plan.push({ tool: "save_quality_report", args: (calls) => ({ mediaId: task.mediaId, checks: collectedChecks(calls) }) });
+  plan.push({
+    tool: "save_quality_report",
+    args: (calls) => ({ mediaId: task.mediaId, checks: collectedChecks(calls) }),
+  });
   return plan;
 }
 

@@ -8,7 +8,11 @@ import { requireResult, runSpecialist, type PlannedStep } from "../agent.js";
 export interface SceneTask {
   clips: Array<{ mediaId: string; sequence: number; durationSeconds: number }>;
   transitions: Array<{ fromClip: number; toClip: number; type: TransitionType; duration: number }>;
-  postProcessing: { colorGrade: "natural" | "cinematic" | "warm" | "cool" | "high-contrast" | null; sharpen: number | null; denoise: boolean };
+  postProcessing: {
+    colorGrade: "natural" | "cinematic" | "warm" | "cool" | "high-contrast" | null;
+    sharpen: number | null;
+    denoise: boolean;
+  };
 }
 
 export const SCENE_ASSEMBLER_PROMPT = `You are the Scene Assembler of a video department.
@@ -20,10 +24,14 @@ export function scenePlan(task: SceneTask): PlannedStep[] {
     { tool: "retrieve_clips", args: () => ({ clipIds: task.clips.map((clip) => clip.mediaId) }) },
     {
       tool: "assemble_video_clips",
-      args: () => ({ clips: task.clips.map((clip) => ({ clipId: clip.mediaId, sequence: clip.sequence })), transitions: task.transitions }),
+      args: () => ({
+        clips: task.clips.map((clip) => ({ clipId: clip.mediaId, sequence: clip.sequence })),
+        transitions: task.transitions,
+      }),
     },
   ];
-  const wantsPost = task.postProcessing.colorGrade !== null || task.postProcessing.sharpen !== null || task.postProcessing.denoise;
+  const wantsPost =
+    task.postProcessing.colorGrade !== null || task.postProcessing.sharpen !== null || task.postProcessing.denoise;
   if (wantsPost) {
     plan.push({
       tool: "apply_post_processing",
@@ -56,10 +64,23 @@ export async function runSceneAssembler(context: ToolContext, task: SceneTask) {
   const expected = Number(assembled.expectedDurationSeconds);
   const measured = Number(saved.durationSeconds);
   const frame = 1 / context.runtime.config.video.fps;
-  const issues = Math.abs(measured - expected) > frame ? [`scene is ${measured.toFixed(3)}s, the timing rule gives ${expected.toFixed(3)}s`] : [];
-  const selfAssessment: SelfAssessment = { confidence: issues.length === 0 ? 1 : 0.6, completeness: Math.min(1, measured / expected), issues };
+  const issues =
+    Math.abs(measured - expected) > frame
+      ? [`scene is ${measured.toFixed(3)}s, the timing rule gives ${expected.toFixed(3)}s`]
+      : [];
+  const selfAssessment: SelfAssessment = {
+    confidence: issues.length === 0 ? 1 : 0.6,
+    completeness: Math.min(1, measured / expected),
+    issues,
+  };
   return {
-    output: { mediaId: String(saved.mediaId), key: String(saved.key), path: saved.path === null ? null : String(saved.path), durationSeconds: measured, clipCount: task.clips.length },
+    output: {
+      mediaId: String(saved.mediaId),
+      key: String(saved.key),
+      path: saved.path === null ? null : String(saved.path),
+      durationSeconds: measured,
+      clipCount: task.clips.length,
+    },
     selfAssessment,
     mode: run.mode,
     toolCalls: run.calls.map((call) => call.name),

@@ -107,10 +107,12 @@ export async function runVideoGenerator(context: ToolContext, task: ShotTask) {
   };
   const { width, height, fps } = context.runtime.config.video;
   const issues: string[] = [];
-  if (output.width !== width || output.height !== height) issues.push(`clip is ${output.width}x${output.height}, asked ${width}x${height}`);
+  if (output.width !== width || output.height !== height)
+    issues.push(`clip is ${output.width}x${output.height}, asked ${width}x${height}`);
   if (Math.abs(output.fps - fps) > 0.01) issues.push(`clip runs at ${output.fps} fps, asked ${fps}`);
   const completeness = Math.min(1, output.durationSeconds / task.durationSeconds);
-  if (completeness < 0.95) issues.push(`clip is ${output.durationSeconds.toFixed(2)}s of the ${task.durationSeconds}s asked`);
+  if (completeness < 0.95)
+    issues.push(`clip is ${output.durationSeconds.toFixed(2)}s of the ${task.durationSeconds}s asked`);
   const selfAssessment: SelfAssessment = {
     confidence: Math.max(0, 1 - 0.25 * issues.length - (run.mode === "llm-then-deterministic" ? 0.1 : 0)),
     completeness,

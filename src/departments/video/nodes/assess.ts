@@ -40,7 +40,13 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
       generation: { referenceKind: "character-master", characterId: character.id, profile: character.profile },
     });
     await runtime.brain.saveReference(
-      { id: newId("ref"), kind: "character-master", mediaId: saved.mediaId, objectKey: saved.key, createdAt: new Date().toISOString() },
+      {
+        id: newId("ref"),
+        kind: "character-master",
+        mediaId: saved.mediaId,
+        objectKey: saved.key,
+        createdAt: new Date().toISOString(),
+      },
       character.id,
     );
     references = await runtime.brain.referencesOf(character.id);
@@ -58,13 +64,24 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
   let location = await runtime.brain.findLocationByName(name);
   const created = location === null;
   if (location === null) {
-    location = await runtime.brain.saveLocation({ id: newId("loc"), name, look: lookForLocation(name), createdAt: new Date().toISOString() });
+    location = await runtime.brain.saveLocation({
+      id: newId("loc"),
+      name,
+      look: lookForLocation(name),
+      createdAt: new Date().toISOString(),
+    });
   }
   let references = await runtime.brain.referencesOf(location.id);
   if (!references.some((reference) => reference.kind === "location-master")) {
     const path = join(context.workDir, `${newId("ref")}.png`);
     const { width, height } = runtime.config.video;
-    await renderLocationReference(location.look, seedFrom(location.id), path, { width, height }, runtime.config.ffmpegTimeoutMs);
+    await renderLocationReference(
+      location.look,
+      seedFrom(location.id),
+      path,
+      { width, height },
+      runtime.config.ffmpegTimeoutMs,
+    );
     const saved = await storeMedia(context, {
       path,
       kind: "image",
@@ -73,7 +90,13 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
       generation: { referenceKind: "location-master", locationId: location.id, look: location.look },
     });
     await runtime.brain.saveReference(
-      { id: newId("ref"), kind: "location-master", mediaId: saved.mediaId, objectKey: saved.key, createdAt: new Date().toISOString() },
+      {
+        id: newId("ref"),
+        kind: "location-master",
+        mediaId: saved.mediaId,
+        objectKey: saved.key,
+        createdAt: new Date().toISOString(),
+      },
       location.id,
     );
     references = await runtime.brain.referencesOf(location.id);
@@ -87,7 +110,10 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
   };
 }
 
-export async function assessNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Partial<DepartmentStateValue>> {
+export async function assessNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Partial<DepartmentStateValue>> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assess", 0, "reading the request");
   const brief = understandRequest(state.requestText);

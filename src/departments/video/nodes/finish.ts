@@ -56,7 +56,10 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   const now = new Date().toISOString();
   const willRetry = shouldRetry(state, runtime.config.maxAttempts);
   const status = willRetry ? "superseded" : "pending";
-  const referenceIds = [...state.characters.flatMap((character) => character.referenceIds), ...(state.location?.referenceIds ?? [])];
+  const referenceIds = [
+    ...state.characters.flatMap((character) => character.referenceIds),
+    ...(state.location?.referenceIds ?? []),
+  ];
   await runtime.brain.recordTake({
     request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },
     video: {
@@ -90,8 +93,12 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   const brainWrites = [
     `Request ${state.requestId}`,
     `Video ${state.takeId} (${status}, overall ${grade.overall})`,
-    ...state.characters.map((character) => `(${state.takeId})-[:DEPICTS]->(Character ${character.name}${character.created ? ", new" : ""})`),
-    ...(state.location ? [`(${state.takeId})-[:SET_IN]->(Location ${state.location.name}${state.location.created ? ", new" : ""})`] : []),
+    ...state.characters.map(
+      (character) => `(${state.takeId})-[:DEPICTS]->(Character ${character.name}${character.created ? ", new" : ""})`,
+    ),
+    ...(state.location
+      ? [`(${state.takeId})-[:SET_IN]->(Location ${state.location.name}${state.location.created ? ", new" : ""})`]
+      : []),
     ...referenceIds.map((id) => `(${state.takeId})-[:USES_REFERENCE]->(Reference ${id})`),
     `(${state.takeId})-[:GRADED_BY]->(QualityReport ${verification.reportId})`,
     ...(state.previousTakeId ? [`(${state.takeId})-[:REGENERATED_FROM]->(Video ${state.previousTakeId})`] : []),
@@ -128,10 +135,15 @@ export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphR
   const runtime = runtimeOf(config);
   const failed = state.verification?.checks.filter((check) => !check.passed) ?? [];
   const adjustments = adjustFromFeedback(failed, state.adjustments);
-  if (adjustments.notes.length === 0) adjustments.notes.push(`overall ${state.grade?.overall} below ${state.grade?.threshold}: new seed`);
+  if (adjustments.notes.length === 0)
+    adjustments.notes.push(`overall ${state.grade?.overall} below ${state.grade?.threshold}: new seed`);
   const specialists =
     adjustments.sharpen !== null && !state.specialists.includes("scene-assembler")
-      ? (["video-generator", "scene-assembler", ...state.specialists.filter((name) => name !== "video-generator")] as typeof state.specialists)
+      ? ([
+          "video-generator",
+          "scene-assembler",
+          ...state.specialists.filter((name) => name !== "video-generator"),
+        ] as typeof state.specialists)
       : state.specialists;
   runtime.progress.emit("regenerate", null, `attempt ${state.attempt + 1}: ${adjustments.notes.join("; ")}`);
   return {

@@ -9,7 +9,11 @@ import { seedFrom } from "../../../ids.js";
 import { runAudioIntegrator } from "../../../specialists/audio-integrator/index.js";
 import { runQualityVerifier } from "../../../specialists/quality-verifier/index.js";
 import { runSceneAssembler } from "../../../specialists/scene-assembler/index.js";
-import { runVideoGenerator, type GeneratedClipOutput, type ShotTask } from "../../../specialists/video-generator/index.js";
+import {
+  runVideoGenerator,
+  type GeneratedClipOutput,
+  type ShotTask,
+} from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
 import type { DepartmentStateValue } from "../state.js";
 
@@ -52,40 +56,76 @@ export function dispatchShots(state: DepartmentStateValue): Send[] {
   return planShots(state).map((shot) => new Send("video_generator", { ...state, shots: [shot] }));
 }
 
-export async function videoGeneratorNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export async function videoGeneratorNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
   const runtime = runtimeOf(config);
   const shot = state.shots[0]!;
   runtime.progress.emit("generate", 0, `shot ${shot.index}: ${shot.method}`);
   const context = await createToolContext(runtime, state.projectId, state.takeId);
   const result = await runVideoGenerator(context, shot);
-  const output: GradedOutput = { specialist: "video-generator", output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls }, selfAssessment: result.selfAssessment, grade: null };
+  const output: GradedOutput = {
+    specialist: "video-generator",
+    output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
+    selfAssessment: result.selfAssessment,
+    grade: null,
+  };
   return { clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput], outputs: [output] };
 }
 
 /** Joins the parallel generator results: the take's picture is its clip until later stages replace it. */
 export function collectClipsNode(state: DepartmentStateValue): Update {
-  const clips = state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId).sort((left, right) => left.index - right.index);
+  const clips = state.clips
+    .filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId)
+    .sort((left, right) => left.index - right.index);
   const first = clips[0]!;
-  return { finalMedia: { mediaId: first.mediaId, key: first.key, path: first.path, durationSeconds: first.durationSeconds } };
+  return {
+    finalMedia: { mediaId: first.mediaId, key: first.key, path: first.path, durationSeconds: first.durationSeconds },
+  };
 }
 
-export async function sceneAssemblerNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export async function sceneAssemblerNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assemble", 0, "assembling and grading the picture");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
-  const clips = state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
+  const clips = state.clips.filter(
+    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
+  );
   const result = await runSceneAssembler(context, {
-    clips: clips.map((clip) => ({ mediaId: clip.mediaId, sequence: clip.index, durationSeconds: clip.durationSeconds })),
+    clips: clips.map((clip) => ({
+      mediaId: clip.mediaId,
+      sequence: clip.index,
+      durationSeconds: clip.durationSeconds,
+    })),
     transitions: [],
     postProcessing: { colorGrade: state.brief?.grade ?? null, sharpen: state.adjustments.sharpen, denoise: false },
   });
   return {
-    finalMedia: { mediaId: result.output.mediaId, key: result.output.key, path: result.output.path, durationSeconds: result.output.durationSeconds },
-    outputs: [{ specialist: "scene-assembler", output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls }, selfAssessment: result.selfAssessment, grade: null }],
+    finalMedia: {
+      mediaId: result.output.mediaId,
+      key: result.output.key,
+      path: result.output.path,
+      durationSeconds: result.output.durationSeconds,
+    },
+    outputs: [
+      {
+        specialist: "scene-assembler",
+        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
+        selfAssessment: result.selfAssessment,
+        grade: null,
+      },
+    ],
   };
 }
 
-export async function audioIntegratorNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export async function audioIntegratorNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("audio", 0, "voicing and mixing");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
@@ -100,12 +140,27 @@ export async function audioIntegratorNode(state: DepartmentStateValue, config: L
     ambience: brief.ambience ?? (brief.location ? `${brief.location} ambience` : null),
   });
   return {
-    finalMedia: { mediaId: result.output.mediaId, key: result.output.key, path: result.output.path, durationSeconds: result.output.durationSeconds },
-    outputs: [{ specialist: "audio-integrator", output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls }, selfAssessment: result.selfAssessment, grade: null }],
+    finalMedia: {
+      mediaId: result.output.mediaId,
+      key: result.output.key,
+      path: result.output.path,
+      durationSeconds: result.output.durationSeconds,
+    },
+    outputs: [
+      {
+        specialist: "audio-integrator",
+        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
+        selfAssessment: result.selfAssessment,
+        grade: null,
+      },
+    ],
   };
 }
 
-export async function qualityVerifierNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export async function qualityVerifierNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("verify", 0, "measuring the take");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
@@ -115,11 +170,25 @@ export async function qualityVerifierNode(state: DepartmentStateValue, config: L
     expectedDurationSeconds: state.durationSeconds,
     resolution: `${width}x${height}`,
     fps,
-    referenceIds: [...state.characters.flatMap((character) => character.referenceMediaIds), ...(state.location?.referenceMediaIds ?? [])],
+    referenceIds: [
+      ...state.characters.flatMap((character) => character.referenceMediaIds),
+      ...(state.location?.referenceMediaIds ?? []),
+    ],
   });
-  runtime.progress.emit("verify", 1, `overall quality ${result.output.overallQuality.toFixed(2)} (${result.output.passed ? "passed" : "failed"})`);
+  runtime.progress.emit(
+    "verify",
+    1,
+    `overall quality ${result.output.overallQuality.toFixed(2)} (${result.output.passed ? "passed" : "failed"})`,
+  );
   return {
     verification: result.output,
-    outputs: [{ specialist: "quality-verifier", output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls }, selfAssessment: result.selfAssessment, grade: null }],
+    outputs: [
+      {
+        specialist: "quality-verifier",
+        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
+        selfAssessment: result.selfAssessment,
+        grade: null,
+      },
+    ],
   };
 }

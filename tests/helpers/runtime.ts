@@ -1,0 +1,30 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { loadConfig } from "../../src/config.js";
+import { createRuntime, type Runtime } from "../../src/runtime.js";
+
+/** Small, fast renders for tests. */
+export const TEST_ENV = {
+  CUTROOM_RESOLUTION: "320x180",
+  CUTROOM_FPS: "12",
+  CUTROOM_CLIP_SECONDS: "2",
+};
+
+export async function createTestRuntime(
+  options: { llm?: BaseChatModel | null; env?: Record<string, string> } = {},
+): Promise<{ runtime: Runtime; dataDir: string; cleanup: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), "cutroom-test-"));
+  const config = loadConfig({ ...TEST_ENV, ...options.env, CUTROOM_DATA_DIR: dataDir });
+  const quiet = { info: () => {}, warn: () => {} };
+  const runtime = await createRuntime(config, { llm: options.llm ?? null, log: quiet });
+  return {
+    runtime,
+    dataDir,
+    cleanup: async () => {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
