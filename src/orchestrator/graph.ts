@@ -17,16 +17,16 @@ function afterChoice(state: OrchestratorStateValue): "video_department" | typeof
 
 export function buildOrchestratorGraph(checkpointer?: BaseCheckpointSaver) {
   const graph = new StateGraph(OrchestratorState)
-    .addNode("route", routeNode)
+    .addNode("route_turn", routeNode)
     .addNode("no_department", noDepartmentNode)
     .addNode("video_department", videoDepartmentNode)
     .addNode("validate", validateNode)
     .addNode("present", presentNode)
     .addNode("apply_choice", applyChoiceNode)
     // Every turn is routed first.
-    .addEdge(START, "route")
+    .addEdge(START, "route_turn")
     // Video requests go to the department; anything else gets a polite answer.
-    .addConditionalEdges("route", afterRoute, ["video_department", "no_department"])
+    .addConditionalEdges("route_turn", afterRoute, ["video_department", "no_department"])
     .addEdge("no_department", END)
     // Nothing is shown that the Brain and storage do not both hold.
     .addEdge("video_department", "validate")

@@ -27,8 +27,8 @@ function afterAssembly(state: DepartmentStateValue): "audio_integrator" | "quali
   return state.specialists.includes("audio-integrator") ? "audio_integrator" : "quality_verifier";
 }
 
-function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "report" {
-  return shouldRetry(state, runtimeOf(config).config.maxAttempts) ? "prepare_retry" : "report";
+function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "compile_report" {
+  return shouldRetry(state, runtimeOf(config).config.maxAttempts) ? "prepare_retry" : "compile_report";
 }
 
 export function buildVideoDepartmentGraph() {
@@ -40,10 +40,10 @@ export function buildVideoDepartmentGraph() {
       .addNode("scene_assembler", sceneAssemblerNode)
       .addNode("audio_integrator", audioIntegratorNode)
       .addNode("quality_verifier", qualityVerifierNode)
-      .addNode("grade", gradeNode)
+      .addNode("grade_take", gradeNode)
       .addNode("record", recordNode)
       .addNode("prepare_retry", prepareRetryNode)
-      .addNode("report", reportNode)
+      .addNode("compile_report", reportNode)
       // Every request is read and its Brain entities resolved before any work starts.
       .addEdge(START, "assess")
       // Shots are independent: one generator worker per shot, in parallel.
@@ -56,13 +56,13 @@ export function buildVideoDepartmentGraph() {
       // Sound goes on the final picture, and the verifier measures what the user will see and hear.
       .addEdge("audio_integrator", "quality_verifier")
       // A measured take is graded, then recorded with its grade whether or not it passed.
-      .addEdge("quality_verifier", "grade")
-      .addEdge("grade", "record")
+      .addEdge("quality_verifier", "grade_take")
+      .addEdge("grade_take", "record")
       // Below the bar and attempts left: regenerate with the failed checks as feedback.
-      .addConditionalEdges("record", afterRecord, ["prepare_retry", "report"])
+      .addConditionalEdges("record", afterRecord, ["prepare_retry", "compile_report"])
       .addConditionalEdges("prepare_retry", dispatchShots, ["video_generator"])
       // The report closes the department's work.
-      .addEdge("report", END)
+      .addEdge("compile_report", END)
       .compile()
   );
 }

@@ -1,0 +1,147 @@
+/**
+ * Audio mixing under a finished video: each track is trimmed, faded, set to its volume and delayed to its
+ * start; music ducks under dialogue; the mix is loudness-normalised and padded or cut to exactly the
+ * video's length. The picture is copied untouched.
+ */
+import { CutroomError } from "../errors.js";
+import { num } from "./filtergraph.js";
+import { runFfmpeg, type FfmpegSpec, type RunOptions } from "./runner.js";
+
+export type TrackType = "dialogue" | "music" | "sfx";
+
+export interface MixTrack {
+  type: TrackType;
+  path: string;
+  /** Seconds from the start of the video. */
+  startTime: number;
+  /** Seconds of the track to use; null plays it until it ends or the video does. */
+  duration: number | null;
+  /** 0..1 gain. */
+  volume: number;
+  fadeIn: number;
+  fadeOut: number;
+}
+
+export interface MixParams {
+  videoPath: string;
+  tracks: MixTrack[];
+  videoDurationSeconds: number;
+  outputPath: string;
+}
+
+/** Common format before mixing: amix and sidechaincompress need matching rates and layouts. */
+const TRACK_FORMAT = "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo";
+/** Streaming-platform loudness target (EBU R128 style: -16 LUFS integrated, -1.5 dBTP peak). */
+const LOUDNESS = "loudnorm=I=-16:TP=-1.5:LRA=11";
+/** Dialogue pushes music down by up to 8:1 once it passes about -26 dBFS; the release lets music recover between lines. */
+const DUCKING = "sidechaincompress=threshold=0.05:ratio=8:attack=20:release=400";
+
+function validate(params: MixParams): void {
+  if (params.tracks.length === 0)
+    throw new CutroomError("INVALID_INPUT", "tracks must hold at least one audio track", { field: "tracks" });
+  if (!(params.videoDurationSeconds > 0)) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `videoDurationSeconds must be positive; got ${params.videoDurationSeconds}`,
+      { field: "videoDurationSeconds" },
+    );
+  }
+  params.tracks.forEach((track, index) => {
+    const field = (name: string) => `tracks[${index}].${name}`;
+    if (!(track.startTime >= 0))
+      throw new CutroomError("INVALID_INPUT", `${field("startTime")} must be 0 or more`, { field: field("startTime") });
+    if (track.duration !== null && !(track.duration > 0))
+      throw new CutroomError("INVALID_INPUT", `${field("duration")} must be positive or null`, {
+        field: field("duration"),
+      });
+    if (!(track.volume >= 0 && track.volume <= 1))
+      throw new CutroomError("INVALID_INPUT", `${field("volume")} must be from 0 to 1`, { field: field("volume") });
+    if (!(track.fadeIn >= 0) || !(track.fadeOut >= 0))
+      throw new CutroomError("INVALID_INPUT", `${field("fadeIn")}/${field("fadeOut")} must be 0 or more`, {
+        field: field("fadeIn"),
+      });
+  });
+}
+
+function trackChain(track: MixTrack, inputIndex: number, videoDuration: number, label: string): string {
+  // Whatever plays past the picture's end is cut anyway, so the track's usable length is bounded by it.
+  const available = Math.max(0.01, videoDuration - track.startTime);
+  const length = Math.min(track.duration ?? available, available);
+  const filters = [`atrim=duration=${num(length, 3)}`, "asetpts=PTS-STARTPTS", TRACK_FORMAT];
+  const fadeIn = Math.min(track.fadeIn, length);
+  const fadeOut = Math.min(track.fadeOut, length);
+  if (fadeIn > 0) filters.push(`afade=t=in:st=0:d=${num(fadeIn, 3)}`);
+  if (fadeOut > 0) filters.push(`afade=t=out:st=${num(length - fadeOut, 3)}:d=${num(fadeOut, 3)}`);
+  filters.push(`volume=${num(track.volume, 3)}`);
+  const delayMs = Math.round(track.startTime * 1000);
+  if (delayMs > 0) filters.push(`adelay=delays=${delayMs}:all=1`);
+  return `[${inputIndex}:a]${filters.join(",")}[${label}]`;
+}
+
+/** Joins labelled streams into one: a single stream passes through, several are summed without rescaling. */
+function merge(labels: string[], output: string): string {
+  if (labels.length === 1) return `[${labels[0]}]anull[${output}]`;
+  return `${labels.map((label) => `[${label}]`).join("")}amix=inputs=${labels.length}:duration=longest:dropout_transition=0:normalize=0[${output}]`;
+}
+
+export function buildMixSpec(params: MixParams): FfmpegSpec {
+  validate(params);
+  const duration = params.videoDurationSeconds;
+  const graph: string[] = [];
+  const byType: Record<TrackType, string[]> = { dialogue: [], music: [], sfx: [] };
+  params.tracks.forEach((track, index) => {
+    const label = `${track.type}${index}`;
+    graph.push(trackChain(track, index + 1, duration, label));
+    byType[track.type].push(label);
+  });
+
+  const groups: string[] = [];
+  if (byType.dialogue.length > 0) graph.push(merge(byType.dialogue, "dialogue"));
+  if (byType.music.length > 0) graph.push(merge(byType.music, "music"));
+  if (byType.sfx.length > 0) graph.push(merge(byType.sfx, "sfx"));
+  if (byType.dialogue.length > 0 && byType.music.length > 0) {
+    graph.push("[dialogue]asplit=2[dialogue_mix][dialogue_key]");
+    graph.push(`[music][dialogue_key]${DUCKING}[music_ducked]`);
+    groups.push("dialogue_mix", "music_ducked");
+  } else {
+    if (byType.dialogue.length > 0) groups.push("dialogue");
+    if (byType.music.length > 0) groups.push("music");
+  }
+  if (byType.sfx.length > 0) groups.push("sfx");
+  graph.push(merge(groups, "mixed"));
+  // loudnorm resamples internally to 192 kHz; apad plus -t makes the audio exactly as long as the picture.
+  graph.push(`[mixed]${LOUDNESS},aresample=48000,apad=whole_dur=${num(duration, 3)}[aout]`);
+
+  return {
+    inputs: [
+      { source: `file:${params.videoPath}`, options: [] },
+      ...params.tracks.map((track) => ({ source: `file:${track.path}`, options: [] })),
+    ],
+    filterComplex: graph.join(";"),
+    outputOptions: [
+      "-map",
+      "0:v:0",
+      "-map",
+      "[aout]",
+      "-c:v",
+      "copy",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "192k",
+      "-ar",
+      "48000",
+      "-t",
+      num(duration, 3),
+      "-movflags",
+      "+faststart",
+    ],
+    output: params.outputPath,
+  };
+}
+
+/** Mixes the tracks under the video into `params.outputPath` (MP4, video copied, AAC audio). */
+export async function mixAudioIntoVideo(params: MixParams, options: RunOptions = {}): Promise<string> {
+  await runFfmpeg(buildMixSpec(params), { durationSeconds: params.videoDurationSeconds, ...options });
+  return params.outputPath;
+}

@@ -1,0 +1,53 @@
+/**
+ * Turns individual quality checks into one verdict with issues and actionable suggestions.
+ */
+import { MAX_CLIP_SECONDS, type QualityCheck, type QualityCheckType, type VideoQualityResult } from "../domain.js";
+
+export const DEFAULT_THRESHOLD = 0.7;
+
+/** Scores are kept to three decimals so reports stay readable and stable. */
+export function roundScore(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+}
+
+const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
+  duration: () =>
+    `regenerate at exact duration (and keep each clip at most ${MAX_CLIP_SECONDS} s, splitting longer shots)`,
+  resolution: () => "regenerate at the target resolution (or rescale to it when assembling)",
+  fps: () => "regenerate at the target frame rate, or conform the clip with an fps filter when assembling",
+  "character-consistency": () =>
+    "regenerate from the character's master reference (image-to-video or composite-to-video) with the same visual profile and seed",
+  "location-consistency": () =>
+    "regenerate with the location's master reference as the source image so the background matches",
+  "motion-quality": (check) => `raise motion strength (by about 0.3) and regenerate: ${check.details}`,
+  "visual-clarity": () => "apply sharpening in post-processing (sharpen 0.5) or regenerate at the native resolution",
+};
+
+/** Overall quality is the equal-weight mean of the scores; a pass needs every check and the overall to pass. */
+export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD): VideoQualityResult {
+  if (checks.length === 0) {
+    return {
+      passed: false,
+      overallQuality: 0,
+      checks,
+      issues: ["no quality checks were run"],
+      suggestions: ["run at least the technical and motion checks"],
+    };
+  }
+  const overallQuality = roundScore(mean(checks.map((check) => check.score)));
+  const failed = checks.filter((check) => !check.passed);
+  return {
+    passed: failed.length === 0 && overallQuality >= threshold,
+    overallQuality,
+    checks,
+    issues: failed.map(
+      (check) =>
+        `${check.type} scored ${check.score.toFixed(2)} (needs ${check.threshold.toFixed(2)}): ${check.details}`,
+    ),
+    suggestions: failed.map((check) => SUGGESTIONS[check.type](check)),
+  };
+}

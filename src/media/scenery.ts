@@ -1,0 +1,153 @@
+/**
+ * Location backgrounds drawn with boxes: sky above the horizon, ground below, and a few features per
+ * kind of place. Feature positions come from the seed and are laid out relative to the framed area
+ * (not the canvas), so a clip's canvas with camera margins frames the same picture as the location's
+ * reference still.
+ */
+import type { LocationLook } from "../domain.js";
+import { drawbox, mixHex, seededRandom, type Box } from "./filtergraph.js";
+
+export interface Framing {
+  canvasWidth: number;
+  canvasHeight: number;
+  /** Where the output frame sits inside the canvas when the camera is at rest. */
+  frameX: number;
+  frameY: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** Neutral backdrop used when a shot has no location: a soft vertical grey-blue gradient. */
+export const NEUTRAL_LOOK: LocationLook = {
+  kind: "generic",
+  sky: "#9aa4b0",
+  ground: "#6f757c",
+  feature: "#858c94",
+  horizon: 0.62,
+  description: "neutral backdrop",
+};
+
+/** Features are generated across three frame-widths so wide canvases (tracking) still have scenery. */
+const SPAN_START = -1;
+const SPAN_END = 2;
+
+export function skyColor(look: LocationLook | null): string {
+  return (look ?? NEUTRAL_LOOK).sky;
+}
+
+export function sceneryBoxes(look: LocationLook | null, seed: number, framing: Framing): Box[] {
+  const random = seededRandom(seed ^ 0x5eed);
+  const { frameX, frameY, frameWidth: width, frameHeight: height } = framing;
+  const place = look ?? NEUTRAL_LOOK;
+  const horizonY = frameY + place.horizon * height;
+  const boxes: Box[] = [];
+  const add = (fx: number, y: number, boxWidth: number, boxHeight: number, color: string) =>
+    boxes.push({ x: frameX + fx * width, y, width: boxWidth, height: boxHeight, color });
+  const spanX = () => SPAN_START + random() * (SPAN_END - SPAN_START);
+
+  if (look === null) {
+    // Gradient bands: each a little lighter towards the top.
+    const bands = 8;
+    for (let band = 0; band < bands; band++) {
+      const color = mixHex(place.sky, "#ffffff", (bands - band) * 0.03);
+      boxes.push({
+        x: 0,
+        y: (framing.canvasHeight * band) / bands,
+        width: framing.canvasWidth,
+        height: framing.canvasHeight / bands + 1,
+        color,
+      });
+    }
+    boxes.push({
+      x: 0,
+      y: horizonY,
+      width: framing.canvasWidth,
+      height: framing.canvasHeight - horizonY,
+      color: place.ground,
+    });
+    return boxes;
+  }
+
+  boxes.push({
+    x: 0,
+    y: horizonY,
+    width: framing.canvasWidth,
+    height: framing.canvasHeight - horizonY,
+    color: place.ground,
+  });
+  const dark = mixHex(place.feature, "#000000", 0.45);
+  const light = mixHex(place.feature, "#ffffff", 0.45);
+
+  switch (place.kind) {
+    case "park":
+    case "forest": {
+      const trees = place.kind === "forest" ? 18 : 9;
+      for (let index = 0; index < trees; index++) {
+        const fx = spanX();
+        const scale = 0.7 + random() * 0.6 * (place.kind === "forest" ? 1.4 : 1);
+        const trunkHeight = height * 0.12 * scale;
+        const base = horizonY + random() * height * 0.04;
+        add(fx, base - trunkHeight, width * 0.018 * scale, trunkHeight, dark);
+        add(
+          fx - 0.035 * scale,
+          base - trunkHeight - height * 0.17 * scale,
+          width * 0.088 * scale,
+          height * 0.19 * scale,
+          place.feature,
+        );
+      }
+      break;
+    }
+    case "street":
+    case "city": {
+      const buildings = place.kind === "city" ? 15 : 10;
+      for (let index = 0; index < buildings; index++) {
+        const fx = spanX();
+        const buildingWidth = width * (0.08 + random() * 0.1);
+        const buildingHeight = height * (place.kind === "city" ? 0.3 + random() * 0.35 : 0.18 + random() * 0.22);
+        add(fx, horizonY - buildingHeight, buildingWidth, buildingHeight, place.feature);
+        for (let row = 0; row < 3; row++) {
+          add(
+            fx + 0.015,
+            horizonY - buildingHeight * (0.85 - row * 0.25),
+            buildingWidth * 0.3,
+            buildingHeight * 0.1,
+            light,
+          );
+        }
+      }
+      add(SPAN_START, horizonY + height * 0.12, width * (SPAN_END - SPAN_START), height * 0.02, light);
+      break;
+    }
+    case "room": {
+      add(0.12 + random() * 0.2, frameY + height * 0.12, width * 0.22, height * 0.26, light);
+      add(0.6 + random() * 0.15, horizonY - height * 0.16, width * 0.2, height * 0.04, place.feature);
+      add(0.62 + random() * 0.1, horizonY - height * 0.12, width * 0.02, height * 0.12, dark);
+      add(SPAN_START, horizonY - height * 0.01, width * (SPAN_END - SPAN_START), height * 0.015, dark);
+      break;
+    }
+    case "beach": {
+      add(0.7 + random() * 0.15, frameY + height * 0.08, width * 0.07, width * 0.07, light);
+      add(SPAN_START, horizonY, width * (SPAN_END - SPAN_START), height * 0.08, place.feature);
+      for (let wave = 0; wave < 6; wave++)
+        add(spanX(), horizonY + height * (0.02 + random() * 0.05), width * 0.12, height * 0.008, light);
+      break;
+    }
+    case "generic": {
+      for (let index = 0; index < 6; index++) {
+        const blockHeight = height * (0.08 + random() * 0.12);
+        add(spanX(), horizonY - blockHeight, width * (0.05 + random() * 0.08), blockHeight, place.feature);
+      }
+      break;
+    }
+  }
+  return boxes;
+}
+
+/** The drawbox chain painting a location onto a canvas of the framing's size, already filled with `skyColor`. */
+export function sceneryFilters(look: LocationLook | null, seed: number, framing: Framing): string[] {
+  const canvas = { width: framing.canvasWidth, height: framing.canvasHeight };
+  return sceneryBoxes(look, seed, framing)
+    .map((box) => drawbox(box, canvas))
+    .filter((filter): filter is string => filter !== null);
+}

@@ -1,0 +1,218 @@
+/**
+ * The local video provider: renders every generation method as an animatic with ffmpeg, so the whole
+ * department runs offline and its quality checks measure real files.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import {
+  LocationLookSchema,
+  MAX_CLIP_SECONDS,
+  VisualProfileSchema,
+  type ClipRequest,
+  type GeneratedClip,
+  type GenerationMethod,
+  type LocationLook,
+  type VisualProfile,
+} from "../../domain.js";
+import { CutroomError } from "../../errors.js";
+import {
+  buildAnimaticSpec,
+  captionFilePath,
+  renderCharacterReferenceSpec,
+  renderLocationReferenceSpec,
+} from "../../media/animatic.js";
+import { probe, runFfmpeg } from "../../media/runner.js";
+import type { GenerateOptions, VideoProvider } from "./types.js";
+
+const MAX_CHARACTERS = 6;
+const MAX_CAPTION_LENGTH = 500;
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The image each method animates; first-last needs both ends. */
+const REQUIRED_IMAGES: Record<
+  GenerationMethod,
+  Array<"sourceImage" | "firstFrame" | "lastFrame" | "compositeImage">
+> = {
+  "text-to-video": [],
+  "image-to-video": ["sourceImage"],
+  "first-last-frame": ["firstFrame", "lastFrame"],
+  "composite-to-video": ["compositeImage"],
+};
+
+function invalid(field: string, message: string): CutroomError {
+  return new CutroomError("INVALID_INPUT", `${field} ${message}`, { field });
+}
+
+function checkDimension(field: "width" | "height", value: number): void {
+  if (!Number.isInteger(value) || value < 64 || value > 3840 || value % 2 !== 0) {
+    throw invalid(
+      field,
+      `must be an even whole number of pixels from 64 to 3840 (H.264 with 4:2:0 needs even sizes); got ${value}`,
+    );
+  }
+}
+
+/** Rejects a request the renderer cannot honour, naming the field, before any ffmpeg work starts. */
+export async function validateClipRequest(request: ClipRequest): Promise<void> {
+  const { durationSeconds, fps, seed, motionStrength } = request;
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_CLIP_SECONDS) {
+    throw invalid(
+      "durationSeconds",
+      `must be more than 0 and at most ${MAX_CLIP_SECONDS} seconds per clip (split longer shots); got ${durationSeconds}`,
+    );
+  }
+  checkDimension("width", request.width);
+  checkDimension("height", request.height);
+  if (!Number.isFinite(fps) || fps < 1 || fps > 60) throw invalid("fps", `must be from 1 to 60; got ${fps}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw invalid("seed", `must be a non-negative whole number; got ${seed}`);
+  if (!Number.isFinite(motionStrength) || motionStrength < 0 || motionStrength > 1) {
+    throw invalid("motionStrength", `must be from 0 to 1; got ${motionStrength}`);
+  }
+  if (request.characters.length > MAX_CHARACTERS) {
+    throw invalid(
+      "characters",
+      `may hold at most ${MAX_CHARACTERS} characters per clip; got ${request.characters.length}`,
+    );
+  }
+  request.characters.forEach((character, index) => {
+    const parsed = VisualProfileSchema.safeParse(character.profile);
+    if (!parsed.success)
+      throw invalid(
+        `characters[${index}].profile`,
+        `is not a valid visual profile: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+      );
+  });
+  if (request.location !== null) {
+    const parsed = LocationLookSchema.safeParse(request.location.look);
+    if (!parsed.success)
+      throw invalid("location.look", `is not a valid location look: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  }
+  if (request.caption !== null && request.caption.length > MAX_CAPTION_LENGTH) {
+    throw invalid("caption", `may be at most ${MAX_CAPTION_LENGTH} characters; got ${request.caption.length}`);
+  }
+  for (const field of REQUIRED_IMAGES[request.method]) {
+    const path = request[field];
+    if (path === null || path === "") throw invalid(field, `is required for ${request.method}`);
+    const found = await stat(path).catch(() => null);
+    if (found === null || !found.isFile()) throw invalid(field, `does not exist or is not a file: ${path}`);
+  }
+}
+
+export class LocalAnimaticProvider implements VideoProvider {
+  readonly name = "local-animatic";
+  readonly model = "cutroom-animatic-1";
+  private readonly timeoutMs: number;
+
+  constructor(options: { timeoutMs?: number } = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.render("text-to-video", request, options);
+  }
+
+  imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.render("image-to-video", request, options);
+  }
+
+  firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.render("first-last-frame", request, options);
+  }
+
+  compositeToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.render("composite-to-video", request, options);
+  }
+
+  private async render(
+    method: GenerationMethod,
+    request: ClipRequest,
+    options: GenerateOptions,
+  ): Promise<GeneratedClip> {
+    // The method called decides the rendering, whatever the request says.
+    const absolute = (path: string | null) => (path === null ? null : resolve(path));
+    const clipRequest: ClipRequest = {
+      ...request,
+      method,
+      sourceImage: absolute(request.sourceImage),
+      firstFrame: absolute(request.firstFrame),
+      lastFrame: absolute(request.lastFrame),
+      compositeImage: absolute(request.compositeImage),
+    };
+    await validateClipRequest(clipRequest);
+    const outputDir = resolve(options.outputDir);
+    await mkdir(outputDir, { recursive: true });
+    const output = join(outputDir, `${method}-${clipRequest.seed}-${randomBytes(4).toString("hex")}.mp4`);
+    const captionPath = captionFilePath(output, outputDir);
+    const report = options.onProgress;
+    const started = performance.now();
+    report?.(0, `rendering ${method} animatic`);
+    try {
+      if (clipRequest.caption !== null) await writeFile(captionPath, clipRequest.caption, "utf8");
+      await runFfmpeg(buildAnimaticSpec(clipRequest, output, outputDir), {
+        timeoutMs: this.timeoutMs,
+        signal: options.signal,
+        durationSeconds: clipRequest.durationSeconds,
+        onProgress: report === null ? null : (fraction) => report(0.95 * fraction, `rendering ${method} animatic`),
+      });
+    } catch (error) {
+      await rm(output, { force: true });
+      throw error;
+    } finally {
+      await rm(captionPath, { force: true });
+    }
+    const probed = await probe(output, { requireVideo: true });
+    report?.(1, "rendered");
+    return {
+      path: output,
+      durationSeconds: probed.durationSeconds,
+      width: probed.width,
+      height: probed.height,
+      fps: probed.fps,
+      method,
+      model: this.model,
+      seed: clipRequest.seed,
+      generationSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      costUsd: 0,
+    };
+  }
+}
+
+function checkStillSize(size: { width: number; height: number }): void {
+  checkDimension("width", size.width);
+  checkDimension("height", size.height);
+}
+
+/** Renders a character's master reference still (PNG): the figure standing centred on neutral grey. */
+export async function renderCharacterReference(
+  profile: VisualProfile,
+  outputPath: string,
+  size: { width: number; height: number },
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
+  const parsed = VisualProfileSchema.safeParse(profile);
+  if (!parsed.success)
+    throw invalid("profile", `is not a valid visual profile: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  checkStillSize(size);
+  await mkdir(dirname(resolve(outputPath)), { recursive: true });
+  await runFfmpeg(renderCharacterReferenceSpec(parsed.data, resolve(outputPath), size), { timeoutMs });
+  return resolve(outputPath);
+}
+
+/** Renders a location's master reference still (PNG). `seed` should be the location's layout seed. */
+export async function renderLocationReference(
+  look: LocationLook,
+  seed: number,
+  outputPath: string,
+  size: { width: number; height: number },
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
+  const parsed = LocationLookSchema.safeParse(look);
+  if (!parsed.success)
+    throw invalid("look", `is not a valid location look: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  checkStillSize(size);
+  await mkdir(dirname(resolve(outputPath)), { recursive: true });
+  await runFfmpeg(renderLocationReferenceSpec(parsed.data, seed, resolve(outputPath), size), { timeoutMs });
+  return resolve(outputPath);
+}
