@@ -99,7 +99,7 @@ async function chatCommand(argv: string[]): Promise<number> {
   const json = values.json === true;
   const message = positionals.join(" ").trim();
   return withRuntime(async (runtime) => {
-    if (message === "" && !values.choice) {
+    if (positionals.length === 0 && !values.choice) {
       if (json)
         throw new CutroomError(
           "INVALID_INPUT",

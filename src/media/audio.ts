@@ -109,8 +109,10 @@ export function buildMixSpec(params: MixParams): FfmpegSpec {
   }
   if (byType.sfx.length > 0) groups.push("sfx");
   graph.push(merge(groups, "mixed"));
-  // loudnorm resamples internally to 192 kHz; apad plus -t makes the audio exactly as long as the picture.
-  graph.push(`[mixed]${LOUDNESS},aresample=48000,apad=whole_dur=${num(duration, 3)}[aout]`);
+  // loudnorm resamples internally to 192 kHz and can leave the channel layout unset (mono espeak input),
+  // which the encoder refuses: pin rate and layout again. apad plus -t makes the audio exactly as long
+  // as the picture.
+  graph.push(`[mixed]${LOUDNESS},${TRACK_FORMAT},apad=whole_dur=${num(duration, 3)}[aout]`);
 
   return {
     inputs: [

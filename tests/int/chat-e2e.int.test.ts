@@ -123,3 +123,50 @@ describe("cutroom chat across processes", () => {
     expect(String(polite.json.reply)).toMatch(/no department/);
   });
 });
+
+describe("all four specialists on one request", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "cutroom-e2e4-"));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it("grades the look, voices the line in the character's voice, mixes the birds, and measures the result", async () => {
+    const run = await runCli(
+      [
+        "chat",
+        "--json",
+        'generate a cinematic 3 second shot of Sarah waving in the park; she says "What a lovely day" with birds',
+      ],
+      dataDir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const turn = run.json as {
+      path: string;
+      report: { outputs: Array<{ specialist: string; output: { toolCalls: string[] } }> };
+      grade: { passed: boolean };
+    };
+    expect(turn.report.outputs.map((output) => output.specialist)).toEqual([
+      "video-generator",
+      "scene-assembler",
+      "audio-integrator",
+      "quality-verifier",
+    ]);
+    const audio = turn.report.outputs.find((output) => output.specialist === "audio-integrator")!;
+    expect(audio.output.toolCalls).toEqual([
+      "generate_character_dialogue",
+      "generate_sound_effect",
+      "sync_audio_tracks",
+      "mix_audio",
+      "save_with_audio",
+    ]);
+    const probed = await probe(turn.path);
+    expect(probed.hasAudio).toBe(true);
+    expect(Math.abs((probed.audioDurationSeconds ?? 0) - probed.durationSeconds)).toBeLessThan(0.05);
+    // The look is graded on purpose, so consistency is measured before it and the take still passes.
+    expect(turn.grade.passed).toBe(true);
+    const sarah = await runCli(["brain", "character", "Sarah", "--json"], dataDir);
+    expect(sarah.json).toHaveProperty("character.voiceId");
+    expect((sarah.json as { character: { voiceId: string | null } }).character.voiceId).toBeTruthy();
+  });
+});

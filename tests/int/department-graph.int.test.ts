@@ -56,6 +56,7 @@ describe("video department with a scripted chat model", () => {
         expectedDurationSeconds: number;
         resolution: string;
         referenceIds: string[];
+        consistencyMediaId: string;
       };
       return new AIMessage({
         content: "",
@@ -73,7 +74,7 @@ describe("video department with a scripted chat model", () => {
           {
             id: "consistency",
             name: "check_visual_consistency",
-            args: { mediaId: task.mediaId, referenceIds: task.referenceIds },
+            args: { mediaId: task.consistencyMediaId, referenceIds: task.referenceIds },
           },
         ],
       });

@@ -6,6 +6,11 @@ import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } f
 
 export interface VerifyTask {
   mediaId: string;
+  /**
+   * The picture compared with the references: the generated clip, before any requested look. A colour
+   * grade changes colours on purpose, so measuring consistency after it would punish the look itself.
+   */
+  consistencyMediaId: string;
   expectedDurationSeconds: number;
   resolution: string;
   fps: number;
@@ -13,8 +18,8 @@ export interface VerifyTask {
 }
 
 export const QUALITY_VERIFIER_PROMPT = `You are the Quality Verifier of a video department.
-Measure the video: check_technical_quality, check_motion_quality and, when reference ids are given,
-check_visual_consistency. Then pass every check you received to save_quality_report. Do not invent scores.`;
+Measure the video: check_technical_quality and check_motion_quality on mediaId and, when reference ids
+are given, check_visual_consistency on consistencyMediaId (the picture before any colour grade). Then pass every check you received to save_quality_report. Do not invent scores.`;
 
 const CHECK_TOOLS = ["check_technical_quality", "check_motion_quality", "check_visual_consistency"];
 
@@ -44,7 +49,7 @@ export function verifyPlan(task: VerifyTask): PlannedStep[] {
   if (task.referenceIds.length > 0) {
     plan.push({
       tool: "check_visual_consistency",
-      args: () => ({ mediaId: task.mediaId, referenceIds: task.referenceIds }),
+      args: () => ({ mediaId: task.consistencyMediaId, referenceIds: task.referenceIds }),
     });
   }
   plan.push({

@@ -165,8 +165,12 @@ export async function qualityVerifierNode(
   runtime.progress.emit("verify", 0, "measuring the take");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
   const { width, height, fps } = runtime.config.video;
+  const generated = state.clips.find(
+    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
+  );
   const result = await runQualityVerifier(context, {
     mediaId: state.finalMedia!.mediaId,
+    consistencyMediaId: generated?.mediaId ?? state.finalMedia!.mediaId,
     expectedDurationSeconds: state.durationSeconds,
     resolution: `${width}x${height}`,
     fps,
