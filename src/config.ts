@@ -83,13 +83,24 @@ export interface Config {
   ffmpegTimeoutMs: number;
   llm: { apiKey: string; baseURL: string | null; model: string } | null;
   adapters: AdapterChoice[];
+  /** The validated environment, for adapter factories (which never read process.env themselves). */
+  env: Env;
 }
 
-/** Ports whose real adapter is not part of this build: the variable is reported, the embedded default runs. */
-const NOT_IN_THIS_BUILD: Array<{
+/** The adapter serving a port, as chosen from the environment. */
+export function adapterFor(config: Config, port: PortName): string {
+  return config.adapters.find((choice) => choice.port === port)?.adapter ?? "none";
+}
+
+/**
+ * Each port's real adapter is chosen when one of its variables is set and the adapter is available;
+ * otherwise the embedded default runs, and the reason says which variable decided.
+ */
+const PORT_RULES: Array<{
   port: PortName;
   variables: string[];
   real: string;
+  available: boolean;
   embedded: string;
   embeddedWhy: string;
 }> = [
@@ -97,6 +108,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "video",
     variables: ["FAL_KEY", "FAL_API_KEY"],
     real: "fal",
+    available: false,
     embedded: "local-animatic",
     embeddedWhy: "ffmpeg animatic renderer",
   },
@@ -104,6 +116,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "voice",
     variables: ["ELEVENLABS_API_KEY"],
     real: "elevenlabs",
+    available: false,
     embedded: "local-espeak",
     embeddedWhy: "espeak-ng text to speech",
   },
@@ -111,6 +124,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "objectStore",
     variables: ["S3_ENDPOINT", "R2_ACCOUNT_ID"],
     real: "s3",
+    available: false,
     embedded: "local-dir",
     embeddedWhy: "files under the data dir",
   },
@@ -118,6 +132,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "mediaRepository",
     variables: ["MONGODB_URI"],
     real: "mongodb",
+    available: false,
     embedded: "embedded-nedb",
     embeddedWhy: "document file in the data dir",
   },
@@ -125,6 +140,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "brain",
     variables: ["NEO4J_URI"],
     real: "neo4j",
+    available: false,
     embedded: "embedded",
     embeddedWhy: "graph file in the data dir",
   },
@@ -132,6 +148,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "checkpointer",
     variables: ["MONGODB_URI"],
     real: "mongodb",
+    available: false,
     embedded: "sqlite",
     embeddedWhy: "SQLite file in the data dir",
   },
@@ -139,6 +156,7 @@ const NOT_IN_THIS_BUILD: Array<{
     port: "jobQueue",
     variables: ["REDIS_URL"],
     real: "bullmq",
+    available: false,
     embedded: "in-process",
     embeddedWhy: "jobs run inside this process",
   },
@@ -176,8 +194,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : { port: "llm", adapter: "none", reason: "OPENAI_API_KEY is not set: deterministic policies decide" },
   );
-  for (const entry of NOT_IN_THIS_BUILD) {
+  for (const entry of PORT_RULES) {
     const present = entry.variables.filter((variable) => values[variable as keyof Env] !== undefined);
+    if (present.length > 0 && entry.available) {
+      adapters.push({ port: entry.port, adapter: entry.real, reason: `${present.join(", ")} is set` });
+      continue;
+    }
     adapters.push({
       port: entry.port,
       adapter: entry.embedded,
@@ -196,5 +218,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffmpegTimeoutMs: values.CUTROOM_FFMPEG_TIMEOUT_MS ?? 120_000,
     llm,
     adapters,
+    env: values,
   };
 }

@@ -8,7 +8,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { ChatOpenAI } from "@langchain/openai";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import type { AdapterChoice, Config } from "./config.js";
+import { adapterFor, type AdapterChoice, type Config } from "./config.js";
 import type { Brain } from "./brain/types.js";
 import { EmbeddedBrain } from "./brain/embedded.js";
 import { ProgressBus } from "./jobs/progress.js";
@@ -54,32 +54,79 @@ export const stderrLogger: Logger = {
   warn: (message) => process.stderr.write(`warning: ${message}\n`),
 };
 
+/*
+ * One factory per port: each picks the adapter the config chose (see `cutroom doctor`). A port whose
+ * real adapter is chosen builds it here; nothing else in the program constructs clients.
+ */
+
+async function createLlm(config: Config): Promise<BaseChatModel | null> {
+  if (!config.llm) return null;
+  return new ChatOpenAI({
+    model: config.llm.model,
+    apiKey: config.llm.apiKey,
+    temperature: 0,
+    maxRetries: 2,
+    configuration: config.llm.baseURL ? { baseURL: config.llm.baseURL } : {},
+  });
+}
+
+async function createVideoProvider(config: Config): Promise<VideoProvider> {
+  switch (adapterFor(config, "video")) {
+    default:
+      return new LocalAnimaticProvider({ timeoutMs: config.ffmpegTimeoutMs });
+  }
+}
+
+async function createVoiceProvider(config: Config): Promise<VoiceProvider> {
+  switch (adapterFor(config, "voice")) {
+    default:
+      return new LocalVoiceProvider();
+  }
+}
+
+async function createObjectStore(config: Config): Promise<ObjectStore> {
+  switch (adapterFor(config, "objectStore")) {
+    default:
+      return new LocalObjectStore({ root: join(config.dataDir, "store") });
+  }
+}
+
+async function createMediaRepository(config: Config): Promise<MediaRepository> {
+  switch (adapterFor(config, "mediaRepository")) {
+    default:
+      return EmbeddedMediaRepository.open({ file: join(config.dataDir, "media.db") });
+  }
+}
+
+async function createBrain(config: Config): Promise<Brain> {
+  switch (adapterFor(config, "brain")) {
+    default:
+      return EmbeddedBrain.open({ file: join(config.dataDir, "brain.json") });
+  }
+}
+
+async function createCheckpointer(config: Config): Promise<BaseCheckpointSaver> {
+  switch (adapterFor(config, "checkpointer")) {
+    default:
+      return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.sqlite"));
+  }
+}
+
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   await mkdir(config.dataDir, { recursive: true });
   const scratchDir = join(config.dataDir, "scratch");
   await mkdir(scratchDir, { recursive: true });
-  const llm =
-    overrides.llm !== undefined
-      ? overrides.llm
-      : config.llm
-        ? new ChatOpenAI({
-            model: config.llm.model,
-            apiKey: config.llm.apiKey,
-            temperature: 0,
-            maxRetries: 2,
-            configuration: config.llm.baseURL ? { baseURL: config.llm.baseURL } : {},
-          })
-        : null;
-  const brain = await EmbeddedBrain.open({ file: join(config.dataDir, "brain.json") });
-  const media = await EmbeddedMediaRepository.open({ file: join(config.dataDir, "media.db") });
-  const checkpointer = SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.sqlite"));
+  const llm = overrides.llm !== undefined ? overrides.llm : await createLlm(config);
+  const brain = await createBrain(config);
+  const media = await createMediaRepository(config);
+  const checkpointer = await createCheckpointer(config);
   return {
     config,
     adapters: config.adapters,
     llm,
-    video: overrides.video ?? new LocalAnimaticProvider({ timeoutMs: config.ffmpegTimeoutMs }),
-    voice: overrides.voice ?? new LocalVoiceProvider(),
-    store: new LocalObjectStore({ root: join(config.dataDir, "store") }),
+    video: overrides.video ?? (await createVideoProvider(config)),
+    voice: overrides.voice ?? (await createVoiceProvider(config)),
+    store: await createObjectStore(config),
     media,
     brain,
     checkpointer,
