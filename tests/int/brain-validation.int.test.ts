@@ -1,0 +1,53 @@
+/** The orchestrator's validation step stops loudly when the Brain and storage disagree. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asContext } from "../../src/context.js";
+import { videoDepartmentGraph } from "../../src/departments/video/graph.js";
+import type { TakeResult } from "../../src/departments/video/state.js";
+import { validateNode } from "../../src/orchestrator/nodes/turn.js";
+import type { OrchestratorStateValue } from "../../src/orchestrator/state.js";
+import type { Runtime } from "../../src/runtime.js";
+import { createTestRuntime } from "../helpers/runtime.js";
+
+describe("Brain validation before presenting a take", () => {
+  let runtime: Runtime;
+  let cleanup: () => Promise<void>;
+  let take: TakeResult;
+
+  beforeAll(async () => {
+    ({ runtime, cleanup } = await createTestRuntime());
+    const result = await videoDepartmentGraph.invoke(
+      {
+        projectId: "default",
+        threadId: "thr-v",
+        requestId: "req-v",
+        requestText: "generate Tom jumping on the street",
+      },
+      { context: asContext(runtime), recursionLimit: 60 },
+    );
+    take = result.takes[result.takes.length - 1]!;
+  });
+  afterAll(async () => cleanup());
+
+  const stateWith = (pending: TakeResult) => ({ pendingTake: pending }) as unknown as OrchestratorStateValue;
+  const config = () => ({ context: asContext(runtime) });
+
+  it("passes a consistent take", async () => {
+    const update = await validateNode(stateWith(take), config());
+    expect(update.reply).toContain(take.videoId);
+  });
+
+  it("fails on a take the Brain does not know", async () => {
+    await expect(validateNode(stateWith({ ...take, videoId: "vid_unknown" }), config())).rejects.toMatchObject({
+      code: "BRAIN_VALIDATION",
+      message: expect.stringMatching(/take-exists/),
+    });
+  });
+
+  it("fails when the take's stored object is gone", async () => {
+    await runtime.store.delete(take.key);
+    await expect(validateNode(stateWith(take), config())).rejects.toMatchObject({
+      code: "BRAIN_VALIDATION",
+      message: expect.stringMatching(/object-exists: take .* has no stored object/),
+    });
+  });
+});
