@@ -21,8 +21,11 @@ export const VideoBriefSchema = z.object({
 });
 export type VideoBrief = z.infer<typeof VideoBriefSchema>;
 
-const ACTION_WORDS: Array<[RegExp, Action]> = [
-  [/\b(walk|walks|walking|stroll|strolls|strolling|wander|wanders|wandering)\b/i, "walk"],
+export const ACTION_WORDS: Array<[RegExp, Action]> = [
+  [
+    /\b(walk|walks|walking|stroll|strolls|strolling|wander|wanders|wandering|enters?|entering|arrives?|arriving|pass|passes|passing)\b/i,
+    "walk",
+  ],
   [/\b(run|runs|running|jog|jogs|jogging|sprint|sprints|sprinting)\b/i, "run"],
   [/\b(sit|sits|sitting|seated)\b/i, "sit"],
   [/\b(wave|waves|waving)\b/i, "wave"],
@@ -33,7 +36,7 @@ const ACTION_WORDS: Array<[RegExp, Action]> = [
   [/\b(stand|stands|standing|wait|waits|waiting)\b/i, "stand"],
 ];
 
-const CAMERA_WORDS: Array<[RegExp, CameraMove]> = [
+export const CAMERA_WORDS: Array<[RegExp, CameraMove]> = [
   [/\bpan(s|ning)?\s+left\b/i, "pan-left"],
   [/\bpan(s|ning)?\s+right\b|\bpan(s|ning)?\b/i, "pan-right"],
   [/\b(dolly|push)(ing)?\s*(in|forward)\b|\bzoom(s|ing)?\s*in\b/i, "dolly-in"],
@@ -42,11 +45,11 @@ const CAMERA_WORDS: Array<[RegExp, CameraMove]> = [
   [/\bstatic\b|\blocked[- ]off\b|\btripod\b/i, "static"],
 ];
 
-const LOCATION_PATTERN =
-  /\b(?:in|at|on|through|across|inside|by|near)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+\s+){0,2}?(?:park|street|room|beach|forest|woods|city|plaza|square|garden|kitchen|office|cafe|station|market|alley|harbor|harbour|field|meadow|library|studio|bridge|road|river|lake|mountain|desert|village|town))\b/i;
+export const LOCATION_PATTERN =
+  /\b(?:in|at|on|through|across|inside|by|near|into|to|enters?|entering|past|around|outside|along)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+\s+){0,2}?(?:park|street|room|beach|forest|woods|city|plaza|square|garden|kitchen|office|cafe|station|market|alley|harbor|harbour|field|meadow|library|studio|bridge|road|river|lake|mountain|desert|village|town))\b/i;
 
 /** Words that start with a capital letter but are not character names. */
-const NOT_NAMES = new Set(
+export const NOT_NAMES = new Set(
   "A An The Generate Create Make Show Render Film Shoot Animate Video Clip Scene Shot Please Can Could Would Give I We She He They It In On At Of And With Then Her His Their Cinematic Warm Cool Natural".split(
     " ",
   ),

@@ -1,0 +1,240 @@
+/**
+ * The deterministic scene planner: reads the beats, lines and sound cues of a request and lays them
+ * on shots from the library, following the archetype the request points to. It always produces a
+ * valid plan (see planProblems), which is also what an invalid LLM plan is replaced with.
+ */
+import { MAX_CLIP_SECONDS, type Action, type GenerationMethod } from "../../../domain.js";
+import { CutroomError } from "../../../errors.js";
+import { ACTION_WORDS, LOCATION_PATTERN, NOT_NAMES, requestedSeconds } from "../understand.js";
+import { SCENE_ARCHETYPES, SHOT_LIBRARY, shotById, type SceneArchetype, type ShotSpec } from "./library.js";
+import {
+  DEFAULT_SCENE_SECONDS,
+  distributeFrames,
+  MAX_SCENE_CLIPS,
+  round6,
+  type PlannedShot,
+  type PlannedTransition,
+  type ScenePlan,
+} from "./plan.js";
+
+export interface Beat {
+  text: string;
+  action: Action;
+}
+
+export interface SceneFacts {
+  totalSeconds: number | null;
+  beats: Beat[];
+  characters: string[];
+  location: string | null;
+  dialogue: Array<{ character: string | null; text: string }>;
+  music: string | null;
+  sfx: string[];
+}
+
+export interface PlanOptions {
+  fps: number;
+  /** Price of generating a clip of this length with this method, in USD. */
+  priceFor: (method: GenerationMethod, seconds: number) => number;
+}
+
+const PLACE_ONLY = new Set(["establishing_wide", "atmospheric_detail"]);
+const SOUND_WORDS = /\b(birds?|wind|rain|traffic|crowd|waves|footsteps|thunder|ambience|background|chatter)\b/i;
+const SPEECH =
+  /\b(?:says?|said|asks?|whispers?|shouts?|replies|tells)\b[^"“'‘]*["“'‘](.+?)["”'’](?=\s*(?:[;,.!?]|$|and\b))/gi;
+const SCENE_MAX_SECONDS = MAX_SCENE_CLIPS * MAX_CLIP_SECONDS;
+
+export function totalSecondsIn(text: string): number | null {
+  const minutes = /\b(\d+(?:\.\d+)?|a|one)\s*-?\s*(?:min|mins|minute|minutes)\b/i.exec(text);
+  if (minutes) return (minutes[1] === "a" || minutes[1] === "one" ? 1 : Number(minutes[1])) * 60;
+  return requestedSeconds(text);
+}
+
+export function extractSceneFacts(text: string): SceneFacts {
+  const dialogueQuotes: string[] = [];
+  const withoutSpeech = text.replace(SPEECH, (match, quote: string) => {
+    dialogueQuotes.push(quote.trim());
+    return match.slice(0, match.search(/["“'‘]/));
+  });
+  for (const match of withoutSpeech.matchAll(/["“]([^"”]{1,400})["”]/g)) dialogueQuotes.push(match[1]!.trim());
+  const plain = withoutSpeech.replace(/["“][^"”]*["”]/g, " ");
+  const body = plain.includes(":") ? plain.slice(plain.indexOf(":") + 1) : plain;
+  const segments = body
+    .split(/[;,]|\band then\b|\bthen\b/i)
+    .map((segment) => segment.trim())
+    .filter(Boolean);
+  const characters = [...new Set([...plain.matchAll(/\b([A-Z][a-z]{1,39})\b/g)].map((match) => match[1]!))]
+    .filter((name) => !NOT_NAMES.has(name))
+    .slice(0, 4);
+  let music: string | null = null;
+  const sfx: string[] = [];
+  const beats: Beat[] = [];
+  for (const segment of segments) {
+    if (/\bmusic\b|\bpiano\b|\bscore\b|\bsoundtrack\b/i.test(segment)) {
+      music = segment.replace(/\bin the background\b/i, "").trim();
+      continue;
+    }
+    const action = ACTION_WORDS.find(([pattern]) => pattern.test(segment))?.[1];
+    if (action) beats.push({ text: segment, action });
+    else if (SOUND_WORDS.test(segment)) sfx.push(segment.replace(/\bin the background\b/i, "").trim() || segment);
+  }
+  const location = LOCATION_PATTERN.exec(plain)?.[1]?.toLowerCase().replace(/\s+/g, " ").trim() ?? null;
+  const speaker = characters[0] ?? null;
+  return {
+    totalSeconds: totalSecondsIn(plain),
+    beats,
+    characters,
+    location,
+    dialogue: dialogueQuotes.map((line) => ({ character: speaker, text: line })),
+    music,
+    sfx,
+  };
+}
+
+export function chooseArchetype(text: string, facts: SceneFacts): SceneArchetype {
+  if (facts.dialogue.length > 0 && facts.beats.filter((beat) => beat.action !== "talk").length <= 1)
+    return SCENE_ARCHETYPES.find((item) => item.id === "conversation")!;
+  return SCENE_ARCHETYPES.find((archetype) => archetype.cues.test(text)) ?? SCENE_ARCHETYPES[0]!;
+}
+
+function pickShot(
+  archetype: SceneArchetype,
+  position: "opening" | "middle" | "closing",
+  action: Action,
+  used: Set<string>,
+): ShotSpec {
+  const preferred = archetype[position].map((id) => shotById(id)!);
+  const suiting = (list: ShotSpec[]) =>
+    list.find((shot) => shot.suits === action && !used.has(shot.id)) ?? list.find((shot) => shot.suits === action);
+  return (
+    suiting(preferred) ??
+    (position === "middle" ? suiting(SHOT_LIBRARY.filter((shot) => shot.position === "middle")) : undefined) ??
+    preferred.find((shot) => !used.has(shot.id)) ??
+    preferred[0]!
+  );
+}
+
+function methodFor(characters: string[], location: string | null): GenerationMethod {
+  if (characters.length > 0 && location !== null) return "composite-to-video";
+  if (location !== null) return "image-to-video";
+  return "text-to-video";
+}
+
+export function planScene(text: string, options: PlanOptions): ScenePlan {
+  const facts = extractSceneFacts(text);
+  const total = facts.totalSeconds ?? DEFAULT_SCENE_SECONDS;
+  if (total <= 0 || total > SCENE_MAX_SECONDS) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `duration ${total}s: a scene lasts more than 0 and at most ${SCENE_MAX_SECONDS} s (${MAX_SCENE_CLIPS} clips of at most ${MAX_CLIP_SECONDS} s)`,
+      {
+        field: "duration",
+      },
+    );
+  }
+  const beats = facts.beats.length > 0 ? facts.beats : [{ text: text.trim(), action: "stand" as Action }];
+  const archetype = chooseArchetype(text, facts);
+  const shortest = 1.5;
+  const count = Math.max(
+    1,
+    Math.min(MAX_SCENE_CLIPS, Math.max(Math.min(beats.length, Math.floor(total / shortest)), Math.ceil(total / 6))),
+  );
+  const used = new Set<string>();
+  const specs: Array<{ spec: ShotSpec; beat: Beat }> = [];
+  for (let index = 0; index < count; index++) {
+    const beat = beats[Math.floor((index * beats.length) / count)]!;
+    const position = index === 0 && count > 1 ? "opening" : index === count - 1 && count > 2 ? "closing" : "middle";
+    const spec = pickShot(archetype, position, beat.action, used);
+    used.add(spec.id);
+    specs.push({ spec, beat });
+  }
+  // Continuity: a following shot of the same motion starts from the previous shot's last frame, joined by a cut.
+  const continues = specs.map(
+    ({ spec, beat }, index) => index > 0 && spec.continues && specs[index - 1]!.beat.action === beat.action,
+  );
+  const equalShare = total / count;
+  const transitions: PlannedTransition[] = [];
+  for (let index = 1; index < count; index++) {
+    const soft =
+      !continues[index] &&
+      archetype.transition.type !== "cut" &&
+      equalShare + archetype.transition.seconds <= MAX_CLIP_SECONDS - 0.5;
+    transitions.push({
+      fromShot: index,
+      toShot: index + 1,
+      type: soft ? archetype.transition.type : "cut",
+      duration: soft ? archetype.transition.seconds : 0,
+    });
+  }
+  const weights = specs.map(({ spec }) => spec.typicalSeconds);
+  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
+  let frames = distributeFrames(
+    Math.round(total * options.fps),
+    weights.map((weight) => weight / weightSum),
+  );
+  const fits = frames.every(
+    (frameCount, index) => frameCount / options.fps + (transitions[index]?.duration ?? 0) <= MAX_CLIP_SECONDS,
+  );
+  if (!fits)
+    frames = distributeFrames(
+      Math.round(total * options.fps),
+      specs.map(() => 1 / count),
+    );
+  const shots: PlannedShot[] = [];
+  let start = 0;
+  specs.forEach(({ spec, beat }, index) => {
+    const duration = frames[index]! / options.fps;
+    const characters = PLACE_ONLY.has(spec.id) && count > 1 ? [] : facts.characters;
+    const method = continues[index] ? "first-last-frame" : methodFor(characters, facts.location);
+    shots.push({
+      index: index + 1,
+      shotId: spec.id,
+      start: round6(start),
+      duration: round6(duration),
+      shotType: spec.shotType,
+      camera: spec.camera,
+      action: PLACE_ONLY.has(spec.id) && count > 1 ? "stand" : beat.action,
+      description: `${spec.description}: ${beat.text}`,
+      characters,
+      location: facts.location,
+      method,
+      continuesFrom: continues[index] ? index : null,
+    });
+    start += duration;
+  });
+  const dialogue = placeDialogue(facts, shots, total);
+  const clipLength = (shot: PlannedShot) =>
+    shot.duration + (transitions.find((item) => item.fromShot === shot.index)?.duration ?? 0);
+  return {
+    totalDuration: total,
+    fps: options.fps,
+    archetype: archetype.id,
+    shots,
+    transitions,
+    dialogue,
+    music: facts.music ? { description: facts.music, startTime: 0, duration: total, volume: 0.35 } : null,
+    sfx: facts.sfx.map((description) => ({ description, startTime: 0, duration: total, volume: 0.25 })),
+    estimatedCostUsd: round6(shots.reduce((sum, shot) => sum + options.priceFor(shot.method, clipLength(shot)), 0)),
+    decidedBy: "policy",
+  };
+}
+
+/** Lines go on the shot where someone talks (else the last shot with people), half a second in. */
+function placeDialogue(facts: SceneFacts, shots: PlannedShot[], total: number): ScenePlan["dialogue"] {
+  const lines = facts.dialogue.filter((line): line is { character: string; text: string } => line.character !== null);
+  const talking = shots.filter((shot) => shot.action === "talk");
+  const withPeople = shots.filter((shot) => shot.characters.length > 0);
+  const hosts =
+    talking.length > 0
+      ? talking
+      : withPeople.length > 0
+        ? [withPeople[withPeople.length - 1]!]
+        : [shots[shots.length - 1]!];
+  let cursor = hosts[0]!.start + 0.4;
+  return lines.map((line) => {
+    const estimatedDuration = round6(line.text.split(/\s+/).length / 2.6 + 0.3);
+    const startTime = round6(Math.max(0, Math.min(cursor, total - estimatedDuration)));
+    cursor = startTime + estimatedDuration + 0.3;
+    return { character: line.character, text: line.text, startTime, estimatedDuration };
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Planning a scene: the LLM planner when a chat model is configured, validated against the plan's
+ * invariants and repaired (durations rescaled in whole frames) or replaced by the deterministic plan.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { Logger } from "../../../runtime.js";
+import { planScene, type PlanOptions } from "./deterministic.js";
+import { SCENE_ARCHETYPES, SHOT_LIBRARY } from "./library.js";
+import { planProblems, repairDurations, ScenePlanSchema, type ScenePlan } from "./plan.js";
+
+export { planScene } from "./deterministic.js";
+export type { ScenePlan } from "./plan.js";
+
+const PLANNER_PROMPT = `You plan video scenes as a list of shots of at most 7 seconds each.
+Use only these shot ids: ${SHOT_LIBRARY.map((shot) => `${shot.id} (${shot.position}, ${shot.shotType}, ${shot.camera}, ~${shot.typicalSeconds}s)`).join("; ")}.
+Archetypes: ${SCENE_ARCHETYPES.map((archetype) => archetype.id).join(", ")}.
+Shot durations must add up exactly to totalDuration; a dissolve or fade after a shot adds its duration to that shot's clip, which must stay within 7 s.
+Here is a valid plan for the request; improve the shot choice and descriptions if you can, keeping every rule.`;
+
+export async function planSceneRequest(
+  text: string,
+  options: PlanOptions & { llm: BaseChatModel | null; log: Logger },
+): Promise<ScenePlan> {
+  const policy = planScene(text, options);
+  if (options.llm === null) return policy;
+  let raw: unknown;
+  try {
+    raw = await options.llm
+      .withStructuredOutput(ScenePlanSchema, { method: "functionCalling", name: "scene_plan" })
+      .invoke([
+        { role: "system", content: PLANNER_PROMPT },
+        { role: "user", content: `Request: ${text}\nValid plan: ${JSON.stringify(policy)}` },
+      ]);
+  } catch (error) {
+    options.log.warn(
+      `planner: the chat model failed (${error instanceof Error ? error.message : String(error)}); using the deterministic plan`,
+    );
+    return policy;
+  }
+  const parsed = ScenePlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    options.log.warn(
+      `planner: the chat model's plan has the wrong shape (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}); using the deterministic plan`,
+    );
+    return policy;
+  }
+  // The request's length and rate are facts, not the model's to change.
+  const candidate: ScenePlan = {
+    ...parsed.data,
+    totalDuration: policy.totalDuration,
+    fps: policy.fps,
+    decidedBy: "llm",
+  };
+  const problems = planProblems(candidate);
+  if (problems.length === 0) return candidate;
+  const repaired = repairDurations(candidate);
+  if (repaired && planProblems(repaired).length === 0) {
+    options.log.warn(`planner: repaired the chat model's plan (${problems.join("; ")})`);
+    return { ...repaired, decidedBy: "llm-repaired" };
+  }
+  options.log.warn(
+    `planner: the chat model's plan breaks the rules (${problems.join("; ")}); using the deterministic plan`,
+  );
+  return policy;
+}
