@@ -62,6 +62,26 @@ const EnvSchema = z.object({
   NEO4J_USER: optionalText,
   NEO4J_PASSWORD: optionalText,
   REDIS_URL: optionalText,
+  S3_REGION: optionalText,
+  CUTROOM_FAL_TIMEOUT_MS: number("CUTROOM_FAL_TIMEOUT_MS", 1000, 3_600_000),
+  CUTROOM_FAL_POLL_MS: number("CUTROOM_FAL_POLL_MS", 10, 60_000),
+  CUTROOM_FAL_FALLBACK_MODEL: optionalText,
+  CUTROOM_FAL_WEBHOOK_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
+    message: "CUTROOM_FAL_WEBHOOK_URL must be an http(s) URL",
+  }),
+  CUTROOM_HTTP_TIMEOUT_MS: number("CUTROOM_HTTP_TIMEOUT_MS", 50, 600_000),
+  CUTROOM_FETCH_ALLOWED_HOSTS: optionalText,
+  /** "key=projectId" pairs, comma-separated: which API key reaches which project over HTTP. */
+  CUTROOM_API_KEYS: optionalText.refine(
+    (value) =>
+      value === undefined ||
+      value.split(",").every((pair) => /^[A-Za-z0-9._~+/-]{16,256}=[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(pair.trim())),
+    { message: "CUTROOM_API_KEYS must be comma-separated key=projectId pairs, keys of at least 16 characters" },
+  ),
+  CUTROOM_RATE_LIMIT_PER_HOUR: number("CUTROOM_RATE_LIMIT_PER_HOUR", 1, 100_000),
+  CUTROOM_WEBHOOK_SECRET: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    message: "CUTROOM_WEBHOOK_SECRET must be at least 16 characters",
+  }),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -87,6 +107,27 @@ export interface Config {
   env: Env;
 }
 
+/** FAL model ids per generation method when FAL_AI_* is not set (the design's choices). */
+export const FAL_DEFAULT_MODELS = {
+  "text-to-video": "fal-ai/minimax-video",
+  "image-to-video": "fal-ai/kling-video/v1/standard/image-to-video",
+  "first-last-frame": "fal-ai/runway-gen3/turbo/image-to-video",
+  "composite-to-video": "fal-ai/luma-video-to-video",
+} as const;
+
+/**
+ * USD per second of generated video, by model id prefix (longest prefix wins). List prices change;
+ * a model missing here is recorded as costing 0 and the adapter warns once.
+ */
+export const FAL_PRICES_USD_PER_SECOND: Record<string, number> = {
+  "fal-ai/minimax-video": 0.085,
+  "fal-ai/kling-video/v1/standard": 0.045,
+  "fal-ai/kling-video/v1/pro": 0.095,
+  "fal-ai/runway-gen3/turbo": 0.05,
+  "fal-ai/luma-video-to-video": 0.1,
+  "fal-ai/luma-dream-machine": 0.1,
+};
+
 /** The adapter serving a port, as chosen from the environment. */
 export function adapterFor(config: Config, port: PortName): string {
   return config.adapters.find((choice) => choice.port === port)?.adapter ?? "none";
@@ -108,7 +149,7 @@ const PORT_RULES: Array<{
     port: "video",
     variables: ["FAL_KEY", "FAL_API_KEY"],
     real: "fal",
-    available: false,
+    available: true,
     embedded: "local-animatic",
     embeddedWhy: "ffmpeg animatic renderer",
   },
@@ -116,15 +157,15 @@ const PORT_RULES: Array<{
     port: "voice",
     variables: ["ELEVENLABS_API_KEY"],
     real: "elevenlabs",
-    available: false,
+    available: true,
     embedded: "local-espeak",
     embeddedWhy: "espeak-ng text to speech",
   },
   {
     port: "objectStore",
-    variables: ["S3_ENDPOINT", "R2_ACCOUNT_ID"],
+    variables: ["S3_ENDPOINT", "R2_ACCOUNT_ID", "R2_BUCKET_NAME"],
     real: "s3",
-    available: false,
+    available: true,
     embedded: "local-dir",
     embeddedWhy: "files under the data dir",
   },

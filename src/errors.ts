@@ -15,7 +15,13 @@ export type CutroomErrorCode =
   | "FFMPEG_CANCELLED"
   | "STORAGE"
   | "BRAIN_VALIDATION"
-  | "ADAPTER_UNAVAILABLE";
+  | "ADAPTER_UNAVAILABLE"
+  | "CONTENT_POLICY"
+  | "PROVIDER"
+  | "PROVIDER_TIMEOUT"
+  | "RATE_LIMITED"
+  | "CANCELLED"
+  | "UNSAFE_URL";
 
 export class CutroomError extends Error {
   readonly code: CutroomErrorCode;

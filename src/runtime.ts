@@ -14,6 +14,10 @@ import { EmbeddedBrain } from "./brain/embedded.js";
 import { ProgressBus } from "./jobs/progress.js";
 import type { VideoProvider } from "./providers/video/types.js";
 import { LocalAnimaticProvider } from "./providers/video/local.js";
+import { FalVideoProvider } from "./providers/video/fal/provider.js";
+import { falOptionsFrom } from "./providers/video/fal/settings.js";
+import { ElevenLabsVoiceProvider } from "./providers/voice/elevenlabs/provider.js";
+import { S3ObjectStore } from "./storage/s3/store.js";
 import type { VoiceProvider } from "./providers/voice/types.js";
 import { LocalVoiceProvider } from "./providers/voice/local.js";
 import type { MediaRepository, ObjectStore } from "./storage/types.js";
@@ -59,7 +63,7 @@ export const stderrLogger: Logger = {
  * real adapter is chosen builds it here; nothing else in the program constructs clients.
  */
 
-async function createLlm(config: Config): Promise<BaseChatModel | null> {
+export async function createLlmFromConfig(config: Config): Promise<BaseChatModel | null> {
   if (!config.llm) return null;
   return new ChatOpenAI({
     model: config.llm.model,
@@ -70,15 +74,25 @@ async function createLlm(config: Config): Promise<BaseChatModel | null> {
   });
 }
 
-async function createVideoProvider(config: Config): Promise<VideoProvider> {
+async function createVideoProvider(config: Config, log: Logger): Promise<VideoProvider> {
   switch (adapterFor(config, "video")) {
+    case "fal":
+      return new FalVideoProvider(falOptionsFrom(config, log));
     default:
       return new LocalAnimaticProvider({ timeoutMs: config.ffmpegTimeoutMs });
   }
 }
 
-async function createVoiceProvider(config: Config): Promise<VoiceProvider> {
+async function createVoiceProvider(config: Config, log: Logger): Promise<VoiceProvider> {
   switch (adapterFor(config, "voice")) {
+    case "elevenlabs":
+      return new ElevenLabsVoiceProvider({
+        apiKey: config.env.ELEVENLABS_API_KEY!,
+        baseUrl: config.env.ELEVENLABS_BASE_URL ?? null,
+        timeoutMs: config.env.CUTROOM_HTTP_TIMEOUT_MS ?? 60_000,
+        ffmpegTimeoutMs: config.ffmpegTimeoutMs,
+        log,
+      });
     default:
       return new LocalVoiceProvider();
   }
@@ -86,6 +100,8 @@ async function createVoiceProvider(config: Config): Promise<VoiceProvider> {
 
 async function createObjectStore(config: Config): Promise<ObjectStore> {
   switch (adapterFor(config, "objectStore")) {
+    case "s3":
+      return S3ObjectStore.fromConfig(config);
     default:
       return new LocalObjectStore({ root: join(config.dataDir, "store") });
   }
@@ -116,7 +132,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   await mkdir(config.dataDir, { recursive: true });
   const scratchDir = join(config.dataDir, "scratch");
   await mkdir(scratchDir, { recursive: true });
-  const llm = overrides.llm !== undefined ? overrides.llm : await createLlm(config);
+  const llm = overrides.llm !== undefined ? overrides.llm : await createLlmFromConfig(config);
   const brain = await createBrain(config);
   const media = await createMediaRepository(config);
   const checkpointer = await createCheckpointer(config);
@@ -124,8 +140,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     config,
     adapters: config.adapters,
     llm,
-    video: overrides.video ?? (await createVideoProvider(config)),
-    voice: overrides.voice ?? (await createVoiceProvider(config)),
+    video: overrides.video ?? (await createVideoProvider(config, overrides.log ?? stderrLogger)),
+    voice: overrides.voice ?? (await createVoiceProvider(config, overrides.log ?? stderrLogger)),
     store: await createObjectStore(config),
     media,
     brain,

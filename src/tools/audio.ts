@@ -42,15 +42,27 @@ export function createAudioTools(context: ToolContext) {
       let voiceId = found.voiceId;
       if (voiceId === null) {
         // A character keeps the first voice it is given, so every later line sounds like the same person.
-        const voices = await voice.listVoices();
-        if (voices.length === 0)
-          throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
-        voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+        if (voice.createCharacterVoice) {
+          const made = await voice.createCharacterVoice({
+            name: found.name,
+            description: found.profile.description,
+            labels: {},
+          });
+          voiceId = made.voiceId;
+        } else {
+          const voices = await voice.listVoices();
+          if (voices.length === 0)
+            throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
+          voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+        }
         await brain.saveCharacter({ ...found, voiceId });
       }
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
       const speech = await voice.synthesize({ text, voiceId, emotion }, context.workDir);
       const audioId = await adopt(context, speech.path, "line");
+      // Character timings stay beside the line for subtitles.
+      if (speech.alignmentPath)
+        await copyFile(speech.alignmentPath, join(context.workDir, `${audioId}.alignment.json`));
       return toolResult({
         audioId,
         character: found.name,

@@ -18,6 +18,17 @@ export interface SpeechResult {
   durationSeconds: number;
   voiceId: string;
   model: string;
+  /** JSON file of per-character timings next to the audio (for subtitles), when the provider gives them. */
+  alignmentPath?: string | null;
+}
+
+/** What a provider needs to give a character its own voice. */
+export interface CharacterVoiceRequest {
+  name: string;
+  /** Free text about how the character sounds or looks, from its Brain profile. */
+  description: string;
+  /** gender / age / accent when known. */
+  labels: Record<string, string>;
 }
 
 export interface VoiceProvider {
@@ -26,4 +37,6 @@ export interface VoiceProvider {
   synthesize(request: SpeechRequest, outputDir: string): Promise<SpeechResult>;
   /** Sound effect / ambience bed from a text description, exactly durationSeconds long. */
   soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult>;
+  /** A voice made or chosen for one character; providers without voice design leave this out. */
+  createCharacterVoice?(character: CharacterVoiceRequest): Promise<Voice>;
 }

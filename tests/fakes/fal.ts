@@ -1,0 +1,177 @@
+/**
+ * A wire-level fake of FAL's queue and storage APIs on 127.0.0.1, answering as FAL documents:
+ * submit `POST /{owner}/{alias}[/{path}]`, status `GET /{owner}/{alias}/requests/{id}/status`, result
+ * `GET .../requests/{id}`, cancel `PUT .../requests/{id}/cancel`, storage `POST /storage/upload/initiate`
+ * then `PUT` to the returned upload URL. Each submission follows the next scripted scenario.
+ */
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type FalScenario =
+  | { kind: "ok"; polls?: number }
+  | { kind: "submit-error"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "result-error"; status: number; body: unknown }
+  | { kind: "never-finishes" }
+  | { kind: "hang-submit"; holdMs: number }
+  | { kind: "malformed-result" }
+  | { kind: "malformed-status" };
+
+export interface FalSubmission {
+  requestId: string;
+  model: string;
+  body: Record<string, unknown>;
+  query: Record<string, string>;
+  scenario: FalScenario;
+}
+
+export interface FakeFal {
+  url: string;
+  submissions: FalSubmission[];
+  statusCalls: string[];
+  cancelled: string[];
+  uploads: Array<{ id: string; contentType: string; bytes: Buffer }>;
+  /** Every Authorization header seen, to check the key is sent and only where it belongs. */
+  authorizations: string[];
+  script(...scenarios: FalScenario[]): void;
+  close(): Promise<void>;
+}
+
+export interface FakeFalOptions {
+  apiKey: string;
+  /** The MP4 a finished request returns: a file, or made per submission (e.g. rendered for its prompt). */
+  video: string | ((submission: FalSubmission) => Promise<string>);
+}
+
+async function bodyOf(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
+  const scenarios: FalScenario[] = [];
+  const files = new Map<string, { contentType: string; bytes: Buffer }>();
+  const byId = new Map<string, FalSubmission & { polls: number }>();
+  const state: Omit<FakeFal, "url" | "script" | "close"> = {
+    submissions: [],
+    statusCalls: [],
+    cancelled: [],
+    uploads: [],
+    authorizations: [],
+  };
+  let base = "";
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", base);
+    const path = url.pathname;
+    const method = request.method ?? "GET";
+    if (method === "GET" && path.startsWith("/files/")) {
+      const file = files.get(path.slice("/files/".length));
+      if (!file) return json(response, 404, { detail: "file not found" });
+      response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) });
+      return response.end(file.bytes);
+    }
+    if (method === "PUT" && path.startsWith("/uploads/")) {
+      const id = path.slice("/uploads/".length);
+      const bytes = await bodyOf(request);
+      const contentType = request.headers["content-type"] ?? "application/octet-stream";
+      files.set(id, { contentType, bytes });
+      state.uploads.push({ id, contentType, bytes });
+      return json(response, 200, {});
+    }
+    const authorization = request.headers.authorization ?? "";
+    state.authorizations.push(authorization);
+    if (authorization !== `Key ${options.apiKey}`) {
+      return json(response, 401, { detail: "No user found for Key ID and Secret" });
+    }
+    if (method === "POST" && path === "/storage/upload/initiate") {
+      const { file_name: fileName } = JSON.parse((await bodyOf(request)).toString() || "{}") as { file_name?: string };
+      const id = `${randomUUID()}-${(fileName ?? "upload").replace(/[^A-Za-z0-9._-]/g, "_")}`;
+      return json(response, 200, { upload_url: `${base}/uploads/${id}`, file_url: `${base}/files/${id}` });
+    }
+    const requestMatch = /^\/(.+?)\/requests\/([^/]+)(\/status|\/cancel)?$/.exec(path);
+    if (requestMatch) {
+      const [, , requestId, action] = requestMatch;
+      const submission = byId.get(requestId!);
+      if (!submission) return json(response, 404, { detail: `Request ${requestId} not found` });
+      if (action === "/cancel" && method === "PUT") {
+        state.cancelled.push(requestId!);
+        return json(response, 202, { status: "CANCELLATION_REQUESTED" });
+      }
+      if (action === "/status") {
+        state.statusCalls.push(requestId!);
+        const { scenario } = submission;
+        if (scenario.kind === "malformed-status") return json(response, 200, { state: "RUNNING?" });
+        submission.polls++;
+        const wanted = scenario.kind === "ok" ? (scenario.polls ?? 2) : 1;
+        if (scenario.kind === "never-finishes" || submission.polls <= wanted) {
+          return submission.polls === 1
+            ? json(response, 202, { status: "IN_QUEUE", queue_position: 0, response_url: `${base}${path}` })
+            : json(response, 202, { status: "IN_PROGRESS", logs: [] });
+        }
+        return json(response, 200, { status: "COMPLETED", logs: [] });
+      }
+      const { scenario } = submission;
+      if (scenario.kind === "result-error") return json(response, scenario.status, scenario.body);
+      if (scenario.kind === "malformed-result") return json(response, 200, { video: { url: 42 } });
+      const videoPath = typeof options.video === "string" ? options.video : await options.video(submission);
+      const bytes = await readFile(videoPath);
+      const id = `${requestId}.mp4`;
+      files.set(id, { contentType: "video/mp4", bytes });
+      return json(response, 200, {
+        video: { url: `${base}/files/${id}`, content_type: "video/mp4", file_name: id, file_size: bytes.length },
+        seed: 7,
+      });
+    }
+    if (method === "POST") {
+      const scenario = scenarios.shift() ?? { kind: "ok" };
+      const body = JSON.parse((await bodyOf(request)).toString() || "{}") as Record<string, unknown>;
+      const submission = {
+        requestId: randomUUID(),
+        model: path.slice(1),
+        body,
+        query: Object.fromEntries(url.searchParams),
+        scenario,
+        polls: 0,
+      };
+      state.submissions.push(submission);
+      if (scenario.kind === "submit-error") return json(response, scenario.status, scenario.body, scenario.headers);
+      if (scenario.kind === "hang-submit") await new Promise((resolve) => setTimeout(resolve, scenario.holdMs));
+      byId.set(submission.requestId, submission);
+      const requestBase = `${base}/${submission.model.split("/").slice(0, 2).join("/")}/requests/${submission.requestId}`;
+      return json(response, 200, {
+        request_id: submission.requestId,
+        response_url: requestBase,
+        status_url: `${requestBase}/status`,
+        cancel_url: `${requestBase}/cancel`,
+      });
+    }
+    return json(response, 404, { detail: `no route ${method} ${path}` });
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) json(response, 500, { detail: String(error) });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    ...state,
+    script: (...next) => scenarios.push(...next),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
