@@ -10,16 +10,20 @@ import { createRuntime, type Runtime } from "../runtime.js";
 import { parse } from "./args.js";
 import { brainCommand, doctorCommand, verifyCommand } from "./commands.js";
 import { formatProgress, formatTurn } from "./output.js";
+import { planCommand } from "./plan.js";
+import { serveCommand } from "./serve.js";
 
 const HELP = `cutroom — a multi-agent video department
 
 Usage:
   cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--json]
       One turn on a thread; with no message and no --choice, opens an interactive chat.
+  cutroom plan "<request>" [--json]   plan a scene (shots ≤ 7 s, transitions, lines, music, cost)
   cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N]
                  [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
   cutroom brain take <videoId> | brain character <name> | brain counts [--json]
   cutroom doctor [--json]       which adapter serves each port, and why
+  cutroom serve [--host 127.0.0.1] [--port 3000] [--json]   HTTP API and web chat page
   cutroom help                  this text
 
 Environment: see .env.example (CUTROOM_DATA_DIR, OPENAI_API_KEY, FAL_KEY, ...).
@@ -126,8 +130,12 @@ export async function runCli(argv: string[]): Promise<number> {
     switch (command) {
       case "chat":
         return await chatCommand(rest);
+      case "serve":
+        return await serveCommand(rest, write);
       case "doctor":
         return await doctorCommand(rest, write);
+      case "plan":
+        return await planCommand(rest, write);
       case "verify":
         return await verifyCommand(rest, write);
       case "brain":
