@@ -17,8 +17,19 @@ export default defineConfig({
         test: {
           name: "int",
           include: ["tests/**/*.int.test.ts"],
+          exclude: ["tests/e2e/**"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      // HTTP API and a real browser (Debian chromium at /usr/bin/chromium): servers on 127.0.0.1, real renders.
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

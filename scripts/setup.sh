@@ -3,9 +3,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --tests also installs what the test suites need beyond the main job (a headless Chromium).
+with_tests=false
+for argument in "$@"; do
+  case "$argument" in
+    --tests) with_tests=true ;;
+    -h|--help) echo "usage: scripts/setup.sh [--tests]"; exit 0 ;;
+    *) echo "setup: unknown option $argument (use --tests or nothing)" >&2; exit 2 ;;
+  esac
+done
+
 need=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+if $with_tests; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     echo "setup: installing ${need[*]} with apt-get" >&2
@@ -16,7 +29,7 @@ if [ ${#need[@]} -gt 0 ]; then
     sudo apt-get update -qq >&2
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
   else
-    echo "setup: cutroom needs ${need[*]} (ffmpeg 5+ with libx264, espeak-ng). Install them with your package manager and run this again." >&2
+    echo "setup: cutroom needs ${need[*]} (ffmpeg 5+ with libx264, espeak-ng; chromium for the browser tests). Install them with your package manager and run this again." >&2
     exit 1
   fi
 fi

@@ -7,6 +7,7 @@ import { asContext } from "../context.js";
 import type { DepartmentReport, Grade, VideoQualityResult } from "../domain.js";
 import { assertId, CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
+import type { ProgressBus } from "../jobs/progress.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import type { Runtime } from "../runtime.js";
 import type { TakeResult } from "../departments/video/state.js";
@@ -20,6 +21,10 @@ export interface TurnInput {
   message?: string | null;
   choice?: string | null;
   note?: string | null;
+  /** The project a new thread's request belongs to (an HTTP key's project); default: the config's. */
+  projectId?: string | null;
+  /** Receives this turn's progress only, so concurrent turns (HTTP) do not see each other's steps. */
+  progress?: ProgressBus | null;
 }
 
 export interface TurnResult {
@@ -54,8 +59,9 @@ export class ChatService {
     this.graph = buildOrchestratorGraph(runtime.checkpointer);
   }
 
-  private config(threadId: string) {
-    return { configurable: { thread_id: threadId }, context: asContext(this.runtime), recursionLimit: 100 };
+  private config(threadId: string, progress: ProgressBus | null = null) {
+    const runtime = progress ? { ...this.runtime, progress } : this.runtime;
+    return { configurable: { thread_id: threadId }, context: asContext(runtime), recursionLimit: 100 };
   }
 
   async threadExists(threadId: string): Promise<boolean> {
@@ -130,9 +136,11 @@ export class ChatService {
       ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue)
       : null;
     const takesBefore = before?.takes?.length ?? 0;
+    const runConfig = this.config(threadId, input.progress ?? null);
+    const projectId = assertId(input.projectId ?? this.runtime.config.projectId, "projectId");
     const result = answer
-      ? await this.graph.invoke(new Command({ resume: answer }), this.config(threadId))
-      : await this.graph.invoke({ threadId, projectId: this.runtime.config.projectId, message }, this.config(threadId));
+      ? await this.graph.invoke(new Command({ resume: answer }), runConfig)
+      : await this.graph.invoke({ threadId, projectId, message }, runConfig);
     const values = (await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue;
     const awaiting = isInterrupted(result);
     const newTakes = (values.takes ?? []).slice(takesBefore);

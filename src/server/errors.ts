@@ -1,0 +1,156 @@
+/**
+ * Every failure leaves the API as `{ error: { code, message, fields? } }` with a status that matches
+ * the code, so clients branch on the code and never parse messages.
+ */
+import type { ErrorRequestHandler, Response } from "express";
+import { z } from "zod";
+import { isCutroomError, type CutroomErrorCode } from "../errors.js";
+import type { Logger } from "../runtime.js";
+
+export type ApiErrorCode =
+  | "UNAUTHORIZED"
+  | "RATE_LIMITED"
+  | "THREAD_BUSY"
+  | "PAYLOAD_TOO_LARGE"
+  | "INVALID_JSON"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "ROUTE_NOT_FOUND"
+  | "NOT_FOUND"
+  | "INVALID_INPUT"
+  | "INTERNAL";
+
+/** A failure that belongs to the HTTP surface (auth, limits, routing) rather than to the department. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly fields: Record<string, string> | null;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    options: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.fields = options.fields ?? null;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** A resource of another project answers exactly like a missing one, so ids leak nothing. */
+export function notFound(what: string, id: string): ApiError {
+  return new ApiError(404, "NOT_FOUND", `${what} ${id} not found`);
+}
+
+/** Partial on purpose: a code added later falls back to 500 until it is given a status here. */
+const STATUS_OF: Partial<Record<CutroomErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  INVALID_ID: 400,
+  CONFIG: 400,
+  NOT_FOUND: 404,
+  UNKNOWN_THREAD: 404,
+  MISSING_TOOL: 404,
+  NO_PENDING_CHOICE: 409,
+  CHOICE_PENDING: 409,
+  BRAIN_VALIDATION: 422,
+  MEDIA: 422,
+  FFMPEG_TIMEOUT: 504,
+  FFMPEG_CANCELLED: 503,
+  STORAGE: 502,
+  ADAPTER_UNAVAILABLE: 503,
+  CONTENT_POLICY: 422,
+  PROVIDER: 502,
+  PROVIDER_TIMEOUT: 504,
+  RATE_LIMITED: 503,
+  CANCELLED: 503,
+  UNSAFE_URL: 400,
+};
+
+/** zod issues as a field → message map, paths joined with dots ("input.prompt"). */
+export function fieldsOf(error: z.ZodError, prefix = ""): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".") || "body";
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+export function validationError(error: z.ZodError, prefix = ""): ApiError {
+  const fields = fieldsOf(error, prefix);
+  const summary = Object.entries(fields)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join("; ");
+  return new ApiError(400, "INVALID_INPUT", `invalid request: ${summary}`, { fields });
+}
+
+/** Parses a body or query with a zod schema, failing with the offending fields named. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.infer<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw validationError(parsed.error, prefix);
+  return parsed.data;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+export function describeError(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (error instanceof ApiError) {
+    return {
+      status: error.status,
+      headers: error.headers,
+      body: { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } },
+    };
+  }
+  if (isCutroomError(error)) {
+    return {
+      status: STATUS_OF[error.code] ?? 500,
+      headers: {},
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.field ? { fields: { [error.field]: error.message } } : {}),
+        },
+      },
+    };
+  }
+  if (error instanceof z.ZodError) {
+    const api = validationError(error);
+    return describeError(api);
+  }
+  // body-parser marks its own failures with a type; anything else is ours and stays unexplained to clients.
+  const parserType = (error as { type?: string }).type;
+  if (parserType === "entity.too.large")
+    return describeError(new ApiError(413, "PAYLOAD_TOO_LARGE", "request body is larger than the limit"));
+  if (parserType === "entity.parse.failed")
+    return describeError(new ApiError(400, "INVALID_JSON", "request body is not valid JSON"));
+  if (parserType === "charset.unsupported" || parserType === "encoding.unsupported")
+    return describeError(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "request body encoding is not supported"));
+  return {
+    status: 500,
+    headers: {},
+    body: { error: { code: "INTERNAL", message: "internal error; the server log has the details" } },
+  };
+}
+
+export function sendError(response: Response, error: unknown): void {
+  const { status, body, headers } = describeError(error);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.status(status).json(body);
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error, _request, response, next) => {
+    if (response.headersSent) return next(error);
+    const described = describeError(error);
+    if (described.status >= 500)
+      log.warn(`http ${described.status}: ${error instanceof Error ? error.stack : String(error)}`);
+    sendError(response, error);
+  };
+}

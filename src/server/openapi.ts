@@ -1,0 +1,232 @@
+/** The OpenAPI 3.1 description of every route, with request bodies generated from the same zod schemas. */
+import { z } from "zod";
+import { SessionBodySchema } from "./auth.js";
+import { ChatBodySchema } from "./routes/chat.js";
+import { AssembleBodySchema, GenerateBodySchema, VerifyBodySchema } from "./routes/projects.js";
+import { ToolCallSchema } from "./routes/tools.js";
+
+interface RouteDoc {
+  method: "get" | "post" | "delete";
+  path: string;
+  summary: string;
+  auth: boolean;
+  body?: z.ZodType;
+  /** Success status → description. */
+  responses: Record<string, string>;
+  stream?: boolean;
+}
+
+export const ROUTES: RouteDoc[] = [
+  { method: "get", path: "/healthz", summary: "Liveness", auth: false, responses: { 200: "the process is up" } },
+  {
+    method: "get",
+    path: "/readyz",
+    summary: "Readiness: every adapter (Brain, media repository, object store, checkpointer, ffmpeg) answers",
+    auth: false,
+    responses: { 200: "ready", 503: "an adapter is unreachable" },
+  },
+  { method: "get", path: "/api/openapi.json", summary: "This document", auth: false, responses: { 200: "OpenAPI" } },
+  {
+    method: "post",
+    path: "/api/v1/session",
+    summary: "Sign the web page in: trades an API key for an HttpOnly, SameSite=Strict session cookie",
+    auth: false,
+    body: SessionBodySchema,
+    responses: { 201: "signed in" },
+  },
+  { method: "delete", path: "/api/v1/session", summary: "Sign out", auth: false, responses: { 204: "signed out" } },
+  {
+    method: "get",
+    path: "/api/v1/me",
+    summary: "The key's project and remaining generations",
+    auth: true,
+    responses: { 200: "who you are" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/chat",
+    summary:
+      "One chat turn (the same JSON as `cutroom chat --json`). With `Accept: text/event-stream` the answer is an SSE stream: `thread`, `progress`…, then `result` or `error`.",
+    auth: true,
+    body: ChatBodySchema,
+    responses: { 200: "the turn's result" },
+    stream: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/threads/{threadId}",
+    summary: "A thread's history, takes, choices and pending choice",
+    auth: true,
+    responses: { 200: "the thread" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/threads/{threadId}/events",
+    summary: "SSE: turn-started, progress and turn-finished events of the thread's turns as they run",
+    auth: true,
+    responses: { 200: "event stream" },
+    stream: true,
+  },
+  {
+    method: "post",
+    path: "/api/v1/projects/{projectId}/videos/generate",
+    summary: "Queue the department on a request; counts against the hourly generation limit",
+    auth: true,
+    body: GenerateBodySchema,
+    responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/projects/{projectId}/videos/assemble",
+    summary: "Queue the assembly of stored clips into a scene, with transitions and post-processing",
+    auth: true,
+    body: AssembleBodySchema,
+    responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/projects/{projectId}/videos/verify",
+    summary: "Measure a stored video now (synchronous); a take is compared with its Brain references",
+    auth: true,
+    body: VerifyBodySchema,
+    responses: { 200: "{ passed, overallQuality, checks, issues, suggestions }" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/jobs/{jobId}",
+    summary: "A job's status, progress, result or error",
+    auth: true,
+    responses: { 200: "the job" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/jobs/{jobId}/events",
+    summary: "SSE: status and progress events of a job, ending with `completed` or `failed`",
+    auth: true,
+    responses: { 200: "event stream" },
+    stream: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}",
+    summary: "A video's details: a take (vid_…) with its grade and quality report, or a stored scene (med_…)",
+    auth: true,
+    responses: { 200: "the video" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}/file",
+    summary: "The video's bytes (video/mp4, Range requests supported)",
+    auth: true,
+    responses: { 200: "MP4", 206: "partial content" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/characters/{name}",
+    summary: "The Brain's facts about a character: its takes in this project, accepted and discarded",
+    auth: true,
+    responses: { 200: "the character" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/tools",
+    summary: "The tool catalogue with JSON schemas",
+    auth: true,
+    responses: { 200: "tools" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/tools/{name}",
+    summary: "Run a catalogue tool; its zod schema validates `arguments`. Pass the returned takeId to chain calls.",
+    auth: true,
+    body: ToolCallSchema,
+    responses: { 200: "{ tool, takeId, result, progress }" },
+  },
+];
+
+const ERROR_SCHEMA = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        fields: { type: "object", additionalProperties: { type: "string" } },
+      },
+    },
+  },
+};
+
+let built: Record<string, unknown> | null = null;
+
+export function buildOpenApi(): Record<string, unknown> {
+  if (built) return built;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(route.responses)) {
+      const content =
+        route.stream && status === "200" ? { "application/json": {}, "text/event-stream": {} } : undefined;
+      responses[status] = { description, ...(content ? { content } : {}) };
+    }
+    for (const [status, description] of [
+      ["400", "invalid input (fields named)"],
+      ["401", "missing or invalid API key"],
+      ["404", "not found, or another project's"],
+      ["429", "generation limit reached"],
+    ] as const) {
+      responses[status] ??= {
+        description,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      };
+    }
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = {
+      summary: route.summary,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.auth ? {} : { security: [] }),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": { schema: z.toJSONSchema(route.body, { io: "input", unrepresentable: "any" }) },
+              },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  built = {
+    openapi: "3.1.0",
+    info: {
+      title: "cutroom",
+      version: "1",
+      description: "The Video Department over HTTP: chat, jobs, videos, Brain facts and tools.",
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "an API key from CUTROOM_API_KEYS or the local key file",
+        },
+        session: { type: "apiKey", in: "cookie", name: "cutroom_session" },
+      },
+      schemas: { Error: ERROR_SCHEMA },
+    },
+    security: [{ bearer: [] }, { session: [] }],
+    paths,
+  };
+  return built;
+}

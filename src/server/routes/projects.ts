@@ -1,0 +1,202 @@
+/**
+ * The design's project routes: generate and assemble as queued jobs, verify synchronously, a video's
+ * details and bytes, a job's status and progress stream, and the Brain's facts about a character.
+ */
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { QUALITY_CHECK_TYPES } from "../../domain.js";
+import { TRANSITION_TYPES } from "../../media/assemble.js";
+import { PostProcessingSchema } from "../../tools/scene.js";
+import { principalOf } from "../auth.js";
+import type { ServerContext } from "../context.js";
+import { notFound, parseWith } from "../errors.js";
+import { openEventStream } from "../sse.js";
+import { assertWebhookTarget } from "../webhooks.js";
+import { characterFacts, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
+
+const WebhookUrl = z
+  .url({ protocol: /^https?$/, error: "an http(s) URL" })
+  .max(2000)
+  .nullish();
+
+export const GenerateBodySchema = z
+  .object({
+    prompt: z.string().trim().min(3).max(2000).describe("what to make, read like a chat request"),
+    webhookUrl: WebhookUrl,
+  })
+  .strict();
+
+const MediaId = z.string().regex(/^med_[A-Za-z0-9_-]{1,60}$/, "a stored clip's media id (med_…)");
+
+export const AssembleBodySchema = z
+  .object({
+    sceneId: z.string().max(64).nullish(),
+    clips: z
+      .array(
+        z
+          .object({
+            clipId: MediaId,
+            sequence: z.number().int().min(1).max(10),
+            trimStart: z.number().min(0).default(0),
+            trimEnd: z.number().min(0).default(0),
+            speedMultiplier: z.number().min(0.25).max(4).default(1),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10),
+    transitions: z
+      .array(
+        z
+          .object({
+            fromClip: z.number().int().min(1),
+            toClip: z.number().int().min(1),
+            type: z.enum(TRANSITION_TYPES),
+            duration: z.number().min(0).max(3).default(0.5),
+          })
+          .strict(),
+      )
+      .max(9)
+      .default([]),
+    postProcessing: PostProcessingSchema.nullish(),
+    webhookUrl: WebhookUrl,
+  })
+  .strict();
+
+export const VerifyBodySchema = z
+  .object({
+    videoId: z.string().min(1).max(64),
+    checkTypes: z.array(z.enum(QUALITY_CHECK_TYPES)).min(1).nullish(),
+    expectedDuration: z.number().positive().max(3600).nullish(),
+    characterReference: MediaId.nullish(),
+    locationReference: MediaId.nullish(),
+  })
+  .strict();
+
+/** The route's project must be the key's; any other project answers 404 like a missing one. */
+function projectOf(request: Request): string {
+  const projectId = String(request.params.projectId);
+  if (projectId !== principalOf(request).projectId) throw notFound("project", projectId);
+  return projectId;
+}
+
+export function projectRoutes(context: ServerContext): Router {
+  const router = Router();
+  const { runtime, jobs } = context;
+
+  const ownedJob = (request: Request) => {
+    const projectId = projectOf(request);
+    const job = jobs.get(String(request.params.jobId));
+    if (!job || job.projectId !== projectId) throw notFound("job", String(request.params.jobId));
+    return job;
+  };
+
+  router.post("/projects/:projectId/videos/generate", async (request, response) => {
+    const projectId = projectOf(request);
+    const body = parseWith(GenerateBodySchema, request.body);
+    if (body.webhookUrl) await assertWebhookTarget(body.webhookUrl, context.allowPrivateWebhooks);
+    const limit = context.limiter.take(principalOf(request).keyId);
+    for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
+    const job = jobs.submit({
+      kind: "generate",
+      projectId,
+      payload: { prompt: body.prompt },
+      webhookUrl: body.webhookUrl ?? null,
+    });
+    response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);
+    response.json({ jobId: job.jobId, status: "queued", estimatedTime: job.estimatedTime });
+  });
+
+  router.post("/projects/:projectId/videos/assemble", async (request, response) => {
+    const projectId = projectOf(request);
+    const body = parseWith(AssembleBodySchema, request.body);
+    if (body.webhookUrl) await assertWebhookTarget(body.webhookUrl, context.allowPrivateWebhooks);
+    // Clips are checked now, so another project's media id fails the request instead of the job.
+    for (const clip of body.clips) await resolveVideo(runtime, projectId, clip.clipId);
+    const job = jobs.submit({
+      kind: "assemble",
+      projectId,
+      payload: {
+        sceneId: body.sceneId ?? null,
+        clips: body.clips,
+        transitions: body.transitions,
+        postProcessing: body.postProcessing ?? null,
+      },
+      webhookUrl: body.webhookUrl ?? null,
+    });
+    response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);
+    response.json({ jobId: job.jobId, status: "queued", estimatedTime: job.estimatedTime });
+  });
+
+  router.post("/projects/:projectId/videos/verify", async (request, response) => {
+    const projectId = projectOf(request);
+    const body = parseWith(VerifyBodySchema, request.body);
+    response.json(
+      await verifyStoredVideo(runtime, projectId, {
+        videoId: body.videoId,
+        checkTypes: body.checkTypes ?? null,
+        expectedDuration: body.expectedDuration ?? null,
+        characterReference: body.characterReference ?? null,
+        locationReference: body.locationReference ?? null,
+      }),
+    );
+  });
+
+  router.get("/projects/:projectId/videos/jobs/:jobId", async (request, response) => {
+    response.json(ownedJob(request));
+  });
+
+  router.get("/projects/:projectId/videos/jobs/:jobId/events", async (request, response) => {
+    const job = ownedJob(request);
+    const stream = openEventStream(request, response);
+    // Events from before the client connected are replayed, so a late subscriber still sees every step.
+    stream.send("status", { ...job, events: undefined });
+    for (const event of job.events) stream.send("progress", { progress: null, event });
+    if (job.status === "completed" || job.status === "failed") {
+      stream.send(job.status, job);
+      stream.close();
+      return;
+    }
+    const unsubscribe = jobs.subscribe(job.jobId, (event) => {
+      if (event.type === "progress") return stream.send("progress", { progress: event.progress, event: event.event });
+      stream.send("status", { ...event.job, events: undefined });
+      if (event.job.status === "completed" || event.job.status === "failed") {
+        stream.send(event.job.status, event.job);
+        unsubscribe();
+        stream.close();
+      }
+    });
+    request.on("close", unsubscribe);
+  });
+
+  router.get("/projects/:projectId/videos/:videoId", async (request, response) => {
+    const projectId = projectOf(request);
+    response.json(videoDetails(await resolveVideo(runtime, projectId, String(request.params.videoId))));
+  });
+
+  router.get("/projects/:projectId/videos/:videoId/file", async (request, response, next) => {
+    const projectId = projectOf(request);
+    const video = await resolveVideo(runtime, projectId, String(request.params.videoId));
+    const path = await runtime.store.localPath(video.record.key, runtime.scratchDir);
+    // sendFile answers Range requests, which the browser's <video> element relies on for seeking.
+    response.sendFile(
+      path,
+      {
+        headers: { "Content-Type": "video/mp4", "Cache-Control": "private, max-age=3600" },
+        dotfiles: "allow",
+      },
+      (error) => {
+        if (error && !response.headersSent) next(error);
+      },
+    );
+  });
+
+  router.get("/projects/:projectId/characters/:name", async (request, response) => {
+    const projectId = projectOf(request);
+    const name = String(request.params.name);
+    if (name.length > 64) throw notFound("character", name.slice(0, 64));
+    response.json(await characterFacts(runtime, projectId, name));
+  });
+
+  return router;
+}

@@ -1,0 +1,229 @@
+/**
+ * Videos as the HTTP API sees them: a Brain take (`vid_…`) or a stored media record (`med_…`), always
+ * resolved inside the caller's project, and the work behind the generate / assemble / verify routes.
+ */
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { asContext } from "../context.js";
+import { videoDepartmentGraph } from "../departments/video/graph.js";
+import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
+import { ID_PATTERN } from "../errors.js";
+import { newId } from "../ids.js";
+import type { ProgressBus } from "../jobs/progress.js";
+import { verifyVideo } from "../media/quality.js";
+import type { Runtime } from "../runtime.js";
+import type { TakeView } from "../brain/types.js";
+import type { MediaRecord } from "../storage/types.js";
+import { createToolContext } from "../tools/context.js";
+import { createSceneTools } from "../tools/scene.js";
+import { notFound } from "./errors.js";
+import type { JobHandler, JobKind } from "./jobs.js";
+
+export interface ResolvedVideo {
+  id: string;
+  record: MediaRecord;
+  take: TakeView | null;
+}
+
+export function fileUrl(projectId: string, videoId: string): string {
+  return `/api/v1/projects/${projectId}/videos/${videoId}/file`;
+}
+
+/** Any other server path left deep inside (a report's outputs, say) is reduced to "[stored file]". */
+export function scrub<T>(value: T, dataDir: string): T {
+  if (typeof value === "string") {
+    if (!value.includes(dataDir)) return value;
+    const escaped = dataDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return value.replace(new RegExp(`(file://)?${escaped}[^\\s"')]*`, "g"), "[stored file]") as T;
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, dataDir)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, dataDir)])) as T;
+  }
+  return value;
+}
+
+/** The video if it exists, is live and belongs to the project; otherwise 404, whichever it was. */
+export async function resolveVideo(runtime: Runtime, projectId: string, videoId: string): Promise<ResolvedVideo> {
+  if (!ID_PATTERN.test(videoId)) throw notFound("video", videoId);
+  const take = videoId.startsWith("vid_") ? await runtime.brain.getTake(videoId) : null;
+  const mediaId = take ? take.video.mediaId : videoId;
+  const record = await runtime.media.get(mediaId);
+  if (!record || record.projectId !== projectId || record.status !== "live") throw notFound("video", videoId);
+  if (!take && record.kind !== "video" && record.kind !== "scene") throw notFound("video", videoId);
+  return { id: videoId, record, take };
+}
+
+export function videoDetails(video: ResolvedVideo) {
+  const { record, take } = video;
+  return {
+    id: video.id,
+    projectId: record.projectId,
+    type: record.kind,
+    mediaId: record.id,
+    url: fileUrl(record.projectId, video.id),
+    storeUrl: record.url,
+    status: take?.video.status ?? record.status,
+    metadata: {
+      method: take?.video.method ?? (record.generation.method as string | undefined) ?? null,
+      duration: record.durationSeconds,
+      fps: record.fps,
+      resolution: record.width && record.height ? `${record.width}x${record.height}` : null,
+      qualityScore: take?.report?.overallQuality ?? record.qualityScore,
+      grade: take?.video.grade ?? null,
+      attempt: take?.video.attempt ?? null,
+      characters: take?.characters.map((character) => character.name) ?? [],
+      location: take?.location?.name ?? null,
+      regeneratedFrom: take?.regeneratedFrom ?? null,
+      threadId: take?.video.threadId ?? null,
+    },
+    quality: take?.report ?? null,
+    createdAt: record.createdAt,
+  };
+}
+
+/** A character's Brain facts, with only the takes of this project. */
+export async function characterFacts(runtime: Runtime, projectId: string, name: string) {
+  const view = await runtime.brain.characterView(name);
+  if (!view) throw notFound("character", name);
+  const takes = [];
+  for (const take of view.takes) {
+    const found = await runtime.brain.getTake(take.id);
+    const record = found ? await runtime.media.get(found.video.mediaId) : null;
+    if (record?.projectId === projectId) takes.push({ ...take, url: fileUrl(projectId, take.id) });
+  }
+  if (takes.length === 0) throw notFound("character", name);
+  return {
+    name: view.character.name,
+    id: view.character.id,
+    description: view.character.profile.description,
+    references: view.references.length,
+    takes,
+    counts: {
+      accepted: takes.filter((take) => take.status === "accepted").length,
+      discarded: takes.filter((take) => take.status === "discarded").length,
+      pending: takes.filter((take) => take.status === "pending").length,
+      superseded: takes.filter((take) => take.status === "superseded").length,
+    },
+  };
+}
+
+export interface VerifyRequest {
+  videoId: string;
+  checkTypes: QualityCheckType[] | null;
+  expectedDuration: number | null;
+  characterReference: string | null;
+  locationReference: string | null;
+}
+
+async function referencePath(runtime: Runtime, projectId: string, mediaId: string): Promise<string> {
+  const record = await runtime.media.get(mediaId);
+  if (!record || record.projectId !== projectId || record.status !== "live" || record.kind !== "image")
+    throw notFound("reference image", mediaId);
+  return runtime.store.localPath(record.key, runtime.scratchDir);
+}
+
+/** Measures a stored video now; a take's own Brain references are compared unless others are named. */
+export async function verifyStoredVideo(
+  runtime: Runtime,
+  projectId: string,
+  request: VerifyRequest,
+): Promise<VideoQualityResult> {
+  const video = await resolveVideo(runtime, projectId, request.videoId);
+  const path = await runtime.store.localPath(video.record.key, runtime.scratchDir);
+  const ofKind = (kind: string) =>
+    (video.take?.references ?? []).filter((reference) => reference.kind === kind).map((reference) => reference.mediaId);
+  const characterIds = request.characterReference ? [request.characterReference] : ofKind("character-master");
+  const locationIds = request.locationReference ? [request.locationReference] : ofKind("location-master");
+  const characterReferences = await Promise.all(characterIds.map((id) => referencePath(runtime, projectId, id)));
+  const locationReferences = await Promise.all(locationIds.map((id) => referencePath(runtime, projectId, id)));
+  const { width, height, fps } = runtime.config.video;
+  const checks =
+    request.checkTypes ??
+    QUALITY_CHECK_TYPES.filter((type) => type !== "duration" || request.expectedDuration !== null);
+  return verifyVideo({
+    path,
+    expectedDurationSeconds: request.expectedDuration,
+    expectedWidth: width,
+    expectedHeight: height,
+    expectedFps: fps,
+    characterReferences,
+    locationReferences,
+    checks,
+    threshold: runtime.config.qualityThreshold,
+  });
+}
+
+/** Frames × pixels this machine renders per second, before the queue calibrates it on real runs. */
+const PIXEL_FRAMES_PER_SECOND = 1_500_000;
+
+function renderSeconds(runtime: Runtime, seconds: number): number {
+  const { width, height, fps } = runtime.config.video;
+  return (seconds * fps * width * height) / PIXEL_FRAMES_PER_SECOND;
+}
+
+function withProgress(runtime: Runtime, progress: ProgressBus): Runtime {
+  return { ...runtime, progress };
+}
+
+export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler> {
+  return {
+    generate: {
+      estimateSeconds: () => 4 + 2.5 * renderSeconds(runtime, runtime.config.video.clipSeconds),
+      async run(payload, { projectId, progress }) {
+        const result = await videoDepartmentGraph.invoke(
+          { projectId, threadId: newId("thr"), requestId: newId("req"), requestText: String(payload.prompt) },
+          { context: asContext(withProgress(runtime, progress)), recursionLimit: 60 },
+        );
+        const take = result.takes[result.takes.length - 1];
+        if (!take) return { videoId: null, report: scrub(result.report, runtime.config.dataDir) };
+        return {
+          videoId: take.videoId,
+          mediaId: take.mediaId,
+          url: fileUrl(projectId, take.videoId),
+          duration: take.durationSeconds,
+          qualityScore: take.quality.overallQuality,
+          grade: take.grade,
+          quality: take.quality,
+          report: scrub(result.report, runtime.config.dataDir),
+        };
+      },
+    },
+    assemble: {
+      estimateSeconds: (payload) => {
+        const clips = Array.isArray(payload.clips) ? payload.clips.length : 1;
+        return 2 + renderSeconds(runtime, clips * runtime.config.video.clipSeconds);
+      },
+      async run(payload, { projectId, progress }) {
+        const context = await createToolContext(withProgress(runtime, progress), projectId, newId("vid"));
+        const tools: Record<string, StructuredToolInterface> = Object.fromEntries(
+          createSceneTools(context).map((item) => [item.name, item as StructuredToolInterface]),
+        );
+        const assembled = JSON.parse(
+          String(
+            await tools.assemble_video_clips!.invoke({ clips: payload.clips, transitions: payload.transitions ?? [] }),
+          ),
+        ) as { clipId: string; durationSeconds: number };
+        let clipId = assembled.clipId;
+        if (payload.postProcessing) {
+          const graded = JSON.parse(
+            String(await tools.apply_post_processing!.invoke({ clipId, options: payload.postProcessing })),
+          ) as { clipId: string };
+          clipId = graded.clipId;
+        }
+        const saved = JSON.parse(
+          String(
+            await tools.save_assembled_scene!.invoke({
+              clipId,
+              metadata: { sceneId: payload.sceneId ?? null, clips: payload.clips },
+            }),
+          ),
+        ) as { mediaId: string; durationSeconds: number };
+        return {
+          videoId: saved.mediaId,
+          url: fileUrl(projectId, saved.mediaId),
+          duration: saved.durationSeconds,
+        };
+      },
+    },
+  };
+}
