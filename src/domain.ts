@@ -103,6 +103,8 @@ export const QUALITY_CHECK_TYPES = [
   "location-consistency",
   "motion-quality",
   "visual-clarity",
+  "bitrate",
+  "audio",
 ] as const;
 export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
 

@@ -4,6 +4,7 @@ import { loadConfig } from "../config.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { verifyVideo } from "../media/quality.js";
+import { probe } from "../media/runner.js";
 import type { Runtime } from "../runtime.js";
 import { parseResolution } from "../tools/quality.js";
 import { numberOption, parse } from "./args.js";
@@ -65,12 +66,20 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
   }
   const expectedDuration = numberOption(values["expect-duration"], "expect-duration", 0.01, 3600);
   const expectedFps = numberOption(values["expect-fps"], "expect-fps", 1, 240);
+  // A file ffprobe cannot read is bad input (exit 2), not a failed verification (exit 1).
+  const facts = await probe(file, { requireVideo: true }).catch((error: unknown) => {
+    throw new CutroomError("INVALID_INPUT", error instanceof Error ? error.message : String(error), {
+      field: "file",
+    });
+  });
   let checks: QualityCheckType[] = [
     ...(expectedDuration !== null ? (["duration"] as const) : []),
     ...(resolution ? (["resolution"] as const) : []),
     "fps",
+    "bitrate",
     "motion-quality",
     "visual-clarity",
+    ...(facts.hasAudio ? (["audio"] as const) : []),
     ...(characterReferences.length > 0 ? (["character-consistency"] as const) : []),
     ...(locationReferences.length > 0 ? (["location-consistency"] as const) : []),
   ];

@@ -8,6 +8,7 @@ import { CutroomError, isCutroomError } from "../errors.js";
 import { ChatService } from "../orchestrator/chat.js";
 import { createRuntime, type Runtime } from "../runtime.js";
 import { parse } from "./args.js";
+import { assembleCommand } from "./assemble.js";
 import { brainCommand, doctorCommand, verifyCommand } from "./commands.js";
 import { formatProgress, formatTurn } from "./output.js";
 import { planCommand } from "./plan.js";
@@ -19,6 +20,7 @@ Usage:
   cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--json]
       One turn on a thread; with no message and no --choice, opens an interactive chat.
   cutroom plan "<request>" [--json]   plan a scene (shots ≤ 7 s, transitions, lines, music, cost)
+  cutroom assemble <spec.json> [--output FILE.mp4] [--json]   assemble, mix and verify a scene spec
   cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N]
                  [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
   cutroom brain take <videoId> | brain character <name> | brain counts [--json]
@@ -136,6 +138,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await doctorCommand(rest, write);
       case "plan":
         return await planCommand(rest, write);
+      case "assemble":
+        return await withRuntime((runtime) => assembleCommand(runtime, rest, write));
       case "verify":
         return await verifyCommand(rest, write);
       case "brain":

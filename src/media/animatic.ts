@@ -141,6 +141,12 @@ function mp4Options(request: ClipRequest): string[] {
     "yuv420p",
     "-r",
     String(request.fps),
+    // A keyframe every second and nowhere else: scene assembly can then stream-copy whole seconds and
+    // re-encode only what a transition or trim touches.
+    "-g",
+    String(Math.max(1, Math.round(request.fps))),
+    "-sc_threshold",
+    "0",
     "-t",
     num(request.durationSeconds),
     "-movflags",

@@ -29,14 +29,18 @@ export interface MixParams {
   outputPath: string;
 }
 
+export const SAMPLE_RATE = 48_000;
 /** Common format before mixing: amix and sidechaincompress need matching rates and layouts. */
-const TRACK_FORMAT = "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo";
-/** Streaming-platform loudness target (EBU R128 style: -16 LUFS integrated, -1.5 dBTP peak). */
-const LOUDNESS = "loudnorm=I=-16:TP=-1.5:LRA=11";
+export const TRACK_FORMAT = `aformat=sample_fmts=fltp:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
+/** Mixed tracks are normalized to this integrated loudness (streaming platforms use -14 to -16 LUFS). */
+export const LOUDNESS_TARGET_LUFS = -16;
+/** True-peak ceiling of the normalized mix, below -1 dBTP so lossy encoding does not clip. */
+export const TRUE_PEAK_TARGET_DBTP = -1.5;
+const LOUDNESS = `loudnorm=I=${LOUDNESS_TARGET_LUFS}:TP=${TRUE_PEAK_TARGET_DBTP}:LRA=11`;
 /** Dialogue pushes music down by up to 8:1 once it passes about -26 dBFS; the release lets music recover between lines. */
 const DUCKING = "sidechaincompress=threshold=0.05:ratio=8:attack=20:release=400";
 
-function validate(params: MixParams): void {
+export function validateMix(params: MixParams): void {
   if (params.tracks.length === 0)
     throw new CutroomError("INVALID_INPUT", "tracks must hold at least one audio track", { field: "tracks" });
   if (!(params.videoDurationSeconds > 0)) {
@@ -84,16 +88,26 @@ function merge(labels: string[], output: string): string {
   return `${labels.map((label) => `[${label}]`).join("")}amix=inputs=${labels.length}:duration=longest:dropout_transition=0:normalize=0[${output}]`;
 }
 
-export function buildMixSpec(params: MixParams): FfmpegSpec {
-  validate(params);
-  const duration = params.videoDurationSeconds;
+/**
+ * Filter lines mixing the tracks (read from inputs firstInput, firstInput+1, ...) into `[output]`, exactly
+ * `durationSeconds` long. `bed` names an already-built stream (a scene's own sound) that sits with the
+ * effects, beneath dialogue.
+ */
+export function buildTrackMixGraph(
+  tracks: MixTrack[],
+  firstInput: number,
+  durationSeconds: number,
+  bed: string | null,
+  output = "aout",
+): string[] {
   const graph: string[] = [];
   const byType: Record<TrackType, string[]> = { dialogue: [], music: [], sfx: [] };
-  params.tracks.forEach((track, index) => {
+  tracks.forEach((track, index) => {
     const label = `${track.type}${index}`;
-    graph.push(trackChain(track, index + 1, duration, label));
+    graph.push(trackChain(track, firstInput + index, durationSeconds, label));
     byType[track.type].push(label);
   });
+  if (bed !== null) byType.sfx.push(bed);
 
   const groups: string[] = [];
   if (byType.dialogue.length > 0) graph.push(merge(byType.dialogue, "dialogue"));
@@ -110,9 +124,17 @@ export function buildMixSpec(params: MixParams): FfmpegSpec {
   if (byType.sfx.length > 0) groups.push("sfx");
   graph.push(merge(groups, "mixed"));
   // loudnorm resamples internally to 192 kHz and can leave the channel layout unset (mono espeak input),
-  // which the encoder refuses: pin rate and layout again. apad plus -t makes the audio exactly as long
-  // as the picture.
-  graph.push(`[mixed]${LOUDNESS},${TRACK_FORMAT},apad=whole_dur=${num(duration, 3)}[aout]`);
+  // which the encoder refuses: pin rate and layout again. apad then an exact sample count makes the audio
+  // exactly as long as the picture.
+  const samples = Math.round(durationSeconds * SAMPLE_RATE);
+  graph.push(`[mixed]${LOUDNESS},${TRACK_FORMAT},apad,atrim=end_sample=${samples}[${output}]`);
+  return graph;
+}
+
+export function buildMixSpec(params: MixParams): FfmpegSpec {
+  validateMix(params);
+  const duration = params.videoDurationSeconds;
+  const graph = buildTrackMixGraph(params.tracks, 1, duration, null);
 
   return {
     inputs: [

@@ -25,7 +25,17 @@ const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
     "regenerate with the location's master reference as the source image so the background matches",
   "motion-quality": (check) => `raise motion strength (by about 0.3) and regenerate: ${check.details}`,
   "visual-clarity": () => "apply sharpening in post-processing (sharpen 0.5) or regenerate at the native resolution",
+  bitrate: (check) => `re-encode with libx264 -crf 20 (a sane bit rate for the size and frame rate): ${check.details}`,
+  audio: (check) => `remix the sound with mix_audio (normalized to -16 LUFS, cut to the picture): ${check.details}`,
 };
+
+/** Suggestions specific to what a check measured, kept beside the check without changing its shape. */
+const SPECIFIC = new WeakMap<QualityCheck, string>();
+
+export function withSuggestion(check: QualityCheck, suggestion: string | null): QualityCheck {
+  if (suggestion !== null) SPECIFIC.set(check, suggestion);
+  return check;
+}
 
 /** Overall quality is the equal-weight mean of the scores; a pass needs every check and the overall to pass. */
 export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD): VideoQualityResult {
@@ -48,6 +58,6 @@ export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD)
       (check) =>
         `${check.type} scored ${check.score.toFixed(2)} (needs ${check.threshold.toFixed(2)}): ${check.details}`,
     ),
-    suggestions: failed.map((check) => SUGGESTIONS[check.type](check)),
+    suggestions: failed.map((check) => SPECIFIC.get(check) ?? SUGGESTIONS[check.type](check)),
   };
 }

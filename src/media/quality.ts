@@ -5,11 +5,8 @@
  * - resolution: 1 for an exact match, else (smaller pixel count / larger pixel count).
  * - fps: closeness of the measured rate to the expected one, times 1 - the share of frames missing or
  *   extra against duration × rate.
- * - motion-quality: ffmpeg freezedetect (noise 0.001, ≥ 0.5 s) and blackdetect (≥ 0.2 s, pixel
- *   threshold 0.1) on a 320-wide copy; score 1 - (frozen ∪ black seconds) / duration.
- * - visual-clarity: ffmpeg blurdetect (mean edge width in pixels, 4 frames a second at native size).
- *   Sharp edges measure about 5; a Gaussian blur of sigma 2 about 11; sigma 4 about 15. Mapped
- *   linearly: ≤ 6 → 1, 18 → 0.
+ * - motion-quality, visual-clarity, bitrate and audio: see quality-signal.ts. They share one decode
+ *   pass (analysis.ts), which also counts the frames actually decoded for the fps check.
  * - character-consistency: key frames at 10%, 50% and 90% and each reference still decoded at 160x90
  *   (nearest-neighbour, so flat colours stay unblended). F = the reference's colour histogram over its
  *   non-grey pixels (the character, drawn on #808080); per frame, the share of F whose bins hold ≥ 0.05%
@@ -28,15 +25,7 @@ import {
   type QualityCheckType,
   type VideoQualityResult,
 } from "../domain.js";
-import {
-  clarityScore,
-  coveredSeconds,
-  parseBlackIntervals,
-  parseBlurMean,
-  parseFreezeIntervals,
-  type Interval,
-} from "./detections.js";
-import { DEFAULT_THRESHOLD, mean, roundScore, summarize } from "./quality-report.js";
+import { DEFAULT_THRESHOLD, mean, summarize } from "./quality-report.js";
 import {
   characterPalette,
   histogramIntersection,
@@ -44,7 +33,9 @@ import {
   paletteIsEmpty,
   softHistogram,
 } from "./colour-match.js";
-import { decodeRawFrames, probe, runFfmpeg, type ProbeResult } from "./runner.js";
+import { analyseMedia, type Analysis } from "./analysis.js";
+import { audioCheck, bitrateCheck, clarityCheck, makeCheck, motionCheck } from "./quality-signal.js";
+import { decodeRawFrames, probe, type ProbeResult } from "./runner.js";
 
 export {
   clarityScore,
@@ -80,18 +71,16 @@ export interface CheckOptions {
   probed?: ProbeResult;
   /** Key-frame histograms already decoded from the same file (consistency checks share them). */
   keyFrames?: Float64Array[];
+  /** The one-pass measurements of the same file, shared by the motion, clarity, fps and audio checks. */
+  analysis?: Analysis;
 }
 
-function result(
-  type: QualityCheckType,
-  score: number,
-  threshold: number,
-  details: string,
-  forceFail = false,
-): QualityCheck {
-  const rounded = roundScore(score);
-  return { type, score: rounded, passed: !forceFail && rounded >= threshold, details, threshold };
+async function analysisOf(path: string, options: CheckOptions): Promise<Analysis> {
+  options.analysis ??= await analyseMedia(path, await factsOf(path, options), ANALYSIS_TIMEOUT_MS);
+  return options.analysis;
 }
+
+const result = makeCheck;
 
 async function factsOf(path: string, options: CheckOptions): Promise<ProbeResult> {
   return options.probed ?? probe(path, { requireVideo: true });
@@ -141,7 +130,9 @@ export async function checkFps(
   expectedFps: number | null,
   options: CheckOptions = {},
 ): Promise<QualityCheck> {
-  const { fps, frameCount, durationSeconds } = await factsOf(path, options);
+  const { fps, frameCount: containerCount, durationSeconds } = await factsOf(path, options);
+  // Frames actually decoded when the analysis pass ran; the container's count otherwise.
+  const frameCount = options.analysis?.decodedFrames || containerCount;
   const floor = Math.max(options.threshold ?? DEFAULT_THRESHOLD, TECHNICAL_FLOOR);
   const rateScore =
     expectedFps === null || expectedFps <= 0 ? 1 : Math.max(0, 1 - Math.abs(fps - expectedFps) / expectedFps);
@@ -162,46 +153,23 @@ export async function checkFps(
   return result("fps", rateScore * frameScore, floor, `measured ${fps} fps, ${expectation}; ${frameDetails}`);
 }
 
-async function analyse(path: string, filters: string): Promise<string> {
-  const { stderr } = await runFfmpeg(
-    {
-      inputs: [{ source: path, options: [] }],
-      filterComplex: null,
-      outputOptions: ["-vf", filters, "-an"],
-      output: "-",
-    },
-    { timeoutMs: ANALYSIS_TIMEOUT_MS },
-  );
-  return stderr;
-}
-
 export async function checkMotionQuality(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const { durationSeconds } = await factsOf(path, options);
-  const stderr = await analyse(path, "scale=320:-2,freezedetect=n=0.001:d=0.5,blackdetect=d=0.2:pix_th=0.1");
-  const frozen = parseFreezeIntervals(stderr, durationSeconds);
-  const black = parseBlackIntervals(stderr);
-  const lost = coveredSeconds([...frozen, ...black], durationSeconds);
-  const score = durationSeconds > 0 ? 1 - lost / durationSeconds : 0;
-  const seconds = (intervals: Interval[]) => coveredSeconds(intervals, durationSeconds).toFixed(2);
-  return result(
-    "motion-quality",
-    score,
-    threshold,
-    `frozen ${seconds(frozen)} s, black ${seconds(black)} s of ${durationSeconds.toFixed(2)} s`,
-  );
+  return motionCheck(await analysisOf(path, options), durationSeconds, options.threshold ?? DEFAULT_THRESHOLD);
 }
 
 export async function checkVisualClarity(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const blurMean = parseBlurMean(await analyse(path, "fps=4,blurdetect"));
-  if (blurMean === null) return result("visual-clarity", 0, threshold, "blurdetect measured no frames");
-  return result(
-    "visual-clarity",
-    clarityScore(blurMean),
-    threshold,
-    `mean edge width ${blurMean.toFixed(2)} px (sharp ≈ 5, soft ≥ 11)`,
-  );
+  return clarityCheck(await analysisOf(path, options), options.threshold ?? DEFAULT_THRESHOLD);
+}
+
+export async function checkBitrate(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
+  return bitrateCheck(await factsOf(path, options), options.threshold ?? DEFAULT_THRESHOLD);
+}
+
+export async function checkAudio(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
+  const facts = await factsOf(path, options);
+  const analysis = facts.hasAudio ? await analysisOf(path, options) : null;
+  return audioCheck(analysis, facts, options.threshold ?? DEFAULT_THRESHOLD);
 }
 
 /** Colour histograms of the key frames at 10%, 50% and 90% of the clip, decoded at 160x90. */
@@ -273,6 +241,10 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
   const options: CheckOptions = { threshold, probed: await probe(path, { requireVideo: true }) };
   const wanted = new Set(params.checks);
   const checks: QualityCheck[] = [];
+  // One decode pass serves every pixel and sound measure; run it up front when any of them is asked for.
+  if (["motion-quality", "visual-clarity", "audio"].some((type) => wanted.has(type as QualityCheckType))) {
+    if (!(wanted.size === 1 && wanted.has("audio") && !options.probed!.hasAudio)) await analysisOf(path, options);
+  }
   const withKeyFrames = async (): Promise<CheckOptions> => {
     options.keyFrames ??= await keyFrameHistograms(path, options);
     return options;
@@ -309,6 +281,12 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
         break;
       case "visual-clarity":
         checks.push(await checkVisualClarity(path, options));
+        break;
+      case "bitrate":
+        checks.push(await checkBitrate(path, options));
+        break;
+      case "audio":
+        checks.push(await checkAudio(path, options));
         break;
     }
   }

@@ -37,8 +37,18 @@ export interface ProbeResult {
   height: number;
   fps: number;
   videoCodec: string | null;
+  /** Codec profile ("High", "Main"); with the fields below it decides whether clips can be stream-copied together. */
+  videoProfile: string | null;
   pixelFormat: string | null;
+  /** Stream timebase such as "1/12288". */
+  timeBase: string | null;
+  /** "1:1" for square pixels; null when the container does not say. */
+  sampleAspectRatio: string | null;
+  /** True when r_frame_rate and avg_frame_rate agree (a constant-rate stream). */
+  constantFrameRate: boolean;
   bitRate: number | null;
+  /** The picture stream's own bit rate, without the sound. */
+  videoBitRate: number | null;
   frameCount: number | null;
   hasAudio: boolean;
   audioCodec: string | null;
@@ -240,8 +250,19 @@ export async function probe(path: string, options: { requireVideo?: boolean } = 
     height: video?.height ?? 0,
     fps: parseRate(video?.r_frame_rate) ?? parseRate(video?.avg_frame_rate) ?? 0,
     videoCodec: video?.codec_name ?? null,
+    videoProfile: video?.profile === undefined || video.profile === null ? null : String(video.profile),
     pixelFormat: video?.pix_fmt ?? null,
+    timeBase: typeof video?.time_base === "string" ? video.time_base : null,
+    sampleAspectRatio:
+      typeof video?.sample_aspect_ratio === "string" && video.sample_aspect_ratio !== "0:1"
+        ? video.sample_aspect_ratio
+        : null,
+    constantFrameRate:
+      video !== undefined &&
+      parseRate(video.r_frame_rate) !== null &&
+      parseRate(video.r_frame_rate) === parseRate(video.avg_frame_rate),
     bitRate: toNumber(data.format.bit_rate) ?? toNumber(video?.bit_rate),
+    videoBitRate: toNumber(video?.bit_rate),
     frameCount: toNumber(video?.nb_frames),
     hasAudio: audio !== undefined,
     audioCodec: audio?.codec_name ?? null,

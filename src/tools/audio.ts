@@ -7,6 +7,8 @@ import { CutroomError } from "../errors.js";
 import { newId, seedFrom } from "../ids.js";
 import { buildMixSpec } from "../media/audio.js";
 import { probe, runFfmpeg } from "../media/runner.js";
+import type { CharacterNode } from "../brain/types.js";
+import type { Runtime } from "../runtime.js";
 import { anyMediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
 
 const TRACK_TYPES = ["dialogue", "music", "sfx"] as const;
@@ -31,32 +33,31 @@ async function adopt(context: ToolContext, path: string, prefix: string): Promis
   return audioId;
 }
 
+/**
+ * The character's voice. A character keeps the first voice it is given (saved in the Brain), so every
+ * later line sounds like the same person.
+ */
+export async function characterVoice(
+  runtime: Runtime,
+  character: string,
+  field: string,
+): Promise<{ found: CharacterNode; voiceId: string }> {
+  const found = await runtime.brain.findCharacterByName(character);
+  if (!found) throw new CutroomError("NOT_FOUND", `${field}: ${character} is not in the Brain`, { field });
+  if (found.voiceId !== null) return { found, voiceId: found.voiceId };
+  const voices = await runtime.voice.listVoices();
+  if (voices.length === 0) throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
+  const voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+  await runtime.brain.saveCharacter({ ...found, voiceId });
+  return { found, voiceId };
+}
+
 export function createAudioTools(context: ToolContext) {
-  const { brain, voice, config } = context.runtime;
+  const { voice, config } = context.runtime;
 
   const dialogue = tool(
     async ({ character, text, emotion }) => {
-      const found = await brain.findCharacterByName(character);
-      if (!found)
-        throw new CutroomError("NOT_FOUND", `character: ${character} is not in the Brain`, { field: "character" });
-      let voiceId = found.voiceId;
-      if (voiceId === null) {
-        // A character keeps the first voice it is given, so every later line sounds like the same person.
-        if (voice.createCharacterVoice) {
-          const made = await voice.createCharacterVoice({
-            name: found.name,
-            description: found.profile.description,
-            labels: {},
-          });
-          voiceId = made.voiceId;
-        } else {
-          const voices = await voice.listVoices();
-          if (voices.length === 0)
-            throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
-          voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
-        }
-        await brain.saveCharacter({ ...found, voiceId });
-      }
+      const { found, voiceId } = await characterVoice(context.runtime, character, "character");
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
       const speech = await voice.synthesize({ text, voiceId, emotion }, context.workDir);
       const audioId = await adopt(context, speech.path, "line");

@@ -7,6 +7,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { assertId, CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
+import { extractFrame } from "../media/frames.js";
 import { probe } from "../media/runner.js";
 import type { Runtime } from "../runtime.js";
 import type { MediaKind, MediaRecord } from "../storage/types.js";
@@ -105,7 +106,33 @@ export async function storeMedia(
     await context.runtime.store.delete(key);
     throw error;
   }
+  if (extension === "mp4" && probed !== null && probed.width > 0) await storeThumbnail(context, input, mediaId, probed);
   return { mediaId, key, url: stored.url, path: stored.path, record };
+}
+
+/**
+ * Every stored clip gets a 320-wide PNG of a frame a third of the way in, as its own image record
+ * (generation.thumbnailOf). A thumbnail is a convenience: failing to make one is logged, not fatal.
+ */
+async function storeThumbnail(
+  context: ToolContext,
+  input: { path: string; name: string; prefix?: string },
+  mediaId: string,
+  probed: { durationSeconds: number },
+): Promise<void> {
+  const thumbnail = join(context.workDir, `${mediaId}-thumb.png`);
+  try {
+    await extractFrame(input.path, probed.durationSeconds / 3, thumbnail, { width: 320, timeoutMs: 30_000 });
+    await storeMedia(context, {
+      path: thumbnail,
+      kind: "image",
+      name: `${input.name}-thumb`,
+      generation: { thumbnailOf: mediaId },
+      ...(input.prefix === undefined ? {} : { prefix: input.prefix }),
+    });
+  } catch (error) {
+    context.runtime.log.warn(`no thumbnail for ${mediaId}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Tool results are JSON text for the model and parsed back by the specialist. */

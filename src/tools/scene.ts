@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { newId } from "../ids.js";
-import { buildAssembleSpec, sceneDuration, TRANSITION_TYPES, type SceneClip } from "../media/assemble.js";
+import { TRANSITION_TYPES } from "../media/assemble.js";
+import { validateCubeLut } from "../media/lut.js";
 import { buildPostProcessSpec } from "../media/post.js";
 import { probe, runFfmpeg } from "../media/runner.js";
+import { assembleScene } from "../media/scene.js";
 import { anyMediaPath, mediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
 
 const ClipDefinitionSchema = z.object({
@@ -28,6 +30,7 @@ export const PostProcessingSchema = z.object({
   stabilization: z.boolean().default(false),
   denoise: z.boolean().default(false),
   sharpen: z.number().min(0).max(1).nullable().default(null),
+  lut: z.string().min(1).nullable().default(null).describe("path of a custom .cube 3D LUT applied after the preset"),
 });
 
 export function createSceneTools(context: ToolContext) {
@@ -60,45 +63,53 @@ export function createSceneTools(context: ToolContext) {
 
   const assembleClips = tool(
     async ({ clips, transitions }) => {
-      const sceneClips: SceneClip[] = [];
+      const inputs = [];
       for (const clip of clips) {
-        const path = await anyMediaPath(context, clip.clipId, "clips.clipId");
-        const probed = await probe(path);
-        sceneClips.push({
-          path,
-          durationSeconds: probed.durationSeconds,
+        inputs.push({
+          path: await anyMediaPath(context, clip.clipId, "clips.clipId"),
           sequence: clip.sequence,
           trimStart: clip.trimStart,
           trimEnd: clip.trimEnd,
           speedMultiplier: clip.speedMultiplier,
+          label: clip.clipId,
         });
       }
-      const sceneTransitions = transitions.map((transition) => ({
-        fromSequence: transition.fromClip,
-        type: transition.type,
-        durationSeconds: transition.duration,
-      }));
       const outputId = newId("scene");
-      const output = join(context.workDir, `${outputId}.mp4`);
-      const expected = sceneDuration(sceneClips, sceneTransitions);
-      const spec = buildAssembleSpec(sceneClips, sceneTransitions, config.video, output);
-      await runFfmpeg(spec, {
-        timeoutMs,
-        durationSeconds: expected,
-        onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "joining clips"),
-      });
-      const probed = await probe(output);
+      const scene = await assembleScene(
+        {
+          clips: inputs,
+          transitions: transitions.map((transition) => ({
+            fromSequence: transition.fromClip,
+            toSequence: transition.toClip,
+            type: transition.type,
+            durationSeconds: transition.duration,
+          })),
+          target: config.video,
+          post: null,
+          tracks: [],
+          outputPath: join(context.workDir, `${outputId}.mp4`),
+          contactSheetPath: join(context.workDir, `${outputId}-sheet.png`),
+        },
+        {
+          timeoutMs,
+          onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "joining clips"),
+        },
+      );
       return toolResult({
         clipId: outputId,
-        expectedDurationSeconds: expected,
-        durationSeconds: probed.durationSeconds,
-        clipCount: clips.length,
+        expectedDurationSeconds: scene.durationSeconds,
+        durationSeconds: scene.probedDurationSeconds,
+        clipCount: scene.clipCount,
+        strategy: scene.strategy,
+        copiedFrames: scene.copiedFrames,
+        renderedFrames: scene.renderedFrames,
+        contactSheetId: `${outputId}-sheet`,
       });
     },
     {
       name: "assemble_video_clips",
       description:
-        "Join clips in sequence with cut/fade/dissolve/wipe/slide transitions, normalized to the project's size and frame rate.",
+        "Join up to 10 clips in sequence (trims, speed) with cut/fade/dissolve/wipe/slide transitions, normalized to the project's size and frame rate; untouched stretches are stream-copied. Also draws a contact sheet.",
       schema: z.object({
         clips: z.array(ClipDefinitionSchema).min(1).max(10),
         transitions: z.array(TransitionSchema).max(9).default([]),
@@ -112,11 +123,14 @@ export function createSceneTools(context: ToolContext) {
       const outputId = newId("graded");
       const output = join(context.workDir, `${outputId}.mp4`);
       const probed = await probe(input);
+      if (options.lut !== null) await validateCubeLut(options.lut, "options.lut");
       await runFfmpeg(
         buildPostProcessSpec(input, output, {
           colorGrade: options.colorGrade,
           sharpen: options.sharpen,
           denoise: options.denoise,
+          stabilization: options.stabilization,
+          lutPath: options.lut,
         }),
         {
           timeoutMs,
@@ -128,7 +142,8 @@ export function createSceneTools(context: ToolContext) {
     },
     {
       name: "apply_post_processing",
-      description: "Apply a colour grade preset, denoise and sharpening to a clip; returns a new scratch clip id.",
+      description:
+        "Apply stabilization, denoise, a colour grade preset or custom .cube LUT, and sharpening to a clip; returns a new scratch clip id.",
       schema: z.object({ clipId: z.string(), options: PostProcessingSchema }),
     },
   );

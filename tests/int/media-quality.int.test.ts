@@ -119,11 +119,17 @@ afterAll(async () => {
 describe("verifyVideo", () => {
   it("passes a rendered clip checked against its own character and location", async () => {
     const started = performance.now();
+    // The animatic is silent, so every check but the sound one applies.
+    const pictureChecks = QUALITY_CHECK_TYPES.filter((type) => type !== "audio");
     const result = await verifyVideo(
-      params(aliceClip.path, { characterReferences: [references.alice], locationReferences: [references.park] }),
+      params(aliceClip.path, {
+        characterReferences: [references.alice],
+        locationReferences: [references.park],
+        checks: pictureChecks,
+      }),
     );
     const seconds = (performance.now() - started) / 1000;
-    expect(result.checks.map((check) => check.type)).toEqual([...QUALITY_CHECK_TYPES]);
+    expect(result.checks.map((check) => check.type)).toEqual(pictureChecks);
     expect(result.issues).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.overallQuality).toBeGreaterThan(0.85);

@@ -55,7 +55,7 @@ describe("buildMixSpec", () => {
     expect(graph).toMatch(/\[music\]\[dialogue_key\]sidechaincompress=[^;]*\[music_ducked\]/);
     expect(graph).toContain("[dialogue_mix][music_ducked][sfx]amix=inputs=3");
     expect(graph).toContain("loudnorm=I=-16:TP=-1.5:LRA=11");
-    expect(graph).toContain("apad=whole_dur=5[aout]");
+    expect(graph).toContain("apad,atrim=end_sample=240000[aout]");
     const args = specToArgs(spec);
     expect(args).toEqual(expect.arrayContaining(["-c:v", "copy", "-c:a", "aac", "-map", "0:v:0", "-map", "[aout]"]));
     expect(args.slice(args.indexOf("-t"), args.indexOf("-t") + 2)).toEqual(["-t", "5"]);
