@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   CUTROOM_QUALITY_THRESHOLD: number("CUTROOM_QUALITY_THRESHOLD", 0, 1),
   CUTROOM_MAX_ATTEMPTS: number("CUTROOM_MAX_ATTEMPTS", 1, 5),
   CUTROOM_FFMPEG_TIMEOUT_MS: number("CUTROOM_FFMPEG_TIMEOUT_MS", 1000, 3_600_000),
+  CUTROOM_JOB_CONCURRENCY: number("CUTROOM_JOB_CONCURRENCY", 1, 64),
+  CUTROOM_BUDGET_USD: number("CUTROOM_BUDGET_USD", 0, 100_000),
+  CUTROOM_CONFIRM_ABOVE_USD: number("CUTROOM_CONFIRM_ABOVE_USD", 0, 100_000),
+  CUTROOM_JOB_ATTEMPTS: number("CUTROOM_JOB_ATTEMPTS", 1, 10),
+  CUTROOM_JOB_BACKOFF_MS: number("CUTROOM_JOB_BACKOFF_MS", 0, 600_000),
+  CUTROOM_JOB_LOCK_MS: number("CUTROOM_JOB_LOCK_MS", 1000, 600_000),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
     message: "OPENAI_BASE_URL must be an http(s) URL",
@@ -101,6 +107,12 @@ export interface Config {
   qualityThreshold: number;
   maxAttempts: number;
   ffmpegTimeoutMs: number;
+  /** Per-request spending limit: regeneration stops when it is reached. */
+  budgetUsd: number;
+  /** A plan estimated above this asks the user to confirm before anything is spent. */
+  confirmAboveUsd: number;
+  /** Clips generated at once. */
+  generationConcurrency: number;
   llm: { apiKey: string; baseURL: string | null; model: string } | null;
   adapters: AdapterChoice[];
   /** The validated environment, for adapter factories (which never read process.env themselves). */
@@ -173,7 +185,7 @@ const PORT_RULES: Array<{
     port: "mediaRepository",
     variables: ["MONGODB_URI"],
     real: "mongodb",
-    available: false,
+    available: true,
     embedded: "embedded-nedb",
     embeddedWhy: "document file in the data dir",
   },
@@ -181,7 +193,7 @@ const PORT_RULES: Array<{
     port: "brain",
     variables: ["NEO4J_URI"],
     real: "neo4j",
-    available: false,
+    available: true,
     embedded: "embedded",
     embeddedWhy: "graph file in the data dir",
   },
@@ -189,7 +201,7 @@ const PORT_RULES: Array<{
     port: "checkpointer",
     variables: ["MONGODB_URI"],
     real: "mongodb",
-    available: false,
+    available: true,
     embedded: "sqlite",
     embeddedWhy: "SQLite file in the data dir",
   },
@@ -197,7 +209,7 @@ const PORT_RULES: Array<{
     port: "jobQueue",
     variables: ["REDIS_URL"],
     real: "bullmq",
-    available: false,
+    available: true,
     embedded: "in-process",
     embeddedWhy: "jobs run inside this process",
   },
@@ -257,6 +269,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     qualityThreshold: values.CUTROOM_QUALITY_THRESHOLD ?? 0.7,
     maxAttempts: values.CUTROOM_MAX_ATTEMPTS ?? 3,
     ffmpegTimeoutMs: values.CUTROOM_FFMPEG_TIMEOUT_MS ?? 120_000,
+    budgetUsd: values.CUTROOM_BUDGET_USD ?? 10,
+    confirmAboveUsd: values.CUTROOM_CONFIRM_ABOVE_USD ?? 2,
+    generationConcurrency: values.CUTROOM_JOB_CONCURRENCY ?? 5,
     llm,
     adapters,
     env: values,

@@ -105,6 +105,7 @@ export const QUALITY_CHECK_TYPES = [
   "visual-clarity",
   "bitrate",
   "audio",
+  "continuity",
 ] as const;
 export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
 
@@ -150,8 +151,24 @@ export interface GradedOutput {
 
 export type SpecialistName = "video-generator" | "scene-assembler" | "quality-verifier" | "audio-integrator";
 
+/** What a run did: clips, time, money, quality, failures (the execution summary of a scene). */
+export interface ExecutionSummary {
+  clipsTotal: number;
+  clipsCompleted: number;
+  clipsFailed: number;
+  clipsReused: number;
+  generationSeconds: number;
+  costUsd: number;
+  averageQuality: number | null;
+  failedClips: Array<{ shotIndex: number; reason: string }>;
+  retries: number;
+  fallbackUsed: string[];
+  budgetUsd: number;
+}
+
 export interface DepartmentReport {
   department: "video-generation";
+  summary?: ExecutionSummary;
   relevance: number;
   status: "complete" | "partial" | "failed";
   outputs: GradedOutput[];

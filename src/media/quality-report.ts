@@ -27,6 +27,8 @@ const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
   "visual-clarity": () => "apply sharpening in post-processing (sharpen 0.5) or regenerate at the native resolution",
   bitrate: (check) => `re-encode with libx264 -crf 20 (a sane bit rate for the size and frame rate): ${check.details}`,
   audio: (check) => `remix the sound with mix_audio (normalized to -16 LUFS, cut to the picture): ${check.details}`,
+  continuity: (check) =>
+    `regenerate the shot after each jump from the previous clip's last frame (first-last-frame): ${check.details}`,
 };
 
 /** Suggestions specific to what a check measured, kept beside the check without changing its shape. */

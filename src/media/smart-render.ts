@@ -102,7 +102,9 @@ export interface EncoderMatch {
  */
 export function buildSplitSpec(path: string, cutFrames: number[], outputPattern: string): FfmpegSpec {
   const options = ["-map", "0:v:0", "-c", "copy", "-an", "-f", "segment", "-segment_format", "mp4"];
+  // Without cut points the muxer would still split every 2 s (its default segment_time): keep one part.
   if (cutFrames.length > 0) options.push("-segment_frames", cutFrames.join(","));
+  else options.push("-segment_time", "86400");
   // Every part starts at time 0 (the first keeps its B-frame delay as an edit list rather than as a late
   // first timestamp), so the concat demuxer lines the parts up without gaps.
   options.push("-reset_timestamps", "1", "-avoid_negative_ts", "disabled");

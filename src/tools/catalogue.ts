@@ -6,6 +6,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { newId } from "../ids.js";
 import type { Runtime } from "../runtime.js";
 import { createAudioTools } from "./audio.js";
+import { createBrainWhyTool } from "./brain.js";
 import { createToolContext } from "./context.js";
 import { createDepartmentTool } from "./department.js";
 import { createGeneratorTools } from "./generator.js";
@@ -25,6 +26,7 @@ export const TOOL_NAMES = {
     "check_technical_quality",
     "check_visual_consistency",
     "check_motion_quality",
+    "check_cut_continuity",
     "save_quality_report",
   ],
   "audio-integrator": [
@@ -34,7 +36,7 @@ export const TOOL_NAMES = {
     "mix_audio",
     "save_with_audio",
   ],
-  department: ["video_department"],
+  department: ["video_department", "brain_why"],
 } as const;
 
 /** All tools, working inside one take (a fresh one unless given). */
@@ -53,5 +55,6 @@ export async function createToolCatalogue(
     ...createQualityTools(context),
     ...createAudioTools(context),
     createDepartmentTool(runtime),
+    createBrainWhyTool(runtime),
   ];
 }

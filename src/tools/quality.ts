@@ -4,6 +4,8 @@ import { z } from "zod";
 import { QUALITY_CHECK_TYPES, type QualityCheck } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
+import { checkContinuity } from "../media/continuity.js";
+import { probe } from "../media/runner.js";
 import { summarize, verifyVideo } from "../media/quality.js";
 import { mediaPath, toolResult, type ToolContext } from "./context.js";
 
@@ -31,7 +33,9 @@ export function createQualityTools(context: ToolContext) {
     async ({ mediaId, expectedDuration, targetResolution, expectedFps }) => {
       const { path } = await mediaPath(context, mediaId, "mediaId");
       const { width, height } = parseResolution(targetResolution);
-      context.runtime.progress.emit("verify", 0.2, "measuring duration, resolution and frame rate");
+      context.runtime.progress.emit("verify", 0.2, "measuring duration, resolution, frame rate, bit rate and sound");
+      // A silent clip has no sound to judge; a clip with sound gets silence, clipping, loudness and length checked.
+      const { hasAudio } = await probe(path, { requireVideo: true });
       const result = await verifyVideo({
         path,
         expectedDurationSeconds: expectedDuration,
@@ -40,14 +44,15 @@ export function createQualityTools(context: ToolContext) {
         expectedFps: expectedFps ?? context.runtime.config.video.fps,
         characterReferences: [],
         locationReferences: [],
-        checks: ["duration", "resolution", "fps"],
+        checks: ["duration", "resolution", "fps", "bitrate", ...(hasAudio ? (["audio"] as const) : [])],
         threshold,
       });
       return toolResult({ checks: result.checks });
     },
     {
       name: "check_technical_quality",
-      description: "Measure duration, resolution and frame rate (with dropped/duplicated frames) of a stored video.",
+      description:
+        "Measure duration, resolution, frame rate (with dropped/duplicated frames), bit rate and, when present, the sound (silence, clipping, loudness, length) of a stored video.",
       schema: z.object({
         mediaId: z.string(),
         expectedDuration: z.number().positive(),
@@ -118,6 +123,33 @@ export function createQualityTools(context: ToolContext) {
     },
   );
 
+  const continuity = tool(
+    async ({ pairs }) => {
+      const resolved = [];
+      for (const pair of pairs) {
+        resolved.push({
+          label: pair.label,
+          previousPath: (await mediaPath(context, pair.previousMediaId, "pairs.previousMediaId")).path,
+          nextPath: (await mediaPath(context, pair.nextMediaId, "pairs.nextMediaId")).path,
+        });
+      }
+      context.runtime.progress.emit("verify", 0.9, "matching last and first frames across continuing cuts");
+      const check = await checkContinuity(resolved);
+      return toolResult({ checks: check ? [check] : [] });
+    },
+    {
+      name: "check_cut_continuity",
+      description:
+        "Compare the last frame of a clip with the first frame of the clip that continues it, for each cut; flags jumps.",
+      schema: z.object({
+        pairs: z
+          .array(z.object({ label: z.string().max(40), previousMediaId: z.string(), nextMediaId: z.string() }))
+          .min(1)
+          .max(9),
+      }),
+    },
+  );
+
   const saveReport = tool(
     async ({ mediaId, checks }) => {
       const { record } = await mediaPath(context, mediaId, "mediaId");
@@ -133,5 +165,5 @@ export function createQualityTools(context: ToolContext) {
     },
   );
 
-  return [technical, consistency, motion, saveReport];
+  return [technical, consistency, motion, continuity, saveReport];
 }

@@ -203,4 +203,10 @@ describe("smart rendering", () => {
     );
     expect(concatList(["/w/it's.mp4"])).toBe("file '/w/it'\\''s.mp4'\n");
   });
+
+  it("keeps a clip with no cut points in one part (the muxer would otherwise split every 2 s)", () => {
+    const options = buildSplitSpec("/c/a.mp4", [], "/w/part-%d.mp4").outputOptions;
+    expect(options).not.toContain("-segment_frames");
+    expect(options).toEqual(expect.arrayContaining(["-segment_time", "86400"]));
+  });
 });

@@ -14,6 +14,7 @@ import {
   sceneAssemblerNode,
   videoGeneratorNode,
 } from "./nodes/work.js";
+import { collectSceneNode, dispatchSceneChains, sceneGeneratorNode } from "./nodes/scene.js";
 import { DepartmentState, type DepartmentStateValue } from "./state.js";
 
 /** After the clips: the first of the remaining specialists the head chose. */
@@ -27,6 +28,11 @@ function afterAssembly(state: DepartmentStateValue): "audio_integrator" | "quali
   return state.specialists.includes("audio-integrator") ? "audio_integrator" : "quality_verifier";
 }
 
+/** A scene fans out one worker per continuity chain; a single clip one worker per shot. */
+function dispatch(state: DepartmentStateValue) {
+  return state.plan ? dispatchSceneChains(state) : dispatchShots(state);
+}
+
 function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "compile_report" {
   return shouldRetry(state, runtimeOf(config).config.maxAttempts) ? "prepare_retry" : "compile_report";
 }
@@ -37,6 +43,8 @@ export function buildVideoDepartmentGraph() {
       .addNode("assess", assessNode)
       .addNode("video_generator", videoGeneratorNode)
       .addNode("collect_clips", collectClipsNode)
+      .addNode("scene_generator", sceneGeneratorNode)
+      .addNode("collect_scene", collectSceneNode)
       .addNode("scene_assembler", sceneAssemblerNode)
       .addNode("audio_integrator", audioIntegratorNode)
       .addNode("quality_verifier", qualityVerifierNode)
@@ -46,10 +54,12 @@ export function buildVideoDepartmentGraph() {
       .addNode("compile_report", reportNode)
       // Every request is read and its Brain entities resolved before any work starts.
       .addEdge(START, "assess")
-      // Shots are independent: one generator worker per shot, in parallel.
-      .addConditionalEdges("assess", dispatchShots, ["video_generator"])
-      // Workers join before anything uses their clips.
+      // Shots are independent: one generator worker per shot (per continuity chain in a scene), in parallel.
+      .addConditionalEdges("assess", dispatch, ["video_generator", "scene_generator"])
+      // Workers join before anything uses their clips; a scene checks it has enough of its shots.
       .addEdge("video_generator", "collect_clips")
+      .addEdge("scene_generator", "collect_scene")
+      .addConditionalEdges("collect_scene", afterClips, ["scene_assembler", "audio_integrator", "quality_verifier"])
       // Only the specialists the head chose run, in a fixed order: picture, then sound, then measurement.
       .addConditionalEdges("collect_clips", afterClips, ["scene_assembler", "audio_integrator", "quality_verifier"])
       .addConditionalEdges("scene_assembler", afterAssembly, ["audio_integrator", "quality_verifier"])
@@ -60,7 +70,7 @@ export function buildVideoDepartmentGraph() {
       .addEdge("grade_take", "record")
       // Below the bar and attempts left: regenerate with the failed checks as feedback.
       .addConditionalEdges("record", afterRecord, ["prepare_retry", "compile_report"])
-      .addConditionalEdges("prepare_retry", dispatchShots, ["video_generator"])
+      .addConditionalEdges("prepare_retry", dispatch, ["video_generator", "scene_generator"])
       // The report closes the department's work.
       .addEdge("compile_report", END)
       .compile()

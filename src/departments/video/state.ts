@@ -12,6 +12,26 @@ import type {
 import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
 import type { VideoBrief } from "./understand.js";
 import type { Adjustments } from "./policy.js";
+import type { ScenePlan } from "./planner/plan.js";
+
+/** One provider call (or reuse) of a request, for cost accounting and the execution summary. */
+export interface LedgerEntry {
+  shotIndex: number;
+  attempt: number;
+  mediaId: string | null;
+  costUsd: number;
+  seconds: number;
+  reused: boolean;
+  model: string | null;
+  passed: boolean;
+  reason: string | null;
+}
+
+export interface ShotFailure {
+  shotIndex: number;
+  reason: string;
+  attempts: number;
+}
 
 export interface EntityRef {
   id: string;
@@ -91,6 +111,10 @@ export const DepartmentState = new StateSchema({
   grade: z.custom<Grade>().nullable().default(null),
   takes: concat<TakeResult>(),
   report: z.custom<DepartmentReport>().nullable().default(null),
+  // Multi-clip scenes: the plan, and what each shot's generation cost or why it failed.
+  plan: z.custom<ScenePlan>().nullable().default(null),
+  ledger: concat<LedgerEntry>(),
+  failures: concat<ShotFailure>(),
 });
 
 export type DepartmentStateValue = typeof DepartmentState.State;

@@ -120,6 +120,11 @@ export function understandRequest(message: string): VideoBrief {
   };
 }
 
+/** A request for more than one shot: planned as a scene rather than made as one clip. */
+export function isSceneRequest(message: string): boolean {
+  return /\b(scene|sequence|shots)\b/i.test(message.replace(/["“][^"”]*["”]/g, " "));
+}
+
 const VIDEO_WORDS = /\b(generate|create|make|render|film|shoot|animate|video|clip|shot|scene|footage|show|movie)\b/i;
 
 /**

@@ -86,6 +86,21 @@ const SAMPLE_RATE = 48000;
 /** Effect recipes: lavfi sources and filters by what the description mentions, first match wins. */
 const EFFECTS: Array<{ words: RegExp; graph: (duration: string) => string }> = [
   {
+    // Music: a soft, piano-like I-vi-IV-V progression, one chord every 2 s, each struck and decaying.
+    words: /\bmusic|piano|melod|score|soundtrack|strings\b/i,
+    graph: (duration) => {
+      const chord = "mod(floor(t/2),4)";
+      const root = `if(eq(${chord},0),261.63,if(eq(${chord},1),220,if(eq(${chord},2),174.61,196)))`;
+      const third = `if(eq(${chord},1),1.189,1.26)`;
+      const envelope = "exp(-1.8*mod(t,2))";
+      const voice = (ratio: string, level: number) => `${level}*sin(2*PI*${root}*${ratio}*t)`;
+      return (
+        `aevalsrc='0.2*${envelope}*(${voice("1", 1)}+${voice(third, 0.7)}+${voice("1.498", 0.5)})':` +
+        `sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=2500`
+      );
+    },
+  },
+  {
     // Bird song: warbling high tones gated into short chirps over a quiet pink-noise bed.
     words: /\bbird|chirp|tweet|song ?bird/i,
     graph: (duration) =>

@@ -7,8 +7,18 @@ import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } f
 export interface AudioTask {
   videoMediaId: string;
   durationSeconds: number;
-  dialogue: Array<{ character: string; text: string; emotion: string }>;
+  /** Lines in order; a line with a startTime is placed there (a scene's plan), else after the previous one. */
+  dialogue: Array<{ character: string; text: string; emotion: string; startTime?: number | null }>;
   ambience: string | null;
+  music?: Cue | null;
+  sfx?: Cue[];
+}
+
+export interface Cue {
+  description: string;
+  startTime: number;
+  duration: number;
+  volume: number;
 }
 
 export const AUDIO_INTEGRATOR_PROMPT = `You are the Audio Integrator of a video department.
@@ -16,28 +26,41 @@ Voice each dialogue line with generate_character_dialogue, make the ambience wit
 place every track with sync_audio_tracks, mix them with mix_audio and store the result with save_with_audio.`;
 
 /** Lines start half a second in and follow one another with a short pause. */
+/** Every non-dialogue track in the order its sound is made: ambience, music, then effects. */
+export function soundCues(task: AudioTask): Array<Cue & { type: "music" | "sfx" }> {
+  const cues: Array<Cue & { type: "music" | "sfx" }> = [];
+  if (task.ambience !== null)
+    cues.push({ type: "sfx", description: task.ambience, startTime: 0, duration: task.durationSeconds, volume: 0.35 });
+  if (task.music) cues.push({ type: "music", ...task.music });
+  for (const cue of task.sfx ?? []) cues.push({ type: "sfx", ...cue });
+  return cues
+    .filter((cue) => cue.startTime < task.durationSeconds)
+    .map((cue) => ({ ...cue, duration: Math.min(cue.duration, task.durationSeconds - cue.startTime) }));
+}
+
+/** Lines start where the plan puts them, or half a second in and one after another with a short pause. */
 function placedTracks(calls: ToolCallRecord[], task: AudioTask) {
   const tracks: Array<Record<string, unknown>> = [];
+  const cues = soundCues(task);
   let cursor = 0.5;
+  let line = 0;
+  let cue = 0;
   for (const call of calls) {
     if (!call.ok || call.result === null) continue;
     if (call.name === "generate_character_dialogue") {
-      tracks.push({
-        type: "dialogue",
-        audioId: call.result.audioId,
-        startTime: cursor,
-        volume: 1,
-        fadeIn: 0,
-        fadeOut: 0.05,
-      });
-      cursor += Number(call.result.durationSeconds) + 0.3;
+      const startTime = task.dialogue[line]?.startTime ?? cursor;
+      line += 1;
+      tracks.push({ type: "dialogue", audioId: call.result.audioId, startTime, volume: 1, fadeIn: 0, fadeOut: 0.05 });
+      cursor = startTime + Number(call.result.durationSeconds) + 0.3;
     } else if (call.name === "generate_sound_effect") {
+      const placed = cues[cue] ?? { type: "sfx", startTime: 0, duration: task.durationSeconds, volume: 0.35 };
+      cue += 1;
       tracks.push({
-        type: "sfx",
+        type: placed.type,
         audioId: call.result.audioId,
-        startTime: 0,
-        duration: task.durationSeconds,
-        volume: 0.35,
+        startTime: placed.startTime,
+        duration: placed.duration,
+        volume: placed.volume,
         fadeIn: 0.5,
         fadeOut: 0.5,
       });
@@ -51,10 +74,10 @@ export function audioPlan(task: AudioTask): PlannedStep[] {
     tool: "generate_character_dialogue",
     args: () => ({ character: line.character, text: line.text, emotion: line.emotion }),
   }));
-  if (task.ambience !== null) {
+  for (const cue of soundCues(task)) {
     plan.push({
       tool: "generate_sound_effect",
-      args: () => ({ description: task.ambience, durationSeconds: task.durationSeconds }),
+      args: () => ({ description: cue.description, durationSeconds: cue.duration }),
     });
   }
   plan.push({
@@ -88,7 +111,7 @@ export async function runAudioIntegrator(context: ToolContext, task: AudioTask) 
   });
   const synced = requireResult(run.calls, "sync_audio_tracks");
   const saved = requireResult(run.calls, "save_with_audio");
-  const requested = task.dialogue.length + (task.ambience === null ? 0 : 1);
+  const requested = task.dialogue.length + soundCues(task).length;
   const placed = (synced.tracks as unknown[]).length;
   const warnings = (synced.warnings as string[]) ?? [];
   const selfAssessment: SelfAssessment = {

@@ -15,13 +15,20 @@ export interface VerifyTask {
   resolution: string;
   fps: number;
   referenceIds: string[];
+  /** Cuts where a shot continues the previous one: their last and first frames must match. */
+  continuityPairs?: Array<{ label: string; previousMediaId: string; nextMediaId: string }>;
 }
 
 export const QUALITY_VERIFIER_PROMPT = `You are the Quality Verifier of a video department.
 Measure the video: check_technical_quality and check_motion_quality on mediaId and, when reference ids
 are given, check_visual_consistency on consistencyMediaId (the picture before any colour grade). Then pass every check you received to save_quality_report. Do not invent scores.`;
 
-const CHECK_TOOLS = ["check_technical_quality", "check_motion_quality", "check_visual_consistency"];
+const CHECK_TOOLS = [
+  "check_technical_quality",
+  "check_motion_quality",
+  "check_visual_consistency",
+  "check_cut_continuity",
+];
 
 function collectedChecks(calls: ToolCallRecord[]): QualityCheck[] {
   const byType = new Map<string, QualityCheck>();
@@ -52,6 +59,9 @@ export function verifyPlan(task: VerifyTask): PlannedStep[] {
       args: () => ({ mediaId: task.consistencyMediaId, referenceIds: task.referenceIds }),
     });
   }
+  if ((task.continuityPairs ?? []).length > 0) {
+    plan.push({ tool: "check_cut_continuity", args: () => ({ pairs: task.continuityPairs }) });
+  }
   plan.push({
     tool: "save_quality_report",
     args: (calls) => ({ mediaId: task.mediaId, checks: collectedChecks(calls) }),
@@ -81,7 +91,7 @@ export async function runQualityVerifier(context: ToolContext, task: VerifyTask)
   };
   // The report must rest on measurements: count what was measured against what the task needed.
   const measured = new Set(collectedChecks(run.calls).map((check) => check.type));
-  const expected = 5 + (task.referenceIds.length > 0 ? 1 : 0);
+  const expected = 5 + (task.referenceIds.length > 0 ? 1 : 0) + ((task.continuityPairs ?? []).length > 0 ? 1 : 0);
   const missing = expected - Math.min(expected, measured.size);
   const selfAssessment: SelfAssessment = {
     confidence: report.checks.length > 0 ? Math.min(1, measured.size / expected) : 0,

@@ -6,7 +6,7 @@ import { createSceneTools } from "../../tools/scene.js";
 import { requireResult, runSpecialist, type PlannedStep } from "../agent.js";
 
 export interface SceneTask {
-  clips: Array<{ mediaId: string; sequence: number; durationSeconds: number }>;
+  clips: Array<{ mediaId: string; sequence: number; durationSeconds: number; trimEnd?: number }>;
   transitions: Array<{ fromClip: number; toClip: number; type: TransitionType; duration: number }>;
   postProcessing: {
     colorGrade: "natural" | "cinematic" | "warm" | "cool" | "high-contrast" | null;
@@ -25,7 +25,11 @@ export function scenePlan(task: SceneTask): PlannedStep[] {
     {
       tool: "assemble_video_clips",
       args: () => ({
-        clips: task.clips.map((clip) => ({ clipId: clip.mediaId, sequence: clip.sequence })),
+        clips: task.clips.map((clip) => ({
+          clipId: clip.mediaId,
+          sequence: clip.sequence,
+          trimEnd: clip.trimEnd ?? 0,
+        })),
         transitions: task.transitions,
       }),
     },

@@ -12,7 +12,18 @@ import type { Runtime } from "../../../runtime.js";
 import { createToolContext, storeMedia, type ToolContext } from "../../../tools/context.js";
 import { chooseMethod, chooseSpecialists } from "../policy.js";
 import type { DepartmentStateValue, EntityRef } from "../state.js";
-import { understandRequest, videoRelevance } from "../understand.js";
+import { pricePerSecond } from "../planner/cost.js";
+import { extractSceneFacts } from "../planner/deterministic.js";
+import { planSceneRequest } from "../planner/index.js";
+import type { ScenePlan } from "../planner/plan.js";
+import {
+  assertUsableMessage,
+  GRADE_PRESETS,
+  isSceneRequest,
+  understandRequest,
+  videoRelevance,
+  type VideoBrief,
+} from "../understand.js";
 
 const REFERENCE_SIZE = { width: 320, height: 180 };
 
@@ -110,13 +121,45 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
   };
 }
 
+/** A scene request becomes a plan first; its brief is what the head and the specialists read. */
+async function sceneBrief(runtime: Runtime, text: string): Promise<{ plan: ScenePlan; brief: VideoBrief }> {
+  assertUsableMessage(text);
+  const plan = await planSceneRequest(text, {
+    fps: runtime.config.video.fps,
+    priceFor: (method, seconds) => pricePerSecond(runtime.config, method) * seconds,
+    llm: runtime.llm,
+    log: runtime.log,
+  });
+  const first = plan.shots[0]!;
+  const characters = [...new Set(plan.shots.flatMap((shot) => shot.characters))];
+  const brief: VideoBrief = {
+    characters: characters.length > 0 ? characters : extractSceneFacts(text).characters,
+    location: first.location,
+    action: first.action,
+    camera: first.camera,
+    durationSeconds: null,
+    grade: GRADE_PRESETS.find((preset) => new RegExp(`\\b${preset}\\b`, "i").test(text)) ?? null,
+    dialogue: plan.dialogue.map((line) => ({ character: line.character, text: line.text })),
+    ambience: plan.sfx[0]?.description ?? null,
+  };
+  return { plan, brief };
+}
+
 export async function assessNode(
   state: DepartmentStateValue,
   config: LangGraphRunnableConfig,
 ): Promise<Partial<DepartmentStateValue>> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assess", 0, "reading the request");
-  const brief = understandRequest(state.requestText);
+  const scene = isSceneRequest(state.requestText) ? await sceneBrief(runtime, state.requestText) : null;
+  const brief = scene?.brief ?? understandRequest(state.requestText);
+  if (scene) {
+    runtime.progress.emit(
+      "plan",
+      1,
+      `${scene.plan.totalDuration} s scene in ${scene.plan.shots.length} shots (${scene.plan.archetype}), estimated $${scene.plan.estimatedCostUsd.toFixed(2)}`,
+    );
+  }
   const relevance = videoRelevance(state.requestText);
   const takeId = newId("vid");
   const context = await createToolContext(runtime, state.projectId, takeId);
@@ -131,18 +174,41 @@ export async function assessNode(
     continueFrom: null,
     failedChecks: [],
   });
-  const { specialists, reasons } = chooseSpecialists(brief);
-  runtime.progress.emit("assess", 1, `method ${method.method}; specialists ${specialists.join(", ")}`);
+  const chosen = chooseSpecialists(brief);
+  const specialists =
+    scene && !chosen.specialists.includes("scene-assembler")
+      ? (["video-generator", "scene-assembler", ...chosen.specialists.slice(1)] as typeof chosen.specialists)
+      : chosen.specialists;
+  const hasSound =
+    scene !== null && (scene.plan.music !== null || scene.plan.sfx.length > 0 || scene.plan.dialogue.length > 0);
+  const withAudio =
+    hasSound && !specialists.includes("audio-integrator")
+      ? ([...specialists.slice(0, -1), "audio-integrator", "quality-verifier"] as typeof specialists)
+      : specialists;
+  const reasons = scene
+    ? [
+        ...chosen.reasons,
+        `scene-assembler: ${scene.plan.shots.length} shots joined by ${scene.plan.transitions.map((item) => item.type).join(", ") || "nothing"}`,
+      ]
+    : chosen.reasons;
+  runtime.progress.emit(
+    "assess",
+    1,
+    `method ${scene ? "per shot" : method.method}; specialists ${withAudio.join(", ")}`,
+  );
   return {
     brief,
     relevance,
     characters,
     location,
-    method: method.method,
-    methodReason: method.reason,
-    specialists,
+    method: scene ? scene.plan.shots[0]!.method : method.method,
+    methodReason: scene
+      ? "chosen per shot by the plan (continuing shots start from the previous clip's last frame)"
+      : method.reason,
+    specialists: withAudio,
     specialistReasons: reasons,
-    durationSeconds: brief.durationSeconds ?? runtime.config.video.clipSeconds,
+    durationSeconds: scene ? scene.plan.totalDuration : (brief.durationSeconds ?? runtime.config.video.clipSeconds),
+    plan: scene?.plan ?? null,
     takeId,
     attempt: 1,
   };

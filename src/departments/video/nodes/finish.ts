@@ -3,7 +3,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
-import type { DepartmentReport, GradedOutput } from "../../../domain.js";
+import type { DepartmentReport, ExecutionSummary, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
@@ -13,6 +13,16 @@ type Update = Partial<DepartmentStateValue>;
 
 function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
   return state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
+}
+
+/** Money spent on this take: every provider call in the ledger (a scene), else its clips' cost. */
+function takeCost(state: DepartmentStateValue): number {
+  const ledger = state.ledger.filter((entry) => !entry.reused);
+  const cost =
+    ledger.length > 0
+      ? ledger.reduce((sum, entry) => sum + entry.costUsd, 0)
+      : takeClips(state).reduce((sum, clip) => sum + clip.costUsd, 0);
+  return Math.round(cost * 1e6) / 1e6;
 }
 
 export function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
@@ -41,8 +51,35 @@ export function gradeNode(state: DepartmentStateValue, config: LangGraphRunnable
   return { grade };
 }
 
+/**
+ * A single clip below the bar is made again; a scene is not, because each of its shots was already
+ * checked and retried on its own, and regenerating would reuse the same stored shots.
+ */
 export function shouldRetry(state: DepartmentStateValue, maxAttempts: number): boolean {
-  return state.grade !== null && !state.grade.passed && state.attempt < maxAttempts;
+  return state.plan === null && state.grade !== null && !state.grade.passed && state.attempt < maxAttempts;
+}
+
+/** The execution summary: every provider call of this take from the ledger, reused shots at no cost. */
+export function executionSummary(state: DepartmentStateValue, budgetUsd: number): ExecutionSummary {
+  const clips = takeClips(state);
+  const ledger = state.ledger;
+  const total = state.plan?.shots.length ?? clips.length;
+  const fallbacks = state.outputs
+    .filter((output) => output.output.takeId === state.takeId && output.output.mode === "llm-then-deterministic")
+    .map((output) => `${output.specialist}: deterministic plan after the chat model`);
+  return {
+    clipsTotal: total,
+    clipsCompleted: clips.length,
+    clipsFailed: state.failures.length,
+    clipsReused: ledger.filter((entry) => entry.reused).length,
+    generationSeconds: Math.round(ledger.reduce((sum, entry) => sum + entry.seconds, 0) * 1000) / 1000,
+    costUsd: takeCost(state),
+    averageQuality: state.verification ? state.verification.overallQuality : null,
+    failedClips: state.failures.map((failure) => ({ shotIndex: failure.shotIndex, reason: failure.reason })),
+    retries: ledger.filter((entry) => entry.attempt > 1).length,
+    fallbackUsed: fallbacks,
+    budgetUsd,
+  };
 }
 
 export async function recordNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
@@ -76,7 +113,7 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
       width: first.width,
       height: first.height,
       fps: first.fps,
-      costUsd: clips.reduce((sum, clip) => sum + clip.costUsd, 0),
+      costUsd: takeCost(state),
       attempt: state.attempt,
       status,
       statusReason: willRetry ? `overall ${grade.overall} below ${grade.threshold}: regenerated automatically` : null,
@@ -120,7 +157,7 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     model: first.model,
     prompt: first.prompt,
     seed: first.seed,
-    costUsd: clips.reduce((sum, clip) => sum + clip.costUsd, 0),
+    costUsd: takeCost(state),
     quality: verification,
     grade,
     status,
@@ -159,19 +196,25 @@ export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphR
   };
 }
 
-export function reportNode(state: DepartmentStateValue): Update {
+export function reportNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
+  const runtime = runtimeOf(config);
   const take = state.takes[state.takes.length - 1];
+  const summary = executionSummary(state, runtime.config.budgetUsd);
   const outputs: GradedOutput[] = state.outputs
     .filter((output) => output.output.takeId === state.takeId)
     .map((output) => ({ ...output, grade: take?.grade ?? null }));
+  const missing = summary.failedClips.map((failure) => `shot ${failure.shotIndex} is missing: ${failure.reason}`);
   const issues = [
+    ...missing,
     ...(take?.quality.issues ?? []),
     ...outputs.flatMap((output) => output.selfAssessment.issues.map((issue) => `${output.specialist}: ${issue}`)),
   ];
   const report: DepartmentReport = {
     department: "video-generation",
     relevance: state.relevance,
-    status: take === undefined ? "failed" : take.grade.passed ? "complete" : "partial",
+    // A scene with missing shots is partial even when what exists passes.
+    status: take === undefined ? "failed" : take.grade.passed && missing.length === 0 ? "complete" : "partial",
+    summary,
     outputs,
     departmentQuality: take?.grade.overall ?? 0,
     issues,

@@ -6,18 +6,44 @@ import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import type { GradedOutput } from "../../../domain.js";
 import { seedFrom } from "../../../ids.js";
-import { runAudioIntegrator } from "../../../specialists/audio-integrator/index.js";
+import { runAudioIntegrator, type AudioTask } from "../../../specialists/audio-integrator/index.js";
 import { runQualityVerifier } from "../../../specialists/quality-verifier/index.js";
-import { runSceneAssembler } from "../../../specialists/scene-assembler/index.js";
-import {
-  runVideoGenerator,
-  type GeneratedClipOutput,
-  type ShotTask,
-} from "../../../specialists/video-generator/index.js";
+import { runSceneAssembler, type SceneTask } from "../../../specialists/scene-assembler/index.js";
+import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
+import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
 import type { DepartmentStateValue } from "../state.js";
 
 type Update = Partial<DepartmentStateValue>;
+
+function thisTake(state: DepartmentStateValue): GeneratedClipOutput[] {
+  return state.clips
+    .filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId)
+    .sort((left, right) => left.index - right.index);
+}
+
+/** A specialist's result as the head records it: output, how it was produced, and its self-assessment. */
+function graded(
+  state: DepartmentStateValue,
+  specialist: GradedOutput["specialist"],
+  result: { output: object; mode: string; toolCalls: string[]; selfAssessment: GradedOutput["selfAssessment"] },
+): GradedOutput {
+  return {
+    specialist,
+    output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
+    selfAssessment: result.selfAssessment,
+    grade: null,
+  };
+}
+
+function finalOf(output: {
+  mediaId: string;
+  key: string;
+  path: string | null;
+  durationSeconds: number;
+}): Update["finalMedia"] {
+  return { mediaId: output.mediaId, key: output.key, path: output.path, durationSeconds: output.durationSeconds };
+}
 
 function describeShot(state: DepartmentStateValue): string {
   const brief = state.brief!;
@@ -63,26 +89,48 @@ export async function videoGeneratorNode(
   const runtime = runtimeOf(config);
   const shot = state.shots[0]!;
   runtime.progress.emit("generate", 0, `shot ${shot.index}: ${shot.method}`);
-  const context = await createToolContext(runtime, state.projectId, state.takeId);
-  const result = await runVideoGenerator(context, shot);
-  const output: GradedOutput = {
-    specialist: "video-generator",
-    output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
-    selfAssessment: result.selfAssessment,
-    grade: null,
+  // A job, so a clip is generated once per take and clip index even when the job is retried after a crash.
+  const data: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot };
+  const jobId = generateJobId(state.takeId, shot.index);
+  const result = (await runtime.jobs.run("generate", { ...data }, jobId)) as GenerateJobResult;
+  return {
+    clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput],
+    outputs: [graded(state, "video-generator", result)],
   };
-  return { clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput], outputs: [output] };
 }
 
 /** Joins the parallel generator results: the take's picture is its clip until later stages replace it. */
 export function collectClipsNode(state: DepartmentStateValue): Update {
-  const clips = state.clips
-    .filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId)
-    .sort((left, right) => left.index - right.index);
-  const first = clips[0]!;
-  return {
-    finalMedia: { mediaId: first.mediaId, key: first.key, path: first.path, durationSeconds: first.durationSeconds },
-  };
+  return { finalMedia: finalOf(thisTake(state)[0]!) };
+}
+
+/**
+ * The scene's clips and the joins between them. A join is the plan's transition when both neighbours
+ * exist; next to a missing shot it becomes a cut and the tail handle made for the transition is trimmed.
+ */
+export function sceneJoins(state: DepartmentStateValue) {
+  const clips = thisTake(state);
+  const transitions: SceneTask["transitions"] = [];
+  const definitions = clips.map((clip, position) => {
+    const next = clips[position + 1];
+    const planned = state.plan?.transitions.find((transition) => transition.fromShot === clip.index) ?? null;
+    const handle = planned && planned.type !== "cut" ? planned.duration : 0;
+    const joined = planned !== null && next !== undefined && next.index === clip.index + 1 && planned.type !== "cut";
+    if (joined)
+      transitions.push({ fromClip: clip.index, toClip: next.index, type: planned.type, duration: planned.duration });
+    return {
+      mediaId: clip.mediaId,
+      sequence: clip.index,
+      durationSeconds: clip.durationSeconds,
+      trimEnd: joined ? 0 : handle,
+    };
+  });
+  const expectedSeconds = state.plan
+    ? state.plan.shots
+        .filter((shot) => clips.some((clip) => clip.index === shot.index))
+        .reduce((sum, shot) => sum + shot.duration, 0)
+    : state.durationSeconds;
+  return { clips: definitions, transitions, expectedSeconds };
 }
 
 export async function sceneAssemblerNode(
@@ -90,36 +138,15 @@ export async function sceneAssemblerNode(
   config: LangGraphRunnableConfig,
 ): Promise<Update> {
   const runtime = runtimeOf(config);
-  runtime.progress.emit("assemble", 0, "assembling and grading the picture");
+  runtime.progress.emit("assemble", 0, state.plan ? "assembling the scene" : "assembling and grading the picture");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
-  const clips = state.clips.filter(
-    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
-  );
+  const joins = sceneJoins(state);
   const result = await runSceneAssembler(context, {
-    clips: clips.map((clip) => ({
-      mediaId: clip.mediaId,
-      sequence: clip.index,
-      durationSeconds: clip.durationSeconds,
-    })),
-    transitions: [],
+    clips: joins.clips,
+    transitions: joins.transitions,
     postProcessing: { colorGrade: state.brief?.grade ?? null, sharpen: state.adjustments.sharpen, denoise: false },
   });
-  return {
-    finalMedia: {
-      mediaId: result.output.mediaId,
-      key: result.output.key,
-      path: result.output.path,
-      durationSeconds: result.output.durationSeconds,
-    },
-    outputs: [
-      {
-        specialist: "scene-assembler",
-        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
-        selfAssessment: result.selfAssessment,
-        grade: null,
-      },
-    ],
-  };
+  return { finalMedia: finalOf(result.output), outputs: [graded(state, "scene-assembler", result)] };
 }
 
 export async function audioIntegratorNode(
@@ -131,30 +158,26 @@ export async function audioIntegratorNode(
   const context = await createToolContext(runtime, state.projectId, state.takeId);
   const brief = state.brief!;
   const fallbackSpeaker = state.characters[0]?.name ?? null;
+  const plan = state.plan;
+  const dialogue = plan
+    ? plan.dialogue.map((line) => ({
+        character: line.character,
+        text: line.text,
+        emotion: "neutral",
+        startTime: line.startTime,
+      }))
+    : brief.dialogue
+        .map((line) => ({ character: line.character ?? fallbackSpeaker, text: line.text, emotion: "neutral" }))
+        .filter((line): line is AudioTask["dialogue"][number] => line.character !== null);
   const result = await runAudioIntegrator(context, {
     videoMediaId: state.finalMedia!.mediaId,
     durationSeconds: state.finalMedia!.durationSeconds,
-    dialogue: brief.dialogue
-      .map((line) => ({ character: line.character ?? fallbackSpeaker, text: line.text, emotion: "neutral" }))
-      .filter((line): line is { character: string; text: string; emotion: string } => line.character !== null),
-    ambience: brief.ambience ?? (brief.location ? `${brief.location} ambience` : null),
+    dialogue,
+    ambience: plan ? null : (brief.ambience ?? (brief.location ? `${brief.location} ambience` : null)),
+    music: plan?.music ?? null,
+    sfx: plan?.sfx ?? [],
   });
-  return {
-    finalMedia: {
-      mediaId: result.output.mediaId,
-      key: result.output.key,
-      path: result.output.path,
-      durationSeconds: result.output.durationSeconds,
-    },
-    outputs: [
-      {
-        specialist: "audio-integrator",
-        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
-        selfAssessment: result.selfAssessment,
-        grade: null,
-      },
-    ],
-  };
+  return { finalMedia: finalOf(result.output), outputs: [graded(state, "audio-integrator", result)] };
 }
 
 export async function qualityVerifierNode(
@@ -165,34 +188,38 @@ export async function qualityVerifierNode(
   runtime.progress.emit("verify", 0, "measuring the take");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
   const { width, height, fps } = runtime.config.video;
-  const generated = state.clips.find(
-    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
-  );
+  const clips = thisTake(state);
+  const continuityPairs = (state.plan?.shots ?? [])
+    .filter((shot) => shot.continuesFrom !== null)
+    .map((shot) => ({
+      previous: clips.find((clip) => clip.index === shot.continuesFrom),
+      next: clips.find((clip) => clip.index === shot.index),
+    }))
+    .filter(
+      (pair): pair is { previous: GeneratedClipOutput; next: GeneratedClipOutput } =>
+        pair.previous !== undefined && pair.next !== undefined,
+    )
+    .map((pair) => ({
+      label: `${pair.previous.index}→${pair.next.index}`,
+      previousMediaId: pair.previous.mediaId,
+      nextMediaId: pair.next.mediaId,
+    }));
   const result = await runQualityVerifier(context, {
     mediaId: state.finalMedia!.mediaId,
-    consistencyMediaId: generated?.mediaId ?? state.finalMedia!.mediaId,
-    expectedDurationSeconds: state.durationSeconds,
+    consistencyMediaId: clips[0]?.mediaId ?? state.finalMedia!.mediaId,
+    expectedDurationSeconds: sceneJoins(state).expectedSeconds,
     resolution: `${width}x${height}`,
     fps,
     referenceIds: [
       ...state.characters.flatMap((character) => character.referenceMediaIds),
       ...(state.location?.referenceMediaIds ?? []),
     ],
+    continuityPairs,
   });
   runtime.progress.emit(
     "verify",
     1,
     `overall quality ${result.output.overallQuality.toFixed(2)} (${result.output.passed ? "passed" : "failed"})`,
   );
-  return {
-    verification: result.output,
-    outputs: [
-      {
-        specialist: "quality-verifier",
-        output: { ...result.output, takeId: state.takeId, mode: result.mode, toolCalls: result.toolCalls },
-        selfAssessment: result.selfAssessment,
-        grade: null,
-      },
-    ],
-  };
+  return { verification: result.output, outputs: [graded(state, "quality-verifier", result)] };
 }

@@ -1,0 +1,293 @@
+/**
+ * Multi-clip scenes: the plan becomes shots, continuity chains run in parallel (Send), shots inside a
+ * chain run in order so each continuing shot starts from the previous clip's last frame. A shot already
+ * stored for this request is reused, never generated (or paid for) twice; a shot that fails its checks is
+ * retried with the failed checks as feedback, and the scene goes on when at least 80% of shots exist.
+ */
+import { join } from "node:path";
+import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { runtimeOf } from "../../../context.js";
+import type { GradedOutput } from "../../../domain.js";
+import { CutroomError } from "../../../errors.js";
+import { newId, seedFrom } from "../../../ids.js";
+import { extractFrame } from "../../../media/frames.js";
+import { verifyVideo } from "../../../media/quality.js";
+import type { Runtime } from "../../../runtime.js";
+import {
+  runVideoGenerator,
+  type GeneratedClipOutput,
+  type ShotTask,
+} from "../../../specialists/video-generator/index.js";
+import { createToolContext, type ToolContext } from "../../../tools/context.js";
+import { adjustFromFeedback } from "../policy.js";
+import { clipSeconds } from "../planner/plan.js";
+import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
+
+type Update = Partial<DepartmentStateValue>;
+
+/** Share of a scene's shots that must exist for a (partial) scene to be assembled. */
+export const MIN_SUCCESS_SHARE = 0.8;
+/** Regenerations of one shot after its first attempt. */
+export const SHOT_RETRIES = 2;
+
+export function sceneShots(state: DepartmentStateValue): ShotTask[] {
+  const plan = state.plan!;
+  const locationImage = state.location?.referenceMediaIds[0];
+  return plan.shots.map((shot) => {
+    const images: ShotTask["images"] = {};
+    let method = shot.method;
+    if (shot.continuesFrom !== null) {
+      // The previous clip's last frame is extracted when the chain reaches this shot.
+      if (locationImage) images.lastFrame = locationImage;
+      else method = "image-to-video";
+    } else if (method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
+    else if (method === "image-to-video" && locationImage) images.sourceImage = locationImage;
+    else method = "text-to-video";
+    return {
+      index: shot.index,
+      method,
+      prompt: `${shot.description}; ${shot.shotType} shot, ${shot.camera} camera, action: ${shot.action}${shot.location ? ` in the ${shot.location}` : ""}`,
+      durationSeconds: Math.round(clipSeconds(plan, shot) * 1e6) / 1e6,
+      characters: shot.characters,
+      location: shot.location,
+      action: shot.action,
+      camera: shot.camera,
+      motionStrength: state.adjustments.motionStrength,
+      seed: seedFrom(`${state.requestId}:${shot.index}`),
+      images,
+    };
+  });
+}
+
+/** Continuity chains: a shot that continues its predecessor joins its chain. */
+export function continuityChains(state: DepartmentStateValue): ShotTask[][] {
+  const chains: ShotTask[][] = [];
+  const shots = sceneShots(state);
+  for (const shot of shots) {
+    const planned = state.plan!.shots.find((candidate) => candidate.index === shot.index)!;
+    if (planned.continuesFrom !== null && chains.length > 0) chains[chains.length - 1]!.push(shot);
+    else chains.push([shot]);
+  }
+  return chains;
+}
+
+export function dispatchSceneChains(state: DepartmentStateValue): Send[] {
+  return continuityChains(state).map((chain) => new Send("scene_generator", { ...state, shots: chain }));
+}
+
+/** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
+async function storedShot(runtime: Runtime, projectId: string, requestId: string, shotIndex: number) {
+  const records = await runtime.media.listByProject(projectId);
+  return (
+    records.find(
+      (record) =>
+        record.status === "live" &&
+        record.kind === "video" &&
+        record.generation.requestId === requestId &&
+        record.generation.shotIndex === shotIndex &&
+        record.generation.shotPassed === true,
+    ) ?? null
+  );
+}
+
+async function reuse(
+  context: ToolContext,
+  record: NonNullable<Awaited<ReturnType<typeof storedShot>>>,
+  shot: ShotTask,
+): Promise<GeneratedClipOutput> {
+  const generation = record.generation as Record<string, unknown>;
+  await context.runtime.media.update(record.id, { generation: { ...generation, takeId: context.takeId } });
+  return {
+    index: shot.index,
+    mediaId: record.id,
+    key: record.key,
+    path: await context.runtime.store.localPath(record.key, context.workDir),
+    durationSeconds: record.durationSeconds ?? shot.durationSeconds,
+    width: record.width ?? 0,
+    height: record.height ?? 0,
+    fps: record.fps ?? 0,
+    method: (generation.method as ShotTask["method"]) ?? shot.method,
+    model: String(generation.model ?? "unknown"),
+    seed: Number(generation.seed ?? shot.seed),
+    prompt: String(generation.prompt ?? shot.prompt),
+    costUsd: 0,
+    characters: shot.characters,
+    location: shot.location,
+    action: shot.action,
+    camera: shot.camera,
+  };
+}
+
+export async function sceneGeneratorNode(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<Update> {
+  const runtime = runtimeOf(config);
+  const context = await createToolContext(runtime, state.projectId, state.takeId);
+  const { width, height, fps } = runtime.config.video;
+  const clips: GeneratedClipOutput[] = [];
+  const ledger: LedgerEntry[] = [];
+  const failures: ShotFailure[] = [];
+  const outputs: GradedOutput[] = [];
+  let previousPath: string | null = null;
+  for (const planned of state.shots) {
+    const existing = await storedShot(runtime, state.projectId, state.requestId, planned.index);
+    if (existing) {
+      const clip = await reuse(context, existing, planned);
+      runtime.progress.emit("generate", null, `shot ${planned.index}: already stored as ${existing.id}, reused`);
+      clips.push({ ...clip, takeId: state.takeId } as GeneratedClipOutput);
+      ledger.push({
+        shotIndex: planned.index,
+        attempt: 0,
+        mediaId: existing.id,
+        costUsd: 0,
+        seconds: 0,
+        reused: true,
+        model: clip.model,
+        passed: true,
+        reason: null,
+      });
+      previousPath = clip.path;
+      continue;
+    }
+    const shot: ShotTask = { ...planned, images: { ...planned.images } };
+    const continuing = state.plan!.shots.find((candidate) => candidate.index === planned.index)?.continuesFrom !== null;
+    if (continuing && previousPath !== null) {
+      const frameId = newId("frame");
+      await extractFrame(previousPath, "last", join(context.workDir, `${frameId}.png`), {
+        timeoutMs: runtime.config.ffmpegTimeoutMs,
+      });
+      if (shot.method === "first-last-frame") shot.images.firstFrame = frameId;
+      else shot.images.sourceImage = frameId;
+    } else if (continuing) {
+      // The shot it continues failed: start from the references instead.
+      shot.method = shot.images.lastFrame ? "image-to-video" : "text-to-video";
+      if (shot.images.lastFrame) shot.images = { sourceImage: shot.images.lastFrame };
+    }
+    let adjustments = state.adjustments;
+    let done: GeneratedClipOutput | null = null;
+    let lastReason = "";
+    for (let attempt = 1; attempt <= 1 + SHOT_RETRIES && done === null; attempt++) {
+      const spent = ledger.reduce((sum, entry) => sum + entry.costUsd, 0);
+      if (attempt > 1 && spent >= runtime.config.budgetUsd) {
+        lastReason += `; budget of $${runtime.config.budgetUsd} reached, no more retries`;
+        break;
+      }
+      runtime.progress.emit(
+        "generate",
+        (planned.index - 1) / state.plan!.shots.length,
+        `shot ${planned.index} attempt ${attempt}: ${shot.method}`,
+      );
+      const started = Date.now();
+      try {
+        const result = await runVideoGenerator(context, {
+          ...shot,
+          motionStrength: adjustments.motionStrength,
+          seed: seedFrom(`${state.requestId}:${planned.index}:${attempt}`),
+        });
+        const check = await verifyVideo({
+          path: result.output.path ?? (await runtime.store.localPath(result.output.key, context.workDir)),
+          expectedDurationSeconds: shot.durationSeconds,
+          expectedWidth: width,
+          expectedHeight: height,
+          expectedFps: fps,
+          characterReferences: [],
+          locationReferences: [],
+          checks: ["duration", "resolution", "fps", "motion-quality"],
+          threshold: runtime.config.qualityThreshold,
+        });
+        const record = await runtime.media.get(result.output.mediaId);
+        await runtime.media.update(result.output.mediaId, {
+          generation: {
+            ...(record?.generation ?? {}),
+            requestId: state.requestId,
+            shotIndex: planned.index,
+            shotPassed: check.passed,
+            costUsd: result.output.costUsd,
+          },
+          qualityScore: check.overallQuality,
+        });
+        ledger.push({
+          shotIndex: planned.index,
+          attempt,
+          mediaId: result.output.mediaId,
+          costUsd: result.output.costUsd,
+          seconds: (Date.now() - started) / 1000,
+          reused: false,
+          model: result.output.model,
+          passed: check.passed,
+          reason: check.passed ? null : check.issues.join("; "),
+        });
+        outputs.push({
+          specialist: "video-generator",
+          output: {
+            ...result.output,
+            takeId: state.takeId,
+            shotIndex: planned.index,
+            attempt,
+            mode: result.mode,
+            toolCalls: result.toolCalls,
+          },
+          selfAssessment: result.selfAssessment,
+          grade: null,
+        });
+        if (check.passed) {
+          done = { ...result.output, takeId: state.takeId } as GeneratedClipOutput;
+        } else {
+          lastReason = check.issues.join("; ");
+          adjustments = adjustFromFeedback(
+            check.checks.filter((item) => !item.passed),
+            adjustments,
+          );
+        }
+      } catch (error) {
+        lastReason = error instanceof Error ? error.message : String(error);
+        ledger.push({
+          shotIndex: planned.index,
+          attempt,
+          mediaId: null,
+          costUsd: 0,
+          seconds: (Date.now() - started) / 1000,
+          reused: false,
+          model: null,
+          passed: false,
+          reason: lastReason,
+        });
+        if (error instanceof CutroomError && (error.code === "CONTENT_POLICY" || error.code === "CONFIG")) break;
+      }
+    }
+    if (done) {
+      clips.push(done);
+      previousPath = done.path ?? (await runtime.store.localPath(done.key, context.workDir));
+    } else {
+      failures.push({
+        shotIndex: planned.index,
+        reason: lastReason || "no clip",
+        attempts: ledger.filter((entry) => entry.shotIndex === planned.index).length,
+      });
+      runtime.progress.emit("generate", null, `shot ${planned.index} failed: ${lastReason}`);
+      previousPath = null;
+    }
+  }
+  return { clips, ledger, failures, outputs };
+}
+
+/** Joins the chains: enough shots → go on (partial when some are missing); too few → a clear failure. */
+export function collectSceneNode(state: DepartmentStateValue): Update {
+  const plan = state.plan!;
+  const clips = state.clips.filter(
+    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
+  );
+  const share = clips.length / plan.shots.length;
+  if (clips.length === 0 || share < MIN_SUCCESS_SHARE) {
+    const missing = state.failures.map((failure) => `shot ${failure.shotIndex} (${failure.reason})`).join(", ");
+    throw new CutroomError(
+      "MEDIA",
+      `only ${clips.length} of ${plan.shots.length} shots could be generated (at least ${Math.ceil(MIN_SUCCESS_SHARE * plan.shots.length)} are needed): ${missing}`,
+    );
+  }
+  const first = [...clips].sort((left, right) => left.index - right.index)[0]!;
+  return {
+    finalMedia: { mediaId: first.mediaId, key: first.key, path: first.path, durationSeconds: first.durationSeconds },
+  };
+}
