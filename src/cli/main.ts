@@ -17,13 +17,14 @@ import { serveCommand } from "./serve.js";
 const HELP = `cutroom — a multi-agent video department
 
 Usage:
-  cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--json]
+  cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--resume] [--json]
       One turn on a thread; with no message and no --choice, opens an interactive chat.
   cutroom plan "<request>" [--json]   plan a scene (shots ≤ 7 s, transitions, lines, music, cost)
   cutroom assemble <spec.json> [--output FILE.mp4] [--json]   assemble, mix and verify a scene spec
   cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N]
                  [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
-  cutroom brain take <videoId> | brain character <name> | brain counts [--json]
+  cutroom brain take <videoId> | brain why <videoId> | brain character <name> | brain location <name>
+               | brain request <requestId> | brain counts [--json]
   cutroom doctor [--json]       which adapter serves each port, and why
   cutroom serve [--host 127.0.0.1] [--port 3000] [--json]   HTTP API and web chat page
   cutroom help                  this text
@@ -35,13 +36,15 @@ const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regener
   message     what you want, e.g. "generate Sarah walking in the park"
   --thread    keep talking on a thread (created on first use); turns may come from different processes
   --choice    answer the pending take: accept, regenerate or discard
-  --note      a note kept with the choice (e.g. why you discarded)
+  --note      a note kept with the choice (e.g. why you discarded, or "shot 3" to regenerate one shot of a scene)
+  --resume    continue a run that was cut off (crash, kill): stored shots are reused, nothing is paid twice
 With no message and no --choice, an interactive chat opens on the thread.`;
 
 const BAD_INPUT = new Set([
   "INVALID_INPUT",
   "INVALID_ID",
   "NO_PENDING_CHOICE",
+  "RUN_UNFINISHED",
   "CHOICE_PENDING",
   "UNKNOWN_THREAD",
   "CONFIG",
@@ -97,6 +100,7 @@ async function chatCommand(argv: string[]): Promise<number> {
     thread: { type: "string" },
     choice: { type: "string" },
     note: { type: "string" },
+    resume: { type: "boolean" },
   });
   if (values.help) {
     process.stdout.write(`${CHAT_HELP}\n`);
@@ -105,7 +109,7 @@ async function chatCommand(argv: string[]): Promise<number> {
   const json = values.json === true;
   const message = positionals.join(" ").trim();
   return withRuntime(async (runtime) => {
-    if (positionals.length === 0 && !values.choice) {
+    if (positionals.length === 0 && !values.choice && !values.resume) {
       if (json)
         throw new CutroomError(
           "INVALID_INPUT",
@@ -119,6 +123,7 @@ async function chatCommand(argv: string[]): Promise<number> {
       message: message || null,
       choice: values.choice ?? null,
       note: values.note ?? null,
+      resume: values.resume === true,
     });
     write(json, result, formatTurn(result));
     return result.route?.kind === "choice" && result.status === "answered" ? 2 : 0;

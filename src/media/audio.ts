@@ -99,6 +99,7 @@ export function buildTrackMixGraph(
   durationSeconds: number,
   bed: string | null,
   output = "aout",
+  loudness: LoudnessStep = { kind: "dynamic" },
 ): string[] {
   const graph: string[] = [];
   const byType: Record<TrackType, string[]> = { dialogue: [], music: [], sfx: [] };
@@ -127,14 +128,70 @@ export function buildTrackMixGraph(
   // which the encoder refuses: pin rate and layout again. apad then an exact sample count makes the audio
   // exactly as long as the picture.
   const samples = Math.round(durationSeconds * SAMPLE_RATE);
-  graph.push(`[mixed]${LOUDNESS},${TRACK_FORMAT},apad,atrim=end_sample=${samples}[${output}]`);
+  graph.push(`[mixed]${loudnormFilter(loudness)},${TRACK_FORMAT},apad,atrim=end_sample=${samples}[${output}]`);
   return graph;
 }
 
-export function buildMixSpec(params: MixParams): FfmpegSpec {
+/** What loudnorm measured in a first pass over the mix (its print_format=json output). */
+export interface LoudnessMeasurement {
+  input_i: string;
+  input_tp: string;
+  input_lra: string;
+  input_thresh: string;
+  target_offset: string;
+}
+
+/**
+ * Loudness normalization. "dynamic" is loudnorm's one-pass mode, which rides the gain like an automatic
+ * level control and so lifts quiet stretches (music before a line) up to the line's level. The mix
+ * uses two passes instead: "measure", then "linear" with the measured values, one gain for the whole
+ * track, so dialogue stays above the bed it was mixed over.
+ */
+export type LoudnessStep =
+  { kind: "dynamic" } | { kind: "measure" } | { kind: "linear"; measured: LoudnessMeasurement };
+
+export function loudnormFilter(step: LoudnessStep): string {
+  if (step.kind === "dynamic") return LOUDNESS;
+  if (step.kind === "measure") return `${LOUDNESS}:print_format=json`;
+  const measured = step.measured;
+  return (
+    `${LOUDNESS}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}:measured_LRA=${measured.input_lra}` +
+    `:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true`
+  );
+}
+
+/** The JSON block loudnorm prints at the end of a measuring pass. */
+export function parseLoudnessMeasurement(stderr: string): LoudnessMeasurement {
+  const start = stderr.lastIndexOf("{");
+  const end = stderr.lastIndexOf("}");
+  const parsed =
+    start >= 0 && end > start ? (JSON.parse(stderr.slice(start, end + 1)) as Partial<LoudnessMeasurement>) : {};
+  const fields = ["input_i", "input_tp", "input_lra", "input_thresh", "target_offset"] as const;
+  for (const field of fields) {
+    // Plain numbers only: the values go back into a filter string.
+    if (typeof parsed[field] !== "string" || !/^-?(\d+(\.\d+)?|inf)$/.test(parsed[field]!)) {
+      throw new CutroomError("MEDIA", `loudness measurement has no usable ${field}`);
+    }
+  }
+  return parsed as LoudnessMeasurement;
+}
+
+/** The first pass: the same mix, measured by loudnorm, written nowhere. */
+export function buildMixMeasureSpec(params: MixParams): FfmpegSpec {
+  validateMix(params);
+  const graph = buildTrackMixGraph(params.tracks, 0, params.videoDurationSeconds, null, "aout", { kind: "measure" });
+  return {
+    inputs: params.tracks.map((track) => ({ source: `file:${track.path}`, options: [] })),
+    filterComplex: graph.join(";"),
+    outputOptions: ["-map", "[aout]", "-f", "null"],
+    output: "-",
+  };
+}
+
+export function buildMixSpec(params: MixParams, loudness: LoudnessStep = { kind: "dynamic" }): FfmpegSpec {
   validateMix(params);
   const duration = params.videoDurationSeconds;
-  const graph = buildTrackMixGraph(params.tracks, 1, duration, null);
+  const graph = buildTrackMixGraph(params.tracks, 1, duration, null, "aout", loudness);
 
   return {
     inputs: [
@@ -166,6 +223,14 @@ export function buildMixSpec(params: MixParams): FfmpegSpec {
 
 /** Mixes the tracks under the video into `params.outputPath` (MP4, video copied, AAC audio). */
 export async function mixAudioIntoVideo(params: MixParams, options: RunOptions = {}): Promise<string> {
-  await runFfmpeg(buildMixSpec(params), { durationSeconds: params.videoDurationSeconds, ...options });
+  const { stderr } = await runFfmpeg(buildMixMeasureSpec(params), {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  const measured = parseLoudnessMeasurement(stderr);
+  await runFfmpeg(buildMixSpec(params, { kind: "linear", measured }), {
+    durationSeconds: params.videoDurationSeconds,
+    ...options,
+  });
   return params.outputPath;
 }

@@ -21,6 +21,8 @@ export interface TurnInput {
   message?: string | null;
   choice?: string | null;
   note?: string | null;
+  /** Continue the thread's unfinished run (one stopped by a crash or a kill) where it stopped. */
+  resume?: boolean;
   /** The project a new thread's request belongs to (an HTTP key's project); default: the config's. */
   projectId?: string | null;
   /** Receives this turn's progress only, so concurrent turns (HTTP) do not see each other's steps. */
@@ -85,6 +87,21 @@ export class ChatService {
     };
   }
 
+  /** The request of a run that stopped before it finished (its next step is not a choice), or null. */
+  private async unfinishedRequest(threadId: string): Promise<string | null> {
+    const snapshot = await this.graph.getState(this.config(threadId));
+    const waitingForChoice = snapshot.tasks.some((task) => task.interrupts.length > 0);
+    // A step that failed with an error is finished too (the error was reported); only a run that was
+    // cut off (a crash or a kill) has a next step without an error.
+    const failed = snapshot.tasks.some((task) => task.error !== undefined && task.error !== null);
+    if (snapshot.next.length === 0 || waitingForChoice || failed) return null;
+    return (
+      (snapshot.values as OrchestratorStateValue).requestText ??
+      (snapshot.values as OrchestratorStateValue).message ??
+      ""
+    );
+  }
+
   /** The thread's takes with their status as the Brain holds it now (accepted, discarded, ...). */
   private async takeStatuses(takes: TakeResult[]): Promise<TurnResult["takes"]> {
     const rows: TurnResult["takes"] = [];
@@ -106,8 +123,23 @@ export class ChatService {
     const exists = input.threadId ? await this.threadExists(threadId) : false;
     const pending = exists ? (await this.thread(threadId)).pending : null;
     const message = input.message?.trim() ?? "";
+    const unfinished = exists && pending === null ? await this.unfinishedRequest(threadId) : null;
+    if (input.resume && unfinished === null) {
+      throw new CutroomError("INVALID_INPUT", `thread ${threadId} has no unfinished run to resume`, {
+        field: "resume",
+      });
+    }
+    if (unfinished !== null && !input.resume) {
+      throw new CutroomError(
+        "RUN_UNFINISHED",
+        `thread ${threadId} has an unfinished run ("${unfinished.slice(0, 60)}"): resume it with --resume (stored shots are reused, nothing is paid twice) or start a new thread`,
+        { field: "thread" },
+      );
+    }
     let answer: { choice: string; note: string | null } | null = null;
-    if (input.choice) {
+    if (input.resume) {
+      // Nothing to validate: the run continues from its last checkpoint.
+    } else if (input.choice) {
       if (!input.threadId)
         throw new CutroomError("INVALID_INPUT", "--choice needs --thread: the thread whose take you are answering", {
           field: "thread",
@@ -138,9 +170,11 @@ export class ChatService {
     const takesBefore = before?.takes?.length ?? 0;
     const runConfig = this.config(threadId, input.progress ?? null);
     const projectId = assertId(input.projectId ?? this.runtime.config.projectId, "projectId");
-    const result = answer
-      ? await this.graph.invoke(new Command({ resume: answer }), runConfig)
-      : await this.graph.invoke({ threadId, projectId, message }, runConfig);
+    const result = input.resume
+      ? await this.graph.invoke(null, runConfig)
+      : answer
+        ? await this.graph.invoke(new Command({ resume: answer }), runConfig)
+        : await this.graph.invoke({ threadId, projectId, message }, runConfig);
     const values = (await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue;
     const awaiting = isInterrupted(result);
     const newTakes = (values.takes ?? []).slice(takesBefore);

@@ -5,8 +5,8 @@ import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { CutroomError } from "../errors.js";
 import { newId, seedFrom } from "../ids.js";
-import { buildMixSpec } from "../media/audio.js";
-import { probe, runFfmpeg } from "../media/runner.js";
+import { mixAudioIntoVideo } from "../media/audio.js";
+import { probe } from "../media/runner.js";
 import type { CharacterNode } from "../brain/types.js";
 import type { Runtime } from "../runtime.js";
 import { anyMediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
@@ -135,25 +135,26 @@ export function createAudioTools(context: ToolContext) {
       const video = await probe(videoPath);
       const outputId = newId("mixed");
       const output = join(context.workDir, `${outputId}.mp4`);
-      const spec = buildMixSpec({
-        videoPath,
-        tracks: tracks.map((track) => ({
-          type: track.type,
-          path: scratchPath(context, track.audioId, "tracks.audioId"),
-          startTime: track.startTime,
-          duration: track.duration,
-          volume: track.volume,
-          fadeIn: track.fadeIn,
-          fadeOut: track.fadeOut,
-        })),
-        videoDurationSeconds: video.durationSeconds,
-        outputPath: output,
-      });
-      await runFfmpeg(spec, {
-        timeoutMs: config.ffmpegTimeoutMs,
-        durationSeconds: video.durationSeconds,
-        onProgress: (fraction) => context.runtime.progress.emit("audio", 0.6 + 0.4 * fraction, "mixing"),
-      });
+      await mixAudioIntoVideo(
+        {
+          videoPath,
+          tracks: tracks.map((track) => ({
+            type: track.type,
+            path: scratchPath(context, track.audioId, "tracks.audioId"),
+            startTime: track.startTime,
+            duration: track.duration,
+            volume: track.volume,
+            fadeIn: track.fadeIn,
+            fadeOut: track.fadeOut,
+          })),
+          videoDurationSeconds: video.durationSeconds,
+          outputPath: output,
+        },
+        {
+          timeoutMs: config.ffmpegTimeoutMs,
+          onProgress: (fraction) => context.runtime.progress.emit("audio", 0.6 + 0.4 * fraction, "mixing"),
+        },
+      );
       return toolResult({
         clipId: outputId,
         trackCount: tracks.length,

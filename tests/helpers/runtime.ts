@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { loadConfig } from "../../src/config.js";
+import type { VideoProvider } from "../../src/providers/video/types.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 
 /** Small, fast renders for tests. */
@@ -13,12 +14,16 @@ export const TEST_ENV = {
 };
 
 export async function createTestRuntime(
-  options: { llm?: BaseChatModel | null; env?: Record<string, string> } = {},
+  options: { llm?: BaseChatModel | null; env?: Record<string, string>; video?: VideoProvider } = {},
 ): Promise<{ runtime: Runtime; dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), "cutroom-test-"));
   const config = loadConfig({ ...TEST_ENV, ...options.env, CUTROOM_DATA_DIR: dataDir });
   const quiet = { info: () => {}, warn: () => {} };
-  const runtime = await createRuntime(config, { llm: options.llm ?? null, log: quiet });
+  const runtime = await createRuntime(config, {
+    llm: options.llm ?? null,
+    log: quiet,
+    ...(options.video ? { video: options.video } : {}),
+  });
   return {
     runtime,
     dataDir,

@@ -89,6 +89,8 @@ export const DepartmentState = new StateSchema({
   requestText: z.string(),
   feedback: z.array(z.string()).default(() => []),
   previousTakeId: z.string().nullable().default(null),
+  /** On a regenerate: the shots to make again (null = all); the others are reused from storage. */
+  redoShots: z.array(z.number().int()).nullable().default(null),
   // Decided by the head
   relevance: z.number().default(0),
   brief: z.custom<VideoBrief>().nullable().default(null),

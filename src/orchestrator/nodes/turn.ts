@@ -22,6 +22,7 @@ export async function routeNode(state: OrchestratorStateValue, config: LangGraph
       requestText: message,
       feedback: [],
       previousTakeId: null,
+      redoShots: null,
       pendingTake: null,
       messages: [{ role: "user", text: message, at }],
     };
@@ -50,8 +51,9 @@ export async function videoDepartmentNode(
       requestText: state.requestText!,
       feedback: state.feedback,
       previousTakeId: state.previousTakeId,
+      redoShots: state.redoShots,
     },
-    { context: asContext(runtime), signal: config.signal, recursionLimit: 60 },
+    { context: asContext(runtime), signal: config.signal, recursionLimit: 80 },
   );
   const take = result.takes[result.takes.length - 1] ?? null;
   if (!take) throw new CutroomError("MEDIA", "the video department produced no take");
@@ -108,6 +110,22 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
     ...take.quality.issues,
     `the user asked for another take of ${take.videoId}${choice.note ? `: ${choice.note}` : ""}`,
   ];
-  runtime.progress.emit("regenerate", null, `regenerating from ${take.videoId}`);
-  return { previousTakeId: take.videoId, feedback, pendingTake: null };
+  const redoShots = shotsToRedo(choice.note, state.report);
+  runtime.progress.emit(
+    "regenerate",
+    null,
+    `regenerating from ${take.videoId}${redoShots ? `: shot(s) ${redoShots.join(", ")} only, the rest reused` : ""}`,
+  );
+  return { previousTakeId: take.videoId, feedback, redoShots, pendingTake: null };
+}
+
+/**
+ * Which shots of a scene a regenerate makes again: those the note names ("shot 3", "shots 2 and 4"),
+ * else the shots that were missing, else all of them (null).
+ */
+export function shotsToRedo(note: string | null, report: OrchestratorStateValue["report"]): number[] | null {
+  const named = note && /\bshots?\b/i.test(note) ? [...note.matchAll(/\d+/g)].map((match) => Number(match[0])) : [];
+  if (named.length > 0) return [...new Set(named)].sort((left, right) => left - right);
+  const missing = report?.summary?.failedClips.map((failure) => failure.shotIndex) ?? [];
+  return missing.length > 0 ? missing : null;
 }

@@ -75,17 +75,36 @@ export function dispatchSceneChains(state: DepartmentStateValue): Send[] {
   return continuityChains(state).map((chain) => new Send("scene_generator", { ...state, shots: chain }));
 }
 
+/**
+ * Which run of a request made a clip: the first run, or the regenerate of a given take. A resumed run
+ * has the same round, so it finds what it already made.
+ */
+export function roundOf(state: Pick<DepartmentStateValue, "previousTakeId">): string {
+  return state.previousTakeId ?? "first";
+}
+
+/** Shots this run must make anew (a regenerate's), rather than take from storage. */
+export function mustRedo(
+  state: Pick<DepartmentStateValue, "previousTakeId" | "redoShots">,
+  shotIndex: number,
+): boolean {
+  if (state.previousTakeId === null) return false;
+  return state.redoShots === null || state.redoShots.includes(shotIndex);
+}
+
 /** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
-async function storedShot(runtime: Runtime, projectId: string, requestId: string, shotIndex: number) {
-  const records = await runtime.media.listByProject(projectId);
+async function storedShot(runtime: Runtime, state: DepartmentStateValue, shotIndex: number) {
+  const records = await runtime.media.listByProject(state.projectId);
+  const redo = mustRedo(state, shotIndex);
   return (
     records.find(
       (record) =>
         record.status === "live" &&
         record.kind === "video" &&
-        record.generation.requestId === requestId &&
+        record.generation.requestId === state.requestId &&
         record.generation.shotIndex === shotIndex &&
-        record.generation.shotPassed === true,
+        record.generation.shotPassed === true &&
+        (!redo || record.generation.round === roundOf(state)),
     ) ?? null
   );
 }
@@ -131,7 +150,7 @@ export async function sceneGeneratorNode(
   const outputs: GradedOutput[] = [];
   let previousPath: string | null = null;
   for (const planned of state.shots) {
-    const existing = await storedShot(runtime, state.projectId, state.requestId, planned.index);
+    const existing = await storedShot(runtime, state, planned.index);
     if (existing) {
       const clip = await reuse(context, existing, planned);
       runtime.progress.emit("generate", null, `shot ${planned.index}: already stored as ${existing.id}, reused`);
@@ -201,6 +220,7 @@ export async function sceneGeneratorNode(
           generation: {
             ...(record?.generation ?? {}),
             requestId: state.requestId,
+            round: roundOf(state),
             shotIndex: planned.index,
             shotPassed: check.passed,
             costUsd: result.output.costUsd,

@@ -184,7 +184,9 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
   let start = 0;
   specs.forEach(({ spec, beat }, index) => {
     const duration = frames[index]! / options.fps;
-    const characters = PLACE_ONLY.has(spec.id) && count > 1 ? [] : facts.characters;
+    // A shot of the place alone needs a place to show; without one the characters stay in it.
+    const placeOnly = PLACE_ONLY.has(spec.id) && count > 1 && facts.location !== null;
+    const characters = placeOnly ? [] : facts.characters;
     const method = continues[index] ? "first-last-frame" : methodFor(characters, facts.location);
     shots.push({
       index: index + 1,
@@ -193,7 +195,7 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
       duration: round6(duration),
       shotType: spec.shotType,
       camera: spec.camera,
-      action: PLACE_ONLY.has(spec.id) && count > 1 ? "stand" : beat.action,
+      action: placeOnly ? "stand" : beat.action,
       description: `${spec.description}: ${beat.text}`,
       characters,
       location: facts.location,
@@ -212,8 +214,8 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
     shots,
     transitions,
     dialogue,
-    music: facts.music ? { description: facts.music, startTime: 0, duration: total, volume: 0.35 } : null,
-    sfx: facts.sfx.map((description) => ({ description, startTime: 0, duration: total, volume: 0.25 })),
+    music: facts.music ? { description: facts.music, startTime: 0, duration: total, volume: 0.25 } : null,
+    sfx: facts.sfx.map((description) => ({ description, startTime: 0, duration: total, volume: 0.15 })),
     estimatedCostUsd: round6(shots.reduce((sum, shot) => sum + options.priceFor(shot.method, clipLength(shot)), 0)),
     decidedBy: "policy",
   };

@@ -1,0 +1,176 @@
+/**
+ * Multi-clip scenes on embedded defaults: the 30 s park scene end to end, a run killed mid-generation
+ * and resumed without generating any shot twice, and a shot that keeps failing (partial scene, then
+ * that shot alone regenerated).
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClipRequest } from "../../src/domain.js";
+import { CutroomError } from "../../src/errors.js";
+import { runFfmpeg, probe } from "../../src/media/runner.js";
+import { ChatService } from "../../src/orchestrator/chat.js";
+import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
+import type { GenerateOptions } from "../../src/providers/video/types.js";
+import { runCli } from "../helpers/cli.js";
+import { createTestRuntime, TEST_ENV } from "../helpers/runtime.js";
+
+const PARK =
+  "a 30-second scene: Sarah enters the park, walks past the fountain, sits on a bench; she says 'This park used to be different...'; soft piano music; birds in the background";
+const BIN = fileURLToPath(new URL("../../bin/cutroom.js", import.meta.url));
+
+/** Mean loudness (RMS dB) of a stretch of a file's sound. */
+async function rmsDb(path: string, start: number, seconds: number): Promise<number> {
+  const { stderr } = await runFfmpeg({
+    inputs: [{ source: path, options: ["-ss", start.toFixed(3), "-t", seconds.toFixed(3)] }],
+    filterComplex: null,
+    outputOptions: ["-vn", "-af", "astats=measure_overall=RMS_level:measure_perchannel=none", "-f", "null"],
+    output: "-",
+  });
+  return Number(/RMS level dB: (-?[\d.]+|-inf)/.exec(stderr)?.[1] ?? "-inf");
+}
+
+interface SceneTurn {
+  videoId: string;
+  path: string;
+  status: string;
+  report: {
+    status: string;
+    summary: {
+      clipsTotal: number;
+      clipsCompleted: number;
+      clipsReused: number;
+      failedClips: Array<{ shotIndex: number }>;
+    };
+    outputs: Array<{ specialist: string }>;
+  };
+  quality: { checks: Array<{ type: string; passed: boolean; score: number }> };
+}
+
+describe("a 30-second scene from one request", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "cutroom-scene-"));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it("plans, generates, assembles, voices and verifies the park scene", async () => {
+    const planned = await runCli(["plan", "--json", PARK], dataDir);
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = planned.json as {
+      totalDuration: number;
+      shots: unknown[];
+      dialogue: Array<{ startTime: number; estimatedDuration: number }>;
+    };
+    expect(plan.totalDuration).toBe(30);
+
+    const run = await runCli(["chat", "--thread", "park30", "--json", PARK], dataDir);
+    expect(run.code, run.stderr).toBe(0);
+    const turn = run.json as unknown as SceneTurn;
+    expect(turn.report.summary.clipsTotal).toBeGreaterThanOrEqual(5);
+    expect(turn.report.summary.clipsCompleted).toBe(turn.report.summary.clipsTotal);
+    expect(turn.report.outputs.map((output) => output.specialist)).toEqual(
+      expect.arrayContaining(["scene-assembler", "audio-integrator"]),
+    );
+    const probed = await probe(turn.path);
+    expect(Math.abs(probed.durationSeconds - 30)).toBeLessThanOrEqual(1 / 12 + 1e-3);
+    expect(probed.hasAudio).toBe(true);
+    expect(turn.quality.checks.find((check) => check.type === "continuity")).toMatchObject({ passed: true });
+    // The line is heard where the plan puts it: louder than the music and birds before it.
+    const line = plan.dialogue[0]!;
+    const speech = await rmsDb(turn.path, line.startTime, Math.min(1.5, line.estimatedDuration));
+    const bed = await rmsDb(turn.path, 2, 1.5);
+    expect(speech).toBeGreaterThan(bed + 3);
+  });
+});
+
+describe("resuming a killed run", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "cutroom-resume-"));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it("continues where it stopped without generating a stored shot again", async () => {
+    const request = "a 20 second scene: Tom runs down the street, jumps, waves, sits";
+    const child = spawn(process.execPath, [BIN, "chat", "--thread", "killed", "--json", request], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...TEST_ENV,
+        CUTROOM_DATA_DIR: dataDir,
+        CUTROOM_JOB_CONCURRENCY: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    // Kill -9 once at least one shot is stored and checked, before the scene is finished.
+    for (let waited = 0; waited < 60_000 && !/shot 2 attempt 1/.test(stderr); waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGKILL");
+    await closed;
+    expect(stderr).toMatch(/shot 2 attempt 1/);
+
+    const blocked = await runCli(["chat", "--thread", "killed", "--json", "generate Sarah walking"], dataDir);
+    expect(blocked.code).toBe(2);
+    expect(blocked.json).toMatchObject({ error: { code: "RUN_UNFINISHED" } });
+
+    const resumed = await runCli(["chat", "--thread", "killed", "--resume", "--json"], dataDir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const turn = resumed.json as unknown as SceneTurn;
+    expect(turn.status).toBe("awaiting-choice");
+    expect(turn.report.summary.clipsReused).toBeGreaterThanOrEqual(1);
+    expect(resumed.stderr).toMatch(/shot 1: already stored as med_[a-z0-9]+, reused/);
+    expect(resumed.stderr).not.toMatch(/shot 1 attempt/);
+  });
+});
+
+/** The local renderer, except that every shot of one action fails (as a provider outage would). */
+class FailingActionProvider extends LocalAnimaticProvider {
+  failing: string | null;
+  constructor(failing: string) {
+    super({});
+    this.failing = failing;
+  }
+  override async compositeToVideo(request: ClipRequest, options: GenerateOptions) {
+    if (request.action === this.failing)
+      throw new CutroomError("PROVIDER", `the model is unavailable for ${request.action} shots`);
+    return super.compositeToVideo(request, options);
+  }
+}
+
+describe("a shot that keeps failing", () => {
+  it("gives a partial scene naming the missing shot, then regenerates that shot alone", async () => {
+    const provider = new FailingActionProvider("sit");
+    const { runtime, cleanup } = await createTestRuntime({ video: provider });
+    try {
+      const chat = new ChatService(runtime);
+      const first = await chat.turn({
+        threadId: "partial",
+        message: "a 25 second scene: Sarah enters the park, walks on, looks around, waves, sits on a bench",
+      });
+      expect(first.report?.status).toBe("partial");
+      const summary = first.report!.summary!;
+      expect(summary.failedClips.map((failure) => failure.shotIndex)).toHaveLength(1);
+      expect(first.report!.issues.join(" ")).toMatch(/shot \d+ is missing/);
+      const missing = summary.failedClips[0]!.shotIndex;
+      expect(summary.retries).toBeGreaterThanOrEqual(2);
+
+      provider.failing = null;
+      const again = await chat.turn({ threadId: "partial", choice: "regenerate" });
+      const summaryAgain = again.report!.summary!;
+      expect(again.report!.status).toBe("complete");
+      expect(summaryAgain.clipsReused).toBe(summary.clipsCompleted);
+      expect(summaryAgain.clipsCompleted).toBe(summaryAgain.clipsTotal);
+      expect(again.takes.at(-1)?.regeneratedFrom).toBe(first.videoId);
+      expect(missing).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+});
