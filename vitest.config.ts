@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two suites: units run anywhere in seconds; integration tests render real media, spawn the CLI
-// and touch the file system, so they get long timeouts and run one file at a time on 2 cores.
+// Three suites: units run anywhere in seconds; integration tests render real media, spawn the CLI
+// and touch the file system, so they get long timeouts and run one file at a time on 2 cores; service
+// tests need the servers of scripts/services/up.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
-          exclude: ["tests/**/*.int.test.ts"],
+          exclude: ["tests/**/*.int.test.ts", "tests/services/**"],
           testTimeout: 20_000,
         },
       },
@@ -28,6 +29,16 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Real Neo4j, MongoDB-protocol and Redis servers (scripts/services/up), one file at a time.
+        test: {
+          name: "services",
+          include: ["tests/services/**/*.test.ts"],
           testTimeout: 240_000,
           hookTimeout: 240_000,
           fileParallelism: false,

@@ -11,6 +11,16 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { adapterFor, type AdapterChoice, type Config } from "./config.js";
 import type { Brain } from "./brain/types.js";
 import { EmbeddedBrain } from "./brain/embedded.js";
+import { Neo4jBrain } from "./brain/neo4j/brain.js";
+import { CutroomError } from "./errors.js";
+import { BullMqJobQueue } from "./jobs/bullmq.js";
+import { registerDepartmentJobs } from "./jobs/department.js";
+import { InProcessJobQueue } from "./jobs/in-process.js";
+import type { JobQueue } from "./jobs/types.js";
+import { createMongoCheckpointer } from "./storage/mongo/checkpointer.js";
+import { connectMongo, databaseOf } from "./storage/mongo/client.js";
+import { MongoMediaRepository } from "./storage/mongo/media.js";
+import type { MongoClient } from "mongodb";
 import { ProgressBus } from "./jobs/progress.js";
 import type { VideoProvider } from "./providers/video/types.js";
 import { LocalAnimaticProvider } from "./providers/video/local.js";
@@ -39,6 +49,8 @@ export interface Runtime {
   media: MediaRepository;
   brain: Brain;
   checkpointer: BaseCheckpointSaver;
+  /** Generation, assembly and verification run as jobs (retries, backoff, concurrency, events). */
+  jobs: JobQueue;
   progress: ProgressBus;
   log: Logger;
   /** Working directory for intermediate files of a run; final files go to the object store. */
@@ -107,8 +119,17 @@ async function createObjectStore(config: Config): Promise<ObjectStore> {
   }
 }
 
-async function createMediaRepository(config: Config): Promise<MediaRepository> {
+/** One MongoDB client per runtime, opened on first use, shared by the media records and the checkpoints. */
+type MongoSource = () => Promise<MongoClient>;
+
+async function createMediaRepository(config: Config, mongo: MongoSource): Promise<MediaRepository> {
   switch (adapterFor(config, "mediaRepository")) {
+    case "mongodb":
+      return MongoMediaRepository.open({
+        client: await mongo(),
+        database: databaseOf(config.env.MONGODB_URI!),
+        uri: config.env.MONGODB_URI!,
+      });
     default:
       return EmbeddedMediaRepository.open({ file: join(config.dataDir, "media.db") });
   }
@@ -116,15 +137,48 @@ async function createMediaRepository(config: Config): Promise<MediaRepository> {
 
 async function createBrain(config: Config): Promise<Brain> {
   switch (adapterFor(config, "brain")) {
+    case "neo4j": {
+      const password = config.env.NEO4J_PASSWORD;
+      if (password === undefined)
+        throw new CutroomError(
+          "CONFIG",
+          "NEO4J_URI is set but NEO4J_PASSWORD is not: set both (and NEO4J_USER if not neo4j)",
+          {
+            field: "NEO4J_PASSWORD",
+          },
+        );
+      return Neo4jBrain.open({ uri: config.env.NEO4J_URI!, user: config.env.NEO4J_USER ?? "neo4j", password });
+    }
     default:
       return EmbeddedBrain.open({ file: join(config.dataDir, "brain.json") });
   }
 }
 
-async function createCheckpointer(config: Config): Promise<BaseCheckpointSaver> {
+async function createCheckpointer(config: Config, mongo: MongoSource): Promise<BaseCheckpointSaver> {
   switch (adapterFor(config, "checkpointer")) {
+    case "mongodb":
+      return createMongoCheckpointer(await mongo(), databaseOf(config.env.MONGODB_URI!));
     default:
       return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.sqlite"));
+  }
+}
+
+async function createJobQueue(config: Config): Promise<JobQueue> {
+  const options = {
+    concurrency: config.env.CUTROOM_JOB_CONCURRENCY ?? 5,
+    attempts: config.env.CUTROOM_JOB_ATTEMPTS ?? 3,
+    backoffMs: config.env.CUTROOM_JOB_BACKOFF_MS ?? 1_000,
+  };
+  switch (adapterFor(config, "jobQueue")) {
+    case "bullmq":
+      return BullMqJobQueue.open({
+        ...options,
+        url: config.env.REDIS_URL!,
+        queueName: `cutroom-${config.projectId}`,
+        lockDurationMs: config.env.CUTROOM_JOB_LOCK_MS ?? 30_000,
+      });
+    default:
+      return new InProcessJobQueue(options);
   }
 }
 
@@ -133,10 +187,28 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const scratchDir = join(config.dataDir, "scratch");
   await mkdir(scratchDir, { recursive: true });
   const llm = overrides.llm !== undefined ? overrides.llm : await createLlmFromConfig(config);
-  const brain = await createBrain(config);
-  const media = await createMediaRepository(config);
-  const checkpointer = await createCheckpointer(config);
-  return {
+  // What opened so far is closed again if a later service is unreachable, so the process can exit.
+  const opened: Array<{ close(): Promise<void> }> = [];
+  let mongoClient: Promise<MongoClient> | null = null;
+  const mongo: MongoSource = () => {
+    mongoClient ??= connectMongo(config.env.MONGODB_URI!).then((client) => {
+      opened.push(client);
+      return client;
+    });
+    return mongoClient;
+  };
+  const track = <T extends { close(): Promise<void> }>(resource: T): T => (opened.push(resource), resource);
+  let brain: Brain, media: MediaRepository, checkpointer: BaseCheckpointSaver, jobs: JobQueue;
+  try {
+    brain = track(await createBrain(config));
+    media = track(await createMediaRepository(config, mongo));
+    checkpointer = await createCheckpointer(config, mongo);
+    jobs = track(await createJobQueue(config));
+  } catch (error) {
+    await Promise.all(opened.map((resource) => resource.close().catch(() => undefined)));
+    throw error;
+  }
+  const runtime: Runtime = {
     config,
     adapters: config.adapters,
     llm,
@@ -146,12 +218,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     media,
     brain,
     checkpointer,
+    jobs,
     progress: new ProgressBus(),
     log: overrides.log ?? stderrLogger,
     scratchDir,
     async close() {
+      // Jobs first: a running job may still write records or Brain nodes.
+      await jobs.close();
       await media.close();
       await brain.close();
+      if (mongoClient !== null) await (await mongoClient).close();
     },
   };
+  registerDepartmentJobs(runtime);
+  return runtime;
 }

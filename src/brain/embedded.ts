@@ -1,15 +1,22 @@
 /**
- * The Brain kept in one JSON file (a graphology multigraph), for a single machine without a graph server.
- * Several CLI processes may share the file, so every write runs under a file lock on a freshly loaded copy
- * and replaces the file atomically; a change that fails midway never reaches the disk.
+ * The Brain kept in one JSON file (a graphology multigraph, see graph-file.ts), for a single machine
+ * without a graph server. Writes are all-or-nothing: a refused take changes nothing on disk.
  */
-import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { MultiDirectedGraph } from "graphology";
-import type { AbstractGraph, SerializedGraph } from "graphology-types";
-import lockfile from "proper-lockfile";
 import { CutroomError, assertId } from "../errors.js";
 import type { TakeStatus } from "../domain.js";
+import { GraphFile, type BrainGraph, type EdgeAttributes, type NodeAttributes } from "./graph-file.js";
+import { byCreatedAt, provenanceOf } from "./provenance.js";
+import {
+  REQUIRED_INCOMING,
+  REQUIRED_OUTGOING,
+  TARGET_RULES,
+  badTargetMessage,
+  missingIncomingMessage,
+  missingOutgoingMessage,
+  normalName,
+  type Label,
+  type RelationshipType,
+} from "./rules.js";
 import type {
   Brain,
   BrainCounts,
@@ -17,75 +24,26 @@ import type {
   CharacterNode,
   CharacterView,
   LocationNode,
+  LocationView,
   QualityReportNode,
   ReferenceNode,
   RequestNode,
+  RequestTakesView,
+  TakeProvenance,
   TakeView,
   TakeWrite,
   VideoNode,
 } from "./types.js";
 
-/** What each validation rule asserts; shared by the docs and any other Brain implementation. */
-export const BRAIN_RULES: Record<BrainViolation["rule"], string> = {
-  "take-exists": "The take id names a Video node.",
-  "take-has-request": "A Request PRODUCED the Video.",
-  "depicts-known-character": "Every DEPICTS relationship of the Video ends at a Character.",
-  "set-in-known-location": "Every SET_IN relationship of the Video ends at a Location.",
-  graded: "The Video is GRADED_BY a QualityReport.",
-  "reference-exists": "Every USES_REFERENCE relationship of the Video ends at a Reference.",
-  "regenerated-from-exists": "A REGENERATED_FROM relationship of the Video ends at another Video.",
-  "object-exists": "The Video's object key exists in the object store (checked by the caller, which holds the store).",
-};
-
-type Label = "Character" | "Location" | "Reference" | "Request" | "Video" | "QualityReport";
-type RelationshipType =
-  "HAS_REFERENCE" | "PRODUCED" | "DEPICTS" | "SET_IN" | "USES_REFERENCE" | "GRADED_BY" | "REGENERATED_FROM";
-// Type aliases (not interfaces) so they satisfy graphology's index-signature Attributes constraint.
-type NodeAttributes = { label: Label; props: object };
-type EdgeAttributes = { type: RelationshipType };
-type BrainGraph = AbstractGraph<NodeAttributes, EdgeAttributes>;
-
-/** The label each outgoing relationship of a take must end at, and the rule broken when it does not. */
-const TARGET_RULES: Partial<Record<RelationshipType, { label: Label; rule: BrainViolation["rule"] }>> = {
-  DEPICTS: { label: "Character", rule: "depicts-known-character" },
-  SET_IN: { label: "Location", rule: "set-in-known-location" },
-  USES_REFERENCE: { label: "Reference", rule: "reference-exists" },
-  REGENERATED_FROM: { label: "Video", rule: "regenerated-from-exists" },
-};
-
-const FORMAT = "cutroom-brain";
-// The version is written first so a change can be detected from the file's opening bytes alone.
-const VERSION_HEADER = /^\{"version":(\d+)/;
-const HEADER_BYTES = 64;
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: 10_000,
-  retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-};
-
-const newGraph = (): BrainGraph => new MultiDirectedGraph<NodeAttributes, EdgeAttributes>();
-const normalName = (name: string): string => name.trim().toLowerCase();
+export { BRAIN_RULES } from "./rules.js";
 
 export class EmbeddedBrain implements Brain {
   readonly name = "embedded";
-  private graph: BrainGraph = newGraph();
-  private version = 0;
-  private fingerprint: string | null = null;
-  // One operation at a time per instance; other processes are kept out by the file lock.
-  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly store: GraphFile) {}
 
   static async open(options: { file: string }): Promise<EmbeddedBrain> {
-    const brain = new EmbeddedBrain(resolve(options.file));
-    await mkdir(dirname(brain.file), { recursive: true });
-    await brain.serialized(async () => {
-      if (await brain.refresh()) return;
-      await brain.withLock(async (assertHeld) => {
-        if (!(await brain.refresh())) await brain.persist(newGraph(), assertHeld);
-      });
-    });
-    return brain;
+    return new EmbeddedBrain(await GraphFile.open(options.file));
   }
 
   findCharacterByName(name: string): Promise<CharacterNode | null> {
@@ -215,26 +173,66 @@ export class EmbeddedBrain implements Brain {
     });
   }
 
+  locationView(name: string): Promise<LocationView | null> {
+    return this.read((graph) => {
+      const location = findByName<LocationNode>(graph, "Location", name);
+      if (location === null) return null;
+      return { location, references: related<ReferenceNode>(graph, location.id, "out", "HAS_REFERENCE", "Reference") };
+    });
+  }
+
+  requestTakes(requestId: string): Promise<RequestTakesView | null> {
+    return this.read((graph) => {
+      const request = propsOf<RequestNode>(graph, requestId, "Request");
+      if (request === null) return null;
+      const takes = related<VideoNode>(graph, requestId, "out", "PRODUCED", "Video")
+        .sort(byCreatedAt)
+        .map((video) => ({
+          id: video.id,
+          attempt: video.attempt,
+          status: video.status,
+          choiceReason: video.statusReason,
+          grade: video.grade,
+          overallQuality:
+            related<QualityReportNode>(graph, video.id, "out", "GRADED_BY", "QualityReport")[0]?.overallQuality ?? null,
+          regeneratedFrom: related<VideoNode>(graph, video.id, "out", "REGENERATED_FROM", "Video")[0]?.id ?? null,
+          createdAt: video.createdAt,
+          updatedAt: video.updatedAt,
+        }));
+      return { request, takes };
+    });
+  }
+
+  async why(takeId: string): Promise<TakeProvenance | null> {
+    const view = await this.getTake(takeId);
+    return view === null ? null : provenanceOf(view);
+  }
+
   validateTake(takeId: string): Promise<BrainViolation[]> {
     return this.read((graph) => {
       if (propsOf(graph, takeId, "Video") === null)
         return [{ rule: "take-exists", message: `take ${takeId} is not a Video in the brain` }];
       const violations: BrainViolation[] = [];
-      let produced = false;
-      let graded = false;
+      const incoming = new Set<string>();
+      const outgoing = new Set<string>();
       graph.forEachInEdge(takeId, (_edge, { type }, _source, _target, sourceAttributes) => {
-        if (type === "PRODUCED" && sourceAttributes.label === "Request") produced = true;
+        incoming.add(`${type}:${sourceAttributes.label}`);
       });
-      if (!produced) violations.push({ rule: "take-has-request", message: `no Request PRODUCED take ${takeId}` });
       graph.forEachOutEdge(takeId, (_edge, { type }, _source, target, _sourceAttributes, targetAttributes) => {
-        if (type === "GRADED_BY" && targetAttributes.label === "QualityReport") graded = true;
-        const expected = TARGET_RULES[type];
+        outgoing.add(`${type}:${targetAttributes.label}`);
+        const expected = TARGET_RULES.find((rule) => rule.type === type);
         if (expected !== undefined && (targetAttributes.label !== expected.label || target === takeId)) {
-          const message = `take ${takeId} has ${type} to ${target}, which is not a known ${expected.label}`;
-          violations.push({ rule: expected.rule, message });
+          violations.push({ rule: expected.rule, message: badTargetMessage(type, expected.label, takeId, target) });
         }
       });
-      if (!graded) violations.push({ rule: "graded", message: `take ${takeId} is not GRADED_BY a QualityReport` });
+      for (const { type, label, rule } of REQUIRED_INCOMING) {
+        if (!incoming.has(`${type}:${label}`))
+          violations.push({ rule, message: missingIncomingMessage(type, label, takeId) });
+      }
+      for (const { type, label, rule } of REQUIRED_OUTGOING) {
+        if (!outgoing.has(`${type}:${label}`))
+          violations.push({ rule, message: missingOutgoingMessage(type, label, takeId) });
+      }
       return violations;
     });
   }
@@ -250,144 +248,15 @@ export class EmbeddedBrain implements Brain {
   }
 
   async close(): Promise<void> {
-    await this.serialized(async () => undefined);
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    await this.store.close();
   }
 
   private read<T>(query: (graph: BrainGraph) => T): Promise<T> {
-    return this.serialized(async () => {
-      await this.refresh();
-      return query(this.graph);
-    });
+    return this.store.read(query);
   }
 
   private mutate<T>(change: (draft: BrainGraph) => T): Promise<T> {
-    return this.serialized(() =>
-      this.withLock(async (assertHeld) => {
-        await this.refresh();
-        // The change runs on a copy: if it throws, neither the file nor this instance's graph has changed.
-        const draft = this.graph.copy();
-        const result = change(draft);
-        await this.persist(draft, assertHeld);
-        return result;
-      }),
-    );
-  }
-
-  private async withLock<T>(work: (assertHeld: () => void) => Promise<T>): Promise<T> {
-    const lockState: { compromised: Error | null } = { compromised: null };
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(this.file, {
-        ...LOCK_OPTIONS,
-        onCompromised: (error) => (lockState.compromised = error),
-      });
-    } catch (error) {
-      throw new CutroomError(
-        "STORAGE",
-        `could not lock the brain file ${this.file}: ${messageOf(error)}; if no cutroom process is running, remove ${this.file}.lock`,
-        { cause: error },
-      );
-    }
-    const assertHeld = (): void => {
-      if (lockState.compromised !== null) {
-        throw new CutroomError(
-          "STORAGE",
-          `lost the lock on ${this.file} (${lockState.compromised.message}); nothing was written, retry`,
-          { cause: lockState.compromised },
-        );
-      }
-    };
-    try {
-      return await work(assertHeld);
-    } finally {
-      await release().catch(() => undefined);
-    }
-  }
-
-  /** Loads the file when it is not the one last loaded. Returns false when there is no file. */
-  private async refresh(): Promise<boolean> {
-    let handle;
-    try {
-      handle = await open(this.file, "r");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw storageError(this.file, error);
-      [this.graph, this.version, this.fingerprint] = [newGraph(), 0, null];
-      return false;
-    }
-    try {
-      const fingerprint = await fingerprintOf(handle);
-      if (fingerprint === this.fingerprint) return true;
-      const parsed = parseBrainFile(await handle.readFile({ encoding: "utf8" }), this.file);
-      [this.graph, this.version, this.fingerprint] = [parsed.graph, parsed.version, fingerprint];
-      return true;
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async persist(graph: BrainGraph, assertHeld: () => void): Promise<void> {
-    const version = this.version + 1;
-    const text = JSON.stringify({ version, format: FORMAT, graph: graph.export() });
-    const temporary = `${this.file}.tmp-${process.pid}`;
-    try {
-      const handle = await open(temporary, "w");
-      try {
-        await handle.writeFile(text, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      assertHeld();
-      await rename(temporary, this.file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error instanceof CutroomError ? error : storageError(this.file, error);
-    }
-    await syncDirectory(dirname(this.file));
-    const handle = await open(this.file, "r");
-    const fingerprint = await fingerprintOf(handle).finally(() => handle.close());
-    [this.graph, this.version, this.fingerprint] = [graph, version, fingerprint];
-  }
-}
-
-/** Identity, size, time and the stored version together: timestamps alone are too coarse for quick writes. */
-async function fingerprintOf(handle: FileHandle): Promise<string> {
-  const stats = await handle.stat({ bigint: true });
-  const header = Buffer.alloc(HEADER_BYTES);
-  // A positioned read leaves the handle's offset at 0 for a following readFile.
-  const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
-  const version = VERSION_HEADER.exec(header.toString("utf8", 0, bytesRead))?.[1] ?? "none";
-  return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${version}`;
-}
-
-function parseBrainFile(text: string, file: string): { graph: BrainGraph; version: number } {
-  try {
-    const data = JSON.parse(text) as { version?: unknown; graph?: SerializedGraph<NodeAttributes, EdgeAttributes> };
-    const graph = newGraph();
-    graph.import(data.graph ?? {});
-    return { graph, version: typeof data.version === "number" ? data.version : 0 };
-  } catch (error) {
-    throw new CutroomError(
-      "STORAGE",
-      `the brain file ${file} is not a readable graph (${messageOf(error)}); restore it from a backup or move it aside to start empty`,
-      { cause: error },
-    );
-  }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  // Makes the rename itself durable; some filesystems refuse to fsync a directory, which is harmless.
-  try {
-    const handle = await open(directory, "r");
-    await handle.sync().finally(() => handle.close());
-  } catch {
-    return;
+    return this.store.mutate(change);
   }
 }
 
@@ -459,22 +328,4 @@ function assertNameFree(graph: BrainGraph, label: Label, id: string, name: strin
       `${label} name "${name}" already belongs to ${holder.id}; reuse that ${label} or pick another name`,
     );
   }
-}
-
-function byCreatedAt(left: { createdAt: string; id: string }, right: { createdAt: string; id: string }): number {
-  return left.createdAt === right.createdAt
-    ? left.id.localeCompare(right.id)
-    : left.createdAt.localeCompare(right.createdAt);
-}
-
-function storageError(file: string, error: unknown): CutroomError {
-  return new CutroomError(
-    "STORAGE",
-    `brain file ${file}: ${messageOf(error)}; check the data directory's permissions and free space`,
-    { cause: error },
-  );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

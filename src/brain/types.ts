@@ -101,6 +101,51 @@ export interface CharacterView {
   takes: Array<{ id: string; status: TakeStatus; overall: number; createdAt: string }>;
 }
 
+export interface LocationView {
+  location: LocationNode;
+  references: ReferenceNode[];
+}
+
+/** A request's takes, oldest first, each with its grade and the human choice made on it (if any). */
+export interface RequestTakesView {
+  request: RequestNode;
+  takes: Array<{
+    id: string;
+    attempt: number;
+    status: TakeStatus;
+    choiceReason: string | null;
+    grade: Grade;
+    overallQuality: number | null;
+    regeneratedFrom: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }>;
+}
+
+/** "How was this clip made": everything that decided a take and what was thought of it. */
+export interface TakeProvenance {
+  takeId: string;
+  request: { id: string; threadId: string; text: string };
+  method: GenerationMethod;
+  model: string;
+  prompt: string;
+  seed: number;
+  durationSeconds: number;
+  resolution: string;
+  fps: number;
+  costUsd: number;
+  attempt: number;
+  media: { mediaId: string; objectKey: string };
+  characters: Array<{ id: string; name: string; voiceId: string | null }>;
+  location: { id: string; name: string } | null;
+  references: Array<{ id: string; kind: ReferenceNode["kind"]; mediaId: string; objectKey: string }>;
+  grade: Grade;
+  quality: { passed: boolean; overallQuality: number; issues: string[] } | null;
+  choice: { status: TakeStatus; reason: string | null; at: string };
+  regeneratedFrom: string | null;
+  regeneratedInto: string[];
+}
+
 export interface BrainViolation {
   rule:
     | "take-exists"
@@ -133,6 +178,10 @@ export interface Brain {
   setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void>;
   getTake(takeId: string): Promise<TakeView | null>;
   characterView(name: string): Promise<CharacterView | null>;
+  locationView(name: string): Promise<LocationView | null>;
+  requestTakes(requestId: string): Promise<RequestTakesView | null>;
+  /** Provenance of one take (`cutroom brain why`); null when the take is unknown. */
+  why(takeId: string): Promise<TakeProvenance | null>;
   /** Graph rules a take must satisfy (contradictions). Empty when consistent. */
   validateTake(takeId: string): Promise<BrainViolation[]>;
   counts(): Promise<BrainCounts>;

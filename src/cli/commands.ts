@@ -1,10 +1,12 @@
 /** The smaller commands: doctor, verify, brain. */
 import { existsSync } from "node:fs";
 import { loadConfig } from "../config.js";
+import { checkDataServices } from "../reachability.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { verifyVideo } from "../media/quality.js";
 import { probe } from "../media/runner.js";
+import type { TakeProvenance } from "../brain/types.js";
 import type { Runtime } from "../runtime.js";
 import { parseResolution } from "../tools/quality.js";
 import { numberOption, parse } from "./args.js";
@@ -25,18 +27,25 @@ export async function doctorCommand(argv: string[], write: Write): Promise<numbe
     name,
     found: ["/usr/bin", "/usr/local/bin", "/bin"].some((dir) => existsSync(`${dir}/${name}`)),
   }));
+  const services = await checkDataServices(config);
   const text = [
     `data dir: ${config.dataDir}`,
     `project: ${config.projectId}`,
     ...config.adapters.map((choice) => `${choice.port.padEnd(16)} ${choice.adapter.padEnd(18)} ${choice.reason}`),
     ...tools.map((item) => `${item.name.padEnd(16)} ${item.found ? "found" : "MISSING: run ./scripts/setup.sh"}`),
+    ...services.map(
+      (item) =>
+        `${item.service.padEnd(16)} ${item.reachable ? `reachable at ${item.address}` : `UNREACHABLE: ${item.message}`}`,
+    ),
   ].join("\n");
   write(
     values.json === true,
-    { dataDir: config.dataDir, projectId: config.projectId, adapters: config.adapters, tools },
+    { dataDir: config.dataDir, projectId: config.projectId, adapters: config.adapters, tools, services },
     text,
   );
-  return tools.every((item) => item.found || item.name === "espeak-ng") ? 0 : 1;
+  return tools.every((item) => item.found || item.name === "espeak-ng") && services.every((item) => item.reachable)
+    ? 0
+    : 1;
 }
 
 export async function verifyCommand(argv: string[], write: Write): Promise<number> {
@@ -114,7 +123,9 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   const [what, ...rest] = positionals;
   const json = values.json === true;
   if (values.help || what === undefined) {
-    process.stdout.write("cutroom brain take <videoId> | brain character <name> | brain counts [--json]\n");
+    process.stdout.write(
+      "cutroom brain take <videoId> | brain why <videoId> | brain character <name> | brain location <name> | brain request <requestId> | brain counts [--json]\n",
+    );
     return what === undefined && !values.help ? 2 : 0;
   }
   if (what === "counts") {
@@ -130,6 +141,24 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     write(json, take, JSON.stringify(take, null, 2));
     return 0;
   }
+  if (what === "why") {
+    const provenance = await runtime.brain.why(id);
+    if (!provenance) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
+    write(json, provenance, formatProvenance(provenance));
+    return 0;
+  }
+  if (what === "location") {
+    const view = await runtime.brain.locationView(id);
+    if (!view) throw new CutroomError("NOT_FOUND", `no location named ${id} in the Brain`, { field: "name" });
+    write(json, view, JSON.stringify(view, null, 2));
+    return 0;
+  }
+  if (what === "request") {
+    const view = await runtime.brain.requestTakes(id);
+    if (!view) throw new CutroomError("NOT_FOUND", `no request ${id} in the Brain`, { field: "requestId" });
+    write(json, view, JSON.stringify(view, null, 2));
+    return 0;
+  }
   if (what === "character") {
     const view = await runtime.brain.characterView(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no character named ${id} in the Brain`, { field: "name" });
@@ -138,7 +167,24 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   }
   throw new CutroomError(
     "INVALID_INPUT",
-    `brain: unknown query ${JSON.stringify(what)}; use take, character or counts`,
+    `brain: unknown query ${JSON.stringify(what)}; use take, why, character, location, request or counts`,
     { field: "query" },
   );
+}
+
+/** "How was this clip made", for people. */
+function formatProvenance(item: TakeProvenance): string {
+  const lines = [
+    `take ${item.takeId} (attempt ${item.attempt}) for "${item.request.text}"`,
+    `  made by    ${item.method} on ${item.model}, seed ${item.seed}, ${item.durationSeconds}s ${item.resolution} @ ${item.fps} fps`,
+    `  prompt     ${item.prompt}`,
+    `  cost       $${item.costUsd.toFixed(4)}`,
+    `  cast       ${item.characters.map((character) => character.name).join(", ") || "none"}${item.location ? ` in ${item.location.name}` : ""}`,
+    `  references ${item.references.map((reference) => `${reference.id} (${reference.kind})`).join(", ") || "none"}`,
+    `  grade      overall ${item.grade.overall.toFixed(3)} (${item.grade.passed ? "passed" : "below"} ${item.grade.threshold})${item.quality ? `, measured quality ${item.quality.overallQuality.toFixed(3)}` : ""}`,
+    `  choice     ${item.choice.status}${item.choice.reason ? ` — ${item.choice.reason}` : ""}`,
+  ];
+  if (item.regeneratedFrom) lines.push(`  regenerated from ${item.regeneratedFrom}`);
+  if (item.regeneratedInto.length > 0) lines.push(`  regenerated into ${item.regeneratedInto.join(", ")}`);
+  return lines.join("\n");
 }

@@ -1,0 +1,386 @@
+/**
+ * The Brain on Neo4j. Every write is one managed transaction (executeWrite), so transient failures such as
+ * a server restart are retried by the driver, and MERGE on ids makes a retried write a no-op instead of a
+ * duplicate. A node keeps its whole document as JSON in `json`, with the fields queries filter or sort on
+ * as properties beside it. All values travel as parameters; labels come from the closed list in rules.ts.
+ */
+import type { Driver, ManagedTransaction } from "neo4j-driver";
+import type { TakeStatus } from "../../domain.js";
+import { CutroomError, assertId, isCutroomError } from "../../errors.js";
+import { byCreatedAt, provenanceOf } from "../provenance.js";
+import {
+  REQUIRED_INCOMING,
+  REQUIRED_OUTGOING,
+  TARGET_RULES,
+  badTargetMessage,
+  missingIncomingMessage,
+  missingOutgoingMessage,
+  normalName,
+  type Label,
+} from "../rules.js";
+import type {
+  Brain,
+  BrainCounts,
+  BrainViolation,
+  CharacterNode,
+  CharacterView,
+  LocationNode,
+  LocationView,
+  QualityReportNode,
+  ReferenceNode,
+  RequestNode,
+  RequestTakesView,
+  TakeProvenance,
+  TakeView,
+  TakeWrite,
+  VideoNode,
+} from "../types.js";
+import { connectNeo4j, messageOf, unreachable, type Neo4jOptions } from "./connection.js";
+import * as Q from "./queries.js";
+
+type Row = Record<string, unknown>;
+
+export class Neo4jBrain implements Brain {
+  readonly name = "neo4j";
+
+  private constructor(
+    private readonly driver: Driver,
+    private readonly uri: string,
+  ) {}
+
+  static async open(options: Neo4jOptions): Promise<Neo4jBrain> {
+    return new Neo4jBrain(await connectNeo4j(options), options.uri);
+  }
+
+  async findCharacterByName(name: string): Promise<CharacterNode | null> {
+    const rows = await this.read(Q.FIND_BY_NAME("Character"), { nameKey: normalName(name) });
+    return rows[0] ? parse<CharacterNode>(rows[0].json) : null;
+  }
+
+  saveCharacter(character: CharacterNode): Promise<CharacterNode> {
+    return this.saveNamed("Character", character).then(() => structuredClone(character));
+  }
+
+  async findLocationByName(name: string): Promise<LocationNode | null> {
+    const rows = await this.read(Q.FIND_BY_NAME("Location"), { nameKey: normalName(name) });
+    return rows[0] ? parse<LocationNode>(rows[0].json) : null;
+  }
+
+  saveLocation(location: LocationNode): Promise<LocationNode> {
+    return this.saveNamed("Location", location).then(() => structuredClone(location));
+  }
+
+  async saveReference(reference: ReferenceNode, ownerId: string): Promise<void> {
+    assertId(reference.id, "reference.id");
+    const ownerLabel: Label = reference.kind === "character-master" ? "Character" : "Location";
+    await this.write(async (tx) => {
+      await requireTargets(tx, [{ id: ownerId, label: ownerLabel, purpose: `own a ${reference.kind} reference` }]);
+      await assertLabels(tx, [{ id: reference.id, label: "Reference" }]);
+      await tx.run(Q.UPSERT("Reference"), { id: reference.id, props: propertiesOf("Reference", reference) });
+      await tx.run(Q.LINK_HAS_REFERENCE, { ownerId, referenceId: reference.id });
+    });
+  }
+
+  async referencesOf(ownerId: string): Promise<ReferenceNode[]> {
+    const rows = await this.read(Q.REFERENCES_OF, { ownerId });
+    return rows.map((row) => parse<ReferenceNode>(row.json));
+  }
+
+  async recordTake(write: TakeWrite): Promise<void> {
+    const videoId = assertId(write.video.id, "video.id");
+    const requestId = assertId(write.request.id, "request.id");
+    const reportId = assertId(write.report.id, "report.id");
+    if (write.video.requestId !== requestId) {
+      throw new CutroomError(
+        "BRAIN_VALIDATION",
+        `video ${videoId} names request ${write.video.requestId} but the take carries request ${requestId}; pass the same request`,
+      );
+    }
+    if (write.regeneratedFromId === videoId)
+      throw new CutroomError("BRAIN_VALIDATION", `take ${videoId} cannot be REGENERATED_FROM itself`);
+    // One transaction: every target is checked, then every node and relationship is merged, or nothing is.
+    await this.write(async (tx) => {
+      await requireTargets(tx, [
+        ...write.characterIds.map((id) => ({ id, label: "Character" as const, purpose: "be DEPICTED" })),
+        ...(write.locationId === null
+          ? []
+          : [{ id: write.locationId, label: "Location" as const, purpose: "be SET_IN" }]),
+        ...write.referenceIds.map((id) => ({ id, label: "Reference" as const, purpose: "be USED as a reference" })),
+        ...(write.regeneratedFromId === null
+          ? []
+          : [{ id: write.regeneratedFromId, label: "Video" as const, purpose: "be REGENERATED_FROM" }]),
+      ]);
+      await assertLabels(tx, [
+        { id: requestId, label: "Request" },
+        { id: videoId, label: "Video" },
+        { id: reportId, label: "QualityReport" },
+      ]);
+      await tx.run(Q.RECORD_TAKE, {
+        requestId,
+        videoId,
+        reportId,
+        request: propertiesOf("Request", write.request),
+        video: propertiesOf("Video", write.video),
+        report: propertiesOf("QualityReport", write.report),
+        characterIds: write.characterIds,
+        locationIds: write.locationId === null ? [] : [write.locationId],
+        referenceIds: write.referenceIds,
+        regeneratedFromIds: write.regeneratedFromId === null ? [] : [write.regeneratedFromId],
+      });
+    });
+  }
+
+  async setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void> {
+    const found = await this.write(async (tx) => {
+      const result = await tx.run(Q.SET_STATUS, { id: takeId, status, reason, now: new Date().toISOString() });
+      return result.records.length;
+    });
+    if (found === 0)
+      throw new CutroomError("NOT_FOUND", `take ${takeId} is not in the brain; list takes to find its id`);
+  }
+
+  async getTake(takeId: string): Promise<TakeView | null> {
+    const row = (await this.read(Q.GET_TAKE, { id: takeId }))[0];
+    if (row === undefined) return null;
+    if (row.request === null) {
+      throw new CutroomError(
+        "BRAIN_VALIDATION",
+        `take ${takeId} has no request in the brain; validate the take to see what is inconsistent`,
+      );
+    }
+    const into = (row.into as Array<{ id: string; createdAt: string }>).sort(byCreatedAt).map((take) => take.id);
+    return {
+      video: videoOf(row.video as Row),
+      request: parse<RequestNode>(row.request),
+      report: row.report === null ? null : parse<QualityReportNode>(row.report),
+      characters: (row.characters as string[]).map((json) => parse<CharacterNode>(json)),
+      location: (row.locations as string[]).map((json) => parse<LocationNode>(json))[0] ?? null,
+      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
+      regeneratedFrom: (row.from as string[])[0] ?? null,
+      regeneratedInto: into,
+    };
+  }
+
+  async characterView(name: string): Promise<CharacterView | null> {
+    const row = (await this.read(Q.CHARACTER_VIEW, { nameKey: normalName(name) }))[0];
+    if (row === undefined) return null;
+    const takes = (row.takes as CharacterView["takes"]).sort((left, right) => byCreatedAt(right, left));
+    return {
+      character: parse<CharacterNode>(row.json),
+      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
+      takes,
+    };
+  }
+
+  async locationView(name: string): Promise<LocationView | null> {
+    const row = (await this.read(Q.LOCATION_VIEW, { nameKey: normalName(name) }))[0];
+    if (row === undefined) return null;
+    return {
+      location: parse<LocationNode>(row.json),
+      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
+    };
+  }
+
+  async requestTakes(requestId: string): Promise<RequestTakesView | null> {
+    const row = (await this.read(Q.REQUEST_TAKES, { id: requestId }))[0];
+    if (row === undefined) return null;
+    const takes = (row.takes as Row[])
+      .map((take) => {
+        const video = videoOf(take.video as Row);
+        return {
+          id: video.id,
+          attempt: video.attempt,
+          status: video.status,
+          choiceReason: video.statusReason,
+          grade: video.grade,
+          overallQuality: (take.overallQuality as number | null) ?? null,
+          regeneratedFrom: (take.from as string | null) ?? null,
+          createdAt: video.createdAt,
+          updatedAt: video.updatedAt,
+        };
+      })
+      .sort(byCreatedAt);
+    return { request: parse<RequestNode>(row.request), takes };
+  }
+
+  async why(takeId: string): Promise<TakeProvenance | null> {
+    const view = await this.getTake(takeId);
+    return view === null ? null : provenanceOf(view);
+  }
+
+  async validateTake(takeId: string): Promise<BrainViolation[]> {
+    const row = (
+      await this.read(Q.VALIDATE_TAKE, {
+        id: takeId,
+        targets: TARGET_RULES.map(({ type, label }) => ({ type, label })),
+        incoming: REQUIRED_INCOMING.map(({ type, label }) => ({ type, label })),
+        outgoing: REQUIRED_OUTGOING.map(({ type, label }) => ({ type, label })),
+      })
+    )[0];
+    if (row === undefined || row.exists !== true)
+      return [{ rule: "take-exists", message: `take ${takeId} is not a Video in the brain` }];
+    const violations: BrainViolation[] = [];
+    for (const link of row.badTargets as Array<{ type: string; target: string }>) {
+      const rule = TARGET_RULES.find((candidate) => candidate.type === link.type)!;
+      violations.push({ rule: rule.rule, message: badTargetMessage(link.type, rule.label, takeId, link.target) });
+    }
+    for (const missing of row.missingIncoming as Array<{ type: string; label: string }>) {
+      const rule = REQUIRED_INCOMING.find((candidate) => candidate.type === missing.type)!;
+      violations.push({ rule: rule.rule, message: missingIncomingMessage(missing.type, missing.label, takeId) });
+    }
+    for (const missing of row.missingOutgoing as Array<{ type: string; label: string }>) {
+      const rule = REQUIRED_OUTGOING.find((candidate) => candidate.type === missing.type)!;
+      violations.push({ rule: rule.rule, message: missingOutgoingMessage(missing.type, missing.label, takeId) });
+    }
+    return violations;
+  }
+
+  async counts(): Promise<BrainCounts> {
+    const nodes: Record<string, number> = {};
+    const relationships: Record<string, number> = {};
+    for (const row of await this.read(Q.COUNT_NODES, {})) nodes[row.label as string] = row.count as number;
+    for (const row of await this.read(Q.COUNT_RELATIONSHIPS, {}))
+      relationships[row.type as string] = row.count as number;
+    return { nodes, relationships };
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private async saveNamed(label: "Character" | "Location", node: CharacterNode | LocationNode): Promise<void> {
+    assertId(node.id, `${label.toLowerCase()}.id`);
+    const nameKey = normalName(node.name);
+    if (nameKey === "") throw new CutroomError("INVALID_INPUT", `a ${label} needs a non-empty name`, { field: "name" });
+    await this.write(async (tx) => {
+      const holder = (await tx.run(Q.FIND_BY_NAME(label), { nameKey })).records[0]?.get("id") as string | undefined;
+      if (holder !== undefined && holder !== node.id) throw nameTaken(label, node.name, holder);
+      await assertLabels(tx, [{ id: node.id, label }]);
+      await tx.run(Q.UPSERT(label), { id: node.id, props: propertiesOf(label, node) });
+    });
+  }
+
+  private async read(query: string, parameters: Row): Promise<Row[]> {
+    try {
+      const session = this.driver.session({ defaultAccessMode: "READ" });
+      try {
+        return await session.executeRead(async (tx) =>
+          (await tx.run(query, parameters)).records.map((record) => record.toObject()),
+        );
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    try {
+      const session = this.driver.session({ defaultAccessMode: "WRITE" });
+      try {
+        return await session.executeWrite(work);
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  private failure(error: unknown): CutroomError {
+    if (isCutroomError(error)) return error;
+    const code = (error as { code?: string }).code ?? "";
+    if (code === "Neo.ClientError.Schema.ConstraintValidationFailed") {
+      return new CutroomError(
+        "BRAIN_VALIDATION",
+        `the Brain refused a duplicate: ${messageOf(error)}; use the existing node`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (code === "ServiceUnavailable" || code === "SessionExpired" || code.includes("Security")) {
+      return unreachable(this.uri, error);
+    }
+    return new CutroomError("STORAGE", `Neo4j at ${this.uri}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Targets must exist with the right label before anything is written; the first missing one is reported. */
+async function requireTargets(
+  tx: ManagedTransaction,
+  targets: Array<{ id: string; label: Label; purpose: string }>,
+): Promise<void> {
+  if (targets.length === 0) return;
+  const missing = (await tx.run(Q.MISSING_TARGETS, { targets })).records[0];
+  if (missing !== undefined) {
+    const [id, label, purpose] = [missing.get("id"), missing.get("label"), missing.get("purpose")] as string[];
+    throw new CutroomError(
+      "BRAIN_VALIDATION",
+      `${id} is not a known ${label}, so it cannot ${purpose}; save the ${label} first`,
+    );
+  }
+}
+
+/** Ids are one namespace across labels, as in the embedded graph. */
+async function assertLabels(tx: ManagedTransaction, nodes: Array<{ id: string; label: Label }>): Promise<void> {
+  const clash = (await tx.run(Q.LABEL_CLASHES, { nodes })).records[0];
+  if (clash !== undefined) {
+    throw new CutroomError(
+      "BRAIN_VALIDATION",
+      `id ${clash.get("id") as string} already names a ${clash.get("existing") as string}, not a ${clash.get("label") as string}; use a fresh id`,
+    );
+  }
+}
+
+function nameTaken(label: Label, name: string, holder: string): CutroomError {
+  return new CutroomError(
+    "BRAIN_VALIDATION",
+    `${label} name "${name}" already belongs to ${holder}; reuse that ${label} or pick another name`,
+  );
+}
+
+/** The stored document plus the properties that queries filter and sort on. */
+function propertiesOf(label: Label, node: object): Row {
+  const props: Row = { json: JSON.stringify(node) };
+  const value = node as Row;
+  if (label === "Character" || label === "Location") {
+    props.name = value.name;
+    props.nameKey = normalName(String(value.name));
+  }
+  if (label === "Reference") props.kind = value.kind;
+  if (label === "Video") {
+    const video = node as VideoNode;
+    Object.assign(props, {
+      requestId: video.requestId,
+      status: video.status,
+      statusReason: video.statusReason,
+      overall: video.grade.overall,
+      method: video.method,
+      model: video.model,
+      costUsd: video.costUsd,
+      updatedAt: video.updatedAt,
+    });
+  }
+  if (label === "QualityReport") {
+    const report = node as QualityReportNode;
+    Object.assign(props, { overallQuality: report.overallQuality, passed: report.passed });
+  }
+  if ("createdAt" in value) props.createdAt = value.createdAt;
+  return props;
+}
+
+/** A Video's status fields change after it is written; the properties hold the current values. */
+function videoOf(row: Row): VideoNode {
+  return {
+    ...parse<VideoNode>(row.json),
+    status: row.status as TakeStatus,
+    statusReason: (row.statusReason as string | null) ?? null,
+    updatedAt: row.updatedAt as string,
+  };
+}
+
+function parse<T>(json: unknown): T {
+  return JSON.parse(String(json)) as T;
+}

@@ -1,0 +1,243 @@
+/**
+ * The JobQueue on BullMQ and Redis. Jobs outlive the process that added them: a worker that dies mid-job
+ * loses its lock, the job is found stalled and run again by any worker of the queue, and its journal
+ * (BullMQ's job log) tells the new attempt what the old one had started.
+ */
+import { Queue, QueueEvents, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { CutroomError } from "../errors.js";
+import { assertJobId, jobFailed } from "./in-process.js";
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOB_NAMES,
+  type JobEvent,
+  type JobHandler,
+  type JobName,
+  type JobQueue,
+  type JobQueueOptions,
+  type JobState,
+  type JobStatus,
+} from "./types.js";
+
+export interface BullMqOptions extends Partial<JobQueueOptions> {
+  url: string;
+  /** Queue name; one per project or test keeps their jobs apart. */
+  queueName?: string;
+  /** How long a worker's lock on a job lasts without renewal; a dead worker's job is retried after it. */
+  lockDurationMs?: number;
+}
+
+/** The URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "****";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable REDIS_URL)";
+  }
+}
+
+/** Start-up check: one PING with a short timeout and no reconnection, so a wrong address fails at once. */
+export async function checkRedis(url: string, timeoutMs = 5_000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new CutroomError(
+      "ADAPTER_UNAVAILABLE",
+      `Redis at ${redactRedisUrl(url)} is unreachable (${error instanceof Error ? error.message : String(error)}): start it (scripts/services/up) or unset REDIS_URL to run jobs in-process`,
+      { field: "REDIS_URL", cause: error },
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const STATES: Record<string, JobState> = {
+  waiting: "waiting",
+  prioritized: "waiting",
+  "waiting-children": "waiting",
+  delayed: "delayed",
+  active: "active",
+  completed: "completed",
+  failed: "failed",
+};
+
+export class BullMqJobQueue implements JobQueue {
+  readonly name = "bullmq";
+  private readonly handlers = new Map<JobName, JobHandler>();
+  private readonly connections: Redis[] = [];
+  private readonly queue: Queue;
+  private readonly events: QueueEvents;
+  private worker: Worker | null = null;
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly options: JobQueueOptions;
+
+  private constructor(private readonly settings: BullMqOptions) {
+    this.options = { ...DEFAULT_JOB_OPTIONS, ...definedOnly(settings) };
+    const queueName = settings.queueName ?? "cutroom";
+    this.queue = new Queue(queueName, {
+      connection: this.connection(),
+      defaultJobOptions: {
+        attempts: this.options.attempts,
+        backoff: { type: "exponential", delay: this.options.backoffMs },
+        // Finished jobs stay queryable for a week (bounded), then Redis forgets them.
+        removeOnComplete: { age: 7 * 24 * 3600, count: 5_000 },
+        removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+      },
+    });
+    this.events = new QueueEvents(queueName, { connection: this.connection() });
+    this.events.on("progress", ({ jobId, data }) =>
+      this.emit({ type: "progress", jobId, progress: typeof data === "number" ? data : 0 }),
+    );
+    this.events.on("completed", ({ jobId, returnvalue }) =>
+      this.emit({ type: "completed", jobId, result: parseReturn(returnvalue) }),
+    );
+    this.events.on("failed", ({ jobId, failedReason }) => {
+      void this.queue.getJob(jobId).then((job) => {
+        const attemptsMade = job?.attemptsMade ?? 0;
+        this.emit({
+          type: "failed",
+          jobId,
+          error: failedReason,
+          attemptsMade,
+          final: attemptsMade >= this.options.attempts,
+        });
+      });
+    });
+  }
+
+  static async open(settings: BullMqOptions): Promise<BullMqJobQueue> {
+    await checkRedis(settings.url);
+    const queue = new BullMqJobQueue(settings);
+    await Promise.all([queue.queue.waitUntilReady(), queue.events.waitUntilReady()]);
+    return queue;
+  }
+
+  register(name: JobName, handler: JobHandler): void {
+    if (!JOB_NAMES.includes(name)) throw new CutroomError("CONFIG", `unknown job name ${name}`, { field: "name" });
+    this.handlers.set(name, handler);
+    this.worker ??= new Worker(this.queue.name, (job: Job) => this.process(job), {
+      connection: this.connection(),
+      concurrency: this.options.concurrency,
+      lockDuration: this.settings.lockDurationMs ?? 30_000,
+      stalledInterval: Math.max(500, Math.floor((this.settings.lockDurationMs ?? 30_000) / 2)),
+      // A job whose worker died once is retried; twice is taken as a job that kills its worker.
+      maxStalledCount: 2,
+    });
+    this.worker.on("error", () => undefined);
+  }
+
+  async enqueue(name: JobName, data: Record<string, unknown>, jobId: string): Promise<JobStatus> {
+    assertJobId(jobId);
+    const existing = await this.queue.getJob(jobId);
+    if (existing !== undefined && (await existing.getState()) === "failed") {
+      // A failed job enqueued again starts a fresh round of attempts, keeping its journal.
+      await existing.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else if (existing === undefined) {
+      await this.queue.add(name, data, { jobId });
+    }
+    return (await this.status(jobId))!;
+  }
+
+  async status(jobId: string): Promise<JobStatus | null> {
+    const job = await this.queue.getJob(jobId);
+    if (job === undefined) return null;
+    const state = STATES[await job.getState()] ?? "waiting";
+    return {
+      id: jobId,
+      name: job.name as JobName,
+      state,
+      progress: typeof job.progress === "number" ? job.progress : 0,
+      // BullMQ counts the successful attempt too; the port counts failed ones.
+      attemptsMade: state === "completed" ? Math.max(0, job.attemptsMade - 1) : job.attemptsMade,
+      attempts: job.opts.attempts ?? this.options.attempts,
+      result: state === "completed" ? (job.returnvalue ?? null) : null,
+      error: job.failedReason ?? null,
+    };
+  }
+
+  async waitFor(jobId: string, timeoutMs = 30 * 60_000): Promise<unknown> {
+    const job = await this.queue.getJob(jobId);
+    if (job === undefined) throw new CutroomError("NOT_FOUND", `job ${jobId} does not exist`, { field: "jobId" });
+    try {
+      return parseReturn(await job.waitUntilFinished(this.events, timeoutMs));
+    } catch (error) {
+      const status = await this.status(jobId);
+      if (status?.state === "failed") throw jobFailed(jobId, status);
+      throw new CutroomError("JOB_FAILED", `job ${jobId}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async run(name: JobName, data: Record<string, unknown>, jobId: string, timeoutMs?: number): Promise<unknown> {
+    await this.enqueue(name, data, jobId);
+    return this.waitFor(jobId, timeoutMs);
+  }
+
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.events.close();
+    await this.queue.close();
+    for (const connection of this.connections) connection.disconnect();
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (handler === undefined) throw new Error(`no handler registered for ${job.name} jobs in this worker`);
+    return handler(job.data as Record<string, unknown>, {
+      jobId: job.id!,
+      attempt: job.attemptsMade + 1,
+      progress: (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
+      journal: {
+        entries: async () => (await this.queue.getJobLogs(job.id!, 0, -1, true)).logs,
+        append: async (line) => void (await job.log(line)),
+      },
+    });
+  }
+
+  /** BullMQ needs connections that wait for Redis rather than fail a command while reconnecting. */
+  private connection(): Redis {
+    const connection = new Redis(this.settings.url, { maxRetriesPerRequest: null });
+    connection.on("error", () => undefined);
+    this.connections.push(connection);
+    return connection;
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function parseReturn(value: unknown): unknown {
+  if (typeof value !== "string") return value ?? null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
+  return Object.fromEntries(
+    Object.entries({
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      concurrency: options.concurrency,
+    }).filter(([, value]) => value !== undefined),
+  );
+}

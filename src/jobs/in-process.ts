@@ -1,0 +1,218 @@
+/**
+ * The embedded JobQueue: jobs run inside this process with the same semantics as the BullMQ adapter
+ * (ids deduplicate, retries with exponential backoff, bounded concurrency, events). Nothing survives the
+ * process, which is what a single CLI run needs.
+ */
+import { EventEmitter } from "node:events";
+import { CutroomError } from "../errors.js";
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOB_ID_PATTERN,
+  backoffDelay,
+  type JobEvent,
+  type JobHandler,
+  type JobName,
+  type JobQueue,
+  type JobQueueOptions,
+  type JobStatus,
+} from "./types.js";
+
+interface Entry {
+  status: JobStatus;
+  data: Record<string, unknown>;
+  journal: string[];
+  timer: NodeJS.Timeout | null;
+}
+
+const KEEP_SETTLED = 1_000;
+
+export class InProcessJobQueue implements JobQueue {
+  readonly name = "in-process";
+  private readonly handlers = new Map<JobName, JobHandler>();
+  private readonly jobs = new Map<string, Entry>();
+  private readonly ready: string[] = [];
+  private readonly emitter = new EventEmitter();
+  private readonly options: JobQueueOptions;
+  private running = 0;
+  private closed = false;
+
+  constructor(options: Partial<JobQueueOptions> = {}) {
+    this.options = { ...DEFAULT_JOB_OPTIONS, ...options };
+    // Every waiter of a job listens; many at once is normal, not a leak.
+    this.emitter.setMaxListeners(0);
+  }
+
+  register(name: JobName, handler: JobHandler): void {
+    this.handlers.set(name, handler);
+  }
+
+  async enqueue(name: JobName, data: Record<string, unknown>, jobId: string): Promise<JobStatus> {
+    assertJobId(jobId);
+    if (this.closed) throw new CutroomError("STORAGE", "the job queue is closed");
+    if (!this.handlers.has(name))
+      throw new CutroomError("CONFIG", `no handler registered for ${name} jobs`, { field: "name" });
+    const existing = this.jobs.get(jobId);
+    if (existing !== undefined && existing.status.state !== "failed") return { ...existing.status };
+    const entry: Entry = existing ?? {
+      status: {
+        id: jobId,
+        name,
+        state: "waiting",
+        progress: 0,
+        attemptsMade: 0,
+        attempts: this.options.attempts,
+        result: null,
+        error: null,
+      },
+      data: structuredClone(data),
+      journal: [],
+      timer: null,
+    };
+    // A failed job enqueued again starts a fresh round of attempts, keeping its journal.
+    Object.assign(entry.status, { state: "waiting", attemptsMade: 0, error: null, progress: 0 });
+    this.jobs.set(jobId, entry);
+    this.ready.push(jobId);
+    this.forgetOld();
+    this.pump();
+    return { ...entry.status };
+  }
+
+  async status(jobId: string): Promise<JobStatus | null> {
+    const entry = this.jobs.get(jobId);
+    return entry === undefined ? null : { ...entry.status };
+  }
+
+  waitFor(jobId: string, timeoutMs = 30 * 60_000): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      const settle = (): boolean => {
+        const entry = this.jobs.get(jobId);
+        if (entry === undefined) {
+          reject(new CutroomError("NOT_FOUND", `job ${jobId} does not exist`, { field: "jobId" }));
+          return true;
+        }
+        if (entry.status.state === "completed") {
+          resolve(entry.status.result);
+          return true;
+        }
+        if (entry.status.state === "failed") {
+          reject(jobFailed(jobId, entry.status));
+          return true;
+        }
+        return false;
+      };
+      if (settle()) return;
+      const listener = (event: JobEvent): void => {
+        if (event.jobId !== jobId || (event.type !== "completed" && !(event.type === "failed" && event.final))) return;
+        this.emitter.off("event", listener);
+        if (timer !== null) clearTimeout(timer);
+        settle();
+      };
+      this.emitter.on("event", listener);
+      timer = setTimeout(() => {
+        this.emitter.off("event", listener);
+        reject(new CutroomError("JOB_FAILED", `job ${jobId} did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+    });
+  }
+
+  async run(name: JobName, data: Record<string, unknown>, jobId: string, timeoutMs?: number): Promise<unknown> {
+    await this.enqueue(name, data, jobId);
+    return this.waitFor(jobId, timeoutMs);
+  }
+
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    this.emitter.on("event", listener);
+    return () => this.emitter.off("event", listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const entry of this.jobs.values()) if (entry.timer !== null) clearTimeout(entry.timer);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.options.concurrency && this.ready.length > 0) {
+      const jobId = this.ready.shift()!;
+      const entry = this.jobs.get(jobId);
+      if (entry === undefined || entry.status.state !== "waiting") continue;
+      this.running += 1;
+      void this.attempt(entry).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async attempt(entry: Entry): Promise<void> {
+    const { status } = entry;
+    const handler = this.handlers.get(status.name)!;
+    status.state = "active";
+    try {
+      const result = await handler(structuredClone(entry.data), {
+        jobId: status.id,
+        attempt: status.attemptsMade + 1,
+        progress: async (fraction) => {
+          status.progress = Math.max(0, Math.min(1, fraction));
+          this.emit({ type: "progress", jobId: status.id, progress: status.progress });
+        },
+        journal: {
+          entries: async () => [...entry.journal],
+          append: async (line) => void entry.journal.push(line),
+        },
+      });
+      Object.assign(status, { state: "completed", progress: 1, result: result ?? null, error: null });
+      this.emit({ type: "completed", jobId: status.id, result: status.result });
+    } catch (error) {
+      status.attemptsMade += 1;
+      status.error = error instanceof Error ? error.message : String(error);
+      const final = status.attemptsMade >= status.attempts || this.closed;
+      status.state = final ? "failed" : "delayed";
+      this.emit({ type: "failed", jobId: status.id, error: status.error, attemptsMade: status.attemptsMade, final });
+      if (!final) {
+        entry.timer = setTimeout(
+          () => {
+            entry.timer = null;
+            status.state = "waiting";
+            this.ready.push(status.id);
+            this.pump();
+          },
+          backoffDelay(this.options.backoffMs, status.attemptsMade),
+        );
+      }
+    }
+  }
+
+  private emit(event: JobEvent): void {
+    this.emitter.emit("event", event);
+  }
+
+  /** Settled jobs are kept for status queries, up to a bound, oldest forgotten first. */
+  private forgetOld(): void {
+    if (this.jobs.size <= KEEP_SETTLED) return;
+    for (const [id, entry] of this.jobs) {
+      if (this.jobs.size <= KEEP_SETTLED) break;
+      if (entry.status.state === "completed" || entry.status.state === "failed") this.jobs.delete(id);
+    }
+  }
+}
+
+export function assertJobId(jobId: string): void {
+  if (!JOB_ID_PATTERN.test(jobId)) {
+    throw new CutroomError(
+      "INVALID_ID",
+      `job id must be letters, digits, '-' or '_' (at most 200); got ${JSON.stringify(jobId)}`,
+      {
+        field: "jobId",
+      },
+    );
+  }
+}
+
+export function jobFailed(jobId: string, status: Pick<JobStatus, "attemptsMade" | "error">): CutroomError {
+  return new CutroomError(
+    "JOB_FAILED",
+    `job ${jobId} failed after ${status.attemptsMade} attempt(s): ${status.error ?? "unknown error"}`,
+  );
+}

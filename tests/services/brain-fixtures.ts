@@ -1,0 +1,80 @@
+import type { CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
+
+export const NOW = "2025-01-01T00:00:00.000Z";
+
+export function character(id: string, name: string): CharacterNode {
+  const profile = {
+    skin: "#aa8866",
+    hair: "#221100",
+    top: "#3355aa",
+    bottom: "#222222",
+    accent: "#ffcc00",
+    height: 0.5,
+    build: 0.25,
+    description: name,
+  };
+  return { id, name, profile, voiceId: null, createdAt: NOW };
+}
+
+export function location(id: string, name: string): LocationNode {
+  const look = {
+    kind: "park" as const,
+    sky: "#88bbff",
+    ground: "#228833",
+    feature: "#665544",
+    horizon: 0.5,
+    description: name,
+  };
+  return { id, name, look, createdAt: NOW };
+}
+
+export function reference(id: string, kind: ReferenceNode["kind"]): ReferenceNode {
+  return { id, kind, mediaId: `media_${id}`, objectKey: `refs/${id}.png`, createdAt: NOW };
+}
+
+export function take(
+  id: string,
+  options: Partial<Omit<TakeWrite, "request" | "video" | "report">> & { createdAt?: string; requestId?: string } = {},
+): TakeWrite {
+  const createdAt = options.createdAt ?? NOW;
+  const requestId = options.requestId ?? `req_${id}`;
+  const grade = { quality: 0.8, relevance: 0.9, consistency: 0.85, overall: 0.85, passed: true, threshold: 0.7 };
+  return {
+    request: { id: requestId, threadId: "thread_1", text: "a walk in the park", createdAt: NOW },
+    video: {
+      id,
+      requestId,
+      threadId: "thread_1",
+      mediaId: `media_${id}`,
+      objectKey: `videos/${id}.mp4`,
+      method: "text-to-video",
+      model: "local",
+      prompt: "Ana walks in the park",
+      seed: 42,
+      durationSeconds: 5,
+      width: 640,
+      height: 360,
+      fps: 24,
+      costUsd: 0.25,
+      attempt: 1,
+      status: "pending",
+      statusReason: null,
+      grade,
+      createdAt,
+      updatedAt: createdAt,
+    },
+    report: {
+      id: `report_${id}`,
+      createdAt,
+      passed: true,
+      overallQuality: 0.85,
+      checks: [],
+      issues: ["slightly soft"],
+      suggestions: [],
+    },
+    characterIds: options.characterIds ?? ["char_ana"],
+    locationId: options.locationId === undefined ? "loc_park" : options.locationId,
+    referenceIds: options.referenceIds ?? ["ref_ana"],
+    regeneratedFromId: options.regeneratedFromId ?? null,
+  };
+}
