@@ -56,7 +56,9 @@ async function generateClip(runtime: Runtime, data: GenerateJobData, context: Jo
       record.kind === "video" &&
       record.status === "live" &&
       record.generation.takeId === data.takeId &&
-      record.generation.shotIndex === data.shot.index,
+      record.generation.shotIndex === data.shot.index &&
+      // A clip its checks rejected is not reused: the next attempt is a new job that must render anew.
+      record.generation.shotPassed !== false,
   );
   if (stored !== undefined) {
     // An earlier attempt stored this clip and then died: reuse it rather than render (and pay) again.

@@ -123,6 +123,7 @@ describe("video department with a scripted chat model", () => {
     const take = result.takes[0]!;
     const types = take.quality.checks.map((check) => check.type).sort();
     expect(types).toEqual([
+      "bitrate",
       "character-consistency",
       "duration",
       "fps",

@@ -13,11 +13,8 @@ import { newId, seedFrom } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
 import type { Runtime } from "../../../runtime.js";
-import {
-  runVideoGenerator,
-  type GeneratedClipOutput,
-  type ShotTask,
-} from "../../../specialists/video-generator/index.js";
+import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
+import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext, type ToolContext } from "../../../tools/context.js";
 import { adjustFromFeedback } from "../policy.js";
 import { clipSeconds } from "../planner/plan.js";
@@ -199,11 +196,15 @@ export async function sceneGeneratorNode(
       );
       const started = Date.now();
       try {
-        const result = await runVideoGenerator(context, {
+        // Through the job queue, which bounds how many clips render at once across all chains.
+        const jobShot: ShotTask = {
           ...shot,
           motionStrength: adjustments.motionStrength,
           seed: seedFrom(`${state.requestId}:${planned.index}:${attempt}`),
-        });
+        };
+        const jobData: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot: jobShot };
+        const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
+        const result = (await runtime.jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
         const check = await verifyVideo({
           path: result.output.path ?? (await runtime.store.localPath(result.output.key, context.workDir)),
           expectedDurationSeconds: shot.durationSeconds,
@@ -251,6 +252,11 @@ export async function sceneGeneratorNode(
           selfAssessment: result.selfAssessment,
           grade: null,
         });
+        runtime.progress.emit(
+          "generate",
+          null,
+          `shot ${planned.index} stored as ${result.output.mediaId} (${check.passed ? "passed" : "failed"} its checks)`,
+        );
         if (check.passed) {
           done = { ...result.output, takeId: state.takeId } as GeneratedClipOutput;
         } else {
