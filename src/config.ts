@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   CUTROOM_FFMPEG_TIMEOUT_MS: number("CUTROOM_FFMPEG_TIMEOUT_MS", 1000, 3_600_000),
   CUTROOM_JOB_CONCURRENCY: number("CUTROOM_JOB_CONCURRENCY", 1, 64),
   CUTROOM_BUDGET_USD: number("CUTROOM_BUDGET_USD", 0, 100_000),
+  CUTROOM_PRICES: optionalText,
   CUTROOM_CONFIRM_ABOVE_USD: number("CUTROOM_CONFIRM_ABOVE_USD", 0, 100_000),
   CUTROOM_JOB_ATTEMPTS: number("CUTROOM_JOB_ATTEMPTS", 1, 10),
   CUTROOM_JOB_BACKOFF_MS: number("CUTROOM_JOB_BACKOFF_MS", 0, 600_000),
@@ -113,6 +114,8 @@ export interface Config {
   confirmAboveUsd: number;
   /** Clips generated at once. */
   generationConcurrency: number;
+  /** USD per second of video by model id prefix: the FAL list prices, the local renderer, and CUTROOM_PRICES. */
+  prices: Record<string, number>;
   llm: { apiKey: string; baseURL: string | null; model: string } | null;
   adapters: AdapterChoice[];
   /** The validated environment, for adapter factories (which never read process.env themselves). */
@@ -139,6 +142,29 @@ export const FAL_PRICES_USD_PER_SECOND: Record<string, number> = {
   "fal-ai/luma-video-to-video": 0.1,
   "fal-ai/luma-dream-machine": 0.1,
 };
+
+/** Model id of the local animatic renderer (its price is 0 unless CUTROOM_PRICES says otherwise). */
+export const LOCAL_VIDEO_MODEL = "cutroom-animatic-1";
+
+/** CUTROOM_PRICES: a JSON object of model id prefix → USD per second, e.g. {"fal-ai/minimax-video":0.09}. */
+export function parsePrices(text: string | undefined): Record<string, number> {
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CutroomError("CONFIG", 'CUTROOM_PRICES must be JSON, e.g. {"fal-ai/minimax-video":0.09}', {
+      field: "CUTROOM_PRICES",
+    });
+  }
+  const result = z.record(z.string().min(1), z.number().min(0).max(100)).safeParse(parsed);
+  if (!result.success) {
+    throw new CutroomError("CONFIG", "CUTROOM_PRICES must map model ids to a price per second between 0 and 100 USD", {
+      field: "CUTROOM_PRICES",
+    });
+  }
+  return result.data;
+}
 
 /** The adapter serving a port, as chosen from the environment. */
 export function adapterFor(config: Config, port: PortName): string {
@@ -272,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     budgetUsd: values.CUTROOM_BUDGET_USD ?? 10,
     confirmAboveUsd: values.CUTROOM_CONFIRM_ABOVE_USD ?? 2,
     generationConcurrency: values.CUTROOM_JOB_CONCURRENCY ?? 5,
+    prices: { ...FAL_PRICES_USD_PER_SECOND, [LOCAL_VIDEO_MODEL]: 0, ...parsePrices(values.CUTROOM_PRICES) },
     llm,
     adapters,
     env: values,

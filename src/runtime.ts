@@ -8,7 +8,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { ChatOpenAI } from "@langchain/openai";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { adapterFor, type AdapterChoice, type Config } from "./config.js";
+import { adapterFor, LOCAL_VIDEO_MODEL, type AdapterChoice, type Config } from "./config.js";
+import { priceOfModel } from "./departments/video/planner/cost.js";
 import type { Brain } from "./brain/types.js";
 import { EmbeddedBrain } from "./brain/embedded.js";
 import { Neo4jBrain } from "./brain/neo4j/brain.js";
@@ -91,7 +92,10 @@ async function createVideoProvider(config: Config, log: Logger): Promise<VideoPr
     case "fal":
       return new FalVideoProvider(falOptionsFrom(config, log));
     default:
-      return new LocalAnimaticProvider({ timeoutMs: config.ffmpegTimeoutMs });
+      return new LocalAnimaticProvider({
+        timeoutMs: config.ffmpegTimeoutMs,
+        pricePerSecondUsd: priceOfModel(config, LOCAL_VIDEO_MODEL),
+      });
   }
 }
 

@@ -27,6 +27,8 @@ import type {
   LocationView,
   QualityReportNode,
   ReferenceNode,
+  SceneView,
+  SceneWrite,
   RequestNode,
   RequestTakesView,
   TakeProvenance,
@@ -117,6 +119,35 @@ export class EmbeddedBrain implements Brain {
       if (write.locationId !== null) link(draft, "SET_IN", videoId, write.locationId);
       for (const id of write.referenceIds) link(draft, "USES_REFERENCE", videoId, id);
       if (write.regeneratedFromId !== null) link(draft, "REGENERATED_FROM", videoId, write.regeneratedFromId);
+      if (write.scene) {
+        const { clips, audio, ...scene } = write.scene;
+        const sceneId = assertId(scene.id, "scene.id");
+        upsertNode(draft, sceneId, "Scene", scene);
+        link(draft, "RENDERS", videoId, sceneId);
+        for (const clip of clips) {
+          upsertNode(draft, assertId(clip.id, "scene.clips.id"), "Clip", clip);
+          link(draft, "PART_OF", clip.id, sceneId);
+        }
+        for (const track of audio) {
+          upsertNode(draft, assertId(track.id, "scene.audio.id"), "AudioTrack", track);
+          link(draft, "HAS_AUDIO", sceneId, track.id);
+        }
+      }
+    });
+  }
+
+  sceneOf(takeId: string): Promise<SceneView | null> {
+    return this.read((graph) => {
+      if (!graph.hasNode(takeId)) return null;
+      const scene = related<SceneView["scene"] & { id: string }>(graph, takeId, "out", "RENDERS", "Scene")[0];
+      if (!scene) return null;
+      const clips = related<SceneWrite["clips"][number]>(graph, scene.id, "in", "PART_OF", "Clip").sort(
+        (left, right) => left.shotIndex - right.shotIndex,
+      );
+      const audio = related<SceneWrite["audio"][number]>(graph, scene.id, "out", "HAS_AUDIO", "AudioTrack").sort(
+        (left, right) => left.startTime - right.startTime,
+      );
+      return { scene, clips, audio };
     });
   }
 

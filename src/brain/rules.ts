@@ -4,11 +4,31 @@
  */
 import type { BrainViolation } from "./types.js";
 
-export type Label = "Character" | "Location" | "Reference" | "Request" | "Video" | "QualityReport";
+export type Label =
+  "Character" | "Location" | "Reference" | "Request" | "Video" | "QualityReport" | "Scene" | "Clip" | "AudioTrack";
 export type RelationshipType =
-  "HAS_REFERENCE" | "PRODUCED" | "DEPICTS" | "SET_IN" | "USES_REFERENCE" | "GRADED_BY" | "REGENERATED_FROM";
+  | "HAS_REFERENCE"
+  | "PRODUCED"
+  | "DEPICTS"
+  | "SET_IN"
+  | "USES_REFERENCE"
+  | "GRADED_BY"
+  | "REGENERATED_FROM"
+  | "RENDERS"
+  | "PART_OF"
+  | "HAS_AUDIO";
 
-export const LABELS: readonly Label[] = ["Character", "Location", "Reference", "Request", "Video", "QualityReport"];
+export const LABELS: readonly Label[] = [
+  "Character",
+  "Location",
+  "Reference",
+  "Request",
+  "Video",
+  "QualityReport",
+  "Scene",
+  "Clip",
+  "AudioTrack",
+];
 export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "HAS_REFERENCE",
   "PRODUCED",
@@ -17,6 +37,9 @@ export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "USES_REFERENCE",
   "GRADED_BY",
   "REGENERATED_FROM",
+  "RENDERS",
+  "PART_OF",
+  "HAS_AUDIO",
 ];
 
 /** What each validation rule asserts; shared by the docs and every Brain implementation. */

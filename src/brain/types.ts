@@ -73,6 +73,42 @@ export interface QualityReportNode extends VideoQualityResult {
   createdAt: string;
 }
 
+/**
+ * A multi-clip take: (Video)-[:RENDERS]->(Scene), (Clip)-[:PART_OF]->(Scene) for every shot used and
+ * (Scene)-[:HAS_AUDIO]->(AudioTrack) for every line, music and effect mixed under it.
+ */
+export interface SceneWrite {
+  id: string;
+  totalDurationSeconds: number;
+  shotCount: number;
+  missingShots: number[];
+  archetype: string;
+  clips: Array<{
+    id: string;
+    mediaId: string;
+    objectKey: string;
+    shotIndex: number;
+    durationSeconds: number;
+    method: GenerationMethod;
+    model: string;
+    seed: number;
+    costUsd: number;
+  }>;
+  audio: Array<{
+    id: string;
+    type: "dialogue" | "music" | "sfx";
+    description: string;
+    startTime: number;
+    duration: number;
+  }>;
+}
+
+export interface SceneView {
+  scene: Omit<SceneWrite, "clips" | "audio">;
+  clips: SceneWrite["clips"];
+  audio: SceneWrite["audio"];
+}
+
 /** Everything one department result writes, applied in one transaction. */
 export interface TakeWrite {
   request: RequestNode;
@@ -82,6 +118,8 @@ export interface TakeWrite {
   locationId: string | null;
   referenceIds: string[];
   regeneratedFromId: string | null;
+  /** Present when the take is a multi-clip scene. */
+  scene?: SceneWrite | null;
 }
 
 export interface TakeView {
@@ -180,6 +218,8 @@ export interface Brain {
   characterView(name: string): Promise<CharacterView | null>;
   locationView(name: string): Promise<LocationView | null>;
   requestTakes(requestId: string): Promise<RequestTakesView | null>;
+  /** The scene a take renders (its clips and audio tracks), or null for a single-clip take. */
+  sceneOf(takeId: string): Promise<SceneView | null>;
   /** Provenance of one take (`cutroom brain why`); null when the take is unknown. */
   why(takeId: string): Promise<TakeProvenance | null>;
   /** Graph rules a take must satisfy (contradictions). Empty when consistent. */

@@ -138,7 +138,8 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   if (what === "take") {
     const take = await runtime.brain.getTake(id);
     if (!take) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
-    write(json, take, JSON.stringify(take, null, 2));
+    const view = { ...take, scene: await runtime.brain.sceneOf(id) };
+    write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
   if (what === "why") {

@@ -45,9 +45,19 @@ export async function characterVoice(
   const found = await runtime.brain.findCharacterByName(character);
   if (!found) throw new CutroomError("NOT_FOUND", `${field}: ${character} is not in the Brain`, { field });
   if (found.voiceId !== null) return { found, voiceId: found.voiceId };
-  const voices = await runtime.voice.listVoices();
-  if (voices.length === 0) throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
-  const voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+  // A character keeps the first voice it is given, so every later line sounds like the same person:
+  // designed from its profile where the provider can, else picked from the library by its name.
+  let voiceId: string;
+  if (runtime.voice.createCharacterVoice) {
+    voiceId = (
+      await runtime.voice.createCharacterVoice({ name: found.name, description: found.profile.description, labels: {} })
+    ).voiceId;
+  } else {
+    const voices = await runtime.voice.listVoices();
+    if (voices.length === 0)
+      throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
+    voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
+  }
   await runtime.brain.saveCharacter({ ...found, voiceId });
   return { found, voiceId };
 }

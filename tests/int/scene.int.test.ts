@@ -79,6 +79,17 @@ describe("a 30-second scene from one request", () => {
     expect(Math.abs(probed.durationSeconds - 30)).toBeLessThanOrEqual(1 / 12 + 1e-3);
     expect(probed.hasAudio).toBe(true);
     expect(turn.quality.checks.find((check) => check.type === "continuity")).toMatchObject({ passed: true });
+    const brain = await runCli(["brain", "take", turn.videoId, "--json"], dataDir);
+    const scene = (
+      brain.json as {
+        scene: { scene: { shotCount: number }; clips: Array<{ shotIndex: number }>; audio: Array<{ type: string }> };
+      }
+    ).scene;
+    expect(scene.scene.shotCount).toBe(turn.report.summary.clipsTotal);
+    expect(scene.clips.map((clip) => clip.shotIndex)).toEqual(
+      Array.from({ length: scene.scene.shotCount }, (_, index) => index + 1),
+    );
+    expect(scene.audio.map((track) => track.type).sort()).toEqual(["dialogue", "music", "sfx"]);
     // The line is heard where the plan puts it: louder than the music and birds before it.
     const line = plan.dialogue[0]!;
     const speech = await rmsDb(turn.path, line.startTime, Math.min(1.5, line.estimatedDuration));

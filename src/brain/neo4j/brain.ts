@@ -28,6 +28,7 @@ import type {
   LocationView,
   QualityReportNode,
   ReferenceNode,
+  SceneView,
   RequestNode,
   RequestTakesView,
   TakeProvenance,
@@ -127,6 +128,22 @@ export class Neo4jBrain implements Brain {
         referenceIds: write.referenceIds,
         regeneratedFromIds: write.regeneratedFromId === null ? [] : [write.regeneratedFromId],
       });
+      if (write.scene) {
+        const { clips, audio, ...scene } = write.scene;
+        await tx.run(Q.RECORD_SCENE, {
+          videoId,
+          sceneId: assertId(scene.id, "scene.id"),
+          scene: { json: JSON.stringify(scene) },
+          clips: clips.map((clip) => ({
+            id: assertId(clip.id, "scene.clips.id"),
+            props: { json: JSON.stringify(clip), shotIndex: clip.shotIndex },
+          })),
+          audio: audio.map((track) => ({
+            id: assertId(track.id, "scene.audio.id"),
+            props: { json: JSON.stringify(track), type: track.type },
+          })),
+        });
+      }
     });
   }
 
@@ -201,6 +218,21 @@ export class Neo4jBrain implements Brain {
       })
       .sort(byCreatedAt);
     return { request: parse<RequestNode>(row.request), takes };
+  }
+
+  async sceneOf(takeId: string): Promise<SceneView | null> {
+    const [row] = await this.read(Q.SCENE_OF, { id: takeId });
+    if (!row) return null;
+    const parse = <T>(json: unknown): T => JSON.parse(String(json)) as T;
+    return {
+      scene: parse<SceneView["scene"]>(row.scene),
+      clips: (row.clips as unknown[])
+        .map((json) => parse<SceneView["clips"][number]>(json))
+        .sort((left, right) => left.shotIndex - right.shotIndex),
+      audio: (row.audio as unknown[])
+        .map((json) => parse<SceneView["audio"][number]>(json))
+        .sort((left, right) => left.startTime - right.startTime),
+    };
   }
 
   async why(takeId: string): Promise<TakeProvenance | null> {

@@ -67,6 +67,30 @@ CALL (video) {
   MERGE (video)-[:REGENERATED_FROM]->(previous)
 }`;
 
+/** A scene under a take, in the take's transaction: its clips PART_OF it and its audio tracks. */
+export const RECORD_SCENE = `
+MATCH (video:BrainNode:Video {id: $videoId})
+MERGE (scene:BrainNode {id: $sceneId}) SET scene:Scene SET scene = $scene SET scene.id = $sceneId
+MERGE (video)-[:RENDERS]->(scene)
+WITH scene
+CALL (scene) {
+  UNWIND $clips AS clip
+  MERGE (part:BrainNode {id: clip.id}) SET part:Clip SET part = clip.props SET part.id = clip.id
+  MERGE (part)-[:PART_OF]->(scene)
+}
+CALL (scene) {
+  UNWIND $audio AS track
+  MERGE (sound:BrainNode {id: track.id}) SET sound:AudioTrack SET sound = track.props SET sound.id = track.id
+  MERGE (scene)-[:HAS_AUDIO]->(sound)
+}`;
+
+export const SCENE_OF = `
+MATCH (:BrainNode:Video {id: $id})-[:RENDERS]->(scene:Scene)
+OPTIONAL MATCH (part:Clip)-[:PART_OF]->(scene)
+WITH scene, collect(DISTINCT part.json) AS clips
+OPTIONAL MATCH (scene)-[:HAS_AUDIO]->(sound:AudioTrack)
+RETURN scene.json AS scene, clips, collect(DISTINCT sound.json) AS audio`;
+
 export const SET_STATUS = `
 MATCH (video:BrainNode:Video {id: $id})
 SET video.status = $status, video.statusReason = $reason, video.updatedAt = $now

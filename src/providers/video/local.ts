@@ -2,6 +2,7 @@
  * The local video provider: renders every generation method as an animatic with ffmpeg, so the whole
  * department runs offline and its quality checks measure real files.
  */
+import { LOCAL_VIDEO_MODEL } from "../../config.js";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -102,11 +103,15 @@ export async function validateClipRequest(request: ClipRequest): Promise<void> {
 
 export class LocalAnimaticProvider implements VideoProvider {
   readonly name = "local-animatic";
-  readonly model = "cutroom-animatic-1";
+  readonly model = LOCAL_VIDEO_MODEL;
   private readonly timeoutMs: number;
 
-  constructor(options: { timeoutMs?: number } = {}) {
+  /** USD per second of rendered video: local rendering is free unless the price table says otherwise. */
+  private readonly pricePerSecondUsd: number;
+
+  constructor(options: { timeoutMs?: number; pricePerSecondUsd?: number } = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.pricePerSecondUsd = options.pricePerSecondUsd ?? 0;
   }
 
   textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
@@ -174,7 +179,7 @@ export class LocalAnimaticProvider implements VideoProvider {
       model: this.model,
       seed: clipRequest.seed,
       generationSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
-      costUsd: 0,
+      costUsd: Math.round(this.pricePerSecondUsd * probed.durationSeconds * 1e6) / 1e6,
     };
   }
 }

@@ -3,6 +3,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
+import type { SceneWrite } from "../../../brain/types.js";
 import type { DepartmentReport, ExecutionSummary, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
@@ -126,7 +127,9 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     locationId: state.location?.id ?? null,
     referenceIds,
     regeneratedFromId: state.previousTakeId,
+    scene: sceneWrite(state),
   });
+  const scene = sceneWrite(state);
   const brainWrites = [
     `Request ${state.requestId}`,
     `Video ${state.takeId} (${status}, overall ${grade.overall})`,
@@ -139,6 +142,16 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     ...referenceIds.map((id) => `(${state.takeId})-[:USES_REFERENCE]->(Reference ${id})`),
     `(${state.takeId})-[:GRADED_BY]->(QualityReport ${verification.reportId})`,
     ...(state.previousTakeId ? [`(${state.takeId})-[:REGENERATED_FROM]->(Video ${state.previousTakeId})`] : []),
+    ...(scene
+      ? [
+          `(${state.takeId})-[:RENDERS]->(Scene ${scene.id}, ${scene.shotCount} shots${scene.missingShots.length > 0 ? `, missing ${scene.missingShots.join(", ")}` : ""})`,
+          ...scene.clips.map((clip) => `(Clip ${clip.id} shot ${clip.shotIndex})-[:PART_OF]->(Scene ${scene.id})`),
+          ...scene.audio.map(
+            (track) =>
+              `(Scene ${scene.id})-[:HAS_AUDIO]->(AudioTrack ${track.type}: ${track.description.slice(0, 40)})`,
+          ),
+        ]
+      : []),
   ];
   runtime.progress.emit("record", 1, `Brain: ${brainWrites.length} facts written for ${state.takeId}`);
   const take: TakeResult = {
@@ -165,6 +178,59 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     brainWrites,
   };
   return { takes: [take] };
+}
+
+/** The Brain's picture of a scene take: ids derive from the take and media ids, so a re-record merges. */
+export function sceneWrite(state: DepartmentStateValue): SceneWrite | null {
+  const plan = state.plan;
+  if (plan === null) return null;
+  const clips = takeClips(state);
+  const voiced = state.specialists.includes("audio-integrator");
+  const audio: SceneWrite["audio"] = voiced
+    ? [
+        ...plan.dialogue.map((line) => ({
+          type: "dialogue" as const,
+          description: `${line.character}: ${line.text}`,
+          startTime: line.startTime,
+          duration: line.estimatedDuration,
+        })),
+        ...(plan.music
+          ? [
+              {
+                type: "music" as const,
+                description: plan.music.description,
+                startTime: plan.music.startTime,
+                duration: plan.music.duration,
+              },
+            ]
+          : []),
+        ...plan.sfx.map((cue) => ({
+          type: "sfx" as const,
+          description: cue.description,
+          startTime: cue.startTime,
+          duration: cue.duration,
+        })),
+      ].map((track, index) => ({ id: `aud_${state.takeId}_${index + 1}`, ...track }))
+    : [];
+  return {
+    id: `scn_${state.takeId}`,
+    totalDurationSeconds: state.finalMedia?.durationSeconds ?? plan.totalDuration,
+    shotCount: plan.shots.length,
+    missingShots: state.failures.map((failure) => failure.shotIndex),
+    archetype: plan.archetype,
+    clips: clips.map((clip) => ({
+      id: `clp_${clip.mediaId}`,
+      mediaId: clip.mediaId,
+      objectKey: clip.key,
+      shotIndex: clip.index,
+      durationSeconds: clip.durationSeconds,
+      method: clip.method,
+      model: clip.model,
+      seed: clip.seed,
+      costUsd: clip.costUsd,
+    })),
+    audio,
+  };
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */

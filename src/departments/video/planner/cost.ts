@@ -1,5 +1,5 @@
-/** What a clip will cost before it is made: the active video adapter's per-second price for the method's model. */
-import { adapterFor, FAL_DEFAULT_MODELS, FAL_PRICES_USD_PER_SECOND, type Config } from "../../../config.js";
+/** What a clip will cost before it is made: the per-second price of the model the active video adapter uses. */
+import { adapterFor, FAL_DEFAULT_MODELS, LOCAL_VIDEO_MODEL, type Config } from "../../../config.js";
 import type { GenerationMethod } from "../../../domain.js";
 
 const METHOD_VARIABLE: Record<
@@ -12,12 +12,20 @@ const METHOD_VARIABLE: Record<
   "composite-to-video": "FAL_AI_VIDEO_TO_VIDEO",
 };
 
-/** USD per second for a method: 0 on the local renderer, else the longest matching price-table prefix. */
-export function pricePerSecond(config: Config, method: GenerationMethod): number {
-  if (adapterFor(config, "video") !== "fal") return 0;
-  const model = config.env[METHOD_VARIABLE[method]] ?? FAL_DEFAULT_MODELS[method];
-  const prefix = Object.keys(FAL_PRICES_USD_PER_SECOND)
+/** The model a method runs on with the active adapter. */
+export function modelFor(config: Config, method: GenerationMethod): string {
+  if (adapterFor(config, "video") !== "fal") return LOCAL_VIDEO_MODEL;
+  return config.env[METHOD_VARIABLE[method]] ?? FAL_DEFAULT_MODELS[method];
+}
+
+/** USD per second for a model: the longest matching prefix in the price table, 0 when none matches. */
+export function priceOfModel(config: Config, model: string): number {
+  const prefix = Object.keys(config.prices)
     .filter((candidate) => model.startsWith(candidate))
     .sort((left, right) => right.length - left.length)[0];
-  return prefix === undefined ? 0 : FAL_PRICES_USD_PER_SECOND[prefix]!;
+  return prefix === undefined ? 0 : config.prices[prefix]!;
+}
+
+export function pricePerSecond(config: Config, method: GenerationMethod): number {
+  return priceOfModel(config, modelFor(config, method));
 }

@@ -1,5 +1,5 @@
 /** FAL provider options from the validated config: keys, models, fallbacks, timeouts, prices, URL policy. */
-import { FAL_DEFAULT_MODELS, FAL_PRICES_USD_PER_SECOND, type Config } from "../../../config.js";
+import { FAL_DEFAULT_MODELS, type Config } from "../../../config.js";
 import type { GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
 import { hostOf, type UrlPolicy } from "../../../net/safe-fetch.js";
@@ -67,7 +67,7 @@ export function falOptionsFrom(config: Config, log: Logger): FalVideoOptions {
     pollIntervalMs: env.CUTROOM_FAL_POLL_MS ?? 1000,
     httpTimeoutMs: env.CUTROOM_HTTP_TIMEOUT_MS ?? 30_000,
     webhookUrl: env.CUTROOM_FAL_WEBHOOK_URL ?? null,
-    pricesPerSecond: FAL_PRICES_USD_PER_SECOND,
+    pricesPerSecond: config.prices,
     urlPolicy: urlPolicyFrom(config, FAL_MEDIA_HOSTS),
     ffmpegTimeoutMs: config.ffmpegTimeoutMs,
     log,
