@@ -59,6 +59,11 @@ export function formatTurn(result: TurnResult): string {
         );
     }
     lines.push(`choices: ${result.choices.join(" / ")}  (cutroom chat --thread ${result.threadId} --choice <choice>)`);
+  } else if (result.status === "awaiting-confirmation") {
+    lines.push(
+      result.reply,
+      `choices: ${result.choices.join(" / ")}  (cutroom chat --thread ${result.threadId} --choice <choice>)`,
+    );
   } else {
     lines.push(result.reply);
   }

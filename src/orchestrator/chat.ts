@@ -12,6 +12,7 @@ import { assertUsableMessage } from "../departments/video/understand.js";
 import type { Runtime } from "../runtime.js";
 import type { TakeResult } from "../departments/video/state.js";
 import { buildOrchestratorGraph } from "./graph.js";
+import { parseCostDecision, type CostPrompt } from "./nodes/cost.js";
 import { validateChoiceAnswer, type ChoicePrompt } from "./nodes/human-choice.js";
 import { parseChoice, type Route } from "./router.js";
 import type { ChoiceRecord, OrchestratorStateValue } from "./state.js";
@@ -31,7 +32,9 @@ export interface TurnInput {
 
 export interface TurnResult {
   threadId: string;
-  status: "awaiting-choice" | "accepted" | "discarded" | "answered";
+  status: "awaiting-choice" | "awaiting-confirmation" | "accepted" | "discarded" | "cancelled" | "answered";
+  /** The request's estimated cost when it waits for confirmation. */
+  estimatedCostUsd?: number;
   route: Route | null;
   reply: string;
   videoId: string | null;
@@ -48,11 +51,14 @@ export interface TurnResult {
 
 export interface ThreadView {
   threadId: string;
-  pending: ChoicePrompt | null;
+  pending: PendingPrompt | null;
   messages: OrchestratorStateValue["messages"];
   takes: TakeResult[];
   choices: ChoiceRecord[];
 }
+
+/** What a thread waits for: a choice on a take, or a yes to a costly request. */
+export type PendingPrompt = ChoicePrompt | CostPrompt;
 
 export class ChatService {
   private readonly graph;
@@ -139,6 +145,9 @@ export class ChatService {
     let answer: { choice: string; note: string | null } | null = null;
     if (input.resume) {
       // Nothing to validate: the run continues from its last checkpoint.
+    } else if (pending?.kind === "cost") {
+      // The thread waits for a yes or no on the estimated cost, from --choice or as a message.
+      answer = { choice: parseCostDecision(input.choice ?? message), note: null };
     } else if (input.choice) {
       if (!input.threadId)
         throw new CutroomError("INVALID_INPUT", "--choice needs --thread: the thread whose take you are answering", {
@@ -151,7 +160,7 @@ export class ChatService {
       if (choice === null) {
         throw new CutroomError(
           "CHOICE_PENDING",
-          `take ${pending.videoId} is waiting for a choice: answer accept, regenerate or discard (or start a new thread)`,
+          `take ${pending.kind === "take" ? pending.videoId : ""} is waiting for a choice: answer accept, regenerate or discard (or start a new thread)`,
           { field: "message" },
         );
       }
@@ -176,7 +185,27 @@ export class ChatService {
         ? await this.graph.invoke(new Command({ resume: answer }), runConfig)
         : await this.graph.invoke({ threadId, projectId, message }, runConfig);
     const values = (await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue;
-    const awaiting = isInterrupted(result);
+    const waitingFor = isInterrupted(result) ? (await this.thread(threadId)).pending : null;
+    if (waitingFor?.kind === "cost") {
+      return {
+        threadId,
+        status: "awaiting-confirmation",
+        estimatedCostUsd: waitingFor.estimatedCostUsd,
+        route: values.route ?? null,
+        reply: waitingFor.question,
+        videoId: null,
+        path: null,
+        url: null,
+        quality: null,
+        grade: null,
+        report: null,
+        brainWrites: [],
+        choices: [...waitingFor.choices],
+        lastChoice: null,
+        takes: await this.takeStatuses(values.takes ?? []),
+      };
+    }
+    const awaiting = waitingFor !== null;
     const newTakes = (values.takes ?? []).slice(takesBefore);
     const take = awaiting ? values.pendingTake : null;
     const status: TurnResult["status"] = awaiting
@@ -185,7 +214,9 @@ export class ChatService {
         ? "accepted"
         : answer?.choice === "discard"
           ? "discarded"
-          : "answered";
+          : answer?.choice === "cancel"
+            ? "cancelled"
+            : "answered";
     return {
       threadId,
       status,
@@ -199,7 +230,7 @@ export class ChatService {
       report: awaiting ? values.report : null,
       brainWrites: newTakes.flatMap((item) => item.brainWrites),
       choices: awaiting ? ["accept", "regenerate", "discard"] : [],
-      lastChoice: answer ? values.lastChoice : null,
+      lastChoice: answer && pending?.kind === "take" ? values.lastChoice : null,
       takes: await this.takeStatuses(values.takes ?? []),
     };
   }

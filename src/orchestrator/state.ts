@@ -40,6 +40,8 @@ export const OrchestratorState = new StateSchema({
   requestText: z.string().nullable().default(null),
   feedback: z.array(z.string()).default(() => []),
   previousTakeId: z.string().nullable().default(null),
+  /** The user's answer when a request's estimated cost needed confirmation (null when it did not). */
+  costDecision: z.enum(["proceed", "cancel"]).nullable().default(null),
   /** Shots a scene's regenerate makes anew (null = all). */
   redoShots: z.array(z.number().int()).nullable().default(null),
   pendingTake: z.custom<TakeResult>().nullable().default(null),

@@ -195,3 +195,44 @@ describe("a shot that keeps failing", () => {
     }
   });
 });
+
+describe("cost control", () => {
+  it("asks before spending above the threshold, and cancelling spends nothing", async () => {
+    const { runtime, cleanup } = await createTestRuntime({
+      env: { CUTROOM_PRICES: JSON.stringify({ "cutroom-animatic-1": 0.05 }), CUTROOM_CONFIRM_ABOVE_USD: "0.5" },
+    });
+    try {
+      const chat = new ChatService(runtime);
+      const asked = await chat.turn({
+        threadId: "costly",
+        message: "a 20 second scene: Sarah walks in the park, sits",
+      });
+      expect(asked.status).toBe("awaiting-confirmation");
+      // 20 s of picture plus the tail handles of dissolves, at $0.05 a second.
+      expect(asked.estimatedCostUsd).toBeGreaterThanOrEqual(1);
+      expect(asked.estimatedCostUsd).toBeLessThan(1.2);
+      expect(asked.choices).toEqual(["proceed", "cancel"]);
+      await expect(chat.turn({ threadId: "costly", choice: "accept" })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      const cancelled = await chat.turn({ threadId: "costly", message: "cancel" });
+      expect(cancelled.status).toBe("cancelled");
+      expect((await runtime.media.listByProject("default")).filter((record) => record.kind === "video")).toHaveLength(
+        0,
+      );
+
+      const again = await chat.turn({
+        threadId: "costly2",
+        message: "a 20 second scene: Sarah walks in the park, sits",
+      });
+      const made = await chat.turn({ threadId: "costly2", choice: "proceed" });
+      expect(again.status).toBe("awaiting-confirmation");
+      expect(made.status).toBe("awaiting-choice");
+      const summary = made.report!.summary!;
+      expect(summary.costUsd).toBeCloseTo(asked.estimatedCostUsd!, 1);
+      expect(summary.budgetUsd).toBe(10);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -34,7 +34,8 @@ function dispatch(state: DepartmentStateValue) {
 }
 
 function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "compile_report" {
-  return shouldRetry(state, runtimeOf(config).config.maxAttempts) ? "prepare_retry" : "compile_report";
+  const { maxAttempts, budgetUsd } = runtimeOf(config).config;
+  return shouldRetry(state, maxAttempts, budgetUsd) ? "prepare_retry" : "compile_report";
 }
 
 export function buildVideoDepartmentGraph() {

@@ -8,6 +8,7 @@ import { parseChoice } from "../router.js";
 import { CHOICES, type Choice, type ChoiceRecord, type OrchestratorStateValue } from "../state.js";
 
 export interface ChoicePrompt {
+  kind: "take";
   question: string;
   videoId: string;
   path: string | null;
@@ -43,6 +44,7 @@ export function presentNode(state: OrchestratorStateValue): Partial<Orchestrator
   const take = state.pendingTake;
   if (!take) throw new CutroomError("NO_PENDING_CHOICE", "there is no take to present");
   const prompt: ChoicePrompt = {
+    kind: "take",
     question: `Take ${take.videoId} scored ${take.grade.overall} (${take.grade.passed ? "passed" : "below the bar"}). Accept, regenerate or discard?`,
     videoId: take.videoId,
     path: take.path,

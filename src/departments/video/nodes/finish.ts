@@ -56,8 +56,19 @@ export function gradeNode(state: DepartmentStateValue, config: LangGraphRunnable
  * A single clip below the bar is made again; a scene is not, because each of its shots was already
  * checked and retried on its own, and regenerating would reuse the same stored shots.
  */
-export function shouldRetry(state: DepartmentStateValue, maxAttempts: number): boolean {
-  return state.plan === null && state.grade !== null && !state.grade.passed && state.attempt < maxAttempts;
+export function shouldRetry(state: DepartmentStateValue, maxAttempts: number, budgetUsd: number): boolean {
+  return (
+    state.plan === null &&
+    state.grade !== null &&
+    !state.grade.passed &&
+    state.attempt < maxAttempts &&
+    !budgetSpent(state, budgetUsd)
+  );
+}
+
+/** Whether this request's takes have used its budget (then nothing is regenerated automatically). */
+export function budgetSpent(state: DepartmentStateValue, budgetUsd: number): boolean {
+  return state.takes.reduce((sum, take) => sum + take.costUsd, 0) >= budgetUsd;
 }
 
 /** The execution summary: every provider call of this take from the ledger, reused shots at no cost. */
@@ -92,7 +103,11 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   const final = state.finalMedia!;
   const record = await runtime.media.get(final.mediaId);
   const now = new Date().toISOString();
-  const willRetry = shouldRetry(state, runtime.config.maxAttempts);
+  const willRetry = shouldRetry(
+    { ...state, takes: [...state.takes, { costUsd: takeCost(state) } as TakeResult] },
+    runtime.config.maxAttempts,
+    runtime.config.budgetUsd,
+  );
   const status = willRetry ? "superseded" : "pending";
   const referenceIds = [
     ...state.characters.flatMap((character) => character.referenceIds),
@@ -270,8 +285,13 @@ export function reportNode(state: DepartmentStateValue, config: LangGraphRunnabl
     .filter((output) => output.output.takeId === state.takeId)
     .map((output) => ({ ...output, grade: take?.grade ?? null }));
   const missing = summary.failedClips.map((failure) => `shot ${failure.shotIndex} is missing: ${failure.reason}`);
+  const overBudget =
+    take !== undefined && !take.grade.passed && budgetSpent(state, runtime.config.budgetUsd)
+      ? [`the request's budget of $${runtime.config.budgetUsd} is spent: no more takes were made automatically`]
+      : [];
   const issues = [
     ...missing,
+    ...overBudget,
     ...(take?.quality.issues ?? []),
     ...outputs.flatMap((output) => output.selfAssessment.issues.map((issue) => `${output.specialist}: ${issue}`)),
   ];

@@ -89,6 +89,17 @@ export function mustRedo(
   return state.redoShots === null || state.redoShots.includes(shotIndex);
 }
 
+/** Money spent on this request so far, in every run and chain: the cost on its stored clips. */
+export async function spentOnRequest(
+  runtime: Runtime,
+  state: Pick<DepartmentStateValue, "projectId" | "requestId">,
+): Promise<number> {
+  const records = await runtime.media.listByProject(state.projectId);
+  return records
+    .filter((record) => record.generation.requestId === state.requestId)
+    .reduce((sum, record) => sum + Number(record.generation.costUsd ?? 0), 0);
+}
+
 /** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
 async function storedShot(runtime: Runtime, state: DepartmentStateValue, shotIndex: number) {
   const records = await runtime.media.listByProject(state.projectId);
@@ -184,9 +195,8 @@ export async function sceneGeneratorNode(
     let done: GeneratedClipOutput | null = null;
     let lastReason = "";
     for (let attempt = 1; attempt <= 1 + SHOT_RETRIES && done === null; attempt++) {
-      const spent = ledger.reduce((sum, entry) => sum + entry.costUsd, 0);
-      if (attempt > 1 && spent >= runtime.config.budgetUsd) {
-        lastReason += `; budget of $${runtime.config.budgetUsd} reached, no more retries`;
+      if (attempt > 1 && (await spentOnRequest(runtime, state)) >= runtime.config.budgetUsd) {
+        lastReason += `; the request's budget of $${runtime.config.budgetUsd} is spent, so it was not regenerated`;
         break;
       }
       runtime.progress.emit(

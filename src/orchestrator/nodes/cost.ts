@@ -1,0 +1,85 @@
+/**
+ * Before anything is spent: the request's estimated cost from the price table. Above the configured
+ * threshold the thread waits (interrupt) for the user to proceed or cancel.
+ */
+import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { runtimeOf } from "../../context.js";
+import { pricePerSecond } from "../../departments/video/planner/cost.js";
+import { planScene } from "../../departments/video/planner/deterministic.js";
+import { isSceneRequest, requestedSeconds } from "../../departments/video/understand.js";
+import { CutroomError } from "../../errors.js";
+import type { Runtime } from "../../runtime.js";
+import type { OrchestratorStateValue } from "../state.js";
+
+export const COST_CHOICES = ["proceed", "cancel"] as const;
+export type CostDecision = (typeof COST_CHOICES)[number];
+
+export interface CostPrompt {
+  kind: "cost";
+  question: string;
+  estimatedCostUsd: number;
+  thresholdUsd: number;
+  choices: readonly CostDecision[];
+}
+
+/** The request's cost before any call: a scene's plan, or one clip at the method a plan would pick. */
+export function estimateRequestCost(runtime: Runtime, text: string): number {
+  const config = runtime.config;
+  const priceFor = (method: Parameters<typeof pricePerSecond>[1], seconds: number) =>
+    pricePerSecond(config, method) * seconds;
+  if (isSceneRequest(text)) return planScene(text, { fps: config.video.fps, priceFor }).estimatedCostUsd;
+  const seconds = requestedSeconds(text) ?? config.video.clipSeconds;
+  return Math.round(priceFor("composite-to-video", seconds) * 1e6) / 1e6;
+}
+
+export function parseCostDecision(answer: unknown): CostDecision {
+  const text = typeof answer === "string" ? answer : ((answer as { choice?: unknown } | null)?.choice ?? "");
+  const word = String(text).trim().toLowerCase();
+  if (/^(proceed|yes|go|go ahead|ok|confirm|continue)[.! ]*$/.test(word)) return "proceed";
+  if (/^(cancel|no|stop|abort)[.! ]*$/.test(word)) return "cancel";
+  throw new CutroomError("INVALID_INPUT", `choice must be proceed or cancel; got ${JSON.stringify(text)}`, {
+    field: "choice",
+  });
+}
+
+export function confirmCostNode(
+  state: OrchestratorStateValue,
+  config: LangGraphRunnableConfig,
+): Partial<OrchestratorStateValue> {
+  const runtime = runtimeOf(config);
+  let estimate = 0;
+  try {
+    estimate = estimateRequestCost(runtime, state.requestText ?? "");
+  } catch {
+    // A request the planner refuses is refused with its own message by the department.
+    return { reply: "", costDecision: null };
+  }
+  runtime.progress.emit(
+    "cost",
+    null,
+    `estimated cost $${estimate.toFixed(2)} (confirmation above $${runtime.config.confirmAboveUsd.toFixed(2)})`,
+  );
+  if (estimate <= runtime.config.confirmAboveUsd) return { reply: "", costDecision: null };
+  const prompt: CostPrompt = {
+    kind: "cost",
+    question: `This request is estimated at $${estimate.toFixed(2)}, above the $${runtime.config.confirmAboveUsd.toFixed(2)} that needs your yes. Proceed or cancel?`,
+    estimatedCostUsd: estimate,
+    thresholdUsd: runtime.config.confirmAboveUsd,
+    choices: COST_CHOICES,
+  };
+  // No side effects before this line: the node runs again from the top when the answer arrives.
+  const decision = parseCostDecision(interrupt(prompt));
+  const at = new Date().toISOString();
+  if (decision === "cancel") {
+    const reply = `Cancelled before anything was spent (estimated $${estimate.toFixed(2)}).`;
+    return {
+      reply,
+      costDecision: "cancel",
+      messages: [
+        { role: "user", text: "cancel", at },
+        { role: "department", text: reply, at },
+      ],
+    };
+  }
+  return { reply: "", costDecision: "proceed", messages: [{ role: "user", text: "proceed", at }] };
+}
