@@ -12,13 +12,17 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** A numeric variable; an empty value (as in a copied .env.example) counts as not set. */
 const number = (name: string, min: number, max: number) =>
   z
     .string()
     .trim()
-    .regex(/^\d+(\.\d+)?$/, `${name} must be a number`)
-    .transform(Number)
-    .refine((value) => value >= min && value <= max, `${name} must be between ${min} and ${max}`)
+    .regex(/^(\d+(\.\d+)?)?$/, `${name} must be a number`)
+    .transform((value) => (value === "" ? undefined : Number(value)))
+    .refine(
+      (value) => value === undefined || (value >= min && value <= max),
+      `${name} must be between ${min} and ${max}`,
+    )
     .optional();
 
 const EnvSchema = z.object({

@@ -41,3 +41,24 @@ describe("config", () => {
     expect(() => loadConfig({ CUTROOM_RESOLUTION: "321x180" })).toThrowError(/even/);
   });
 });
+
+describe(".env.example", () => {
+  it("loads as an environment: every variable is known, and empty values mean not set", async () => {
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const env = Object.fromEntries(
+      text
+        .split("\n")
+        .filter((line) => /^[A-Z0-9_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const config = loadConfig(env, "/tmp/project");
+    expect(
+      config.adapters.every(
+        (choice) => !["fal", "elevenlabs", "s3", "neo4j", "mongodb", "bullmq"].includes(choice.adapter),
+      ),
+    ).toBe(true);
+    expect(config.budgetUsd).toBe(10);
+    expect(config.confirmAboveUsd).toBe(2);
+  });
+});
