@@ -9,7 +9,7 @@ import { mixAudioIntoVideo } from "../media/audio.js";
 import { probe } from "../media/runner.js";
 import type { CharacterNode } from "../brain/types.js";
 import type { Runtime } from "../runtime.js";
-import { anyMediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
+import { anyMediaPath, createSaveTool, scratchPath, toolResult, type ToolContext } from "./context.js";
 
 const TRACK_TYPES = ["dialogue", "music", "sfx"] as const;
 
@@ -179,28 +179,12 @@ export function createAudioTools(context: ToolContext) {
     },
   );
 
-  const save = tool(
-    async ({ clipId, metadata }) => {
-      const saved = await storeMedia(context, {
-        path: scratchPath(context, clipId, "clipId"),
-        kind: "video",
-        name: "with-audio",
-        generation: metadata,
-      });
-      return toolResult({
-        mediaId: saved.mediaId,
-        key: saved.key,
-        url: saved.url,
-        path: saved.path,
-        durationSeconds: saved.record.durationSeconds,
-      });
-    },
-    {
-      name: "save_with_audio",
-      description: "Store the video with its mixed audio and a media record.",
-      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
-    },
-  );
+  const save = createSaveTool(context, {
+    name: "save_with_audio",
+    description: "Store the video with its mixed audio and a media record.",
+    kind: "video",
+    objectName: "with-audio",
+  });
 
   return [dialogue, soundEffect, sync, mix, save];
 }

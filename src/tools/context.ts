@@ -5,6 +5,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
 import { assertId, CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { extractFrame } from "../media/frames.js";
@@ -142,4 +144,36 @@ export function toolResult(value: unknown): string {
 
 export function progressReporter(context: ToolContext, step: string) {
   return (fraction: number, message: string) => context.runtime.progress.emit(step, fraction, message);
+}
+
+/**
+ * The specialists' save tools (save_video, save_assembled_scene, save_with_audio): a scratch file of this
+ * take stored as an object with its media record, generation parameters as metadata.
+ */
+export function createSaveTool(
+  context: ToolContext,
+  options: { name: string; description: string; kind: MediaKind; objectName: string },
+) {
+  return tool(
+    async ({ clipId, metadata }) => {
+      const saved = await storeMedia(context, {
+        path: scratchPath(context, clipId, "clipId"),
+        kind: options.kind,
+        name: options.objectName,
+        generation: metadata,
+      });
+      return toolResult({
+        mediaId: saved.mediaId,
+        key: saved.key,
+        url: saved.url,
+        path: saved.path,
+        durationSeconds: saved.record.durationSeconds,
+      });
+    },
+    {
+      name: options.name,
+      description: options.description,
+      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
+    },
+  );
 }

@@ -17,10 +17,9 @@ import { CutroomError } from "../errors.js";
 import { seedFrom } from "../ids.js";
 import {
   anyMediaPath,
+  createSaveTool,
   progressReporter,
   scratchIdOf,
-  scratchPath,
-  storeMedia,
   toolResult,
   type ToolContext,
 } from "./context.js";
@@ -172,25 +171,12 @@ export function createGeneratorTools(context: ToolContext) {
     },
   );
 
-  const saveVideo = tool(
-    async (args) => {
-      const path = scratchPath(context, args.clipId, "clipId");
-      const saved = await storeMedia(context, { path, kind: "video", name: "clip", generation: args.metadata });
-      return toolResult({
-        mediaId: saved.mediaId,
-        key: saved.key,
-        url: saved.url,
-        path: saved.path,
-        durationSeconds: saved.record.durationSeconds,
-      });
-    },
-    {
-      name: "save_video",
-      description:
-        "Store a generated clip in object storage with its media record (generation parameters as metadata).",
-      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
-    },
-  );
+  const saveVideo = createSaveTool(context, {
+    name: "save_video",
+    description: "Store a generated clip in object storage with its media record (generation parameters as metadata).",
+    kind: "video",
+    objectName: "clip",
+  });
 
   return [textToVideo, imageToVideo, firstLast, composite, saveVideo];
 }

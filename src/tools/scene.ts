@@ -8,7 +8,7 @@ import { validateCubeLut } from "../media/lut.js";
 import { buildPostProcessSpec } from "../media/post.js";
 import { probe, runFfmpeg } from "../media/runner.js";
 import { assembleScene } from "../media/scene.js";
-import { anyMediaPath, mediaPath, scratchPath, storeMedia, toolResult, type ToolContext } from "./context.js";
+import { anyMediaPath, createSaveTool, mediaPath, toolResult, type ToolContext } from "./context.js";
 
 const ClipDefinitionSchema = z.object({
   clipId: z.string().describe("media id of a stored clip, or a scratch clip id of this take"),
@@ -148,28 +148,12 @@ export function createSceneTools(context: ToolContext) {
     },
   );
 
-  const saveScene = tool(
-    async ({ clipId, metadata }) => {
-      const saved = await storeMedia(context, {
-        path: scratchPath(context, clipId, "clipId"),
-        kind: "scene",
-        name: "scene",
-        generation: metadata,
-      });
-      return toolResult({
-        mediaId: saved.mediaId,
-        key: saved.key,
-        url: saved.url,
-        path: saved.path,
-        durationSeconds: saved.record.durationSeconds,
-      });
-    },
-    {
-      name: "save_assembled_scene",
-      description: "Store an assembled or post-processed scene with its media record.",
-      schema: z.object({ clipId: z.string(), metadata: z.record(z.string(), z.unknown()).default({}) }),
-    },
-  );
+  const saveScene = createSaveTool(context, {
+    name: "save_assembled_scene",
+    description: "Store an assembled or post-processed scene with its media record.",
+    kind: "scene",
+    objectName: "scene",
+  });
 
   return [retrieveClips, assembleClips, postProcess, saveScene];
 }

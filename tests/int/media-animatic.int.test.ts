@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClipRequest, GenerationMethod, VisualProfile } from "../../src/domain.js";
+import type { ClipRequest, GenerationMethod } from "../../src/domain.js";
 import { isCutroomError } from "../../src/errors.js";
 import { seedFrom } from "../../src/ids.js";
 import { probe, runFfmpeg } from "../../src/media/runner.js";
@@ -11,25 +11,7 @@ import {
   renderCharacterReference,
   renderLocationReference,
 } from "../../src/providers/video/local.js";
-
-const alice: VisualProfile = {
-  skin: "#e0b090",
-  hair: "#3a2410",
-  top: "#c03030",
-  bottom: "#2040a0",
-  accent: "#f0d020",
-  height: 0.5,
-  build: 0.26,
-  description: "red top",
-};
-const park = {
-  kind: "park" as const,
-  sky: "#87ceeb",
-  ground: "#4caf50",
-  feature: "#2e7d32",
-  horizon: 0.55,
-  description: "park",
-};
+import { alice, clipRequest, park } from "../helpers/fixtures.js";
 
 let directory = "";
 let characterReference = "";
@@ -37,27 +19,7 @@ let locationReference = "";
 const provider = new LocalAnimaticProvider({ timeoutMs: 60_000 });
 
 function request(overrides: Partial<ClipRequest> = {}): ClipRequest {
-  return {
-    method: "text-to-video",
-    prompt: "Alice walks through the park",
-    negativePrompt: null,
-    durationSeconds: 2.5,
-    width: 320,
-    height: 180,
-    fps: 24,
-    seed: 11,
-    action: "walk",
-    camera: "pan-right",
-    motionStrength: 0.6,
-    characters: [{ id: "alice", name: "Alice", profile: alice }],
-    location: { id: "park", name: "Park", look: park },
-    sourceImage: null,
-    firstFrame: null,
-    lastFrame: null,
-    compositeImage: null,
-    caption: null,
-    ...overrides,
-  };
+  return clipRequest({ camera: "pan-right", motionStrength: 0.6, ...overrides });
 }
 
 async function expectInvalid(promise: Promise<unknown>, field: string): Promise<void> {

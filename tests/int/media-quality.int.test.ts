@@ -12,17 +12,8 @@ import {
   renderCharacterReference,
   renderLocationReference,
 } from "../../src/providers/video/local.js";
+import { alice, clipRequest, park } from "../helpers/fixtures.js";
 
-const alice: VisualProfile = {
-  skin: "#e0b090",
-  hair: "#3a2410",
-  top: "#c03030",
-  bottom: "#2040a0",
-  accent: "#f0d020",
-  height: 0.5,
-  build: 0.26,
-  description: "red top, blue jeans",
-};
 const bob: VisualProfile = {
   skin: "#8d5524",
   hair: "#101010",
@@ -32,14 +23,6 @@ const bob: VisualProfile = {
   height: 0.55,
   build: 0.3,
   description: "yellow top, purple trousers",
-};
-const park = {
-  kind: "park" as const,
-  sky: "#87ceeb",
-  ground: "#4caf50",
-  feature: "#2e7d32",
-  horizon: 0.55,
-  description: "park",
 };
 const street = {
   kind: "street" as const,
@@ -56,28 +39,8 @@ const references: Record<"alice" | "bob" | "park" | "street", string> = { alice:
 let aliceClip: GeneratedClip;
 let bobClip: GeneratedClip;
 
-function request(overrides: Partial<ClipRequest>): ClipRequest {
-  return {
-    method: "text-to-video",
-    prompt: "a walk in the park",
-    negativePrompt: null,
-    durationSeconds: 3,
-    width: 320,
-    height: 180,
-    fps: 24,
-    seed: 5,
-    action: "walk",
-    camera: "static",
-    motionStrength: 0.5,
-    characters: [],
-    location: { id: "park", name: "Park", look: park },
-    sourceImage: null,
-    firstFrame: null,
-    lastFrame: null,
-    compositeImage: null,
-    caption: null,
-    ...overrides,
-  };
+function request(overrides: Partial<ClipRequest> = {}): ClipRequest {
+  return clipRequest({ prompt: "a walk in the park", durationSeconds: 3, seed: 5, characters: [], ...overrides });
 }
 
 function params(path: string, overrides: Partial<VerifyParams> = {}): VerifyParams {

@@ -9,6 +9,7 @@ import {
 } from "../../src/media/animatic.js";
 import { drawbox, expression, seededRandom } from "../../src/media/filtergraph.js";
 import { specToArgs } from "../../src/media/runner.js";
+import { alice, clipRequest, park } from "../helpers/fixtures.js";
 
 /** ffmpeg's av_get_token: a backslash keeps the next character, quotes keep their content, `terms` end the token. */
 function getToken(input: string, terms: string): { token: string; rest: string } {
@@ -32,47 +33,8 @@ function unescapeTwice(escaped: string): { value: string; rest: string } {
   return { value: option.token, rest: graph.rest + option.rest };
 }
 
-const alice: VisualProfile = {
-  skin: "#e0b090",
-  hair: "#3a2410",
-  top: "#c03030",
-  bottom: "#2040a0",
-  accent: "#f0d020",
-  height: 0.5,
-  build: 0.26,
-  description: "red top",
-};
-const park = {
-  kind: "park" as const,
-  sky: "#87ceeb",
-  ground: "#4caf50",
-  feature: "#2e7d32",
-  horizon: 0.55,
-  description: "park",
-};
-
 function request(overrides: Partial<ClipRequest> = {}): ClipRequest {
-  return {
-    method: "text-to-video",
-    prompt: "Alice walks",
-    negativePrompt: null,
-    durationSeconds: 5,
-    width: 1280,
-    height: 720,
-    fps: 24,
-    seed: 42,
-    action: "walk",
-    camera: "static",
-    motionStrength: 0.5,
-    characters: [{ id: "alice", name: "Alice", profile: alice }],
-    location: { id: "park", name: "Park", look: park },
-    sourceImage: null,
-    firstFrame: null,
-    lastFrame: null,
-    compositeImage: null,
-    caption: null,
-    ...overrides,
-  };
+  return clipRequest({ prompt: "Alice walks", durationSeconds: 5, width: 1280, height: 720, seed: 42, ...overrides });
 }
 
 describe("escapeFilterValue", () => {

@@ -24,7 +24,7 @@ import {
   renderLocationReferenceSpec,
 } from "../../media/animatic.js";
 import { probe, runFfmpeg } from "../../media/runner.js";
-import type { GenerateOptions, VideoProvider } from "./types.js";
+import { MethodDispatchProvider, type GenerateOptions } from "./types.js";
 
 const MAX_CHARACTERS = 6;
 const MAX_CAPTION_LENGTH = 500;
@@ -101,7 +101,7 @@ export async function validateClipRequest(request: ClipRequest): Promise<void> {
   }
 }
 
-export class LocalAnimaticProvider implements VideoProvider {
+export class LocalAnimaticProvider extends MethodDispatchProvider {
   readonly name = "local-animatic";
   readonly model = LOCAL_VIDEO_MODEL;
   private readonly timeoutMs: number;
@@ -110,27 +110,12 @@ export class LocalAnimaticProvider implements VideoProvider {
   private readonly pricePerSecondUsd: number;
 
   constructor(options: { timeoutMs?: number; pricePerSecondUsd?: number } = {}) {
+    super();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pricePerSecondUsd = options.pricePerSecondUsd ?? 0;
   }
 
-  textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.render("text-to-video", request, options);
-  }
-
-  imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.render("image-to-video", request, options);
-  }
-
-  firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.render("first-last-frame", request, options);
-  }
-
-  compositeToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.render("composite-to-video", request, options);
-  }
-
-  private async render(
+  protected async generate(
     method: GenerationMethod,
     request: ClipRequest,
     options: GenerateOptions,

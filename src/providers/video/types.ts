@@ -1,4 +1,4 @@
-import type { ClipRequest, GeneratedClip } from "../../domain.js";
+import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../domain.js";
 
 export interface ProgressReporter {
   (fraction: number, message: string): void;
@@ -18,4 +18,31 @@ export interface VideoProvider {
   imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   compositeToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
+}
+
+/** A provider whose four methods share one path, told apart by the method name. */
+export abstract class MethodDispatchProvider implements VideoProvider {
+  abstract readonly name: string;
+
+  protected abstract generate(
+    method: GenerationMethod,
+    request: ClipRequest,
+    options: GenerateOptions,
+  ): Promise<GeneratedClip>;
+
+  textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.generate("text-to-video", request, options);
+  }
+
+  imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.generate("image-to-video", request, options);
+  }
+
+  firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.generate("first-last-frame", request, options);
+  }
+
+  compositeToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
+    return this.generate("composite-to-video", request, options);
+  }
 }

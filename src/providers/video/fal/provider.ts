@@ -15,7 +15,7 @@ import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
 import { validateClipRequest } from "../local.js";
-import type { GenerateOptions, VideoProvider } from "../types.js";
+import { MethodDispatchProvider, type GenerateOptions } from "../types.js";
 import { classify, FalStatusError, FalTimeoutError, toCutroomError, type Failure } from "./errors.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalInput, type FalMedia, type Quality } from "./models.js";
@@ -73,12 +73,13 @@ function malformed(model: string, what: string, value: unknown): CutroomError {
   return new CutroomError("PROVIDER", `FAL model ${model} sent a malformed ${what}: ${shown}`);
 }
 
-export class FalVideoProvider implements VideoProvider {
+export class FalVideoProvider extends MethodDispatchProvider {
   readonly name = "fal";
   private readonly client: FalClient;
   private readonly clock: Clock;
 
   constructor(private readonly options: FalVideoOptions) {
+    super();
     for (const [method, model] of Object.entries(options.models)) assertModelId(model, `model for ${method}`);
     this.clock = options.clock ?? systemClock;
     const baseUrl = options.baseUrl?.replace(/\/+$/, "") ?? null;
@@ -89,22 +90,6 @@ export class FalVideoProvider implements VideoProvider {
       requestMiddleware: async (request) =>
         baseUrl === null ? request : { ...request, url: request.url.replace(FAL_HOSTS, baseUrl) },
     });
-  }
-
-  textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.generate("text-to-video", request, options);
-  }
-
-  imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.generate("image-to-video", request, options);
-  }
-
-  firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.generate("first-last-frame", request, options);
-  }
-
-  compositeToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip> {
-    return this.generate("composite-to-video", request, options);
   }
 
   /**
@@ -136,7 +121,7 @@ export class FalVideoProvider implements VideoProvider {
     throw new FalStatusError(response.status, body, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
 
-  private async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
+  protected async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
     const absolute = (path: string | null) => (path === null ? null : resolve(path));
     const clip: ClipRequest = {
       ...request,
