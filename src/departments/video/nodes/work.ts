@@ -7,8 +7,8 @@ import { runtimeOf } from "../../../context.js";
 import type { GradedOutput } from "../../../domain.js";
 import { seedFrom } from "../../../ids.js";
 import { runAudioIntegrator, type AudioTask } from "../../../specialists/audio-integrator/index.js";
-import { runQualityVerifier } from "../../../specialists/quality-verifier/index.js";
-import { runSceneAssembler, type SceneTask } from "../../../specialists/scene-assembler/index.js";
+import type { runQualityVerifier, VerifyTask } from "../../../specialists/quality-verifier/index.js";
+import type { runSceneAssembler, SceneTask } from "../../../specialists/scene-assembler/index.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
@@ -139,13 +139,18 @@ export async function sceneAssemblerNode(
 ): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assemble", 0, state.plan ? "assembling the scene" : "assembling and grading the picture");
-  const context = await createToolContext(runtime, state.projectId, state.takeId);
   const joins = sceneJoins(state);
-  const result = await runSceneAssembler(context, {
+  // As a job (like generation), so a retried or resumed assembly is tracked and leaves no orphan objects.
+  const task: SceneTask = {
     clips: joins.clips,
     transitions: joins.transitions,
     postProcessing: { colorGrade: state.brief?.grade ?? null, sharpen: state.adjustments.sharpen, denoise: false },
-  });
+  };
+  const result = (await runtime.jobs.run(
+    "assemble",
+    { projectId: state.projectId, takeId: state.takeId, input: task },
+    `assemble-${state.takeId}`,
+  )) as Awaited<ReturnType<typeof runSceneAssembler>>;
   return { finalMedia: finalOf(result.output), outputs: [graded(state, "scene-assembler", result)] };
 }
 
@@ -186,7 +191,6 @@ export async function qualityVerifierNode(
 ): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("verify", 0, "measuring the take");
-  const context = await createToolContext(runtime, state.projectId, state.takeId);
   const { width, height, fps } = runtime.config.video;
   const clips = thisTake(state);
   const continuityPairs = (state.plan?.shots ?? [])
@@ -204,7 +208,7 @@ export async function qualityVerifierNode(
       previousMediaId: pair.previous.mediaId,
       nextMediaId: pair.next.mediaId,
     }));
-  const result = await runQualityVerifier(context, {
+  const task: VerifyTask = {
     mediaId: state.finalMedia!.mediaId,
     consistencyMediaId: clips[0]?.mediaId ?? state.finalMedia!.mediaId,
     expectedDurationSeconds: sceneJoins(state).expectedSeconds,
@@ -215,7 +219,12 @@ export async function qualityVerifierNode(
       ...(state.location?.referenceMediaIds ?? []),
     ],
     continuityPairs,
-  });
+  };
+  const result = (await runtime.jobs.run(
+    "verify",
+    { projectId: state.projectId, takeId: state.takeId, input: task },
+    `verify-${state.takeId}`,
+  )) as Awaited<ReturnType<typeof runQualityVerifier>>;
   runtime.progress.emit(
     "verify",
     1,
