@@ -6,6 +6,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { z } from "zod";
 import { videoRelevance } from "../departments/video/understand.js";
+import { decide } from "../providers/llm/structured.js";
 import type { Logger } from "../runtime.js";
 import { CHOICES, type Choice } from "./state.js";
 
@@ -67,25 +68,18 @@ department handles, "choice" when the message only answers accept/regenerate/dis
 
 export async function routeTurn(message: string, llm: BaseChatModel | null, log: Logger): Promise<Route> {
   const policy = routeByPolicy(message);
+  // A bare choice word is never a request, whatever a model would say.
   if (llm === null || policy.kind === "choice") return policy;
-  try {
-    const raw: unknown = await llm
-      .withStructuredOutput(RouteSchema, { method: "functionCalling", name: "route" })
-      .invoke([
-        { role: "system", content: ROUTER_PROMPT },
-        { role: "user", content: message },
-      ]);
-    const parsed = RouteSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn(`router: the chat model's answer is invalid (${parsed.error.issues[0]?.message}); using the policy`);
-      return policy;
-    }
-    if (parsed.data.kind === "choice") return policy;
-    return { ...parsed.data, decidedBy: "llm" };
-  } catch (error) {
-    log.warn(
-      `router: the chat model failed (${error instanceof Error ? error.message : String(error)}); using the policy`,
-    );
-    return policy;
-  }
+  const decision = await decide({
+    llm,
+    log,
+    what: "router",
+    name: "route",
+    schema: RouteSchema,
+    system: ROUTER_PROMPT,
+    user: message,
+    fallback: () => policy,
+    check: (value) => (value.kind === "choice" ? "a choice needs a pending take, which the policy decides" : null),
+  });
+  return decision.decidedBy === "llm" ? { ...decision.value, decidedBy: "llm" } : policy;
 }

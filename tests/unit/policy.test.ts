@@ -103,7 +103,7 @@ describe("grading", () => {
       setInLocation: "park",
       requestedSeconds: 5,
       measuredSeconds: 5,
-      promptMentions: { action: true, camera: true },
+      asked: { action: true, camera: true },
     });
     const wrong = measureRelevance({
       requestedCharacters: ["Sarah"],
@@ -112,7 +112,7 @@ describe("grading", () => {
       setInLocation: "beach",
       requestedSeconds: 5,
       measuredSeconds: 2.5,
-      promptMentions: { action: true, camera: false },
+      asked: { action: true, camera: false },
     });
     expect(full).toBe(1);
     expect(wrong).toBeLessThan(0.5);

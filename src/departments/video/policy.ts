@@ -74,7 +74,8 @@ export interface RelevanceFacts {
   setInLocation: string | null;
   requestedSeconds: number;
   measuredSeconds: number;
-  promptMentions: { action: boolean; camera: boolean };
+  /** Whether the take was made with the action and camera move the request asked for. */
+  asked: { action: boolean; camera: boolean };
 }
 
 /** How well the take answers the request, from what was actually made and measured. */
@@ -92,8 +93,8 @@ export function measureRelevance(facts: RelevanceFacts): number {
     0,
     1 - Math.abs(facts.measuredSeconds - facts.requestedSeconds) / facts.requestedSeconds,
   );
-  const promptScore = (Number(facts.promptMentions.action) + Number(facts.promptMentions.camera)) / 2;
-  return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore + 0.2 * promptScore);
+  const askedScore = (Number(facts.asked.action) + Number(facts.asked.camera)) / 2;
+  return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore + 0.2 * askedScore);
 }
 
 export const GRADE_WEIGHTS = { quality: 0.5, relevance: 0.2, consistency: 0.3 } as const;

@@ -8,6 +8,8 @@ export interface ShotTask {
   index: number;
   method: GenerationMethod;
   prompt: string;
+  /** What the provider should avoid showing, when the prompt writer gave one. */
+  negativePrompt?: string | null;
   durationSeconds: number;
   characters: string[];
   location: string | null;
@@ -51,6 +53,7 @@ export function generatorPlan(task: ShotTask) {
       tool: generation,
       args: () => ({
         prompt: task.prompt,
+        negativePrompt: task.negativePrompt ?? null,
         durationSeconds: task.durationSeconds,
         characters: task.characters,
         location: task.location,

@@ -7,6 +7,7 @@ import type { SceneWrite } from "../../../brain/types.js";
 import type { DepartmentReport, ExecutionSummary, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
+import { judgeRelevance } from "../llm.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
 import type { DepartmentStateValue, TakeResult } from "../state.js";
 
@@ -26,28 +27,36 @@ function takeCost(state: DepartmentStateValue): number {
   return Math.round(cost * 1e6) / 1e6;
 }
 
-export function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
+export async function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const verification = state.verification!;
   const clips = takeClips(state);
   const first = clips[0]!;
-  const relevance = measureRelevance({
+  const facts = {
     requestedCharacters: state.brief?.characters ?? [],
     depictedCharacters: [...new Set(clips.flatMap((clip) => clip.characters))],
     requestedLocation: state.brief?.location ?? null,
     setInLocation: first.location,
     requestedSeconds: state.durationSeconds,
     measuredSeconds: state.finalMedia!.durationSeconds,
-    promptMentions: {
-      action: first.prompt.includes(first.action),
-      camera: first.prompt.includes(first.camera === "static" ? "static camera" : first.camera),
+    asked: { action: first.action === state.brief?.action, camera: first.camera === state.brief?.camera },
+  };
+  const measured = measureRelevance(facts);
+  const judged = await judgeRelevance(
+    runtime,
+    state.requestText,
+    {
+      ...facts,
+      prompt: first.prompt,
+      failedChecks: verification.checks.filter((check) => !check.passed).map((check) => check.type),
     },
-  });
-  const grade = gradeTake(verification, relevance, runtime.config.qualityThreshold);
+    measured,
+  );
+  const grade = gradeTake(verification, judged.relevance, runtime.config.qualityThreshold);
   runtime.progress.emit(
     "grade",
     1,
-    `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
+    `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}${judged.decidedBy === "llm" ? ` (${judged.reason})` : ""}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
   );
   return { grade };
 }

@@ -16,6 +16,7 @@ import type { Runtime } from "../../../runtime.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext, type ToolContext } from "../../../tools/context.js";
+import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback } from "../policy.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
@@ -177,7 +178,19 @@ export async function sceneGeneratorNode(
       previousPath = clip.path;
       continue;
     }
-    const shot: ShotTask = { ...planned, images: { ...planned.images } };
+    const written = await writeShotPrompt(runtime, state.requestText, {
+      description: planned.prompt,
+      characters: planned.characters,
+      action: planned.action,
+      camera: planned.camera,
+      location: planned.location,
+    });
+    const shot: ShotTask = {
+      ...planned,
+      prompt: written.prompt,
+      negativePrompt: written.negativePrompt,
+      images: { ...planned.images },
+    };
     const continuing = state.plan!.shots.find((candidate) => candidate.index === planned.index)?.continuesFrom !== null;
     if (continuing && previousPath !== null) {
       const frameId = newId("frame");

@@ -12,6 +12,7 @@ import type { runSceneAssembler, SceneTask } from "../../../specialists/scene-as
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
+import { writeShotPrompt } from "../llm.js";
 import type { DepartmentStateValue } from "../state.js";
 
 type Update = Partial<DepartmentStateValue>;
@@ -89,8 +90,19 @@ export async function videoGeneratorNode(
   const runtime = runtimeOf(config);
   const shot = state.shots[0]!;
   runtime.progress.emit("generate", 0, `shot ${shot.index}: ${shot.method}`);
+  const written = await writeShotPrompt(runtime, state.requestText, {
+    description: shot.prompt,
+    characters: shot.characters,
+    action: shot.action,
+    camera: shot.camera,
+    location: shot.location,
+  });
   // A job, so a clip is generated once per take and clip index even when the job is retried after a crash.
-  const data: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot };
+  const data: GenerateJobData = {
+    projectId: state.projectId,
+    takeId: state.takeId,
+    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt },
+  };
   const jobId = generateJobId(state.takeId, shot.index);
   const result = (await runtime.jobs.run("generate", { ...data }, jobId)) as GenerateJobResult;
   return {
