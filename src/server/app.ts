@@ -2,6 +2,7 @@
  * The HTTP face of the department: one express app over one runtime, serving the API, the job queue's
  * progress, webhooks and the web chat page.
  */
+import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
@@ -66,7 +67,9 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
   const keys = await loadKeys(runtime.config);
   const webhookSecret = await loadWebhookSecret(runtime.config);
   const webhooks = new WebhookSender({ secret: webhookSecret.secret, log: runtime.log, ...options.webhook });
-  const jobs = options.jobs ?? new InProcessJobQueue(createJobHandlers(runtime), runtime.log);
+  const jobs =
+    options.jobs ??
+    new InProcessJobQueue(createJobHandlers(runtime), runtime.log, join(runtime.config.dataDir, "api-jobs.json"));
   jobs.onSettled((job) => {
     if (!job.webhookUrl) return;
     void webhooks.send(job.webhookUrl, {

@@ -4,6 +4,7 @@
  * payloads, so a queue on Redis can take this port's place without changing the routes.
  */
 import { EventEmitter } from "node:events";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isCutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { ProgressBus, type ProgressEvent } from "../jobs/progress.js";
@@ -75,9 +76,64 @@ export class InProcessJobQueue implements JobQueuePort {
   constructor(
     private readonly handlers: Record<JobKind, JobHandler>,
     private readonly log: Logger,
+    /** Where job records are kept across restarts (null: memory only). */
+    private readonly journalFile: string | null = null,
   ) {
     // SSE clients each subscribe; many watchers of one job are normal, not a leak.
     this.emitter.setMaxListeners(0);
+    this.restore();
+  }
+
+  /**
+   * Jobs from before a restart: finished ones keep their result; queued ones run now (nothing was spent
+   * on them); a job that was running when the server stopped is failed, not run again, so its
+   * generation is never paid twice.
+   */
+  private restore(): void {
+    if (this.journalFile === null || !existsSync(this.journalFile)) return;
+    let saved: Array<{ view: JobView; payload: Record<string, unknown>; estimateSeconds: number }>;
+    try {
+      saved = JSON.parse(readFileSync(this.journalFile, "utf8")) as typeof saved;
+    } catch (error) {
+      this.log.warn(
+        `job records in ${this.journalFile} are unreadable (${error instanceof Error ? error.message : String(error)}); starting without them`,
+      );
+      return;
+    }
+    for (const item of saved) {
+      const entry: Entry = {
+        view: item.view,
+        payload: item.payload,
+        estimateSeconds: item.estimateSeconds,
+        startedMs: null,
+      };
+      if (entry.view.status === "running") {
+        entry.view.status = "failed";
+        entry.view.error = { code: "INTERRUPTED", message: "the server stopped while this job ran; submit it again" };
+        entry.view.completedAt = new Date().toISOString();
+      }
+      this.jobs.set(entry.view.jobId, entry);
+      if (entry.view.status === "queued") this.waiting.push(entry);
+    }
+    this.persist();
+    this.pump();
+  }
+
+  /** Writes every job record (recent events only) to a temporary file, then renames it into place. */
+  private persist(): void {
+    if (this.journalFile === null) return;
+    const records = [...this.jobs.values()].map((entry) => ({
+      view: { ...entry.view, events: entry.view.events.slice(-20) },
+      payload: entry.payload,
+      estimateSeconds: entry.estimateSeconds,
+    }));
+    const temporary = `${this.journalFile}.tmp-${process.pid}`;
+    try {
+      writeFileSync(temporary, JSON.stringify(records));
+      renameSync(temporary, this.journalFile);
+    } catch (error) {
+      this.log.warn(`could not save job records: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   submit(input: { kind: JobKind; projectId: string; payload: Record<string, unknown>; webhookUrl: string | null }) {
@@ -110,6 +166,7 @@ export class InProcessJobQueue implements JobQueuePort {
     this.jobs.set(entry.view.jobId, entry);
     this.waiting.push(entry);
     this.forgetOldJobs();
+    this.persist();
     this.pump();
     return this.copy(entry.view);
   }
@@ -183,6 +240,7 @@ export class InProcessJobQueue implements JobQueuePort {
     view.status = "running";
     view.startedAt = new Date().toISOString();
     entry.startedMs = Date.now();
+    this.persist();
     this.publish(entry, { type: "status", job: this.copy(view) });
     try {
       view.result = await this.handlers[view.type].run(entry.payload, { projectId: view.projectId, progress });
@@ -209,6 +267,7 @@ export class InProcessJobQueue implements JobQueuePort {
       view.estimatedTimeRemaining = 0;
     }
     const settled = this.copy(view);
+    this.persist();
     this.publish(entry, { type: "status", job: settled });
     this.emitter.emit("settled", settled);
   }
