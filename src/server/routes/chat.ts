@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from "express";
 import { z } from "zod";
+import { COST_CHOICES } from "../../orchestrator/nodes/cost.js";
 import { CHOICES } from "../../orchestrator/state.js";
 import { parseChoice, routeByPolicy } from "../../orchestrator/router.js";
 import { CutroomError, ID_PATTERN } from "../../errors.js";
@@ -22,7 +23,8 @@ export const ChatBodySchema = z
   .object({
     threadId: Id.nullish(),
     message: z.string().max(4000).nullish(),
-    choice: z.enum(CHOICES).nullish(),
+    // A take's choice, or the answer to a cost confirmation.
+    choice: z.enum([...CHOICES, ...COST_CHOICES]).nullish(),
     note: z.string().max(1000).nullish(),
   })
   .strict()
@@ -32,7 +34,10 @@ export const ChatBodySchema = z
   });
 export type ChatBody = z.infer<typeof ChatBodySchema>;
 
-/** Does this turn start a render? Regenerating does; so does a message the router sends to the department. */
+/**
+ * Does this turn start a render? Regenerating does; so does a message the router sends to the department
+ * (counted then, so a later "proceed" on its cost is not counted again).
+ */
 function startsGeneration(body: ChatBody): boolean {
   if (body.choice) return body.choice === "regenerate";
   const message = (body.message ?? "").trim();

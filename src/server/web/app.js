@@ -196,11 +196,29 @@ async function refreshBrain(videoIds) {
   $("brain-empty").hidden = panels.length > 0;
 }
 
+/* A costly request waits for a yes: the estimate and two buttons (typing proceed or cancel works too). */
+function costCard(result) {
+  const card = element("div", { class: "choices", role: "group", "aria-label": "Confirm the estimated cost" });
+  for (const [choice, label] of [
+    ["proceed", `Proceed ($${result.estimatedCostUsd.toFixed(2)})`],
+    ["cancel", "Cancel"],
+  ]) {
+    const button = element("button", { type: "button", "data-choice": choice, text: label });
+    button.addEventListener("click", () => {
+      for (const other of card.querySelectorAll("button")) other.disabled = true;
+      void sendTurn({ choice }, label);
+    });
+    card.append(button);
+  }
+  return card;
+}
+
 function render(result) {
   addMessage("department", result.reply);
   if (result.status === "awaiting-choice" && result.videoId) {
     $("log").append(takeCard(result));
   }
+  if (result.status === "awaiting-confirmation") $("log").append(costCard(result));
   settleTakeCards(result.takes);
   void refreshBrain(result.takes.map((take) => take.videoId));
   void showWho();
