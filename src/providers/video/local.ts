@@ -55,6 +55,30 @@ function checkDimension(field: "width" | "height", value: number): void {
 }
 
 /** Rejects a request the renderer cannot honour, naming the field, before any ffmpeg work starts. */
+/**
+ * The request a provider works from: the method called (whatever the request says), image paths made
+ * absolute, every field checked, and the output directory made.
+ */
+export async function preparedClipRequest(
+  method: GenerationMethod,
+  request: ClipRequest,
+  outputDirectory: string,
+): Promise<{ clip: ClipRequest; outputDir: string }> {
+  const absolute = (path: string | null) => (path === null ? null : resolve(path));
+  const clip: ClipRequest = {
+    ...request,
+    method,
+    sourceImage: absolute(request.sourceImage),
+    firstFrame: absolute(request.firstFrame),
+    lastFrame: absolute(request.lastFrame),
+    compositeImage: absolute(request.compositeImage),
+  };
+  await validateClipRequest(clip);
+  const outputDir = resolve(outputDirectory);
+  await mkdir(outputDir, { recursive: true });
+  return { clip, outputDir };
+}
+
 export async function validateClipRequest(request: ClipRequest): Promise<void> {
   const { durationSeconds, fps, seed, motionStrength } = request;
   if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_CLIP_SECONDS) {
@@ -120,19 +144,7 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
     request: ClipRequest,
     options: GenerateOptions,
   ): Promise<GeneratedClip> {
-    // The method called decides the rendering, whatever the request says.
-    const absolute = (path: string | null) => (path === null ? null : resolve(path));
-    const clipRequest: ClipRequest = {
-      ...request,
-      method,
-      sourceImage: absolute(request.sourceImage),
-      firstFrame: absolute(request.firstFrame),
-      lastFrame: absolute(request.lastFrame),
-      compositeImage: absolute(request.compositeImage),
-    };
-    await validateClipRequest(clipRequest);
-    const outputDir = resolve(options.outputDir);
-    await mkdir(outputDir, { recursive: true });
+    const { clip: clipRequest, outputDir } = await preparedClipRequest(method, request, options.outputDir);
     const output = join(outputDir, `${method}-${clipRequest.seed}-${randomBytes(4).toString("hex")}.mp4`);
     const captionPath = captionFilePath(output, outputDir);
     const report = options.onProgress;

@@ -4,8 +4,8 @@
  * so retries and timeouts are tested without waiting.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { readFile, rename, rm } from "node:fs/promises";
+import { extname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { createFalClient, type FalClient } from "@fal-ai/client";
 import { z } from "zod";
@@ -14,7 +14,7 @@ import { CutroomError, isCutroomError } from "../../../errors.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
-import { validateClipRequest } from "../local.js";
+import { preparedClipRequest } from "../local.js";
 import { MethodDispatchProvider, type GenerateOptions } from "../types.js";
 import { classify, FalStatusError, FalTimeoutError, toCutroomError, type Failure } from "./errors.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
@@ -122,18 +122,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
   }
 
   protected async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
-    const absolute = (path: string | null) => (path === null ? null : resolve(path));
-    const clip: ClipRequest = {
-      ...request,
-      method,
-      sourceImage: absolute(request.sourceImage),
-      firstFrame: absolute(request.firstFrame),
-      lastFrame: absolute(request.lastFrame),
-      compositeImage: absolute(request.compositeImage),
-    };
-    await validateClipRequest(clip);
-    const outputDir = resolve(options.outputDir);
-    await mkdir(outputDir, { recursive: true });
+    const { clip, outputDir } = await preparedClipRequest(method, request, options.outputDir);
     const started = this.clock.now();
     const report = (fraction: number, message: string) => options.onProgress?.(fraction, message);
 
