@@ -1,5 +1,6 @@
 /**
- * The environment printed by scripts/services/up. Service suites skip, saying why, only when it is absent.
+ * The environment printed by scripts/services/up. Service suites skip, saying why, only when it is absent
+ * on a developer's machine; in CI (CI=true) an absent environment is a failure, never a silent skip.
  */
 export interface ServicesEnv {
   NEO4J_URI: string;
@@ -15,6 +16,9 @@ const REQUIRED = ["NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "MONGODB_URI", "R
 export function servicesEnv(): ServicesEnv | null {
   const missing = REQUIRED.filter((name) => !process.env[name]);
   if (missing.length > 0) {
+    if (process.env.CI === "true") {
+      throw new Error(`service tests need ${missing.join(", ")}: scripts/services/up did not run or failed`);
+    }
     process.stderr.write(
       `service tests skipped: ${missing.join(", ")} not set; run eval "$(scripts/services/up)" first\n`,
     );
