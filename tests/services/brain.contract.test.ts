@@ -12,7 +12,7 @@ import { Neo4jBrain } from "../../src/brain/neo4j/brain.js";
 import { BRAIN_RULES } from "../../src/brain/rules.js";
 import type { Brain } from "../../src/brain/types.js";
 import { isCutroomError, type CutroomErrorCode } from "../../src/errors.js";
-import { character, location, reference, take } from "./brain-fixtures.js";
+import { character, location, reference, take } from "../helpers/brain-fixtures.js";
 import { NEO4J_OPTIONS, servicesEnv } from "./env.js";
 
 interface Subject {

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import neo4j from "neo4j-driver";
 import { describe, expect, it } from "vitest";
 import { Neo4jBrain } from "../../src/brain/neo4j/brain.js";
-import { character, location, reference, take } from "./brain-fixtures.js";
+import { character, location, reference, take } from "../helpers/brain-fixtures.js";
 import { NEO4J_OPTIONS, servicesEnv } from "./env.js";
 
 const UP = fileURLToPath(new URL("../../scripts/services/up", import.meta.url));

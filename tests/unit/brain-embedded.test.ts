@@ -3,87 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BRAIN_RULES, EmbeddedBrain } from "../../src/brain/embedded.js";
-import type { CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
 import { isCutroomError } from "../../src/errors.js";
-
-const NOW = "2025-01-01T00:00:00.000Z";
-
-function character(id: string, name: string): CharacterNode {
-  const profile = {
-    skin: "#aa8866",
-    hair: "#221100",
-    top: "#3355aa",
-    bottom: "#222222",
-    accent: "#ffcc00",
-    height: 0.5,
-    build: 0.25,
-    description: name,
-  };
-  return { id, name, profile, voiceId: null, createdAt: NOW };
-}
-
-function location(id: string, name: string): LocationNode {
-  const look = {
-    kind: "park" as const,
-    sky: "#88bbff",
-    ground: "#228833",
-    feature: "#665544",
-    horizon: 0.5,
-    description: name,
-  };
-  return { id, name, look, createdAt: NOW };
-}
-
-function reference(id: string, kind: ReferenceNode["kind"]): ReferenceNode {
-  return { id, kind, mediaId: `media_${id}`, objectKey: `refs/${id}.png`, createdAt: NOW };
-}
-
-function take(
-  id: string,
-  options: Partial<Omit<TakeWrite, "request" | "video" | "report">> & { createdAt?: string } = {},
-): TakeWrite {
-  const createdAt = options.createdAt ?? NOW;
-  const requestId = `req_${id}`;
-  const grade = { quality: 0.8, relevance: 0.9, consistency: 0.85, overall: 0.85, passed: true, threshold: 0.7 };
-  return {
-    request: { id: requestId, threadId: "thread_1", text: "a walk in the park", createdAt },
-    video: {
-      id,
-      requestId,
-      threadId: "thread_1",
-      mediaId: `media_${id}`,
-      objectKey: `videos/${id}.mp4`,
-      method: "text-to-video",
-      model: "local",
-      prompt: "walk",
-      seed: 1,
-      durationSeconds: 5,
-      width: 640,
-      height: 360,
-      fps: 24,
-      costUsd: 0,
-      attempt: 1,
-      status: "pending",
-      statusReason: null,
-      grade,
-      createdAt,
-      updatedAt: createdAt,
-    },
-    report: {
-      id: `report_${id}`,
-      createdAt,
-      passed: true,
-      overallQuality: 0.85,
-      checks: [],
-      issues: [],
-      suggestions: [],
-    },
-    characterIds: options.characterIds ?? ["char_ana"],
-    locationId: options.locationId === undefined ? "loc_park" : options.locationId,
-    referenceIds: options.referenceIds ?? ["ref_ana"],
-    regeneratedFromId: options.regeneratedFromId ?? null,
-  };
-}
+import type { CharacterNode } from "../../src/brain/types.js";
+import { character, location, reference, take } from "../helpers/brain-fixtures.js";
 
 let directory: string;
 let file: string;
