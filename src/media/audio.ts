@@ -20,6 +20,11 @@ export interface MixTrack {
   volume: number;
   fadeIn: number;
   fadeOut: number;
+  /**
+   * Leveling gain in dB applied before `volume`: brings the source to STEM_REFERENCE_LUFS, so volume sets the
+   * track's level against the others whatever its source's own level. Set by levelTracks; 0 when absent.
+   */
+  gainDb?: number;
 }
 
 export interface MixParams {
@@ -39,6 +44,13 @@ export const TRUE_PEAK_TARGET_DBTP = -1.5;
 const LOUDNESS = `loudnorm=I=${LOUDNESS_TARGET_LUFS}:TP=${TRUE_PEAK_TARGET_DBTP}:LRA=11`;
 /** Dialogue pushes music down by up to 8:1 once it passes about -26 dBFS; the release lets music recover between lines. */
 const DUCKING = "sidechaincompress=threshold=0.05:ratio=8:attack=20:release=400";
+/**
+ * Every source is brought to this integrated loudness before its volume is applied (EBU R128's reference),
+ * so a line at volume 1 sits 12 dB over music at 0.25 whether it came from espeak, ElevenLabs or a file.
+ */
+export const STEM_REFERENCE_LUFS = -23;
+/** Leveling never moves a source more than this: a nearly silent file is not amplified into noise. */
+export const MAX_LEVELING_DB = 24;
 
 export function validateMix(params: MixParams): void {
   if (params.tracks.length === 0)
@@ -60,6 +72,11 @@ export function validateMix(params: MixParams): void {
       });
     if (!(track.volume >= 0 && track.volume <= 1))
       throw new CutroomError("INVALID_INPUT", `${field("volume")} must be from 0 to 1`, { field: field("volume") });
+    const gainDb = track.gainDb ?? 0;
+    if (!(Math.abs(gainDb) <= MAX_LEVELING_DB))
+      throw new CutroomError("INVALID_INPUT", `${field("gainDb")} must be within ±${MAX_LEVELING_DB} dB`, {
+        field: field("gainDb"),
+      });
     if (!(track.fadeIn >= 0) || !(track.fadeOut >= 0))
       throw new CutroomError("INVALID_INPUT", `${field("fadeIn")}/${field("fadeOut")} must be 0 or more`, {
         field: field("fadeIn"),
@@ -76,6 +93,8 @@ function trackChain(track: MixTrack, inputIndex: number, videoDuration: number, 
   const fadeOut = Math.min(track.fadeOut, length);
   if (fadeIn > 0) filters.push(`afade=t=in:st=0:d=${num(fadeIn, 3)}`);
   if (fadeOut > 0) filters.push(`afade=t=out:st=${num(length - fadeOut, 3)}:d=${num(fadeOut, 3)}`);
+  const gainDb = track.gainDb ?? 0;
+  if (gainDb !== 0) filters.push(`volume=${num(gainDb, 2)}dB`);
   filters.push(`volume=${num(track.volume, 3)}`);
   const delayMs = Math.round(track.startTime * 1000);
   if (delayMs > 0) filters.push(`adelay=delays=${delayMs}:all=1`);
@@ -144,19 +163,32 @@ export interface LoudnessMeasurement {
 /**
  * Loudness normalization. "dynamic" is loudnorm's one-pass mode, which rides the gain like an automatic
  * level control and so lifts quiet stretches (music before a line) up to the line's level. The mix
- * uses two passes instead: "measure", then "linear" with the measured values, one gain for the whole
- * track, so dialogue stays above the bed it was mixed over.
+ * uses two passes instead: "measure", then "linear": one gain for the whole track, so dialogue stays above
+ * the bed it was mixed over, and a look-ahead limiter for the peaks the gain would push over the ceiling.
+ * (loudnorm's own linear mode quietly falls back to dynamic whenever the gain would cross the true-peak
+ * ceiling, which is the usual case for a line of speech over a quiet bed.)
  */
 export type LoudnessStep =
   { kind: "dynamic" } | { kind: "measure" } | { kind: "linear"; measured: LoudnessMeasurement };
 
+/** Sample-peak ceiling of the limiter: 1 dB under the true-peak target leaves room for inter-sample peaks. */
+const LIMITER_CEILING = 10 ** ((TRUE_PEAK_TARGET_DBTP - 1) / 20);
+/** A mix quieter than loudnorm's gate (silence) is not amplified. */
+const MAX_NORMALIZING_GAIN_DB = 40;
+
+/** The one gain (dB) that brings a measured mix to LOUDNESS_TARGET_LUFS; 0 for silence. */
+export function normalizingGainDb(measured: LoudnessMeasurement): number {
+  const integrated = Number(measured.input_i);
+  if (!Number.isFinite(integrated) || integrated <= -70) return 0;
+  return Math.max(-MAX_NORMALIZING_GAIN_DB, Math.min(MAX_NORMALIZING_GAIN_DB, LOUDNESS_TARGET_LUFS - integrated));
+}
+
 export function loudnormFilter(step: LoudnessStep): string {
   if (step.kind === "dynamic") return LOUDNESS;
   if (step.kind === "measure") return `${LOUDNESS}:print_format=json`;
-  const measured = step.measured;
   return (
-    `${LOUDNESS}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}:measured_LRA=${measured.input_lra}` +
-    `:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true`
+    `volume=${num(normalizingGainDb(step.measured), 2)}dB,` +
+    `alimiter=limit=${num(LIMITER_CEILING, 4)}:attack=5:release=50:level=false:latency=true`
   );
 }
 
@@ -221,8 +253,47 @@ export function buildMixSpec(params: MixParams, loudness: LoudnessStep = { kind:
   };
 }
 
+/** Integrated loudness (LUFS) of a file's first audio stream, or null when it has too little sound to gate. */
+export async function measureLoudness(path: string, options: RunOptions = {}): Promise<number | null> {
+  const { stderr } = await runFfmpeg(
+    {
+      inputs: [{ source: `file:${path}`, options: [] }],
+      filterComplex: null,
+      outputOptions: ["-vn", "-af", `${LOUDNESS}:print_format=json`, "-f", "null"],
+      output: "-",
+    },
+    { timeoutMs: options.timeoutMs, signal: options.signal },
+  );
+  const integrated = Number(parseLoudnessMeasurement(stderr).input_i);
+  // loudnorm reports -70 (its gate) or -inf for silence: nothing there to level.
+  return Number.isFinite(integrated) && integrated > -69 ? integrated : null;
+}
+
+/**
+ * Measures each distinct source once and gives every track the gain that brings its source to
+ * STEM_REFERENCE_LUFS (within ±MAX_LEVELING_DB). Silent sources keep a gain of 0.
+ */
+export async function levelTracks(tracks: MixTrack[], options: RunOptions = {}): Promise<MixTrack[]> {
+  const paths = [...new Set(tracks.map((track) => track.path))];
+  const measured = new Map<string, number | null>();
+  // Two at a time: the sources are short, and more processes than cores only queue.
+  for (let index = 0; index < paths.length; index += 2) {
+    const batch = paths.slice(index, index + 2);
+    const values = await Promise.all(batch.map((path) => measureLoudness(path, options)));
+    batch.forEach((path, offset) => measured.set(path, values[offset]!));
+  }
+  return tracks.map((track) => {
+    const loudness = measured.get(track.path) ?? null;
+    if (loudness === null) return { ...track, gainDb: 0 };
+    const gain = Math.max(-MAX_LEVELING_DB, Math.min(MAX_LEVELING_DB, STEM_REFERENCE_LUFS - loudness));
+    return { ...track, gainDb: Math.round(gain * 100) / 100 };
+  });
+}
+
 /** Mixes the tracks under the video into `params.outputPath` (MP4, video copied, AAC audio). */
-export async function mixAudioIntoVideo(params: MixParams, options: RunOptions = {}): Promise<string> {
+export async function mixAudioIntoVideo(input: MixParams, options: RunOptions = {}): Promise<string> {
+  validateMix(input);
+  const params = { ...input, tracks: await levelTracks(input.tracks, options) };
   const { stderr } = await runFfmpeg(buildMixMeasureSpec(params), {
     timeoutMs: options.timeoutMs,
     signal: options.signal,

@@ -16,7 +16,7 @@ import {
   type SceneTarget,
   type SceneTransition,
 } from "./assemble.js";
-import { buildTrackMixGraph, SAMPLE_RATE, TRACK_FORMAT, type MixTrack } from "./audio.js";
+import { buildTrackMixGraph, SAMPLE_RATE, TRACK_FORMAT, type LoudnessStep, type MixTrack } from "./audio.js";
 import { num } from "./filtergraph.js";
 import { postFilters, type PostProcessOptions } from "./post.js";
 import type { FfmpegSpec } from "./runner.js";
@@ -136,6 +136,7 @@ export function sceneAudioGraph(
   inputOf: (index: number) => number,
   tracks: MixTrack[],
   firstTrackInput: number,
+  loudness: LoudnessStep = { kind: "dynamic" },
 ): string[] | null {
   const anyClipAudio = clips.some((clip) => clip.hasAudio === true);
   if (!anyClipAudio && tracks.length === 0) return null;
@@ -156,7 +157,7 @@ export function sceneAudioGraph(
     bed = joined.label;
   }
   if (tracks.length > 0) {
-    lines.push(...buildTrackMixGraph(tracks, firstTrackInput, total / fps, bed));
+    lines.push(...buildTrackMixGraph(tracks, firstTrackInput, total / fps, bed, "aout", loudness));
   } else {
     lines.push(`[${bed}]atrim=end_sample=${samplesFor(total, fps)}[aout]`);
   }
@@ -184,6 +185,8 @@ export interface AssembleSpecParams {
   target: SceneTarget;
   post: PostProcessOptions | null;
   tracks: MixTrack[];
+  /** How the sound is brought to the loudness target when tracks are mixed in (see LoudnessStep). */
+  loudness?: LoudnessStep;
 }
 
 /** The full render: one ffmpeg run re-encoding the whole scene with its sound. */
@@ -192,7 +195,15 @@ export function buildAssembleSpec(params: AssembleSpecParams, outputPath: string
   const scene = orderScene(params.clips, params.transitions);
   const fps = params.target.fps;
   const graph = sceneVideoGraph(scene.clips, scene.joins, params.target, params.post);
-  const audio = sceneAudioGraph(scene.clips, scene.joins, fps, (index) => index, params.tracks, scene.clips.length);
+  const audio = sceneAudioGraph(
+    scene.clips,
+    scene.joins,
+    fps,
+    (index) => index,
+    params.tracks,
+    scene.clips.length,
+    params.loudness,
+  );
   // No -frames:v: reaching it closes the whole output and cuts the sound short. The graph is already exact.
   const outputOptions = ["-map", "[vout]", ...encoderOptions(fps, null)];
   if (audio === null) outputOptions.push("-an");
@@ -209,5 +220,30 @@ export function buildAssembleSpec(params: AssembleSpecParams, outputPath: string
     filterComplex: graph.join(";"),
     outputOptions,
     output: outputPath,
+  };
+}
+
+/** The first loudness pass over a scene's sound with its extra tracks: audio only, measured, written nowhere. */
+export function buildSceneMixMeasureSpec(params: AssembleSpecParams): FfmpegSpec | null {
+  validateScene(params.clips, params.transitions);
+  const scene = orderScene(params.clips, params.transitions);
+  const audio = sceneAudioGraph(
+    scene.clips,
+    scene.joins,
+    params.target.fps,
+    (index) => index,
+    params.tracks,
+    scene.clips.length,
+    { kind: "measure" },
+  );
+  if (audio === null || params.tracks.length === 0) return null;
+  return {
+    inputs: [
+      ...scene.clips.map((clip) => ({ source: `file:${clip.path}`, options: [] })),
+      ...params.tracks.map((track) => ({ source: `file:${track.path}`, options: [] })),
+    ],
+    filterComplex: audio.join(";"),
+    outputOptions: ["-map", "[aout]", "-f", "null"],
+    output: "-",
   };
 }

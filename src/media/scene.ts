@@ -18,13 +18,13 @@ import {
   type SceneTarget,
   type SceneTransition,
 } from "./assemble.js";
-import { SAMPLE_RATE, type MixTrack } from "./audio.js";
+import { levelTracks, parseLoudnessMeasurement, SAMPLE_RATE, type LoudnessStep, type MixTrack } from "./audio.js";
 import { buildContactSheetSpec, partialPath, writeAtomically, type Shot } from "./frames.js";
 import { validateCubeLut } from "./lut.js";
 import { probeVideoPackets, type VideoPackets } from "./packets.js";
 import { hasPostProcessing, type PostProcessOptions } from "./post.js";
 import { probe, runFfmpeg, type ProbeResult, type RunOptions } from "./runner.js";
-import { buildAssembleSpec, sceneAudioGraph } from "./scene-graph.js";
+import { buildAssembleSpec, buildSceneMixMeasureSpec, sceneAudioGraph } from "./scene-graph.js";
 import {
   buildPieceSpec,
   buildSplitSpec,
@@ -183,6 +183,7 @@ async function renderSmart(
   reference: ProbeResult,
   workDir: string,
   output: string,
+  loudness: LoudnessStep,
   run: RunOptions,
 ): Promise<{ copied: number; rendered: number }> {
   const fps = params.target.fps;
@@ -205,7 +206,7 @@ async function renderSmart(
   }
   const list = join(workDir, "pieces.txt");
   await writeFile(list, concatList(files));
-  const audio = sceneAudioGraph(clips, joins, fps, (index) => 1 + index, params.tracks, 1 + clips.length);
+  const audio = sceneAudioGraph(clips, joins, fps, (index) => 1 + index, params.tracks, 1 + clips.length, loudness);
   const outputOptions = ["-map", "0:v:0", "-c:v", "copy"];
   if (audio === null) outputOptions.push("-an");
   else outputOptions.push("-map", "[aout]", "-c:a", "aac", "-b:a", "192k", "-ar", String(SAMPLE_RATE));
@@ -266,6 +267,19 @@ export async function assembleScene(params: AssembleSceneParams, run: RunOptions
   const fps = params.target.fps;
   const frames = sceneFrames(clips, params.transitions, fps);
   checkTracks(params.tracks, frames / fps);
+  // Each extra track is leveled to the common reference first, so its volume means the same for any source;
+  // then the whole sound is measured once and brought to the target with one gain, as mix_audio does.
+  const leveled: AssembleSceneParams = { ...params, tracks: await levelTracks(params.tracks, run) };
+  const measureSpec = buildSceneMixMeasureSpec({ ...leveled, clips });
+  const loudness: LoudnessStep =
+    measureSpec === null
+      ? { kind: "dynamic" }
+      : {
+          kind: "linear",
+          measured: parseLoudnessMeasurement(
+            (await runFfmpeg(measureSpec, { timeoutMs: run.timeoutMs, signal: run.signal })).stderr,
+          ),
+        };
 
   // Pieces go to a private temp dir (the segment muxer reads '%' in its path as a pattern); the result is
   // written next to its final name so the rename is atomic.
@@ -286,11 +300,27 @@ export async function assembleScene(params: AssembleSceneParams, run: RunOptions
     let rendered = frames;
     if (smart !== null) {
       const reference = facts[clips.indexOf(scene.clips[smart.findIndex((item) => item.packets !== null)]!)]!;
-      ({ copied, rendered } = await renderSmart(smart, scene.joins, params, reference, workDir, partial, run));
+      ({ copied, rendered } = await renderSmart(
+        smart,
+        scene.joins,
+        leveled,
+        reference,
+        workDir,
+        partial,
+        loudness,
+        run,
+      ));
       strategy = "smart";
     } else {
       const spec = buildAssembleSpec(
-        { clips, transitions: params.transitions, target: params.target, post: params.post, tracks: params.tracks },
+        {
+          clips,
+          transitions: params.transitions,
+          target: params.target,
+          post: params.post,
+          tracks: leveled.tracks,
+          loudness,
+        },
         partial,
       );
       await runFfmpeg(spec, { durationSeconds: frames / fps, ...run });

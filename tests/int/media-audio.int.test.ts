@@ -4,13 +4,30 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRequest, GeneratedClip } from "../../src/domain.js";
 import { isCutroomError } from "../../src/errors.js";
-import { mixAudioIntoVideo } from "../../src/media/audio.js";
+import {
+  levelTracks,
+  measureLoudness,
+  mixAudioIntoVideo,
+  STEM_REFERENCE_LUFS,
+  type MixTrack,
+} from "../../src/media/audio.js";
 import { postProcess } from "../../src/media/post.js";
-import { probe } from "../../src/media/runner.js";
+import { probe, runFfmpeg } from "../../src/media/runner.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import { LocalVoiceProvider } from "../../src/providers/voice/local.js";
 
 const voice = new LocalVoiceProvider();
+
+/** Mean loudness (RMS dB) of a stretch of a file's sound. */
+async function rmsDb(path: string, start: number, seconds: number): Promise<number> {
+  const { stderr } = await runFfmpeg({
+    inputs: [{ source: `file:${path}`, options: ["-ss", start.toFixed(3), "-t", seconds.toFixed(3)] }],
+    filterComplex: null,
+    outputOptions: ["-vn", "-af", "astats=measure_overall=RMS_level:measure_perchannel=none", "-f", "null"],
+    output: "-",
+  });
+  return Number(/RMS level dB: (-?[\d.]+|-inf)/.exec(stderr)?.[1] ?? "-inf");
+}
 let directory = "";
 let clip: GeneratedClip;
 
@@ -145,6 +162,51 @@ describe("audio mixing and post-processing", () => {
     expect(facts.durationSeconds).toBeCloseTo(clip.durationSeconds, 2);
     expect(Math.abs((facts.audioDurationSeconds ?? 0) - clip.durationSeconds)).toBeLessThan(0.05);
     expect(facts.frameCount).toBe(72);
+  });
+
+  it("keeps a quiet line well above loud music: sources are leveled, the mix gets one gain", async () => {
+    const spoken = await voice.synthesize(
+      { text: "This park used to be different.", voiceId: "en-us-female", emotion: "calm" },
+      directory,
+    );
+    // A whisper-quiet recording of the line and a music source near full scale (the sine source is 1/8 of it).
+    const quietLine = join(directory, "quiet-line.wav");
+    await runFfmpeg({
+      inputs: [{ source: `file:${spoken.path}`, options: [] }],
+      filterComplex: null,
+      outputOptions: ["-af", "volume=-20dB"],
+      output: quietLine,
+    });
+    const loudMusic = join(directory, "loud-music.wav");
+    await runFfmpeg({
+      inputs: [{ source: "sine=frequency=330:sample_rate=48000:duration=3", options: ["-f", "lavfi"] }],
+      filterComplex: null,
+      outputOptions: ["-af", "volume=17dB"],
+      output: loudMusic,
+    });
+    const tracks: MixTrack[] = [
+      { type: "dialogue", path: quietLine, startTime: 1, duration: null, volume: 1, fadeIn: 0, fadeOut: 0 },
+      { type: "music", path: loudMusic, startTime: 0, duration: null, volume: 0.25, fadeIn: 0, fadeOut: 0 },
+    ];
+    const leveled = await levelTracks(tracks);
+    // Each source is brought to the reference: the quiet line up, the loud music down.
+    const levels = await Promise.all(tracks.map((track) => measureLoudness(track.path)));
+    leveled.forEach((track, index) => expect(track.gainDb).toBeCloseTo(STEM_REFERENCE_LUFS - levels[index]!, 1));
+    expect(leveled[0]!.gainDb).toBeGreaterThan(15);
+    expect(leveled[1]!.gainDb).toBeLessThan(-15);
+    const output = join(directory, "leveled.mp4");
+    await mixAudioIntoVideo({
+      videoPath: clip.path,
+      tracks,
+      videoDurationSeconds: clip.durationSeconds,
+      outputPath: output,
+    });
+    const speech = await rmsDb(output, 1.1, 1);
+    const bed = await rmsDb(output, 0.1, 0.8);
+    expect(speech).toBeGreaterThan(bed + 8);
+    const loudness = await measureLoudness(output);
+    expect(loudness).not.toBeNull();
+    expect(Math.abs(loudness! - -16)).toBeLessThan(2.5);
   });
 
   it("applies a grade, denoise and sharpening", async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { isCutroomError } from "../../src/errors.js";
-import { buildMixSpec, type MixTrack } from "../../src/media/audio.js";
+import {
+  buildMixSpec,
+  type LoudnessMeasurement,
+  MAX_LEVELING_DB,
+  normalizingGainDb,
+  type MixTrack,
+} from "../../src/media/audio.js";
 import { buildPostProcessSpec } from "../../src/media/post.js";
 import { specToArgs } from "../../src/media/runner.js";
 
@@ -85,6 +91,60 @@ describe("buildMixSpec", () => {
     } catch (error) {
       expect(isCutroomError(error, "INVALID_INPUT")).toBe(true);
       expect((error as { field: string }).field).toBe("tracks[0].volume");
+    }
+  });
+});
+
+describe("leveling and the one normalizing gain", () => {
+  const measured = (input_i: string): LoudnessMeasurement => ({
+    input_i,
+    input_tp: "-0.2",
+    input_lra: "4.0",
+    input_thresh: "-40.0",
+    target_offset: "0.1",
+  });
+
+  it("applies a track's leveling gain before its volume", () => {
+    const graph =
+      buildMixSpec({
+        videoPath: "/v/s.mp4",
+        tracks: [
+          { ...dialogue, gainDb: 12.5 },
+          { ...music, gainDb: -8 },
+        ],
+        videoDurationSeconds: 5,
+        outputPath: "/o/m.mp4",
+      }).filterComplex ?? "";
+    expect(graph).toContain("volume=12.5dB,volume=1,adelay=delays=1500:all=1[dialogue0]");
+    expect(graph).toContain("volume=-8dB,volume=0.4[music1]");
+  });
+
+  it("brings the measured mix to -16 LUFS with one gain and a limiter, never loudnorm's dynamic mode", () => {
+    const graph =
+      buildMixSpec(
+        { videoPath: "/v/s.mp4", tracks: [dialogue, music], videoDurationSeconds: 5, outputPath: "/o/m.mp4" },
+        { kind: "linear", measured: measured("-30.5") },
+      ).filterComplex ?? "";
+    expect(graph).toContain("[mixed]volume=14.5dB,alimiter=limit=0.7499:attack=5:release=50:level=false:latency=true,");
+    expect(graph).not.toContain("loudnorm");
+    expect(normalizingGainDb(measured("-12"))).toBe(-4);
+    // Silence is left alone rather than amplified.
+    expect(normalizingGainDb(measured("-inf"))).toBe(0);
+    expect(normalizingGainDb(measured("-70.0"))).toBe(0);
+  });
+
+  it("refuses a leveling gain outside its range, naming the track", () => {
+    try {
+      buildMixSpec({
+        videoPath: "/v",
+        tracks: [music, { ...dialogue, gainDb: MAX_LEVELING_DB + 1 }],
+        videoDurationSeconds: 3,
+        outputPath: "/o",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(isCutroomError(error, "INVALID_INPUT")).toBe(true);
+      expect((error as { field: string }).field).toBe("tracks[1].gainDb");
     }
   });
 });
