@@ -81,7 +81,6 @@ afterAll(async () => {
 
 describe("verifyVideo", () => {
   it("passes a rendered clip checked against its own character and location", async () => {
-    const started = performance.now();
     // The animatic is silent, so every check but the sound one applies.
     // Sound and cut continuity belong to clips with audio and to scenes, not to one silent clip.
     const pictureChecks = QUALITY_CHECK_TYPES.filter((type) => type !== "audio" && type !== "continuity");
@@ -92,12 +91,10 @@ describe("verifyVideo", () => {
         checks: pictureChecks,
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
     expect(result.checks.map((check) => check.type)).toEqual(pictureChecks);
     expect(result.issues).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.overallQuality).toBeGreaterThan(0.85);
-    expect(seconds).toBeLessThan(10);
   });
 
   it("scores a different character's reference clearly lower, both ways round", async () => {
