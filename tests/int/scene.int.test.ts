@@ -82,7 +82,11 @@ describe("a 30-second scene from one request", () => {
     const brain = await runCli(["brain", "take", turn.videoId, "--json"], dataDir);
     const scene = (
       brain.json as {
-        scene: { scene: { shotCount: number }; clips: Array<{ shotIndex: number }>; audio: Array<{ type: string }> };
+        scene: {
+          scene: { shotCount: number };
+          clips: Array<{ shotIndex: number }>;
+          audio: Array<{ type: string; description: string; startTime: number }>;
+        };
       }
     ).scene;
     expect(scene.scene.shotCount).toBe(turn.report.summary.clipsTotal);
@@ -90,8 +94,13 @@ describe("a 30-second scene from one request", () => {
       Array.from({ length: scene.scene.shotCount }, (_, index) => index + 1),
     );
     expect(scene.audio.map((track) => track.type).sort()).toEqual(["dialogue", "music", "sfx"]);
-    // The line is heard where the plan puts it: louder than the music and birds before it.
+    // The line is heard where the plan puts it (and where the Brain says it is): louder than the music and
+    // birds before it.
     const line = plan.dialogue[0]!;
+    expect(scene.audio.find((track) => track.type === "dialogue")).toMatchObject({
+      description: "Sarah: This park used to be different...",
+      startTime: line.startTime,
+    });
     const speech = await rmsDb(turn.path, line.startTime, Math.min(1.5, line.estimatedDuration));
     const bed = await rmsDb(turn.path, 2, 1.5);
     expect(speech).toBeGreaterThan(bed + 3);

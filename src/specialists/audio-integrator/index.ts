@@ -98,6 +98,42 @@ export function audioPlan(task: AudioTask): PlannedStep[] {
   return plan;
 }
 
+/** What a mixed track is in the Brain: its kind, what it sounds like, and where it sits under the picture. */
+export interface MixedTrack {
+  type: "dialogue" | "music" | "sfx";
+  description: string;
+  startTime: number;
+  duration: number;
+}
+
+/**
+ * The tracks the last successful mix_audio call actually put under the picture (after sync dropped or cut
+ * any), each described by the call that made its sound: "Character: line" or the effect's description.
+ */
+export function mixedTracks(calls: ToolCallRecord[]): MixedTrack[] {
+  const described = new Map<string, string>();
+  for (const call of calls) {
+    if (!call.ok || call.result === null) continue;
+    const audioId = String(call.result.audioId ?? "");
+    if (call.name === "generate_character_dialogue")
+      described.set(audioId, `${String(call.args.character)}: ${String(call.args.text)}`);
+    else if (call.name === "generate_sound_effect") described.set(audioId, String(call.args.description));
+  }
+  const mix = [...calls].reverse().find((call) => call.ok && call.name === "mix_audio");
+  const tracks = (mix?.args.tracks ?? []) as Array<{
+    type: MixedTrack["type"];
+    audioId: string;
+    startTime: number;
+    duration: number | null;
+  }>;
+  return tracks.map((track) => ({
+    type: track.type,
+    description: described.get(track.audioId) ?? track.audioId,
+    startTime: track.startTime,
+    duration: track.duration ?? 0,
+  }));
+}
+
 export async function runAudioIntegrator(context: ToolContext, task: AudioTask) {
   const run = await runSpecialist({
     name: "audio-integrator",
@@ -125,6 +161,7 @@ export async function runAudioIntegrator(context: ToolContext, task: AudioTask) 
       key: String(saved.key),
       path: saved.path === null ? null : String(saved.path),
       audioTrackCount: placed,
+      tracks: mixedTracks(run.calls),
       durationSeconds: Number(saved.durationSeconds),
     },
     selfAssessment,

@@ -6,6 +6,7 @@ import { runtimeOf } from "../../../context.js";
 import type { SceneWrite } from "../../../brain/types.js";
 import type { DepartmentReport, ExecutionSummary, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
+import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
 import { judgeRelevance } from "../llm.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
@@ -204,38 +205,27 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   return { takes: [take] };
 }
 
+/**
+ * The sound under a scene take, as the Brain records it: the tracks the audio integrator actually mixed
+ * (a track sync dropped or cut is recorded that way), or none when the take was not voiced.
+ */
+function sceneAudio(state: DepartmentStateValue): Array<Omit<SceneWrite["audio"][number], "id">> {
+  if (!state.specialists.includes("audio-integrator")) return [];
+  const output = state.outputs.find(
+    (item) => item.specialist === "audio-integrator" && item.output.takeId === state.takeId,
+  );
+  return (output?.output.tracks as MixedTrack[] | undefined) ?? [];
+}
+
 /** The Brain's picture of a scene take: ids derive from the take and media ids, so a re-record merges. */
 export function sceneWrite(state: DepartmentStateValue): SceneWrite | null {
   const plan = state.plan;
   if (plan === null) return null;
   const clips = takeClips(state);
-  const voiced = state.specialists.includes("audio-integrator");
-  const audio: SceneWrite["audio"] = voiced
-    ? [
-        ...plan.dialogue.map((line) => ({
-          type: "dialogue" as const,
-          description: `${line.character}: ${line.text}`,
-          startTime: line.startTime,
-          duration: line.estimatedDuration,
-        })),
-        ...(plan.music
-          ? [
-              {
-                type: "music" as const,
-                description: plan.music.description,
-                startTime: plan.music.startTime,
-                duration: plan.music.duration,
-              },
-            ]
-          : []),
-        ...plan.sfx.map((cue) => ({
-          type: "sfx" as const,
-          description: cue.description,
-          startTime: cue.startTime,
-          duration: cue.duration,
-        })),
-      ].map((track, index) => ({ id: `aud_${state.takeId}_${index + 1}`, ...track }))
-    : [];
+  const audio: SceneWrite["audio"] = sceneAudio(state).map((track, index) => ({
+    id: `aud_${state.takeId}_${index + 1}`,
+    ...track,
+  }));
   return {
     id: `scn_${state.takeId}`,
     totalDurationSeconds: state.finalMedia?.durationSeconds ?? plan.totalDuration,
