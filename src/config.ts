@@ -53,6 +53,8 @@ const EnvSchema = z.object({
     message: "OPENAI_BASE_URL must be an http(s) URL",
   }),
   OPENAI_MODEL: optionalText,
+  /** "on" (default): the grader shows the model frames of each take; "off" for a model that cannot see. */
+  CUTROOM_LLM_VISION: optionalText.pipe(z.enum(["on", "off"]).optional()),
   FAL_KEY: optionalText,
   FAL_API_KEY: optionalText,
   FAL_BASE_URL: optionalText,
@@ -120,7 +122,7 @@ export interface Config {
   generationConcurrency: number;
   /** USD per second of video by model id prefix: the FAL list prices, the local renderer, and CUTROOM_PRICES. */
   prices: Record<string, number>;
-  llm: { apiKey: string; baseURL: string | null; model: string } | null;
+  llm: { apiKey: string; baseURL: string | null; model: string; vision: boolean } | null;
   adapters: AdapterChoice[];
   /** The validated environment, for adapter factories (which never read process.env themselves). */
   env: Env;
@@ -266,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         apiKey: values.OPENAI_API_KEY,
         baseURL: values.OPENAI_BASE_URL ?? null,
         model: values.OPENAI_MODEL ?? "gpt-4o-mini",
+        vision: values.CUTROOM_LLM_VISION !== "off",
       }
     : null;
   adapters.push(
@@ -273,7 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? {
           port: "llm",
           adapter: "openai-compatible",
-          reason: `OPENAI_API_KEY is set; model ${llm.model} at ${llm.baseURL ?? "the OpenAI default URL"}`,
+          reason: `OPENAI_API_KEY is set; model ${llm.model} at ${llm.baseURL ?? "the OpenAI default URL"}${llm.vision ? ", shown frames when grading" : ""}`,
         }
       : { port: "llm", adapter: "none", reason: "OPENAI_API_KEY is not set: deterministic policies decide" },
   );

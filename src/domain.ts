@@ -138,6 +138,12 @@ export interface Grade {
   overall: number;
   passed: boolean;
   threshold: number;
+  /**
+   * What the relevance rests on: the measured facts alone, or those plus a chat model's judgement of the
+   * facts or of the take's frames; with the model's reason when it gave one.
+   */
+  relevanceBasis?: "measured" | "facts" | "frames";
+  relevanceReason?: string;
 }
 
 export type TakeStatus = "pending" | "accepted" | "discarded" | "superseded";

@@ -35,6 +35,8 @@ export function formatTurn(result: TurnResult): string {
       lines.push(
         `grade: overall ${grade.overall} = quality ${grade.quality}, relevance ${grade.relevance}, consistency ${grade.consistency} (bar ${grade.threshold}) → ${grade.passed ? "passed" : "below the bar"}`,
       );
+      if (grade.relevanceBasis === "frames" || grade.relevanceBasis === "facts")
+        lines.push(`relevance judged from the ${grade.relevanceBasis}: ${grade.relevanceReason ?? ""}`);
     }
     if (result.report) {
       lines.push(

@@ -84,14 +84,22 @@ export async function extractFrame(
   return outPng;
 }
 
-/** Key frames at evenly spaced positions (10% … 90% for three), written as `<prefix>-<n>.png`. */
-export async function extractKeyFrames(path: string, count: number, outPrefix: string): Promise<string[]> {
+/**
+ * Key frames at evenly spaced positions (10% … 90% for three), written as `<prefix>-<n>.png`, at full size or
+ * scaled to `width`.
+ */
+export async function extractKeyFrames(
+  path: string,
+  count: number,
+  outPrefix: string,
+  options: { width?: number | null } & RunOptions = {},
+): Promise<string[]> {
   const { durationSeconds } = await probe(path, { requireVideo: true });
   const outputs: string[] = [];
   for (let index = 0; index < count; index++) {
     const position = count === 1 ? 0.5 : 0.1 + (0.8 * index) / (count - 1);
     const output = `${outPrefix}-${index + 1}.png`;
-    await writeAtomically(buildFrameSpec(path, position * durationSeconds, output, null));
+    await writeAtomically(buildFrameSpec(path, position * durationSeconds, output, options.width ?? null), options);
     outputs.push(output);
   }
   return outputs;

@@ -26,6 +26,8 @@ export interface FakeOpenAi {
   requests: ChatRequestBody[];
   authorizations: string[];
   script(...replies: ChatReply[]): void;
+  /** Drops scripted replies nobody asked for (a loop that stopped early leaves its last one). */
+  reset(): void;
   /** Decides replies when the script is empty. */
   respond: ((body: ChatRequestBody) => ChatReply) | null;
   close(): Promise<void>;
@@ -102,6 +104,10 @@ export async function startFakeOpenAi(options: { apiKey: string }): Promise<Fake
     requests: [],
     authorizations: [],
     script: (...next) => replies.push(...next),
+    reset: () => {
+      replies.length = 0;
+      fake.requests.length = 0;
+    },
     respond: null,
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookForLocation, profileForCharacter } from "../../src/brain/profiles.js";
+import { JUDGE_FRAME_WIDTH } from "../../src/departments/video/llm.js";
 import { probe } from "../../src/media/runner.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
@@ -62,18 +63,27 @@ describe("the department on real adapters pointed at fakes", () => {
     });
     eleven = await startFakeElevenLabs({ apiKey: KEYS.eleven });
     openai = await startFakeOpenAi({ apiKey: KEYS.openai });
-    openai.respond = (body) =>
-      body.tools?.some((entry) => entry.function.name === "route")
-        ? {
-            kind: "tools",
-            calls: [
-              {
-                name: "route",
-                args: { kind: "video", department: "video-generation", relevance: 0.95, reason: "footage of Sarah" },
-              },
-            ],
-          }
-        : { kind: "text", content: "Done." };
+    openai.respond = (body) => {
+      const names = body.tools?.map((entry) => entry.function.name) ?? [];
+      if (names.includes("route")) {
+        return {
+          kind: "tools",
+          calls: [
+            {
+              name: "route",
+              args: { kind: "video", department: "video-generation", relevance: 0.95, reason: "footage of Sarah" },
+            },
+          ],
+        };
+      }
+      if (names.includes("relevance")) {
+        return {
+          kind: "tools",
+          calls: [{ name: "relevance", args: { relevance: 0.9, reason: "a figure walks on a park path" } }],
+        };
+      }
+      return { kind: "text", content: "Done." };
+    };
     s3 = await startFakeS3();
   });
   afterAll(async () => {
@@ -128,6 +138,24 @@ describe("the department on real adapters pointed at fakes", () => {
         expect.arrayContaining(["duration", "character-consistency"]),
       );
       expect(turn.url).toMatch(new RegExp(`^${s3.endpoint}/`));
+      // The grader was shown frames of the stored take (fetched back from S3), small and in order.
+      const judged = openai.requests.find((body) => body.tools?.some((entry) => entry.function.name === "relevance"));
+      const content = judged!.messages.find((message) => message.role === "user")!.content as Array<{
+        type: string;
+        image_url?: { url: string; detail: string };
+      }>;
+      const images = content.filter((part) => part.type === "image_url");
+      expect(images).toHaveLength(3);
+      expect(images[0]!.image_url).toMatchObject({
+        detail: "low",
+        url: expect.stringMatching(/^data:image\/png;base64,/),
+      });
+      const png = Buffer.from(images[0]!.image_url!.url.split(",")[1]!, "base64");
+      expect(png.readUInt32BE(16)).toBe(JUDGE_FRAME_WIDTH);
+      expect(take!.video.grade).toMatchObject({
+        relevanceBasis: "frames",
+        relevanceReason: "a figure walks on a park path",
+      });
       const sarah = await runtime.brain.findCharacterByName("Sarah");
       expect(sarah?.voiceId).toMatch(/^v[a-z0-9]+$/);
     } finally {

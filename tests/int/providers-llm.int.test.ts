@@ -8,10 +8,11 @@ import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../../src/config.js";
+import { judgeRelevance } from "../../src/departments/video/llm.js";
 import { routeTurn } from "../../src/orchestrator/router.js";
-import { createLlmFromConfig } from "../../src/runtime.js";
+import { createLlmFromConfig, type Runtime } from "../../src/runtime.js";
 import { runSpecialist } from "../../src/specialists/agent.js";
-import { startFakeOpenAi, type FakeOpenAi } from "../fakes/openai.js";
+import { startFakeOpenAi, type ChatReply, type FakeOpenAi } from "../fakes/openai.js";
 
 const KEY = "sk-test-7d0e4b1a9c";
 const VIDEO_ROUTE = {
@@ -41,7 +42,7 @@ describe("OpenAI-compatible chat model against the fake server", () => {
   afterAll(async () => fake.close());
   beforeEach(() => {
     logs = [];
-    fake.requests.length = 0;
+    fake.reset();
   });
 
   it("the runtime builds the model from OPENAI_BASE_URL and the router takes its structured answer", async () => {
@@ -122,5 +123,58 @@ describe("OpenAI-compatible chat model against the fake server", () => {
     expect(route.decidedBy).toBe("policy");
     expect(logs.join("\n")).toMatch(/401|API key/i);
     expect(logs.join("\n")).not.toContain(KEY);
+  });
+
+  describe("the grader shown frames", () => {
+    const frames = [1, 2, 3].map((n) => ({ mediaType: "image/png" as const, data: Buffer.from(`frame-${n}`) }));
+    const judge = (llm: ChatOpenAI) =>
+      judgeRelevance(
+        { llm, log } as unknown as Runtime,
+        "generate Sarah walking in the park",
+        { depictedCharacters: ["Sarah"] },
+        0.8,
+        frames,
+      );
+    const answer: ChatReply = {
+      kind: "tools",
+      calls: [{ name: "relevance", args: { relevance: 0.4, reason: "no park" } }],
+    };
+
+    it("sends the frames in order after the text, and half the relevance is the model's", async () => {
+      fake.script(answer);
+      const judged = await judge(model());
+      expect(judged).toMatchObject({ relevance: 0.6, decidedBy: "llm", judgedFrom: "frames", reason: "no park" });
+      const user = fake.requests[0]!.messages.find((message) => message.role === "user")!;
+      const parts = user.content as Array<{ type: string; text?: string; image_url?: { url: string } }>;
+      expect(parts[0]).toMatchObject({ type: "text", text: expect.stringMatching(/3 images follow, in order/) });
+      expect(
+        parts.slice(1).map((part) => Buffer.from(part.image_url!.url.split(",")[1]!, "base64").toString()),
+      ).toEqual(["frame-1", "frame-2", "frame-3"]);
+      expect(String(fake.requests[0]!.messages[0]!.content)).toMatch(/frames sampled in order/);
+    });
+
+    it("a model that refuses images is asked again with the text alone", async () => {
+      fake.script(
+        {
+          kind: "status",
+          status: 400,
+          body: { error: { message: "image input is not supported", type: "invalid_request_error" } },
+        },
+        answer,
+      );
+      const judged = await judge(model());
+      expect(judged).toMatchObject({ decidedBy: "llm", judgedFrom: "facts" });
+      expect(fake.requests).toHaveLength(2);
+      expect(typeof fake.requests[1]!.messages.find((message) => message.role === "user")!.content).toBe("string");
+      expect(String(fake.requests[1]!.messages[0]!.content)).not.toMatch(/frames/);
+      expect(logs.join("\n")).toMatch(/did not take the images/);
+    });
+
+    it("an outage is not retried without images: the measured relevance stands", async () => {
+      fake.script({ kind: "status", status: 503, body: { error: { message: "overloaded" } } });
+      const judged = await judge(model());
+      expect(judged).toMatchObject({ relevance: 0.8, decidedBy: "policy", judgedFrom: null });
+      expect(fake.requests).toHaveLength(1);
+    });
   });
 });

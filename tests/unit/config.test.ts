@@ -29,8 +29,17 @@ describe("config", () => {
       OPENAI_BASE_URL: "http://127.0.0.1:9999/v1",
       OPENAI_MODEL: "local-model",
     });
-    expect(config.llm).toEqual({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9999/v1", model: "local-model" });
-    expect(config.adapters.find((choice) => choice.port === "llm")!.reason).toMatch(/127\.0\.0\.1:9999/);
+    expect(config.llm).toEqual({
+      apiKey: "sk-test",
+      baseURL: "http://127.0.0.1:9999/v1",
+      model: "local-model",
+      vision: true,
+    });
+    expect(config.adapters.find((choice) => choice.port === "llm")!.reason).toMatch(/127\.0\.0\.1:9999.*frames/);
+    // A model that cannot see is graded from the measured facts alone.
+    expect(loadConfig({ OPENAI_API_KEY: "sk-test", CUTROOM_LLM_VISION: "off" }).llm?.vision).toBe(false);
+    expect(loadConfig({ OPENAI_API_KEY: "sk-test", CUTROOM_LLM_VISION: "" }).llm?.vision).toBe(true);
+    expect(() => loadConfig({ CUTROOM_LLM_VISION: "maybe" })).toThrowError(/CUTROOM_LLM_VISION/);
   });
 
   it("names the variable when a value is invalid", () => {

@@ -1,10 +1,15 @@
 /**
  * The head's two judgements a chat model may make: the shot prompt a provider receives, and how
- * relevant a measured take is to the request. Both fall back to the deterministic versions.
+ * relevant a take is to the request (from frames of it when the model can see, and always from the
+ * measured facts). Both fall back to the deterministic versions.
  */
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
+import { extractKeyFrames } from "../../media/frames.js";
 import type { Runtime } from "../../runtime.js";
-import { decide } from "../../providers/llm/structured.js";
+import { createToolContext, mediaPath } from "../../tools/context.js";
+import { decide, type DecisionImage } from "../../providers/llm/structured.js";
 
 const ShotPromptSchema = z.object({
   prompt: z.string().min(10).max(1200),
@@ -37,16 +42,26 @@ export async function writeShotPrompt(
 
 const RelevanceSchema = z.object({ relevance: z.number().min(0).max(1), reason: z.string().min(1).max(400) });
 
+export interface RelevanceJudgement {
+  relevance: number;
+  reason: string;
+  decidedBy: "llm" | "policy";
+  /** "frames" when the model saw the take's frames, "facts" when it judged the measured facts alone. */
+  judgedFrom: "frames" | "facts" | null;
+}
+
 /**
  * Relevance of a take: the measured facts (who, where, how long, which action) always count half; a chat
- * model's judgement of the same facts against the request, when valid, is the other half.
+ * model's judgement against the request, when valid, is the other half. Frames sampled in order across the
+ * take let a model that can see judge the picture itself, not only what was asked of the generator.
  */
 export async function judgeRelevance(
   runtime: Runtime,
   request: string,
   facts: Record<string, unknown>,
   measured: number,
-): Promise<{ relevance: number; reason: string; decidedBy: "llm" | "policy" }> {
+  frames: DecisionImage[] = [],
+): Promise<RelevanceJudgement> {
   const decision = await decide({
     llm: runtime.llm,
     log: runtime.log,
@@ -55,13 +70,50 @@ export async function judgeRelevance(
     schema: RelevanceSchema,
     system:
       "You judge how well a generated video answers a request, from measured facts about it. Answer 0..1 with a short reason.",
+    systemWithImages:
+      "You judge how well a generated video answers a request. You see frames sampled in order across the video, and measured facts about it. Judge what the frames show (who, where, doing what, framing) against the request; answer 0..1 with a short reason naming what matches or is missing.",
     user: `Request: ${request}\nWhat was made and measured: ${JSON.stringify(facts)}`,
     fallback: () => ({ relevance: measured, reason: "measured facts only" }),
+    images: frames,
   });
   const relevance = decision.decidedBy === "llm" ? 0.5 * measured + 0.5 * decision.value.relevance : measured;
   return {
     relevance: Math.round(relevance * 1000) / 1000,
     reason: decision.value.reason,
     decidedBy: decision.decidedBy,
+    judgedFrom: decision.decidedBy === "llm" ? (decision.sawImages ? "frames" : "facts") : null,
   };
+}
+
+/** Frames shown to the grader: small enough for "low" detail, which the model sees at 512 px anyway. */
+export const JUDGE_FRAME_WIDTH = 384;
+
+/**
+ * Frames sampled in order across a stored take, for a grader that can see: none when there is no chat
+ * model or vision is off, and none (with a warning) when they cannot be made, so grading never stops on it.
+ */
+export async function framesForJudge(
+  runtime: Runtime,
+  take: { projectId: string; takeId: string; mediaId: string; attempt: number },
+  count: number,
+): Promise<DecisionImage[]> {
+  if (runtime.llm === null || runtime.config.llm?.vision === false) return [];
+  try {
+    const context = await createToolContext(runtime, take.projectId, take.takeId);
+    const { path } = await mediaPath(context, take.mediaId, "finalMedia");
+    const files = await extractKeyFrames(path, count, join(context.workDir, `judge-${take.attempt}`), {
+      width: JUDGE_FRAME_WIDTH,
+      timeoutMs: runtime.config.ffmpegTimeoutMs,
+    });
+    const images = await Promise.all(
+      files.map(async (file) => ({ mediaType: "image/png" as const, data: await readFile(file) })),
+    );
+    await Promise.all(files.map((file) => rm(file, { force: true })));
+    return images;
+  } catch (error) {
+    runtime.log.warn(
+      `grade: no frames for the grader (${error instanceof Error ? error.message : String(error)}); it judges the facts alone`,
+    );
+    return [];
+  }
 }

@@ -4,11 +4,11 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import type { SceneWrite } from "../../../brain/types.js";
-import type { DepartmentReport, ExecutionSummary, GradedOutput } from "../../../domain.js";
+import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
 import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
-import { judgeRelevance } from "../llm.js";
+import { framesForJudge, judgeRelevance } from "../llm.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
 import type { DepartmentStateValue, TakeResult } from "../state.js";
 
@@ -43,6 +43,12 @@ export async function gradeNode(state: DepartmentStateValue, config: LangGraphRu
     asked: { action: first.action === state.brief?.action, camera: first.camera === state.brief?.camera },
   };
   const measured = measureRelevance(facts);
+  // A scene shows the grader one frame per shot (up to six); a clip three, from start to end.
+  const frames = await framesForJudge(
+    runtime,
+    { projectId: state.projectId, takeId: state.takeId, mediaId: state.finalMedia!.mediaId, attempt: state.attempt },
+    state.plan ? Math.min(6, Math.max(3, state.plan.shots.length)) : 3,
+  );
   const judged = await judgeRelevance(
     runtime,
     state.requestText,
@@ -52,12 +58,17 @@ export async function gradeNode(state: DepartmentStateValue, config: LangGraphRu
       failedChecks: verification.checks.filter((check) => !check.passed).map((check) => check.type),
     },
     measured,
+    frames,
   );
-  const grade = gradeTake(verification, judged.relevance, runtime.config.qualityThreshold);
+  const grade: Grade = {
+    ...gradeTake(verification, judged.relevance, runtime.config.qualityThreshold),
+    relevanceBasis: judged.judgedFrom ?? "measured",
+    relevanceReason: judged.reason,
+  };
   runtime.progress.emit(
     "grade",
     1,
-    `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}${judged.decidedBy === "llm" ? ` (${judged.reason})` : ""}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
+    `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}${judged.decidedBy === "llm" ? ` (judged from the ${judged.judgedFrom}: ${judged.reason})` : ""}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
   );
   return { grade };
 }
