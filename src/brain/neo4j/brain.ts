@@ -7,17 +7,8 @@
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import type { TakeStatus } from "../../domain.js";
 import { CutroomError, assertId, isCutroomError } from "../../errors.js";
-import { byCreatedAt, provenanceOf } from "../provenance.js";
-import {
-  REQUIRED_INCOMING,
-  REQUIRED_OUTGOING,
-  TARGET_RULES,
-  badTargetMessage,
-  missingIncomingMessage,
-  missingOutgoingMessage,
-  normalName,
-  type Label,
-} from "../rules.js";
+import { provenanceOf } from "../provenance.js";
+import { REQUIRED_INCOMING, REQUIRED_OUTGOING, TARGET_RULES, normalName, type Label } from "../rules.js";
 import type {
   Brain,
   BrainCounts,
@@ -26,20 +17,27 @@ import type {
   CharacterView,
   LocationNode,
   LocationView,
-  QualityReportNode,
   ReferenceNode,
   SceneView,
-  RequestNode,
   RequestTakesView,
   TakeProvenance,
   TakeView,
   TakeWrite,
-  VideoNode,
 } from "../types.js";
 import { connectNeo4j, messageOf, unreachable, type Neo4jOptions } from "./connection.js";
+import { assertLabels, nameTaken, requireTargets } from "./guards.js";
 import * as Q from "./queries.js";
-
-type Row = Record<string, unknown>;
+import {
+  characterViewOf,
+  locationViewOf,
+  parse,
+  propertiesOf,
+  requestTakesOf,
+  sceneViewOf,
+  takeViewOf,
+  violationsOf,
+  type Row,
+} from "./rows.js";
 
 export class Neo4jBrain implements Brain {
   readonly name = "neo4j";
@@ -165,74 +163,27 @@ export class Neo4jBrain implements Brain {
         `take ${takeId} has no request in the brain; validate the take to see what is inconsistent`,
       );
     }
-    const into = (row.into as Array<{ id: string; createdAt: string }>).sort(byCreatedAt).map((take) => take.id);
-    return {
-      video: videoOf(row.video as Row),
-      request: parse<RequestNode>(row.request),
-      report: row.report === null ? null : parse<QualityReportNode>(row.report),
-      characters: (row.characters as string[]).map((json) => parse<CharacterNode>(json)),
-      location: (row.locations as string[]).map((json) => parse<LocationNode>(json))[0] ?? null,
-      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
-      regeneratedFrom: (row.from as string[])[0] ?? null,
-      regeneratedInto: into,
-    };
+    return takeViewOf(row);
   }
 
   async characterView(name: string): Promise<CharacterView | null> {
     const row = (await this.read(Q.CHARACTER_VIEW, { nameKey: normalName(name) }))[0];
-    if (row === undefined) return null;
-    const takes = (row.takes as CharacterView["takes"]).sort((left, right) => byCreatedAt(right, left));
-    return {
-      character: parse<CharacterNode>(row.json),
-      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
-      takes,
-    };
+    return row === undefined ? null : characterViewOf(row);
   }
 
   async locationView(name: string): Promise<LocationView | null> {
     const row = (await this.read(Q.LOCATION_VIEW, { nameKey: normalName(name) }))[0];
-    if (row === undefined) return null;
-    return {
-      location: parse<LocationNode>(row.json),
-      references: (row.references as string[]).map((json) => parse<ReferenceNode>(json)),
-    };
+    return row === undefined ? null : locationViewOf(row);
   }
 
   async requestTakes(requestId: string): Promise<RequestTakesView | null> {
     const row = (await this.read(Q.REQUEST_TAKES, { id: requestId }))[0];
-    if (row === undefined) return null;
-    const takes = (row.takes as Row[])
-      .map((take) => {
-        const video = videoOf(take.video as Row);
-        return {
-          id: video.id,
-          attempt: video.attempt,
-          status: video.status,
-          choiceReason: video.statusReason,
-          grade: video.grade,
-          overallQuality: (take.overallQuality as number | null) ?? null,
-          regeneratedFrom: (take.from as string | null) ?? null,
-          createdAt: video.createdAt,
-          updatedAt: video.updatedAt,
-        };
-      })
-      .sort(byCreatedAt);
-    return { request: parse<RequestNode>(row.request), takes };
+    return row === undefined ? null : requestTakesOf(row);
   }
 
   async sceneOf(takeId: string): Promise<SceneView | null> {
     const [row] = await this.read(Q.SCENE_OF, { id: takeId });
-    if (!row) return null;
-    const parse = <T>(json: unknown): T => JSON.parse(String(json)) as T;
-    return {
-      scene: parse<SceneView["scene"]>(row.scene),
-      clips: (row.clips as unknown[])
-        .map((json) => parse<SceneView["clips"][number]>(json))
-        .sort((left, right) => left.shotIndex - right.shotIndex),
-      audio: (row.audio as unknown[])
-        .map((json) => parse<SceneView["audio"][number]>(json))
-        .sort((left, right) => left.startTime - right.startTime),
-    };
+    return row ? sceneViewOf(row) : null;
   }
 
   async why(takeId: string): Promise<TakeProvenance | null> {
@@ -249,22 +200,7 @@ export class Neo4jBrain implements Brain {
         outgoing: REQUIRED_OUTGOING.map(({ type, label }) => ({ type, label })),
       })
     )[0];
-    if (row === undefined || row.exists !== true)
-      return [{ rule: "take-exists", message: `take ${takeId} is not a Video in the brain` }];
-    const violations: BrainViolation[] = [];
-    for (const link of row.badTargets as Array<{ type: string; target: string }>) {
-      const rule = TARGET_RULES.find((candidate) => candidate.type === link.type)!;
-      violations.push({ rule: rule.rule, message: badTargetMessage(link.type, rule.label, takeId, link.target) });
-    }
-    for (const missing of row.missingIncoming as Array<{ type: string; label: string }>) {
-      const rule = REQUIRED_INCOMING.find((candidate) => candidate.type === missing.type)!;
-      violations.push({ rule: rule.rule, message: missingIncomingMessage(missing.type, missing.label, takeId) });
-    }
-    for (const missing of row.missingOutgoing as Array<{ type: string; label: string }>) {
-      const rule = REQUIRED_OUTGOING.find((candidate) => candidate.type === missing.type)!;
-      violations.push({ rule: rule.rule, message: missingOutgoingMessage(missing.type, missing.label, takeId) });
-    }
-    return violations;
+    return violationsOf(row, takeId);
   }
 
   async counts(): Promise<BrainCounts> {
@@ -337,82 +273,4 @@ export class Neo4jBrain implements Brain {
     }
     return new CutroomError("STORAGE", `Neo4j at ${this.uri}: ${messageOf(error)}`, { cause: error });
   }
-}
-
-/** Targets must exist with the right label before anything is written; the first missing one is reported. */
-async function requireTargets(
-  tx: ManagedTransaction,
-  targets: Array<{ id: string; label: Label; purpose: string }>,
-): Promise<void> {
-  if (targets.length === 0) return;
-  const missing = (await tx.run(Q.MISSING_TARGETS, { targets })).records[0];
-  if (missing !== undefined) {
-    const [id, label, purpose] = [missing.get("id"), missing.get("label"), missing.get("purpose")] as string[];
-    throw new CutroomError(
-      "BRAIN_VALIDATION",
-      `${id} is not a known ${label}, so it cannot ${purpose}; save the ${label} first`,
-    );
-  }
-}
-
-/** Ids are one namespace across labels, as in the embedded graph. */
-async function assertLabels(tx: ManagedTransaction, nodes: Array<{ id: string; label: Label }>): Promise<void> {
-  const clash = (await tx.run(Q.LABEL_CLASHES, { nodes })).records[0];
-  if (clash !== undefined) {
-    throw new CutroomError(
-      "BRAIN_VALIDATION",
-      `id ${clash.get("id") as string} already names a ${clash.get("existing") as string}, not a ${clash.get("label") as string}; use a fresh id`,
-    );
-  }
-}
-
-function nameTaken(label: Label, name: string, holder: string): CutroomError {
-  return new CutroomError(
-    "BRAIN_VALIDATION",
-    `${label} name "${name}" already belongs to ${holder}; reuse that ${label} or pick another name`,
-  );
-}
-
-/** The stored document plus the properties that queries filter and sort on. */
-function propertiesOf(label: Label, node: object): Row {
-  const props: Row = { json: JSON.stringify(node) };
-  const value = node as Row;
-  if (label === "Character" || label === "Location") {
-    props.name = value.name;
-    props.nameKey = normalName(String(value.name));
-  }
-  if (label === "Reference") props.kind = value.kind;
-  if (label === "Video") {
-    const video = node as VideoNode;
-    Object.assign(props, {
-      requestId: video.requestId,
-      status: video.status,
-      statusReason: video.statusReason,
-      overall: video.grade.overall,
-      method: video.method,
-      model: video.model,
-      costUsd: video.costUsd,
-      updatedAt: video.updatedAt,
-    });
-  }
-  if (label === "QualityReport") {
-    const report = node as QualityReportNode;
-    Object.assign(props, { overallQuality: report.overallQuality, passed: report.passed });
-  }
-  if ("createdAt" in value) props.createdAt = value.createdAt;
-  return props;
-}
-
-/** A Video's status fields change after it is written; the properties hold the current values. */
-function videoOf(row: Row): VideoNode {
-  return {
-    ...parse<VideoNode>(row.json),
-    status: row.status as TakeStatus,
-    statusReason: (row.statusReason as string | null) ?? null,
-    updatedAt: row.updatedAt as string,
-  };
-}
-
-function parse<T>(json: unknown): T {
-  return JSON.parse(String(json)) as T;
 }

@@ -1,30 +1,11 @@
 /* global document, window, fetch, history, URL, TextDecoder, URLSearchParams, CSS */
 /**
  * The web chat: sends turns to /api/v1/chat as event streams, draws progress per step, plays each take
- * and resumes the thread with the buttons. Text from the server is only ever set as textContent.
+ * and resumes the thread with the buttons. Text from the server is only ever set as textContent. The
+ * take cards and the Brain panel are drawn by cards.js; shared helpers and state live in page.js.
  */
-const $ = (id) => document.getElementById(id);
-const state = { projectId: null, threadId: null, busy: false, characters: new Set() };
-const PAGE_HEADERS = { "Content-Type": "application/json", "X-Cutroom-Page": "1" };
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: "same-origin", ...options });
-  if (response.status === 204) return null;
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok)
-    throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), { status: response.status });
-  return body;
-}
+import { costCard, refreshBrain, settleTakeCards, takeCard } from "./cards.js";
+import { $, api, element, PAGE_HEADERS, state } from "./page.js";
 
 function setThread(threadId) {
   state.threadId = threadId;
@@ -66,159 +47,17 @@ function showProgress(event) {
   row.querySelector(".detail").textContent = event.message;
 }
 
-/* A take: its player, grade, measured checks and the three choices. */
-function takeCard(result) {
-  const card = element("li", { class: "take", "data-video-id": result.videoId });
-  card.append(element("h3", { text: `Take ${result.videoId}` }));
-  const video = element("video", {
-    controls: "",
-    preload: "metadata",
-    src: `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(result.videoId)}/file`,
-    "aria-label": `Video of take ${result.videoId}`,
-  });
-  card.append(video);
-  if (result.grade) {
-    const verdict = result.grade.passed ? "passes the bar" : "below the bar";
-    card.append(
-      element(
-        "p",
-        {},
-        element("span", { class: "grade", text: `Grade ${result.grade.overall.toFixed(2)}` }),
-        document.createTextNode(
-          ` — quality ${result.grade.quality}, relevance ${result.grade.relevance}, consistency ${result.grade.consistency}; ${verdict} (${result.grade.threshold})`,
-        ),
-      ),
-    );
-  }
-  if (result.quality) {
-    const rows = result.quality.checks.map((check) =>
-      element(
-        "tr",
-        {},
-        element("td", { text: check.type }),
-        element("td", {
-          class: check.passed ? "pass" : "fail",
-          text: `${check.score.toFixed(2)} ${check.passed ? "✓" : "✗"}`,
-        }),
-        element("td", { text: check.details }),
-      ),
-    );
-    const head = element(
-      "tr",
-      {},
-      element("th", { scope: "col", text: "Check" }),
-      element("th", { scope: "col", text: "Score" }),
-      element("th", { scope: "col", text: "Details" }),
-    );
-    card.append(
-      element(
-        "table",
-        { class: "checks" },
-        element("caption", { class: "visually-hidden", text: "Quality checks" }),
-        element("thead", {}, head),
-        element("tbody", {}, ...rows),
-      ),
-    );
-  }
-  const status = element(
-    "p",
-    { class: "take-status", "aria-live": "polite" },
-    element("span", { class: "badge pending", text: "awaiting your choice" }),
-  );
-  card.append(status);
-  const choices = element("div", { class: "choices", role: "group", "aria-label": "Choose for this take" });
-  for (const [choice, label] of [
-    ["accept", "Accept"],
-    ["regenerate", "Regenerate"],
-    ["discard", "Discard"],
-  ]) {
-    const button = element("button", { type: "button", "data-choice": choice, text: label });
-    button.addEventListener("click", () => {
-      for (const other of choices.querySelectorAll("button")) other.disabled = true;
-      void sendTurn({ choice }, label);
-    });
-    choices.append(button);
-  }
-  card.append(choices);
-  return card;
-}
-
-function settleTakeCards(takes) {
-  for (const card of document.querySelectorAll(".take")) {
-    const take = takes.find((item) => item.videoId === card.dataset.videoId);
-    if (!take || take.status === "pending") continue;
-    card
-      .querySelector(".take-status")
-      .replaceChildren(element("span", { class: `badge ${take.status}`, text: take.status }));
-    for (const button of card.querySelectorAll(".choices button")) button.disabled = true;
-  }
-}
-
-/* The Brain panel: every character seen in this thread's takes, with the project's takes of them. */
-async function refreshBrain(videoIds) {
-  for (const videoId of videoIds) {
-    const details = await api(
-      `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(videoId)}`,
-    ).catch(() => null);
-    for (const name of details?.metadata.characters ?? []) state.characters.add(name);
-  }
-  const panels = [];
-  for (const name of state.characters) {
-    const facts = await api(
-      `/api/v1/projects/${encodeURIComponent(state.projectId)}/characters/${encodeURIComponent(name)}`,
-    ).catch(() => null);
-    if (!facts) continue;
-    const counts = `${facts.counts.accepted} accepted, ${facts.counts.discarded} discarded, ${facts.counts.pending} pending, ${facts.counts.superseded} superseded`;
-    const list = element(
-      "ul",
-      {},
-      ...facts.takes.map((take) =>
-        element(
-          "li",
-          { "data-take": take.id },
-          element("span", { class: `badge ${take.status}`, text: take.status }),
-          document.createTextNode(` ${take.id} · grade ${take.overall.toFixed(2)}`),
-        ),
-      ),
-    );
-    panels.push(
-      element(
-        "section",
-        { class: "character", "aria-label": `Brain facts about ${facts.name}` },
-        element("h3", { text: facts.name }),
-        element("p", { text: facts.description }),
-        element("p", { text: counts }),
-        list,
-      ),
-    );
-  }
-  $("brain").replaceChildren(...panels);
-  $("brain-empty").hidden = panels.length > 0;
-}
-
-/* A costly request waits for a yes: the estimate and two buttons (typing proceed or cancel works too). */
-function costCard(result) {
-  const card = element("div", { class: "choices", role: "group", "aria-label": "Confirm the estimated cost" });
-  for (const [choice, label] of [
-    ["proceed", `Proceed ($${result.estimatedCostUsd.toFixed(2)})`],
-    ["cancel", "Cancel"],
-  ]) {
-    const button = element("button", { type: "button", "data-choice": choice, text: label });
-    button.addEventListener("click", () => {
-      for (const other of card.querySelectorAll("button")) other.disabled = true;
-      void sendTurn({ choice }, label);
-    });
-    card.append(button);
-  }
-  return card;
+/* A choice on a take or a cost confirmation is the next turn of the chat. */
+function choose(choice, label) {
+  void sendTurn({ choice }, label);
 }
 
 function render(result) {
   addMessage("department", result.reply);
   if (result.status === "awaiting-choice" && result.videoId) {
-    $("log").append(takeCard(result));
+    $("log").append(takeCard(result, choose));
   }
-  if (result.status === "awaiting-confirmation") $("log").append(costCard(result));
+  if (result.status === "awaiting-confirmation") $("log").append(costCard(result, choose));
   settleTakeCards(result.takes);
   void refreshBrain(result.takes.map((take) => take.videoId));
   void showWho();
@@ -289,7 +128,7 @@ async function loadThread(threadId) {
   setThread(threadId);
   for (const message of view.messages) addMessage(message.role, message.text);
   const pending = view.pending ? view.takes.find((take) => take.videoId === view.pending.videoId) : null;
-  if (pending) $("log").append(takeCard({ ...pending, status: "awaiting-choice" }));
+  if (pending) $("log").append(takeCard({ ...pending, status: "awaiting-choice" }, choose));
   await refreshBrain(view.takes.map((take) => take.videoId));
 }
 

@@ -12,14 +12,14 @@ import { CutroomError } from "../../../errors.js";
 import { newId, seedFrom } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
-import type { Runtime } from "../../../runtime.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
-import { createToolContext, type ToolContext } from "../../../tools/context.js";
+import { createToolContext } from "../../../tools/context.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback } from "../policy.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
+import { reuse, roundOf, spentOnRequest, storedShot } from "./scene-reuse.js";
 
 type Update = Partial<DepartmentStateValue>;
 
@@ -71,79 +71,6 @@ export function continuityChains(state: DepartmentStateValue): ShotTask[][] {
 
 export function dispatchSceneChains(state: DepartmentStateValue): Send[] {
   return continuityChains(state).map((chain) => new Send("scene_generator", { ...state, shots: chain }));
-}
-
-/**
- * Which run of a request made a clip: the first run, or the regenerate of a given take. A resumed run
- * has the same round, so it finds what it already made.
- */
-export function roundOf(state: Pick<DepartmentStateValue, "previousTakeId">): string {
-  return state.previousTakeId ?? "first";
-}
-
-/** Shots this run must make anew (a regenerate's), rather than take from storage. */
-export function mustRedo(
-  state: Pick<DepartmentStateValue, "previousTakeId" | "redoShots">,
-  shotIndex: number,
-): boolean {
-  if (state.previousTakeId === null) return false;
-  return state.redoShots === null || state.redoShots.includes(shotIndex);
-}
-
-/** Money spent on this request so far, in every run and chain: the cost on its stored clips. */
-export async function spentOnRequest(
-  runtime: Runtime,
-  state: Pick<DepartmentStateValue, "projectId" | "requestId">,
-): Promise<number> {
-  const records = await runtime.media.listByProject(state.projectId);
-  return records
-    .filter((record) => record.generation.requestId === state.requestId)
-    .reduce((sum, record) => sum + Number(record.generation.costUsd ?? 0), 0);
-}
-
-/** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
-async function storedShot(runtime: Runtime, state: DepartmentStateValue, shotIndex: number) {
-  const records = await runtime.media.listByProject(state.projectId);
-  const redo = mustRedo(state, shotIndex);
-  return (
-    records.find(
-      (record) =>
-        record.status === "live" &&
-        record.kind === "video" &&
-        record.generation.requestId === state.requestId &&
-        record.generation.shotIndex === shotIndex &&
-        record.generation.shotPassed === true &&
-        (!redo || record.generation.round === roundOf(state)),
-    ) ?? null
-  );
-}
-
-async function reuse(
-  context: ToolContext,
-  record: NonNullable<Awaited<ReturnType<typeof storedShot>>>,
-  shot: ShotTask,
-): Promise<GeneratedClipOutput> {
-  const generation = record.generation as Record<string, unknown>;
-  await context.runtime.media.update(record.id, { generation: { ...generation, takeId: context.takeId } });
-  return {
-    index: shot.index,
-    mediaId: record.id,
-    key: record.key,
-    path: await context.runtime.store.localPath(record.key, context.workDir),
-    durationSeconds: record.durationSeconds ?? shot.durationSeconds,
-    width: record.width ?? 0,
-    height: record.height ?? 0,
-    fps: record.fps ?? 0,
-    method: (generation.method as ShotTask["method"]) ?? shot.method,
-    model: String(generation.model ?? "unknown"),
-    seed: Number(generation.seed ?? shot.seed),
-    prompt: String(generation.prompt ?? shot.prompt),
-    costUsd: 0,
-    characters: shot.characters,
-    location: shot.location,
-    action: shot.action,
-    camera: shot.camera,
-  };
 }
 
 export async function sceneGeneratorNode(

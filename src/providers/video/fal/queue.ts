@@ -1,0 +1,113 @@
+/**
+ * One round trip through FAL's queue: submit, poll until done, fetch the result's video URL. Every answer
+ * is checked against the shape we rely on, since a model that changes its output must fail loudly here
+ * rather than as a missing file later; a request we give up on is cancelled so it is not billed.
+ */
+import type { FalClient } from "@fal-ai/client";
+import { z } from "zod";
+import { CutroomError, isCutroomError } from "../../../errors.js";
+import type { GenerateOptions } from "../types.js";
+import { classify, FalTimeoutError } from "./errors.js";
+import type { FalInput } from "./models.js";
+import type { Clock, FalVideoOptions } from "./provider.js";
+
+/** What a queue round trip needs from the provider. */
+export interface QueueContext {
+  client: FalClient;
+  clock: Clock;
+  options: Pick<FalVideoOptions, "timeoutMs" | "pollIntervalMs" | "webhookUrl" | "log">;
+}
+
+const SubmitSchema = z.object({ request_id: z.string().min(1) });
+const StatusSchema = z.object({
+  status: z.enum(["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]),
+  queue_position: z.number().optional(),
+});
+const ResultSchema = z.object({ video: z.object({ url: z.string().url() }), seed: z.number().optional() });
+
+function malformed(model: string, what: string, value: unknown): CutroomError {
+  const shown = JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  return new CutroomError("PROVIDER", `FAL model ${model} sent a malformed ${what}: ${shown}`);
+}
+
+/** The clock's sleep, except that a cancelled generation ends it as CANCELLED. */
+export async function pause(clock: Clock, milliseconds: number, signal: AbortSignal | null): Promise<void> {
+  try {
+    await clock.sleep(milliseconds, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new CutroomError("CANCELLED", "the generation was cancelled");
+    throw error;
+  }
+}
+
+/** One queue round trip: submit, poll until done (or deadline / cancel), fetch the result's video URL. */
+export async function runQueue(
+  context: QueueContext,
+  model: string,
+  input: FalInput,
+  options: GenerateOptions,
+  report: (fraction: number, message: string) => void,
+): Promise<string> {
+  const { client, clock } = context;
+  const signal = options.signal;
+  if (signal?.aborted) throw new CutroomError("CANCELLED", "the generation was cancelled before it was submitted");
+  report(0.02, `submitting to ${model}`);
+  const submitted = await client.queue.submit(model, {
+    input,
+    webhookUrl: context.options.webhookUrl ?? undefined,
+    ...(signal ? { abortSignal: signal } : {}),
+  });
+  const parsedSubmit = SubmitSchema.safeParse(submitted);
+  if (!parsedSubmit.success) throw malformed(model, "submit answer", submitted);
+  const requestId = parsedSubmit.data.request_id;
+  const pollStarted = clock.now();
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new CutroomError("CANCELLED", `the generation ${requestId} was cancelled`);
+      const status: unknown = await client.queue.status(model, {
+        requestId,
+        logs: false,
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+      const parsed = StatusSchema.safeParse(status);
+      if (!parsed.success) throw malformed(model, "status", status);
+      const elapsed = clock.now() - pollStarted;
+      if (parsed.data.status === "COMPLETED") break;
+      if (parsed.data.status === "IN_QUEUE") {
+        report(
+          0.05,
+          `queued at ${model}${parsed.data.queue_position === undefined ? "" : ` (position ${parsed.data.queue_position})`}`,
+        );
+      } else {
+        report(0.1 + 0.75 * Math.min(1, elapsed / context.options.timeoutMs), `generating with ${model}`);
+      }
+      if (elapsed >= context.options.timeoutMs) {
+        throw new FalTimeoutError(
+          `request ${requestId} still ${parsed.data.status} after ${context.options.timeoutMs} ms`,
+        );
+      }
+      await pause(clock, context.options.pollIntervalMs, signal);
+    }
+    const result = await client.queue.result(model, { requestId, ...(signal ? { abortSignal: signal } : {}) });
+    const parsedResult = ResultSchema.safeParse(result.data);
+    if (!parsedResult.success) throw malformed(model, "result", result.data);
+    return parsedResult.data.video.url;
+  } catch (error) {
+    const cancelled = signal?.aborted === true;
+    if (cancelled || error instanceof FalTimeoutError) await cancel(context, model, requestId);
+    if (cancelled && !isCutroomError(error, "CANCELLED")) {
+      throw new CutroomError("CANCELLED", `the generation ${requestId} was cancelled`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Stops a queued request so it is not billed; failures only warn, the caller already gave up on it. */
+async function cancel(context: QueueContext, model: string, requestId: string): Promise<void> {
+  try {
+    await context.client.queue.cancel(model, { requestId });
+    context.options.log.info(`fal: cancelled request ${requestId}`);
+  } catch (error) {
+    context.options.log.warn(`fal: could not cancel request ${requestId}: ${classify(error).message}`);
+  }
+}
