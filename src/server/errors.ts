@@ -75,8 +75,12 @@ const STATUS_OF: Partial<Record<CutroomErrorCode, number>> = {
 export function fieldsOf(error: z.ZodError, prefix = ""): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
-    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".") || "body";
-    fields[path] ??= issue.message;
+    // An unknown field is named itself, not its parent object.
+    const leaves = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [key]) : [[]];
+    for (const leaf of leaves) {
+      const path = [prefix, ...issue.path.map(String), ...leaf].filter((part) => part !== "").join(".") || "body";
+      fields[path] ??= leaf.length > 0 ? "not a field of this request" : issue.message;
+    }
   }
   return fields;
 }

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { SessionBodySchema } from "./auth.js";
 import { ChatBodySchema } from "./routes/chat.js";
-import { AssembleBodySchema, GenerateBodySchema, VerifyBodySchema } from "./routes/projects.js";
+import { GenerateBodySchema } from "./generate-request.js";
+import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
 import { ToolCallSchema } from "./routes/tools.js";
 
 interface RouteDoc {
@@ -70,7 +71,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: "post",
     path: "/api/v1/projects/{projectId}/videos/generate",
-    summary: "Queue the department on a request; counts against the hourly generation limit",
+    summary:
+      "Queue the department on a request ({ prompt }, or the design's { method, input, parameters, references }); counts against the hourly generation limit",
     auth: true,
     body: GenerateBodySchema,
     responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },

@@ -2,6 +2,7 @@
  * Videos as the HTTP API sees them: a Brain take (`vid_…`) or a stored media record (`med_…`), always
  * resolved inside the caller's project, and the work behind the generate / assemble / verify routes.
  */
+import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { asContext } from "../context.js";
 import { videoDepartmentGraph } from "../departments/video/graph.js";
@@ -168,10 +169,22 @@ function withProgress(runtime: Runtime, progress: ProgressBus): Runtime {
 export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler> {
   return {
     generate: {
-      estimateSeconds: () => 4 + 2.5 * renderSeconds(runtime, runtime.config.video.clipSeconds),
+      estimateSeconds: (payload) =>
+        4 +
+        2.5 *
+          renderSeconds(
+            runtime,
+            (payload.asked as AskedTake | null | undefined)?.durationSeconds ?? runtime.config.video.clipSeconds,
+          ),
       async run(payload, { projectId, progress }) {
         const result = await videoDepartmentGraph.invoke(
-          { projectId, threadId: newId("thr"), requestId: newId("req"), requestText: String(payload.prompt) },
+          {
+            projectId,
+            threadId: newId("thr"),
+            requestId: newId("req"),
+            requestText: String(payload.prompt),
+            asked: (payload.asked as AskedTake | null | undefined) ?? null,
+          },
           { context: asContext(withProgress(runtime, progress)), recursionLimit: 60 },
         );
         const take = result.takes[result.takes.length - 1];

@@ -5,6 +5,7 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../context.js";
 import { assessNode } from "./nodes/assess.js";
+import { takeBar } from "./asked.js";
 import { gradeNode, prepareRetryNode, recordNode, reportNode, shouldRetry } from "./nodes/finish.js";
 import {
   audioIntegratorNode,
@@ -34,8 +35,9 @@ function dispatch(state: DepartmentStateValue) {
 }
 
 function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "compile_report" {
-  const { maxAttempts, budgetUsd } = runtimeOf(config).config;
-  return shouldRetry(state, maxAttempts, budgetUsd) ? "prepare_retry" : "compile_report";
+  const settings = runtimeOf(config).config;
+  const { maxAttempts } = takeBar(state.asked, settings);
+  return shouldRetry(state, maxAttempts, settings.budgetUsd) ? "prepare_retry" : "compile_report";
 }
 
 export function buildVideoDepartmentGraph() {

@@ -1,4 +1,5 @@
 /** State of the Video Department Head's subgraph. */
+import type { AskedTake } from "./asked.js";
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import type {
@@ -91,6 +92,8 @@ export const DepartmentState = new StateSchema({
   previousTakeId: z.string().nullable().default(null),
   /** On a regenerate: the shots to make again (null = all); the others are reused from storage. */
   redoShots: z.array(z.number().int()).nullable().default(null),
+  /** What the caller fixed (the generate route's method, images, length, references, quality level). */
+  asked: z.custom<AskedTake>().nullable().default(null),
   // Decided by the head
   relevance: z.number().default(0),
   brief: z.custom<VideoBrief>().nullable().default(null),

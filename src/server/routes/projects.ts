@@ -11,6 +11,7 @@ import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { notFound, parseWith } from "../errors.js";
 import { openEventStream } from "../sse.js";
+import { askedOf, GenerateBodySchema } from "../generate-request.js";
 import { assertWebhookTarget } from "../webhooks.js";
 import { characterFacts, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
 
@@ -18,13 +19,6 @@ const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "an http(s) URL" })
   .max(2000)
   .nullish();
-
-export const GenerateBodySchema = z
-  .object({
-    prompt: z.string().trim().min(3).max(2000).describe("what to make, read like a chat request"),
-    webhookUrl: WebhookUrl,
-  })
-  .strict();
 
 const MediaId = z.string().regex(/^med_[A-Za-z0-9_-]{1,60}$/, "a stored clip's media id (med_…)");
 
@@ -95,12 +89,14 @@ export function projectRoutes(context: ServerContext): Router {
     const projectId = projectOf(request);
     const body = parseWith(GenerateBodySchema, request.body);
     if (body.webhookUrl) await assertWebhookTarget(body.webhookUrl, context.allowPrivateWebhooks);
+    // Images are checked now, so another project's media id fails the request instead of the job.
+    const { prompt, asked } = await askedOf(runtime, projectId, body);
     const limit = context.limiter.take(principalOf(request).keyId);
     for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
     const job = jobs.submit({
       kind: "generate",
       projectId,
-      payload: { prompt: body.prompt },
+      payload: { prompt, asked },
       webhookUrl: body.webhookUrl ?? null,
     });
     response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);

@@ -10,6 +10,7 @@ import { renderCharacterReference, renderLocationReference } from "../../../prov
 import { lookForLocation, profileForCharacter } from "../../../brain/profiles.js";
 import type { Runtime } from "../../../runtime.js";
 import { createToolContext, storeMedia, type ToolContext } from "../../../tools/context.js";
+import { askedMethod, asksForOneClip, withAsked } from "../asked.js";
 import { chooseMethod, chooseSpecialists } from "../policy.js";
 import type { DepartmentStateValue, EntityRef } from "../state.js";
 import { pricePerSecond } from "../planner/cost.js";
@@ -151,8 +152,11 @@ export async function assessNode(
 ): Promise<Partial<DepartmentStateValue>> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assess", 0, "reading the request");
-  const scene = isSceneRequest(state.requestText) ? await sceneBrief(runtime, state.requestText) : null;
-  const brief = scene?.brief ?? understandRequest(state.requestText);
+  const scene =
+    isSceneRequest(state.requestText) && !asksForOneClip(state.asked)
+      ? await sceneBrief(runtime, state.requestText)
+      : null;
+  const brief = scene?.brief ?? withAsked(understandRequest(state.requestText), state.asked);
   if (scene) {
     runtime.progress.emit(
       "plan",
@@ -167,13 +171,16 @@ export async function assessNode(
   const characters: EntityRef[] = [];
   for (const name of brief.characters) characters.push(await characterEntity(runtime, context, name));
   const location = brief.location === null ? null : await locationEntity(runtime, context, brief.location);
-  const method = chooseMethod({
-    characterCount: characters.length,
-    characterReferences: characters.filter((character) => character.referenceMediaIds.length > 0).length,
-    hasLocationReference: (location?.referenceMediaIds.length ?? 0) > 0,
-    continueFrom: null,
-    failedChecks: [],
-  });
+  const hasLocationReference = (location?.referenceMediaIds.length ?? 0) > 0;
+  const method =
+    askedMethod(state.asked, hasLocationReference) ??
+    chooseMethod({
+      characterCount: characters.length,
+      characterReferences: characters.filter((character) => character.referenceMediaIds.length > 0).length,
+      hasLocationReference,
+      continueFrom: null,
+      failedChecks: [],
+    });
   const chosen = chooseSpecialists(brief);
   const specialists =
     scene && !chosen.specialists.includes("scene-assembler")

@@ -8,6 +8,7 @@ import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput } from "..
 import { newId } from "../../../ids.js";
 import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
+import { takeBar } from "../asked.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
 import type { DepartmentStateValue, TakeResult } from "../state.js";
@@ -61,7 +62,7 @@ export async function gradeNode(state: DepartmentStateValue, config: LangGraphRu
     frames,
   );
   const grade: Grade = {
-    ...gradeTake(verification, judged.relevance, runtime.config.qualityThreshold),
+    ...gradeTake(verification, judged.relevance, takeBar(state.asked, runtime.config).threshold),
     relevanceBasis: judged.judgedFrom ?? "measured",
     relevanceReason: judged.reason,
   };
@@ -126,7 +127,7 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   const now = new Date().toISOString();
   const willRetry = shouldRetry(
     { ...state, takes: [...state.takes, { costUsd: takeCost(state) } as TakeResult] },
-    runtime.config.maxAttempts,
+    takeBar(state.asked, runtime.config).maxAttempts,
     runtime.config.budgetUsd,
   );
   const status = willRetry ? "superseded" : "pending";

@@ -62,6 +62,8 @@ export function planShots(state: DepartmentStateValue): ShotTask[] {
   const images: ShotTask["images"] = {};
   if (state.method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
   if (state.method === "image-to-video" && locationImage) images.sourceImage = locationImage;
+  // Images the caller gave win over the references the head would use.
+  Object.assign(images, state.asked?.images ?? {});
   return [
     {
       index: 1,
