@@ -87,7 +87,11 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     ring: new KeyRing(keys.keys),
     owners: await OwnershipStore.open(runtime.config.dataDir),
     jobs,
-    limiter: new GenerationLimiter(runtime.config.env.CUTROOM_RATE_LIMIT_PER_HOUR ?? DEFAULT_GENERATIONS_PER_HOUR),
+    limiter: new GenerationLimiter(
+      runtime.config.env.CUTROOM_RATE_LIMIT_PER_HOUR ?? DEFAULT_GENERATIONS_PER_HOUR,
+      Date.now,
+      join(runtime.config.dataDir, "rate-limit.json"),
+    ),
     webhooks,
     threads: new ThreadActivity(),
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,

@@ -29,6 +29,15 @@ export function takeCard(result, choose) {
         ),
       ),
     );
+    // Text nodes only: the model's reason is shown, never parsed as markup.
+    if (result.grade.relevanceBasis === "frames" || result.grade.relevanceBasis === "facts") {
+      card.append(
+        element("p", {
+          class: "judged",
+          text: `Relevance judged from the ${result.grade.relevanceBasis}: ${result.grade.relevanceReason ?? ""}`,
+        }),
+      );
+    }
   }
   if (result.quality) {
     const rows = result.quality.checks.map((check) =>
