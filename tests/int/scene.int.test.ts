@@ -153,10 +153,19 @@ describe("resuming a killed run", () => {
     expect(turn.report.summary.clipsCompleted).toBe(turn.report.summary.clipsTotal);
     // A shot finished before the kill is not rendered again: the checkpoint or the store gives it back.
     for (const { shot } of storedBefore) expect(resumed.stderr).not.toMatch(new RegExp(`shot ${shot} attempt`));
-    const storedAfter = [...resumed.stderr.matchAll(/shot (\d) stored as/g)].map((match) => match[1]!);
+    // Only takes that passed count: an attempt that failed its checks is stored too, then tried again.
+    const storedAfter = [...resumed.stderr.matchAll(/shot (\d) stored as med_[a-z0-9]+ \(passed/g)].map(
+      (match) => match[1]!,
+    );
     const everyStore = [...storedBefore.map((item) => item.shot), ...storedAfter];
+    // No shot is stored twice across the two runs. A shot whose chain finished before the kill comes back
+    // from the checkpoint; one stored mid-chain is found in the store again and counted as reused (its log
+    // line may not have been written before the kill), so the stores seen lie between these bounds.
+    const { clipsTotal, clipsReused } = turn.report.summary;
     expect(new Set(everyStore).size).toBe(everyStore.length);
-    expect(everyStore.length + turn.report.summary.clipsReused).toBe(turn.report.summary.clipsTotal);
+    expect(everyStore.length).toBeLessThanOrEqual(clipsTotal);
+    expect(everyStore.length).toBeGreaterThanOrEqual(clipsTotal - clipsReused);
+    expect(storedAfter.length + clipsReused).toBeLessThanOrEqual(clipsTotal);
   });
 });
 
