@@ -3,31 +3,15 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
-import type { SceneWrite } from "../../../brain/types.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
-import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
-import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
 import { takeBar } from "../asked.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
 import type { DepartmentStateValue, TakeResult } from "../state.js";
+import { sceneWrite, takeClips, takeCost } from "./take-facts.js";
 
 type Update = Partial<DepartmentStateValue>;
-
-function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
-  return state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
-}
-
-/** Money spent on this take: every provider call in the ledger (a scene), else its clips' cost. */
-function takeCost(state: DepartmentStateValue): number {
-  const ledger = state.ledger.filter((entry) => !entry.reused);
-  const cost =
-    ledger.length > 0
-      ? ledger.reduce((sum, entry) => sum + entry.costUsd, 0)
-      : takeClips(state).reduce((sum, clip) => sum + clip.costUsd, 0);
-  return Math.round(cost * 1e6) / 1e6;
-}
 
 export async function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
@@ -215,48 +199,6 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     brainWrites,
   };
   return { takes: [take] };
-}
-
-/**
- * The sound under a scene take, as the Brain records it: the tracks the audio integrator actually mixed
- * (a track sync dropped or cut is recorded that way), or none when the take was not voiced.
- */
-function sceneAudio(state: DepartmentStateValue): Array<Omit<SceneWrite["audio"][number], "id">> {
-  if (!state.specialists.includes("audio-integrator")) return [];
-  const output = state.outputs.find(
-    (item) => item.specialist === "audio-integrator" && item.output.takeId === state.takeId,
-  );
-  return (output?.output.tracks as MixedTrack[] | undefined) ?? [];
-}
-
-/** The Brain's picture of a scene take: ids derive from the take and media ids, so a re-record merges. */
-export function sceneWrite(state: DepartmentStateValue): SceneWrite | null {
-  const plan = state.plan;
-  if (plan === null) return null;
-  const clips = takeClips(state);
-  const audio: SceneWrite["audio"] = sceneAudio(state).map((track, index) => ({
-    id: `aud_${state.takeId}_${index + 1}`,
-    ...track,
-  }));
-  return {
-    id: `scn_${state.takeId}`,
-    totalDurationSeconds: state.finalMedia?.durationSeconds ?? plan.totalDuration,
-    shotCount: plan.shots.length,
-    missingShots: state.failures.map((failure) => failure.shotIndex),
-    archetype: plan.archetype,
-    clips: clips.map((clip) => ({
-      id: `clp_${clip.mediaId}`,
-      mediaId: clip.mediaId,
-      objectKey: clip.key,
-      shotIndex: clip.index,
-      durationSeconds: clip.durationSeconds,
-      method: clip.method,
-      model: clip.model,
-      seed: clip.seed,
-      costUsd: clip.costUsd,
-    })),
-    audio,
-  };
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
