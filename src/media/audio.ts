@@ -171,8 +171,11 @@ export interface LoudnessMeasurement {
 export type LoudnessStep =
   { kind: "dynamic" } | { kind: "measure" } | { kind: "linear"; measured: LoudnessMeasurement };
 
-/** Sample-peak ceiling of the limiter: 1 dB under the true-peak target leaves room for inter-sample peaks. */
-const LIMITER_CEILING = 10 ** ((TRUE_PEAK_TARGET_DBTP - 1) / 20);
+/**
+ * Sample-peak ceiling of the limiter: 1.5 dB under the true-peak target leaves room for inter-sample peaks
+ * and the AAC encoder's overshoot (a -2.5 dBFS ceiling measured exactly -1.5 dBTP after encoding).
+ */
+const LIMITER_CEILING = 10 ** ((TRUE_PEAK_TARGET_DBTP - 1.5) / 20);
 /** A mix quieter than loudnorm's gate (silence) is not amplified. */
 const MAX_NORMALIZING_GAIN_DB = 40;
 

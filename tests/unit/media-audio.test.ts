@@ -125,7 +125,7 @@ describe("leveling and the one normalizing gain", () => {
         { videoPath: "/v/s.mp4", tracks: [dialogue, music], videoDurationSeconds: 5, outputPath: "/o/m.mp4" },
         { kind: "linear", measured: measured("-30.5") },
       ).filterComplex ?? "";
-    expect(graph).toContain("[mixed]volume=14.5dB,alimiter=limit=0.7499:attack=5:release=50:level=false:latency=true,");
+    expect(graph).toContain("[mixed]volume=14.5dB,alimiter=limit=0.7079:attack=5:release=50:level=false:latency=true,");
     expect(graph).not.toContain("loudnorm");
     expect(normalizingGainDb(measured("-12"))).toBe(-4);
     // Silence is left alone rather than amplified.
