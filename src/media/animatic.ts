@@ -162,7 +162,7 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   // A shot with nothing to act still gets a gentle push-in, so a positive motion strength always shows.
   const implicitPush = request.camera === "static" && request.characters.length === 0 && strength > 0;
   const camera: CameraMove = implicitPush ? "dolly-in" : request.camera;
-  const dollyFactor = implicitPush ? 1 + 0.15 * strength : 1.25;
+  const dollyFactor = implicitPush ? 1 + 0.3 * strength : 1.25;
   const framing = framingFor(width, height, camera, images === null);
   const { canvasWidth, canvasHeight } = framing;
   const inputs: FfmpegInput[] = [];

@@ -17,7 +17,7 @@ export interface Framing {
   frameHeight: number;
 }
 
-/** Neutral backdrop used when a shot has no location: a soft vertical grey-blue gradient. */
+/** Neutral backdrop used when a shot has no location: a soft vertical grey-blue gradient over low blocks. */
 export const NEUTRAL_LOOK: LocationLook = {
   kind: "generic",
   sky: "#9aa4b0",
@@ -43,7 +43,10 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
   const boxes: Box[] = [];
   const add = (fx: number, y: number, boxWidth: number, boxHeight: number, color: string) =>
     boxes.push({ x: frameX + fx * width, y, width: boxWidth, height: boxHeight, color });
-  const spanX = () => SPAN_START + random() * (SPAN_END - SPAN_START);
+  // Stratified: feature `index` of `count` lands somewhere in its own slot of the span, so every frame-width
+  // holds its share of them. Drawn uniformly, one image in ten showed a nearly empty street, and a pan
+  // across it read as a frozen picture.
+  const spanX = (index: number, count: number) => SPAN_START + ((index + random()) / count) * (SPAN_END - SPAN_START);
 
   if (look === null) {
     // Gradient bands: each a little lighter towards the top.
@@ -65,6 +68,13 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
       height: framing.canvasHeight - horizonY,
       color: place.ground,
     });
+    // Low blocks in a tone between sky and ground: still a neutral backdrop, but one where a camera move
+    // (the push-in every shot without a mover gets) can be seen. Plain bands under a slow push read as frozen.
+    const block = mixHex(place.sky, place.ground, 0.6);
+    for (let index = 0; index < 12; index++) {
+      const blockHeight = height * (0.05 + random() * 0.1);
+      add(spanX(index, 12), horizonY - blockHeight, width * (0.04 + random() * 0.06), blockHeight, block);
+    }
     return boxes;
   }
 
@@ -83,7 +93,7 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
     case "forest": {
       const trees = place.kind === "forest" ? 18 : 9;
       for (let index = 0; index < trees; index++) {
-        const fx = spanX();
+        const fx = spanX(index, trees);
         const scale = 0.7 + random() * 0.6 * (place.kind === "forest" ? 1.4 : 1);
         const trunkHeight = height * 0.12 * scale;
         const base = horizonY + random() * height * 0.04;
@@ -100,9 +110,9 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
     }
     case "street":
     case "city": {
-      const buildings = place.kind === "city" ? 15 : 10;
+      const buildings = place.kind === "city" ? 20 : 15;
       for (let index = 0; index < buildings; index++) {
-        const fx = spanX();
+        const fx = spanX(index, buildings);
         const buildingWidth = width * (0.08 + random() * 0.1);
         const buildingHeight = height * (place.kind === "city" ? 0.3 + random() * 0.35 : 0.18 + random() * 0.22);
         add(fx, horizonY - buildingHeight, buildingWidth, buildingHeight, place.feature);
@@ -129,15 +139,32 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
     case "beach": {
       add(0.7 + random() * 0.15, frameY + height * 0.08, width * 0.07, width * 0.07, light);
       add(SPAN_START, horizonY, width * (SPAN_END - SPAN_START), height * 0.08, place.feature);
-      for (let wave = 0; wave < 6; wave++)
-        add(spanX(), horizonY + height * (0.02 + random() * 0.05), width * 0.12, height * 0.008, light);
+      for (let wave = 0; wave < 12; wave++)
+        add(spanX(wave, 12), horizonY + height * (0.02 + random() * 0.05), width * 0.12, height * 0.012, light);
+      // Umbrellas and rocks on the sand: a beach is otherwise three flat bands, and a pan across it showed
+      // nothing moving at all.
+      const rock = mixHex(place.ground, "#000000", 0.5);
+      for (let index = 0; index < 9; index++) {
+        const fx = spanX(index, 9);
+        const sandY = horizonY + height * (0.14 + random() * 0.2);
+        if (index % 3 === 1) {
+          add(fx, sandY - height * 0.03, width * (0.04 + random() * 0.04), height * 0.03, rock);
+        } else {
+          add(fx + 0.025, sandY - height * 0.16, width * 0.008, height * 0.16, dark);
+          add(fx, sandY - height * 0.18, width * 0.06, height * 0.03, index % 3 === 0 ? place.feature : light);
+        }
+      }
       break;
     }
     case "generic": {
-      for (let index = 0; index < 6; index++) {
+      // Four blocks a frame-width on the horizon and three markers on the ground, so any stretch of the
+      // place has edges a moving camera can be seen to pass.
+      for (let index = 0; index < 12; index++) {
         const blockHeight = height * (0.08 + random() * 0.12);
-        add(spanX(), horizonY - blockHeight, width * (0.05 + random() * 0.08), blockHeight, place.feature);
+        add(spanX(index, 12), horizonY - blockHeight, width * (0.05 + random() * 0.08), blockHeight, place.feature);
       }
+      for (let index = 0; index < 9; index++)
+        add(spanX(index, 9), horizonY + height * (0.12 + random() * 0.25), width * 0.03, height * 0.05, light);
       break;
     }
   }

@@ -46,7 +46,7 @@ export const CAMERA_WORDS: Array<[RegExp, CameraMove]> = [
 ];
 
 export const LOCATION_PATTERN =
-  /\b(?:in|at|on|through|across|inside|by|near|into|to|enters?|entering|past|around|outside|along|down|up)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+\s+){0,2}?(?:park|street|room|beach|forest|woods|city|plaza|square|garden|kitchen|office|cafe|station|market|alley|harbor|harbour|field|meadow|library|studio|bridge|road|river|lake|mountain|desert|village|town))\b/i;
+  /\b(?:in|at|on|of|over|from|through|across|inside|by|near|into|to|enters?|entering|past|around|outside|along|down|up)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+\s+){0,2}?(?:park|street|room|beach|forest|woods|city|plaza|square|garden|kitchen|office|cafe|station|market|alley|harbor|harbour|field|meadow|library|studio|bridge|road|river|lake|mountain|desert|village|town))\b/i;
 
 /** Words that start with a capital letter but are not character names. */
 export const NOT_NAMES = new Set(
