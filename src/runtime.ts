@@ -2,6 +2,7 @@
  * Composition root: builds every adapter from the config once. Graph nodes receive this object as
  * LangGraph runtime context; no node creates a client or reads the environment.
  */
+import { setMaxListeners } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
@@ -186,7 +187,15 @@ async function createJobQueue(config: Config): Promise<JobQueue> {
   }
 }
 
+/**
+ * Every tool call in a graph run listens on that run's abort signal, and a scene runs up to ten shots
+ * (each a few tool calls) at once: Node's default of ten listeners per signal would report a leak that
+ * is only concurrency. New signals get room for this many.
+ */
+const LISTENERS_PER_SIGNAL = 100;
+
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  setMaxListeners(LISTENERS_PER_SIGNAL);
   await mkdir(config.dataDir, { recursive: true });
   const scratchDir = join(config.dataDir, "scratch");
   await mkdir(scratchDir, { recursive: true });
