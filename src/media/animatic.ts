@@ -155,6 +155,9 @@ function mp4Options(request: ClipRequest): string[] {
   ];
 }
 
+/** How long a clip made from a frame takes to blend from that frame into its own animation. */
+export const START_BLEND_SECONDS = 0.5;
+
 export function buildAnimaticSpec(request: ClipRequest, outputPath: string, workDir?: string): FfmpegSpec {
   const { width, height, fps, durationSeconds } = request;
   const images = backgroundImages(request);
@@ -227,7 +230,23 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
     "setsar=1",
     "format=yuv420p",
   ].filter((filter): filter is string => filter !== null);
-  graph.push(`[${current}]${finishing.join(",")}[vout]`);
+  // A clip made from a frame starts on that frame exactly, as an image-to-video or first-last-frame model
+  // does, and blends into the animation: the cut from the shot it continues does not jump. (A composite is
+  // a layout of references, not a frame to start on.)
+  const start = images !== null && request.method !== "composite-to-video" ? images.first : null;
+  if (start === null) {
+    graph.push(`[${current}]${finishing.join(",")}[vout]`);
+  } else {
+    const blend = Math.min(START_BLEND_SECONDS, durationSeconds / 4);
+    const startInput = inputs.length;
+    inputs.push(imageInput(start, fps, blend + 1 / fps));
+    graph.push(`[${current}]${finishing.join(",")}[animated]`);
+    graph.push(
+      `[${startInput}:v]scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},setsar=1,` +
+        `format=yuva420p,fade=t=out:st=0:d=${num(blend)}:alpha=1[start]`,
+    );
+    graph.push(`[animated][start]overlay=eof_action=pass:format=auto,format=yuv420p[vout]`);
+  }
 
   return { inputs, filterComplex: graph.join(";"), outputOptions: mp4Options(request), output: outputPath };
 }

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRequest, GenerationMethod } from "../../src/domain.js";
 import { isCutroomError } from "../../src/errors.js";
 import { seedFrom } from "../../src/ids.js";
-import { probe, runFfmpeg } from "../../src/media/runner.js";
+import { frameContinuity, measureCutContinuity } from "../../src/media/continuity.js";
+import { extractFrame } from "../../src/media/frames.js";
+import { decodeRawFrames, probe, runFfmpeg } from "../../src/media/runner.js";
 import {
   LocalAnimaticProvider,
   renderCharacterReference,
@@ -20,6 +22,13 @@ const provider = new LocalAnimaticProvider({ timeoutMs: 60_000 });
 
 function request(overrides: Partial<ClipRequest> = {}): ClipRequest {
   return clipRequest({ camera: "pan-right", motionStrength: 0.6, ...overrides });
+}
+
+/** How closely a clip's frame at `at` seconds matches an image (the continuity measure, 1 = identical). */
+async function measureFrameAgainst(path: string, at: number, image: string): Promise<number> {
+  const [frame] = await decodeRawFrames(path, { times: [at], width: 160, height: 90 });
+  const [still] = await decodeRawFrames(image, { times: [0], width: 160, height: 90 });
+  return frameContinuity(new Uint8Array(frame!), new Uint8Array(still!));
 }
 
 async function expectInvalid(promise: Promise<unknown>, field: string): Promise<void> {
@@ -99,6 +108,31 @@ describe("LocalAnimaticProvider", () => {
     });
     expect(clip.generationSeconds).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(1);
+  });
+
+  it("starts a clip made from a frame on that frame, then moves away from it", async () => {
+    // The previous shot's last frame: a park with Alice in it, as a continuing shot receives it.
+    const previous = await provider.compositeToVideo(
+      request({
+        method: "composite-to-video",
+        compositeImage: locationReference,
+        characters: [{ id: "a", name: "Alice", profile: alice }],
+      }),
+      { outputDir: join(directory, "previous"), onProgress: null, signal: null },
+    );
+    const lastFrame = join(directory, "previous-last.png");
+    await extractFrame(previous.path, "last", lastFrame);
+    const next = await provider.firstLastFrame(
+      request({ method: "first-last-frame", firstFrame: lastFrame, lastFrame: locationReference, camera: "tracking" }),
+      { outputDir: join(directory, "next"), onProgress: null, signal: null },
+    );
+    // Measured as the verifier measures a continuing cut, then the clip moves on from the frame.
+    expect(await measureCutContinuity(previous.path, next.path)).toBeGreaterThan(0.9);
+    const [opening, later] = [
+      await measureFrameAgainst(next.path, 0, lastFrame),
+      await measureFrameAgainst(next.path, 2, lastFrame),
+    ];
+    expect(later).toBeLessThan(opening - 0.05);
   });
 
   it("burns in a caption read from a file, whatever characters the text and directory hold", async () => {
