@@ -23,8 +23,8 @@ import {
   renderCharacterReferenceSpec,
   renderLocationReferenceSpec,
 } from "../../media/animatic.js";
-import { probe, runFfmpeg } from "../../media/runner.js";
-import { MethodDispatchProvider, type GenerateOptions } from "./types.js";
+import { runFfmpeg } from "../../media/runner.js";
+import { describeClip, MethodDispatchProvider, type GenerateOptions } from "./types.js";
 
 const MAX_CHARACTERS = 6;
 const MAX_CAPTION_LENGTH = 500;
@@ -164,20 +164,13 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
     } finally {
       await rm(captionPath, { force: true });
     }
-    const probed = await probe(output, { requireVideo: true });
+    const clip = await describeClip(
+      output,
+      { method, model: this.model, seed: clipRequest.seed, startedMs: started, nowMs: performance.now() },
+      (seconds) => Math.round(this.pricePerSecondUsd * seconds * 1e6) / 1e6,
+    );
     report?.(1, "rendered");
-    return {
-      path: output,
-      durationSeconds: probed.durationSeconds,
-      width: probed.width,
-      height: probed.height,
-      fps: probed.fps,
-      method,
-      model: this.model,
-      seed: clipRequest.seed,
-      generationSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
-      costUsd: Math.round(this.pricePerSecondUsd * probed.durationSeconds * 1e6) / 1e6,
-    };
+    return clip;
   }
 }
 

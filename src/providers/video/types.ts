@@ -1,4 +1,5 @@
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../domain.js";
+import { probe } from "../../media/runner.js";
 
 export interface ProgressReporter {
   (fraction: number, message: string): void;
@@ -9,6 +10,30 @@ export interface GenerateOptions {
   outputDir: string;
   onProgress: ProgressReporter | null;
   signal: AbortSignal | null;
+}
+
+/**
+ * A finished clip as every provider reports it: its facts measured from the file itself (not what was
+ * asked for), with the method, model, seed, seconds spent since `startedMs` and what it cost.
+ */
+export async function describeClip(
+  path: string,
+  made: { method: GenerationMethod; model: string; seed: number; startedMs: number; nowMs: number },
+  costUsd: (durationSeconds: number) => number,
+): Promise<GeneratedClip> {
+  const probed = await probe(path, { requireVideo: true });
+  return {
+    path,
+    durationSeconds: probed.durationSeconds,
+    width: probed.width,
+    height: probed.height,
+    fps: probed.fps,
+    method: made.method,
+    model: made.model,
+    seed: made.seed,
+    generationSeconds: Number(((made.nowMs - made.startedMs) / 1000).toFixed(3)),
+    costUsd: costUsd(probed.durationSeconds),
+  };
 }
 
 /** The four generation methods of the design; every adapter implements all of them. */

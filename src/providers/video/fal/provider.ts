@@ -15,7 +15,7 @@ import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
 import { preparedClipRequest } from "../local.js";
-import { MethodDispatchProvider, type GenerateOptions } from "../types.js";
+import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
 import { classify, FalStatusError, FalTimeoutError, toCutroomError } from "./errors.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
@@ -222,21 +222,14 @@ export class FalVideoProvider extends MethodDispatchProvider {
       }
       const price = pricePerSecond(model, this.options.pricesPerSecond);
       if (price === null) this.options.log.warn(`fal: no price listed for ${model}; its cost is recorded as 0`);
-      const probed = await probe(output, { requireVideo: true });
-      report(1, "generated");
-      return {
-        path: output,
-        durationSeconds: probed.durationSeconds,
-        width: probed.width,
-        height: probed.height,
-        fps: probed.fps,
-        method: clip.method,
-        model,
-        seed: clip.seed,
-        generationSeconds: Number(((this.clock.now() - started) / 1000).toFixed(3)),
+      const made = await describeClip(
+        output,
+        { method: clip.method, model, seed: clip.seed, startedMs: started, nowMs: this.clock.now() },
         // FAL bills the length it rendered, before our trim.
-        costUsd: Number(((price ?? 0) * raw.durationSeconds).toFixed(4)),
-      };
+        () => Number(((price ?? 0) * raw.durationSeconds).toFixed(4)),
+      );
+      report(1, "generated");
+      return made;
     } catch (error) {
       await rm(output, { force: true });
       throw error;
