@@ -13,13 +13,18 @@ export interface CliRun {
 
 /** Runs the built `cutroom` command in its own process, as a user would. */
 export function runCli(args: string[], dataDir: string): Promise<CliRun> {
+  return runCliWith(args, { CUTROOM_DATA_DIR: dataDir }, 170_000);
+}
+
+/** The same, with extra variables set (service URLs, a data dir), as a user with those variables would. */
+export function runCliWith(args: string[], env: Record<string, string>, timeoutMs = 200_000): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
       {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...TEST_ENV, CUTROOM_DATA_DIR: dataDir },
-        timeout: 170_000,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...TEST_ENV, ...env },
+        timeout: timeoutMs,
         maxBuffer: 16 * 1024 * 1024,
       },
       (error, stdout, stderr) => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMqJobQueue } from "../../src/jobs/bullmq.js";
 import { generateJobId } from "../../src/jobs/department.js";
 import { probe } from "../../src/media/runner.js";
-import { runCliWith } from "./cli.js";
+import { runCliWith } from "../helpers/cli.js";
 import { mongoUriFor, servicesEnv } from "./env.js";
 
 const env = servicesEnv();

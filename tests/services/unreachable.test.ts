@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCliWith } from "./cli.js";
+import { runCliWith } from "../helpers/cli.js";
 
 describe("unreachable data services", () => {
   let dataDir: string;
