@@ -1,4 +1,6 @@
-import type { CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
+import { expect } from "vitest";
+import { BRAIN_RULES } from "../../src/brain/rules.js";
+import type { Brain, CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
 
 export const NOW = "2025-01-01T00:00:00.000Z";
 
@@ -77,4 +79,22 @@ export function take(
     referenceIds: options.referenceIds ?? ["ref_ana"],
     regeneratedFromId: options.regeneratedFromId ?? null,
   };
+}
+
+/**
+ * After a take's links were cut or pointed at nothing (each Brain corrupts its own store its own way),
+ * validation names every shared rule the take breaks, and a missing take is a violation too.
+ */
+export async function expectEveryRuleBroken(brain: Brain, takeId: string): Promise<void> {
+  const rules = (await brain.validateTake(takeId)).map((violation) => violation.rule).sort();
+  expect(rules).toEqual([
+    "depicts-known-character",
+    "graded",
+    "reference-exists",
+    "regenerated-from-exists",
+    "set-in-known-location",
+    "take-has-request",
+  ]);
+  expect(await brain.validateTake("vid_none")).toEqual([{ rule: "take-exists", message: expect.any(String) }]);
+  for (const rule of rules) expect(BRAIN_RULES[rule as keyof typeof BRAIN_RULES]).toBeTruthy();
 }
