@@ -1,4 +1,5 @@
-/** Shared test fixtures: a character, a location and a clip request to vary per test. */
+/** Shared test fixtures: a character, a location and clip requests to vary per test. */
+import { lookForLocation, profileForCharacter } from "../../src/brain/profiles.js";
 import type { ClipRequest, VisualProfile } from "../../src/domain.js";
 
 export const alice: VisualProfile = {
@@ -44,4 +45,20 @@ export function clipRequest(overrides: Partial<ClipRequest> = {}): ClipRequest {
     caption: null,
     ...overrides,
   };
+}
+
+/**
+ * Sarah walking in the park as the department would ask a provider for her: her Brain profile and the
+ * park's look, 2 s at 320x180 and 12 fps; override what a test needs.
+ */
+export function sarahInThePark(overrides: Partial<ClipRequest> = {}): ClipRequest {
+  return clipRequest({
+    prompt: "Sarah walking in the park",
+    durationSeconds: 2,
+    fps: 12,
+    motionStrength: 0.6,
+    characters: [{ id: "chr_sarah", name: "Sarah", profile: profileForCharacter("Sarah") }],
+    location: { id: "loc_park", name: "park", look: lookForLocation("park") },
+    ...overrides,
+  });
 }

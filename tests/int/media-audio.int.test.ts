@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClipRequest, GeneratedClip } from "../../src/domain.js";
+import type { GeneratedClip } from "../../src/domain.js";
 import { isCutroomError } from "../../src/errors.js";
 import {
   levelTracks,
@@ -15,6 +15,7 @@ import { postProcess } from "../../src/media/post.js";
 import { probe, runFfmpeg } from "../../src/media/runner.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import { LocalVoiceProvider } from "../../src/providers/voice/local.js";
+import { clipRequest } from "../helpers/fixtures.js";
 
 const voice = new LocalVoiceProvider();
 
@@ -31,41 +32,13 @@ async function rmsDb(path: string, start: number, seconds: number): Promise<numb
 let directory = "";
 let clip: GeneratedClip;
 
-const request: ClipRequest = {
-  method: "text-to-video",
+const request = clipRequest({
   prompt: "Alice waves",
-  negativePrompt: null,
   durationSeconds: 3,
-  width: 320,
-  height: 180,
-  fps: 24,
   seed: 3,
   action: "wave",
-  camera: "static",
-  motionStrength: 0.5,
-  characters: [
-    {
-      id: "alice",
-      name: "Alice",
-      profile: {
-        skin: "#e0b090",
-        hair: "#3a2410",
-        top: "#c03030",
-        bottom: "#2040a0",
-        accent: "#f0d020",
-        height: 0.5,
-        build: 0.26,
-        description: "",
-      },
-    },
-  ],
   location: null,
-  sourceImage: null,
-  firstFrame: null,
-  lastFrame: null,
-  compositeImage: null,
-  caption: null,
-};
+});
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "cutroom-audio-"));

@@ -11,6 +11,7 @@ import { extractFrame } from "../../src/media/frames.js";
 import { probe } from "../../src/media/runner.js";
 import { runCli } from "../helpers/cli.js";
 import { createTestRuntime } from "../helpers/runtime.js";
+import { alice } from "../helpers/fixtures.js";
 
 const run = promisify(execFile);
 let directory = "";
@@ -33,16 +34,7 @@ beforeAll(async () => {
   await test.runtime.brain.saveCharacter({
     id: "sarah",
     name: "Sarah",
-    profile: {
-      skin: "#e0b090",
-      hair: "#3a2410",
-      top: "#c03030",
-      bottom: "#2040a0",
-      accent: "#f0d020",
-      height: 0.5,
-      build: 0.26,
-      description: "red top",
-    },
+    profile: alice,
     voiceId: null,
     createdAt: new Date().toISOString(),
   });

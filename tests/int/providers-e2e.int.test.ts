@@ -8,17 +8,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lookForLocation, profileForCharacter } from "../../src/brain/profiles.js";
 import { JUDGE_FRAME_WIDTH } from "../../src/departments/video/llm.js";
 import { probe } from "../../src/media/runner.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
-import type { ClipRequest } from "../../src/domain.js";
 import { startFakeElevenLabs, type FakeElevenLabs } from "../fakes/elevenlabs.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../fakes/openai.js";
 import { startFakeS3, type FakeS3 } from "../fakes/s3.js";
 import { createTestRuntime } from "../helpers/runtime.js";
+import { sarahInThePark } from "../helpers/fixtures.js";
 
 const KEYS = { fal: "fal-e2e-key-41b7", eleven: "xi-e2e-key-0c3d", openai: "sk-e2e-key-9f12" };
 
@@ -33,26 +32,7 @@ describe("the department on real adapters pointed at fakes", () => {
     directory = await mkdtemp(join(tmpdir(), "cutroom-e2e-real-"));
     const animatic = new LocalAnimaticProvider({ timeoutMs: 60_000 });
     // FAL renders 5 s at its own size; the shot is what the prompt asks, drawn by the local renderer.
-    const shot: ClipRequest = {
-      method: "text-to-video",
-      prompt: "Sarah walking in the park",
-      negativePrompt: null,
-      durationSeconds: 3,
-      width: 320,
-      height: 180,
-      fps: 12,
-      seed: 5,
-      action: "walk",
-      camera: "static",
-      motionStrength: 0.6,
-      characters: [{ id: "chr_sarah", name: "Sarah", profile: profileForCharacter("Sarah") }],
-      location: { id: "loc_park", name: "park", look: lookForLocation("park") },
-      sourceImage: null,
-      firstFrame: null,
-      lastFrame: null,
-      compositeImage: null,
-      caption: null,
-    };
+    const shot = sarahInThePark({ durationSeconds: 3, seed: 5 });
     let rendered: Promise<string> | null = null;
     fal = await startFakeFal({
       apiKey: KEYS.fal,

@@ -11,9 +11,9 @@ import type { ClipRequest } from "../../src/domain.js";
 import { CutroomError } from "../../src/errors.js";
 import { probe } from "../../src/media/runner.js";
 import { FalVideoProvider, type Clock, type FalVideoOptions } from "../../src/providers/video/fal/provider.js";
-import { profileForCharacter, lookForLocation } from "../../src/brain/profiles.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { renderTestClip, renderTestImage } from "../fakes/media.js";
+import { sarahInThePark } from "../helpers/fixtures.js";
 
 const KEY = "fal-test-key-5f2c9e7d1b";
 
@@ -32,27 +32,7 @@ function fakeClock(): Clock & { sleeps: number[] } {
 }
 
 function request(overrides: Partial<ClipRequest> = {}): ClipRequest {
-  return {
-    method: "text-to-video",
-    prompt: "Sarah walking in the park",
-    negativePrompt: "blurry",
-    durationSeconds: 2,
-    width: 320,
-    height: 180,
-    fps: 12,
-    seed: 11,
-    action: "walk",
-    camera: "tracking",
-    motionStrength: 0.6,
-    characters: [{ id: "chr_sarah", name: "Sarah", profile: profileForCharacter("Sarah") }],
-    location: { id: "loc_park", name: "park", look: lookForLocation("park") },
-    sourceImage: null,
-    firstFrame: null,
-    lastFrame: null,
-    compositeImage: null,
-    caption: null,
-    ...overrides,
-  };
+  return sarahInThePark({ negativePrompt: "blurry", camera: "tracking", ...overrides });
 }
 
 describe("FAL video provider against the fake queue API", () => {
