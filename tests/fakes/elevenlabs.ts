@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { speechMp3 } from "./media.js";
+import { renderLavfi, speechMp3 } from "./media.js";
 
 const run = promisify(execFile);
 
@@ -77,18 +77,7 @@ export async function startFakeElevenLabs(options: { apiKey: string }): Promise<
   const designed: Array<{ voice_id: string; name: string; labels: Record<string, string>; category: string }> = [];
   const state = { calls: [] as ElevenLabsCall[], apiKeys: [] as string[] };
   const effect = join(directory, "effect.mp3");
-  await run("ffmpeg", [
-    "-y",
-    "-v",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
-    "anoisesrc=color=pink:amplitude=0.3:duration=1.5",
-    "-c:a",
-    "libmp3lame",
-    effect,
-  ]);
+  await renderLavfi("anoisesrc=color=pink:amplitude=0.3:duration=1.5", ["-c:a", "libmp3lame"], effect);
 
   const speak = async (text: string) => {
     const path = await speechMp3(directory, text, `${randomUUID()}.mp3`);

@@ -5,44 +5,24 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/** Renders one of ffmpeg's generated sources (lavfi) into a file, with the given output options. */
+export async function renderLavfi(source: string, outputOptions: string[], path: string): Promise<string> {
+  await run("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", source, ...outputOptions, path]);
+  return path;
+}
+
 /** A 320x180, 12 fps H.264 clip of ffmpeg's test pattern. */
 export async function renderTestClip(directory: string, seconds = 2, name = "fal-result.mp4"): Promise<string> {
-  const path = join(directory, name);
-  await run("ffmpeg", [
-    "-y",
-    "-v",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
+  return renderLavfi(
     `testsrc=size=320x180:rate=12:duration=${seconds}`,
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    path,
-  ]);
-  return path;
+    ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    join(directory, name),
+  );
 }
 
 /** A 640x360 PNG still (a different size on purpose, so uploads and conforming are exercised). */
 export async function renderTestImage(directory: string, name = "still.png", colour = "teal"): Promise<string> {
-  const path = join(directory, name);
-  await run("ffmpeg", [
-    "-y",
-    "-v",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=${colour}:size=640x360`,
-    "-frames:v",
-    "1",
-    path,
-  ]);
-  return path;
+  return renderLavfi(`color=c=${colour}:size=640x360`, ["-frames:v", "1"], join(directory, name));
 }
 
 /** Spoken words as MP3 bytes (espeak-ng, falling back to ffmpeg's flite), like a TTS service returns. */
@@ -52,7 +32,7 @@ export async function speechMp3(directory: string, text: string, name = "speech.
   try {
     await run("espeak-ng", ["-w", wav, "--", text]);
   } catch {
-    await run("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "flite=text=hello:voice=slt", wav]);
+    await renderLavfi("flite=text=hello:voice=slt", [], wav);
   }
   await run("ffmpeg", ["-y", "-v", "error", "-i", wav, "-c:a", "libmp3lame", "-b:a", "64k", "-ar", "44100", path]);
   return path;
