@@ -2,11 +2,10 @@
  * Start-up reachability of the data services the config chose (Neo4j, MongoDB, Redis), for `cutroom doctor`:
  * each unreachable one is named with its address and what to set.
  */
-import neo4j from "neo4j-driver";
 import { adapterFor, type Config } from "./config.js";
-import { unreachable } from "./brain/neo4j/connection.js";
-import { checkRedis, redactRedisUrl } from "./jobs/bullmq.js";
-import { connectMongo, redactUri } from "./storage/mongo/client.js";
+
+// Each client library is loaded only when its service is configured: `cutroom doctor` on the embedded
+// defaults must not pay for loading neo4j-driver, mongodb and bullmq.
 
 export interface ServiceCheck {
   service: "neo4j" | "mongodb" | "redis";
@@ -16,6 +15,8 @@ export interface ServiceCheck {
 }
 
 async function checkNeo4j(uri: string, user: string, password: string): Promise<void> {
+  const { default: neo4j } = await import("neo4j-driver");
+  const { unreachable } = await import("./brain/neo4j/connection.js");
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), { connectionTimeout: 5_000 });
   try {
     await driver.verifyConnectivity();
@@ -54,10 +55,12 @@ export async function checkDataServices(config: Config): Promise<ServiceCheck[]>
   }
   if (adapterFor(config, "mediaRepository") === "mongodb" || adapterFor(config, "checkpointer") === "mongodb") {
     const uri = env.MONGODB_URI!;
+    const { connectMongo, redactUri } = await import("./storage/mongo/client.js");
     checks.push(outcome("mongodb", redactUri(uri), async () => (await connectMongo(uri)).close()));
   }
   if (adapterFor(config, "jobQueue") === "bullmq") {
     const url = env.REDIS_URL!;
+    const { checkRedis, redactRedisUrl } = await import("./jobs/bullmq.js");
     checks.push(outcome("redis", redactRedisUrl(url), () => checkRedis(url)));
   }
   return Promise.all(checks);

@@ -1,0 +1,80 @@
+/** `cutroom chat`: one turn on a thread, or an interactive chat when no message is given. */
+import { createInterface } from "node:readline/promises";
+import { CutroomError } from "../errors.js";
+import { ChatService } from "../orchestrator/chat.js";
+import type { Runtime } from "../runtime.js";
+import { parse } from "./args.js";
+import { formatTurn } from "./output.js";
+import { withRuntime, type Write } from "./session.js";
+
+export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--json]
+  message     what you want, e.g. "generate Sarah walking in the park"
+  --thread    keep talking on a thread (created on first use); turns may come from different processes
+  --choice    answer the pending take: accept, regenerate or discard
+  --note      a note kept with the choice (e.g. why you discarded, or "shot 3" to regenerate one shot of a scene)
+  --resume    continue a run that was cut off (crash, kill): stored shots are reused, nothing is paid twice
+With no message and no --choice, an interactive chat opens on the thread.`;
+
+async function repl(runtime: Runtime, threadId: string | undefined): Promise<number> {
+  const chat = new ChatService(runtime);
+  let thread = threadId;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  process.stderr.write(`cutroom chat — describe a video, answer accept / regenerate / discard, "exit" to leave.\n`);
+  try {
+    for (;;) {
+      let line: string;
+      try {
+        line = (await rl.question("you> ")).trim();
+      } catch {
+        break;
+      }
+      if (line === "exit" || line === "quit") break;
+      if (line === "") continue;
+      try {
+        const result = await chat.turn({ threadId: thread ?? null, message: line });
+        thread = result.threadId;
+        process.stdout.write(`${formatTurn(result)}\n`);
+      } catch (error) {
+        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  return 0;
+}
+
+export async function chatCommand(argv: string[], write: Write): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    thread: { type: "string" },
+    choice: { type: "string" },
+    note: { type: "string" },
+    resume: { type: "boolean" },
+  });
+  if (values.help) {
+    process.stdout.write(`${CHAT_HELP}\n`);
+    return 0;
+  }
+  const json = values.json === true;
+  const message = positionals.join(" ").trim();
+  return withRuntime(async (runtime) => {
+    if (positionals.length === 0 && !values.choice && !values.resume) {
+      if (json)
+        throw new CutroomError(
+          "INVALID_INPUT",
+          "--json needs a message or --choice (the interactive chat is for people)",
+          { field: "message" },
+        );
+      return repl(runtime, values.thread);
+    }
+    const result = await new ChatService(runtime).turn({
+      threadId: values.thread ?? null,
+      message: message || null,
+      choice: values.choice ?? null,
+      note: values.note ?? null,
+      resume: values.resume === true,
+    });
+    write(json, result, formatTurn(result));
+    return result.route?.kind === "choice" && result.status === "answered" ? 2 : 0;
+  });
+}
