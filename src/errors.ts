@@ -23,6 +23,7 @@ export type CutroomErrorCode =
   | "PROVIDER_TIMEOUT"
   | "RATE_LIMITED"
   | "CANCELLED"
+  | "BUDGET_EXCEEDED"
   | "UNSAFE_URL";
 
 export class CutroomError extends Error {

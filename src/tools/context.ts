@@ -21,6 +21,8 @@ export interface ToolContext {
   takeId: string;
   /** Scratch directory of the take. */
   workDir: string;
+  /** Aborts when the job or turn this work is for is cancelled; tools pass it to providers and ffmpeg. */
+  signal?: AbortSignal | null;
 }
 
 export async function createToolContext(runtime: Runtime, projectId: string, takeId: string): Promise<ToolContext> {
