@@ -139,7 +139,9 @@ describe("FAL model mapping", () => {
   it("prices by the longest listed prefix", () => {
     expect(pricePerSecond("fal-ai/kling-video/v1/standard/image-to-video", FAL_PRICES_USD_PER_SECOND)).toBe(0.045);
     expect(pricePerSecond("fal-ai/minimax-video", FAL_PRICES_USD_PER_SECOND)).toBe(0.085);
-    expect(pricePerSecond("fal-ai/minimax-video-x", FAL_PRICES_USD_PER_SECOND)).toBeNull();
+    // A variant of a listed family is priced like it, as the estimate prices it, never recorded as free.
+    expect(pricePerSecond("fal-ai/minimax-video-01-live", FAL_PRICES_USD_PER_SECOND)).toBe(0.085);
+    expect(pricePerSecond("acme/unlisted-video", FAL_PRICES_USD_PER_SECOND)).toBeNull();
   });
 });
 

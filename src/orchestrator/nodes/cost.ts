@@ -4,9 +4,10 @@
  */
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../context.js";
-import { pricePerSecond } from "../../departments/video/planner/cost.js";
+import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
 import { isSceneRequest, requestedSeconds } from "../../departments/video/understand.js";
+import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
 import type { Runtime } from "../../runtime.js";
 import type { OrchestratorStateValue } from "../state.js";
@@ -25,11 +26,10 @@ export interface CostPrompt {
 /** The request's cost before any call: a scene's plan, or one clip at the method a plan would pick. */
 export function estimateRequestCost(runtime: Runtime, text: string): number {
   const config = runtime.config;
-  const priceFor = (method: Parameters<typeof pricePerSecond>[1], seconds: number) =>
-    pricePerSecond(config, method) * seconds;
+  // Each shot priced as its clip will be recorded, so the estimate is the sum of the clips' recorded costs.
+  const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
   if (isSceneRequest(text)) return planScene(text, { fps: config.video.fps, priceFor }).estimatedCostUsd;
-  const seconds = requestedSeconds(text) ?? config.video.clipSeconds;
-  return Math.round(priceFor("composite-to-video", seconds) * 1e6) / 1e6;
+  return priceFor("composite-to-video", requestedSeconds(text) ?? config.video.clipSeconds);
 }
 
 export function parseCostDecision(answer: unknown): CostDecision {

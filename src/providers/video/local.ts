@@ -25,6 +25,7 @@ import {
 } from "../../media/animatic.js";
 import { runFfmpeg } from "../../media/runner.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "./types.js";
+import { costAtRate } from "./pricing.js";
 
 const MAX_CHARACTERS = 6;
 const MAX_CAPTION_LENGTH = 500;
@@ -167,7 +168,7 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
     const clip = await describeClip(
       output,
       { method, model: this.model, seed: clipRequest.seed, startedMs: started, nowMs: performance.now() },
-      (seconds) => Math.round(this.pricePerSecondUsd * seconds * 1e6) / 1e6,
+      (seconds) => costAtRate(this.pricePerSecondUsd, seconds),
     );
     report?.(1, "rendered");
     return clip;

@@ -1,6 +1,7 @@
 /** What a clip will cost before it is made: the per-second price of the model the active video adapter uses. */
 import { adapterFor, FAL_DEFAULT_MODELS, LOCAL_VIDEO_MODEL, type Config } from "../../../config.js";
 import type { GenerationMethod } from "../../../domain.js";
+import { listedPricePerSecond, videoCostUsd } from "../../../providers/video/pricing.js";
 
 const METHOD_VARIABLE: Record<
   GenerationMethod,
@@ -18,14 +19,16 @@ export function modelFor(config: Config, method: GenerationMethod): string {
   return config.env[METHOD_VARIABLE[method]] ?? FAL_DEFAULT_MODELS[method];
 }
 
-/** USD per second for a model: the longest matching prefix in the price table, 0 when none matches. */
+/** USD per second for a model by the shared pricing rule (the one clips are recorded with), 0 when unlisted. */
 export function priceOfModel(config: Config, model: string): number {
-  const prefix = Object.keys(config.prices)
-    .filter((candidate) => model.startsWith(candidate))
-    .sort((left, right) => right.length - left.length)[0];
-  return prefix === undefined ? 0 : config.prices[prefix]!;
+  return listedPricePerSecond(model, config.prices) ?? 0;
 }
 
 export function pricePerSecond(config: Config, method: GenerationMethod): number {
   return priceOfModel(config, modelFor(config, method));
+}
+
+/** What a clip of `seconds` made with a method will cost: exactly what the clip will be recorded as costing. */
+export function clipCostUsd(config: Config, method: GenerationMethod, seconds: number): number {
+  return videoCostUsd(modelFor(config, method), seconds, config.prices);
 }

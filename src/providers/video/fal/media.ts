@@ -5,6 +5,7 @@
  */
 import type { ClipRequest } from "../../../domain.js";
 import type { FfmpegSpec, ProbeResult } from "../../../media/runner.js";
+import { listedPricePerSecond } from "../pricing.js";
 
 /** A still image held for `seconds` as an H.264 clip. */
 export function stillVideoSpec(imagePath: string, outputPath: string, request: ClipRequest): FfmpegSpec {
@@ -62,10 +63,10 @@ export function conformSpec(inputPath: string, outputPath: string, request: Clip
   };
 }
 
-/** USD per second for a model: the longest matching prefix in the price table, or null when unlisted. */
+/**
+ * USD per second for a model, or null when the table lists none: the shared pricing rule, so what a FAL
+ * clip is recorded as costing is what the request's estimate said it would.
+ */
 export function pricePerSecond(model: string, prices: Record<string, number>): number | null {
-  const match = Object.keys(prices)
-    .filter((prefix) => model === prefix || model.startsWith(`${prefix}/`))
-    .sort((left, right) => right.length - left.length)[0];
-  return match === undefined ? null : prices[match]!;
+  return listedPricePerSecond(model, prices);
 }
