@@ -218,8 +218,8 @@ const PORT_RULES: Array<{
     variables: ["MONGODB_URI"],
     real: "mongodb",
     available: true,
-    embedded: "embedded-nedb",
-    embeddedWhy: "document file in the data dir",
+    embedded: "embedded-sqlite",
+    embeddedWhy: "SQLite file in the data dir",
   },
   {
     port: "brain",

@@ -34,7 +34,7 @@ import type { VoiceProvider } from "./providers/voice/types.js";
 import { LocalVoiceProvider } from "./providers/voice/local.js";
 import type { MediaRepository, ObjectStore } from "./storage/types.js";
 import { LocalObjectStore } from "./storage/local-store.js";
-import { EmbeddedMediaRepository } from "./storage/embedded-media.js";
+import { SqliteMediaRepository } from "./storage/sqlite-media.js";
 
 export interface Logger {
   info(message: string): void;
@@ -136,7 +136,11 @@ async function createMediaRepository(config: Config, mongo: MongoSource): Promis
         uri: config.env.MONGODB_URI!,
       });
     default:
-      return EmbeddedMediaRepository.open({ file: join(config.dataDir, "media.db") });
+      // media.db is the document file of earlier versions: imported once, then renamed media.db.imported.
+      return SqliteMediaRepository.open({
+        file: join(config.dataDir, "media.sqlite"),
+        importFrom: join(config.dataDir, "media.db"),
+      });
   }
 }
 

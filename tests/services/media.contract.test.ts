@@ -1,4 +1,4 @@
-/** One contract for the MediaRepository port: the embedded document file and MongoDB (wire protocol). */
+/** One contract for the MediaRepository port: the embedded SQLite file and MongoDB (wire protocol). */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,9 +6,9 @@ import { join } from "node:path";
 import type { MongoClient } from "mongodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isCutroomError, type CutroomErrorCode } from "../../src/errors.js";
-import { EmbeddedMediaRepository } from "../../src/storage/embedded-media.js";
 import { connectMongo } from "../../src/storage/mongo/client.js";
 import { MongoMediaRepository } from "../../src/storage/mongo/media.js";
+import { SqliteMediaRepository } from "../../src/storage/sqlite-media.js";
 import type { MediaRecord, MediaRepository } from "../../src/storage/types.js";
 import { servicesEnv } from "./env.js";
 
@@ -91,9 +91,9 @@ function mediaContract(
   });
 }
 
-mediaContract("embedded", async () => {
+mediaContract("embedded-sqlite", async () => {
   const directory = await mkdtemp(join(tmpdir(), "cutroom-media-contract-"));
-  const repository = await EmbeddedMediaRepository.open({ file: join(directory, "media.db") });
+  const repository = await SqliteMediaRepository.open({ file: join(directory, "media.sqlite") });
   return { repository, cleanup: () => rm(directory, { recursive: true, force: true }) };
 });
 
