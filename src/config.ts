@@ -92,6 +92,17 @@ const EnvSchema = z.object({
     { message: "CUTROOM_API_KEYS must be comma-separated key=projectId pairs, keys of at least 16 characters" },
   ),
   CUTROOM_RATE_LIMIT_PER_HOUR: number("CUTROOM_RATE_LIMIT_PER_HOUR", 1, 100_000),
+  /** Host names (comma-separated, "*.example.com" for subdomains) that may receive webhooks; unset: any public host. */
+  CUTROOM_WEBHOOK_ALLOWED_HOSTS: optionalText.refine(
+    (value) =>
+      value === undefined ||
+      value
+        .split(",")
+        .every((entry) => /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$|^\[[0-9A-Fa-f:.]+\]$/.test(entry.trim())),
+    {
+      message: "CUTROOM_WEBHOOK_ALLOWED_HOSTS must be comma-separated host names, e.g. hooks.example.com,*.example.org",
+    },
+  ),
   CUTROOM_WEBHOOK_SECRET: optionalText.refine((value) => value === undefined || value.length >= 16, {
     message: "CUTROOM_WEBHOOK_SECRET must be at least 16 characters",
   }),

@@ -6,11 +6,14 @@
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { CutroomError } from "../errors.js";
+import { isPrivateAddress } from "./addresses.js";
+
+export { isPrivateAddress };
 
 export interface UrlPolicy {
   /** Host names that may be fetched over https; "*.example.com" matches any subdomain. */
@@ -21,45 +24,11 @@ export interface UrlPolicy {
 
 export type AddressLookup = (host: string) => Promise<string[]>;
 
-const PRIVATE_RANGES = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  PRIVATE_RANGES.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const) {
-  PRIVATE_RANGES.addSubnet(network, prefix, "ipv6");
-}
-
-/** True for addresses no fetched URL may reach: loopback, private, link-local (cloud metadata), multicast. */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE_RANGES.check(mapped[1]!, "ipv4");
-  const family = isIP(address);
-  if (family === 0) return true;
-  return PRIVATE_RANGES.check(address, family === 4 ? "ipv4" : "ipv6");
-}
-
 const defaultLookup: AddressLookup = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 
-function hostMatches(host: string, pattern: string): boolean {
+/** Whether a host name matches an allow-list entry: exact, or "*.example.com" for any subdomain of it. */
+export function hostMatches(host: string, pattern: string): boolean {
   const wanted = pattern.toLowerCase();
   if (wanted.startsWith("*.")) return host.endsWith(wanted.slice(1)) && host.length > wanted.length - 1;
   return host === wanted;

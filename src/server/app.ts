@@ -19,7 +19,7 @@ import { projectRoutes } from "./routes/projects.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
 import { createJobHandlers } from "./videos.js";
-import { loadWebhookSecret, WebhookSender, type WebhookOptions } from "./webhooks.js";
+import { loadWebhookSecret, webhookAllowedHosts, WebhookSender, type WebhookOptions } from "./webhooks.js";
 
 export const BODY_LIMIT = "64kb";
 const DEFAULT_GENERATIONS_PER_HOUR = 50;
@@ -66,7 +66,13 @@ function securityHeaders(_request: Request, response: Response, next: NextFuncti
 export async function createServer(runtime: Runtime, options: ServerOptions = {}): Promise<CutroomServer> {
   const keys = await loadKeys(runtime.config);
   const webhookSecret = await loadWebhookSecret(runtime.config);
-  const webhooks = new WebhookSender({ secret: webhookSecret.secret, log: runtime.log, ...options.webhook });
+  const webhooks = new WebhookSender({
+    secret: webhookSecret.secret,
+    log: runtime.log,
+    allowPrivate: options.allowPrivateWebhooks ?? false,
+    allowedHosts: webhookAllowedHosts(runtime.config.env),
+    ...options.webhook,
+  });
   const jobs =
     options.jobs ??
     new InProcessJobQueue(createJobHandlers(runtime), runtime.log, join(runtime.config.dataDir, "api-jobs.json"));

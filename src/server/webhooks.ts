@@ -3,18 +3,27 @@
  *   X-Cutroom-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
  * so a receiver can check both who sent it and that it is fresh (the timestamp is inside the MAC).
  * Network errors, 408, 429 and 5xx are retried with exponential backoff; other answers are final.
+ * The target is checked again before every attempt (see webhook-target.ts): a host that has come to
+ * resolve to a private address since the job was submitted gets nothing.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
 import type { Config } from "../config.js";
-import { CutroomError } from "../errors.js";
+import { isCutroomError } from "../errors.js";
 import { newId } from "../ids.js";
-import { isPrivateAddress } from "../net/safe-fetch.js";
 import type { Logger } from "../runtime.js";
+import {
+  addressesOf,
+  assertPublicAddresses,
+  assertWebhookTarget,
+  parseWebhookUrl,
+  postPinned,
+  type WebhookPolicy,
+} from "./webhook-target.js";
+
+export { assertWebhookTarget, webhookAllowedHosts, type WebhookPolicy } from "./webhook-target.js";
 
 export const SIGNATURE_HEADER = "x-cutroom-signature";
 
@@ -59,26 +68,6 @@ export async function loadWebhookSecret(config: Config): Promise<{ secret: strin
   return { secret, file };
 }
 
-/**
- * A webhook may not aim the server at its own network (metadata services, admin ports) unless the
- * server itself only listens on loopback, i.e. it is someone's local development setup.
- */
-export async function assertWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
-  if (allowPrivate) return;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  const addresses =
-    isIP(host) !== 0 ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((entry) => entry.address);
-  if (addresses.length === 0)
-    throw new CutroomError("UNSAFE_URL", `webhookUrl host ${host} does not resolve`, { field: "webhookUrl" });
-  if (addresses.some(isPrivateAddress)) {
-    throw new CutroomError(
-      "UNSAFE_URL",
-      `webhookUrl host ${host} is a private or loopback address; those are only allowed when serving on loopback`,
-      { field: "webhookUrl" },
-    );
-  }
-}
-
 export interface WebhookEvent {
   event: "video-job.completed" | "video-job.failed";
   jobId: string;
@@ -96,7 +85,7 @@ export interface DeliveryOutcome {
   lastError: string | null;
 }
 
-export interface WebhookOptions {
+export interface WebhookOptions extends Partial<WebhookPolicy> {
   secret: string;
   maxAttempts?: number;
   /** First retry delay; each later one doubles. */
@@ -110,7 +99,21 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 export class WebhookSender {
   private readonly inFlight = new Set<Promise<DeliveryOutcome>>();
 
-  constructor(private readonly options: WebhookOptions) {}
+  readonly policy: WebhookPolicy;
+
+  constructor(private readonly options: WebhookOptions) {
+    // Private receivers are refused unless asked for: the safe answer when the caller did not say.
+    this.policy = {
+      allowPrivate: options.allowPrivate ?? false,
+      allowedHosts: options.allowedHosts ?? null,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    };
+  }
+
+  /** The check at submit time: a 400 naming webhookUrl when this sender would refuse the URL. */
+  assertTarget(url: string): Promise<void> {
+    return assertWebhookTarget(url, this.policy);
+  }
 
   send(url: string, event: WebhookEvent): Promise<DeliveryOutcome> {
     const delivery = this.deliver(url, event);
@@ -130,9 +133,14 @@ export class WebhookSender {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       attempts = attempt;
       try {
-        const response = await fetch(url, {
-          method: "POST",
-          headers: {
+        const target = parseWebhookUrl(url, this.policy);
+        const addresses = await addressesOf(target, this.policy);
+        if (addresses.length === 0) throw new Error(`${target.hostname} does not resolve`);
+        assertPublicAddresses(target, addresses, this.policy);
+        lastStatus = await postPinned(
+          target,
+          addresses,
+          {
             "content-type": "application/json",
             "user-agent": "cutroom-webhooks",
             "x-cutroom-event": event.event,
@@ -141,18 +149,17 @@ export class WebhookSender {
             [SIGNATURE_HEADER]: signPayload(this.options.secret, body, Math.floor(Date.now() / 1000)),
           },
           body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-        });
-        lastStatus = response.status;
-        await response.body?.cancel();
-        if (response.status >= 200 && response.status < 300) {
+          this.options.timeoutMs ?? 10_000,
+        );
+        if (lastStatus >= 200 && lastStatus < 300) {
           return { deliveryId, delivered: true, attempts: attempt, lastStatus, lastError: null };
         }
-        lastError = `HTTP ${response.status}`;
-        if (!RETRYABLE(response.status)) break;
+        lastError = `HTTP ${lastStatus}`;
+        if (!RETRYABLE(lastStatus)) break;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
+        // A refused target stays refused; asking again later would only retry the refusal.
+        if (isCutroomError(error, "UNSAFE_URL")) break;
       }
       if (attempt < maxAttempts) await new Promise((done) => setTimeout(done, baseDelay * 2 ** (attempt - 1)));
     }

@@ -153,7 +153,14 @@ describe("jobs over HTTP", () => {
     const flaky = await startReceiver([500, 503]);
     const refusing = await startReceiver([400]);
     try {
-      const sender = new WebhookSender({ secret: WEBHOOK_SECRET, baseDelayMs: 20, maxAttempts: 4, log: quiet });
+      const sender = new WebhookSender({
+        secret: WEBHOOK_SECRET,
+        baseDelayMs: 20,
+        maxAttempts: 4,
+        log: quiet,
+        // The receivers listen on loopback, as the server allows when it serves on loopback itself.
+        allowPrivate: true,
+      });
       const event = {
         event: "video-job.failed" as const,
         jobId: "job_x",

@@ -12,7 +12,6 @@ import type { ServerContext } from "../context.js";
 import { notFound, parseWith } from "../errors.js";
 import { openEventStream } from "../sse.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
-import { assertWebhookTarget } from "../webhooks.js";
 import { characterFacts, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
 
 const WebhookUrl = z
@@ -88,7 +87,7 @@ export function projectRoutes(context: ServerContext): Router {
   router.post("/projects/:projectId/videos/generate", async (request, response) => {
     const projectId = projectOf(request);
     const body = parseWith(GenerateBodySchema, request.body);
-    if (body.webhookUrl) await assertWebhookTarget(body.webhookUrl, context.allowPrivateWebhooks);
+    if (body.webhookUrl) await context.webhooks.assertTarget(body.webhookUrl);
     // Images are checked now, so another project's media id fails the request instead of the job.
     const { prompt, asked } = await askedOf(runtime, projectId, body);
     const limit = context.limiter.take(principalOf(request).keyId);
@@ -106,7 +105,7 @@ export function projectRoutes(context: ServerContext): Router {
   router.post("/projects/:projectId/videos/assemble", async (request, response) => {
     const projectId = projectOf(request);
     const body = parseWith(AssembleBodySchema, request.body);
-    if (body.webhookUrl) await assertWebhookTarget(body.webhookUrl, context.allowPrivateWebhooks);
+    if (body.webhookUrl) await context.webhooks.assertTarget(body.webhookUrl);
     // Clips are checked now, so another project's media id fails the request instead of the job.
     for (const clip of body.clips) await resolveVideo(runtime, projectId, clip.clipId);
     const job = jobs.submit({
