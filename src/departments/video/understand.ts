@@ -1,10 +1,14 @@
 /**
  * Deterministic reading of a video request: who, where, doing what, how long, which look, which lines.
- * The LLM planner (when configured) produces the same shape and is validated against VideoBriefSchema.
+ * Names, places, lengths and speakers come from the English tagger (./reading/); the action, camera move
+ * and look are the renderer's own classes, matched by word. The LLM planner (when configured) produces
+ * the same shape and is validated against VideoBriefSchema.
  */
 import { z } from "zod";
 import { ACTIONS, CAMERA_MOVES, MAX_CLIP_SECONDS, type Action, type CameraMove } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
+import { MAKING_VERBS, readRequest } from "./reading/index.js";
+import { blankQuotes, quotesIn } from "./reading/terms.js";
 
 export const GRADE_PRESETS = ["natural", "cinematic", "warm", "cool", "high-contrast"] as const;
 export type GradePreset = (typeof GRADE_PRESETS)[number];
@@ -45,16 +49,6 @@ export const CAMERA_WORDS: Array<[RegExp, CameraMove]> = [
   [/\bstatic\b|\blocked[- ]off\b|\btripod\b/i, "static"],
 ];
 
-export const LOCATION_PATTERN =
-  /\b(?:in|at|on|of|over|from|through|across|inside|by|near|into|to|enters?|entering|past|around|outside|along|down|up)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+\s+){0,2}?(?:park|street|room|beach|forest|woods|city|plaza|square|garden|kitchen|office|cafe|station|market|alley|harbor|harbour|field|meadow|library|studio|bridge|road|river|lake|mountain|desert|village|town))\b/i;
-
-/** Words that start with a capital letter but are not character names. */
-export const NOT_NAMES = new Set(
-  "A An The Generate Create Make Show Render Film Shoot Animate Video Clip Scene Shot Please Can Could Would Give I We She He They It In On At Of And With Then Her His Their Cinematic Warm Cool Natural".split(
-    " ",
-  ),
-);
-
 export function assertUsableMessage(message: string): string {
   const text = message.trim();
   if (text.length === 0)
@@ -76,15 +70,18 @@ export function assertUsableMessage(message: string): string {
   return text;
 }
 
-/** Seconds asked for, if any ("5-second", "5 seconds", "5s", "3.5 sec"). */
+/**
+ * Seconds asked for, if any: digits or words with a unit ("5-second", "5 seconds", "5s", "a ten-second clip",
+ * "twelve seconds", "half a minute"). Decades and years ("1980s style", "in 1999") are not lengths.
+ */
 export function requestedSeconds(text: string): number | null {
-  const match = /(\d+(?:\.\d+)?)\s*-?\s*(?:s|sec|secs|second|seconds)\b/i.exec(text);
-  return match ? Number(match[1]) : null;
+  return readRequest(text).seconds;
 }
 
 export function understandRequest(message: string): VideoBrief {
   const text = assertUsableMessage(message);
-  const seconds = requestedSeconds(text);
+  const reading = readRequest(text);
+  const seconds = reading.seconds;
   if (seconds !== null && (seconds <= 0 || seconds > MAX_CLIP_SECONDS)) {
     throw new CutroomError(
       "INVALID_INPUT",
@@ -92,53 +89,73 @@ export function understandRequest(message: string): VideoBrief {
       { field: "duration" },
     );
   }
-  const quoted = [...text.matchAll(/["“]([^"”]{1,400})["”]/g)].map((match) => match[1]!.trim()).filter(Boolean);
-  const withoutQuotes = text.replace(/["“][^"”]*["”]/g, " ");
-  const characters = [...new Set([...withoutQuotes.matchAll(/\b([A-Z][a-z]{1,39})\b/g)].map((match) => match[1]!))]
-    .filter((name) => !NOT_NAMES.has(name))
-    .slice(0, 4);
-  const locationMatch = LOCATION_PATTERN.exec(withoutQuotes);
-  const location = locationMatch ? locationMatch[1]!.toLowerCase().replace(/\s+/g, " ").trim() : null;
+  const plain = reading.unquoted;
   const action =
-    ACTION_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ?? (quoted.length > 0 ? "talk" : "stand");
+    ACTION_WORDS.find(([pattern]) => pattern.test(plain))?.[1] ?? (reading.dialogue.length > 0 ? "talk" : "stand");
   const camera =
-    CAMERA_WORDS.find(([pattern]) => pattern.test(withoutQuotes))?.[1] ??
+    CAMERA_WORDS.find(([pattern]) => pattern.test(plain))?.[1] ??
     (action === "walk" || action === "run" ? "tracking" : "static");
-  const grade = GRADE_PRESETS.find((preset) => new RegExp(`\\b${preset}\\b`, "i").test(withoutQuotes)) ?? null;
-  const ambienceMatch = /\b(birds?|wind|rain|traffic|crowd|waves|ambience|ambient sound|music|piano)\b/i.exec(
-    withoutQuotes,
-  );
+  const grade = GRADE_PRESETS.find((preset) => new RegExp(`\\b${preset}\\b`, "i").test(plain)) ?? null;
+  const ambienceMatch = /\b(birds?|wind|rain|traffic|crowd|waves|ambience|ambient sound|music|piano)\b/i.exec(plain);
   return {
-    characters,
-    location,
+    characters: reading.characters,
+    location: reading.location,
     action,
     camera,
     durationSeconds: seconds,
     grade,
-    dialogue: quoted.map((line) => ({ character: characters[0] ?? null, text: line })),
+    dialogue: reading.dialogue,
     ambience: ambienceMatch ? ambienceMatch[1]!.toLowerCase() : null,
   };
 }
 
 /** A request for more than one shot: planned as a scene rather than made as one clip. */
 export function isSceneRequest(message: string): boolean {
-  return /\b(scene|sequence|shots)\b/i.test(message.replace(/["“][^"”]*["”]/g, " "));
+  return /\b(scene|sequence|shots)\b/i.test(blankQuotes(message, quotesIn(message)));
 }
 
-const VIDEO_WORDS = /\b(generate|create|make|render|film|shoot|animate|video|clip|shot|scene|footage|show|movie)\b/i;
+/** Nouns for moving pictures, and camera language only a shot has. */
+const VIDEO_NOUNS =
+  /\b(videos?|clips?|footage|shots?|scenes?|movies?|films?|animations?|animatic|montage|time-?lapse|sequence|b-roll|reel|trailer|close-?up|pan|dolly|zoom)\b/i;
+/** A request that is itself a video noun phrase: "a clip of the sunset", "I'd like a short video of ...". */
+const VIDEO_NOUN_REQUEST =
+  /^(?:please\s+)?(?:(?:i|we)\s+(?:want|need|would like|'d like|’d like)\s+)?(?:a|an|one|some|two|three)\b[^.?!]{0,30}?\b(?:videos?|clips?|footage|shots?|scenes?|animation|montage|time-?lapse|close-?up)\b/i;
+/** Still images are another department's work, whatever verb asks for them. */
+const IMAGE_NOUNS =
+  /\b(pictures?|photos?|photographs?|images?|drawings?|paintings?|logos?|posters?|illustrations?|sketch(?:es)?|icons?|wallpapers?)\b/i;
+/** A question about something (not a polite request, "can you ...") asks for an answer, not footage. */
+const QUESTION = /^(?:what|what's|who|who's|when|where|where's|why|how|which|is|are|does|do|did|should|will)\b/i;
 
 /**
- * How relevant a request is to the video department, 0..1: an explicit video verb or noun counts most,
- * then the things a shot is made of (a character, an action, a place).
+ * How relevant a request is to the video department, 0..1: a video noun and a making verb count most, then
+ * the things a shot is made of (a character who acts, an action, a place). A request that leads with
+ * another task's verb ("book", "write", "tell"), asks for a still image, or asks a question counts less.
  */
 export function videoRelevance(message: string): number {
   const text = message.trim();
   if (text === "") return 0;
-  const withoutQuotes = text.replace(/["“][^"”]*["”]/g, " ");
-  const hasVerb = VIDEO_WORDS.test(withoutQuotes);
-  const hasAction = ACTION_WORDS.some(([pattern]) => pattern.test(withoutQuotes));
-  const hasPlace = LOCATION_PATTERN.test(withoutQuotes);
-  const hasName = [...withoutQuotes.matchAll(/\b([A-Z][a-z]{1,39})\b/g)].some((match) => !NOT_NAMES.has(match[1]!));
-  const score = (hasVerb ? 0.5 : 0) + (hasAction ? 0.2 : 0) + (hasPlace ? 0.15 : 0) + (hasName ? 0.15 : 0);
-  return Math.round(score * 100) / 100;
+  const reading = readRequest(text);
+  const plain = reading.unquoted.trim();
+  const verbs = reading.terms.filter((term) => term.tags.has("Verb"));
+  const making = verbs.some((term) => MAKING_VERBS.has(term.normal));
+  const videoNoun = VIDEO_NOUNS.test(plain);
+  const lead = reading.terms.find((term) => !/^(please|now|also|ok|okay|hey|so)$/.test(term.normal));
+  const otherTask =
+    lead !== undefined &&
+    lead.tags.has("Verb") &&
+    (lead.tags.has("Imperative") || lead.tags.has("Infinitive")) &&
+    !MAKING_VERBS.has(lead.normal) &&
+    !ACTION_WORDS.some(([pattern]) => pattern.test(lead.normal));
+  const hasAction = ACTION_WORDS.some(([pattern]) => pattern.test(plain));
+  let score =
+    (making ? 0.25 : 0) +
+    (videoNoun ? 0.35 : 0) +
+    (VIDEO_NOUN_REQUEST.test(plain) ? 0.15 : 0) +
+    (hasAction ? 0.2 : 0) +
+    (reading.location !== null ? 0.15 : 0) +
+    (reading.characters.length > 0 ? 0.15 : 0) -
+    (IMAGE_NOUNS.test(plain) && !videoNoun ? 0.25 : 0) -
+    (otherTask ? 0.2 : 0);
+  if (QUESTION.test(plain)) score /= 2;
+  return Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
 }

@@ -5,7 +5,8 @@
  */
 import { MAX_CLIP_SECONDS, type Action, type GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
-import { ACTION_WORDS, LOCATION_PATTERN, NOT_NAMES, requestedSeconds } from "../understand.js";
+import { readRequest } from "../reading/index.js";
+import { ACTION_WORDS } from "../understand.js";
 import { SCENE_ARCHETYPES, SHOT_LIBRARY, shotById, type SceneArchetype, type ShotSpec } from "./library.js";
 import {
   DEFAULT_SCENE_SECONDS,
@@ -40,32 +41,22 @@ export interface PlanOptions {
 
 const PLACE_ONLY = new Set(["establishing_wide", "atmospheric_detail"]);
 const SOUND_WORDS = /\b(birds?|wind|rain|traffic|crowd|waves|footsteps|thunder|ambience|background|chatter)\b/i;
-const SPEECH =
-  /\b(?:says?|said|asks?|whispers?|shouts?|replies|tells)\b[^"“'‘]*["“'‘](.+?)["”'’](?=\s*(?:[;,.!?]|$|and\b))/gi;
 const SCENE_MAX_SECONDS = MAX_SCENE_CLIPS * MAX_CLIP_SECONDS;
 
+/** The scene's length in seconds ("a 30-second scene", "a one minute scene", "half a minute"), if named. */
 export function totalSecondsIn(text: string): number | null {
-  const minutes = /\b(\d+(?:\.\d+)?|a|one)\s*-?\s*(?:min|mins|minute|minutes)\b/i.exec(text);
-  if (minutes) return (minutes[1] === "a" || minutes[1] === "one" ? 1 : Number(minutes[1])) * 60;
-  return requestedSeconds(text);
+  return readRequest(text).seconds;
 }
 
 export function extractSceneFacts(text: string): SceneFacts {
-  const dialogueQuotes: string[] = [];
-  const withoutSpeech = text.replace(SPEECH, (match, quote: string) => {
-    dialogueQuotes.push(quote.trim());
-    return match.slice(0, match.search(/["“'‘]/));
-  });
-  for (const match of withoutSpeech.matchAll(/["“]([^"”]{1,400})["”]/g)) dialogueQuotes.push(match[1]!.trim());
-  const plain = withoutSpeech.replace(/["“][^"”]*["”]/g, " ");
+  const reading = readRequest(text);
+  // Quoted lines are blanked to a comma, so "she says '…'" stays a beat of its own.
+  const plain = reading.unquoted;
   const body = plain.includes(":") ? plain.slice(plain.indexOf(":") + 1) : plain;
   const segments = body
     .split(/[;,]|\band then\b|\bthen\b/i)
     .map((segment) => segment.trim())
     .filter(Boolean);
-  const characters = [...new Set([...plain.matchAll(/\b([A-Z][a-z]{1,39})\b/g)].map((match) => match[1]!))]
-    .filter((name) => !NOT_NAMES.has(name))
-    .slice(0, 4);
   let music: string | null = null;
   const sfx: string[] = [];
   const beats: Beat[] = [];
@@ -78,14 +69,12 @@ export function extractSceneFacts(text: string): SceneFacts {
     if (action) beats.push({ text: segment, action });
     else if (SOUND_WORDS.test(segment)) sfx.push(segment.replace(/\bin the background\b/i, "").trim() || segment);
   }
-  const location = LOCATION_PATTERN.exec(plain)?.[1]?.toLowerCase().replace(/\s+/g, " ").trim() ?? null;
-  const speaker = characters[0] ?? null;
   return {
-    totalSeconds: totalSecondsIn(plain),
+    totalSeconds: reading.seconds,
     beats,
-    characters,
-    location,
-    dialogue: dialogueQuotes.map((line) => ({ character: speaker, text: line })),
+    characters: reading.characters,
+    location: reading.location,
+    dialogue: reading.dialogue,
     music,
     sfx,
   };
