@@ -2,6 +2,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { asContext, runtimeOf } from "../../context.js";
 import { videoDepartmentGraph } from "../../departments/video/graph.js";
+import { shotsNamedIn } from "../../departments/video/reading/index.js";
 import { CutroomError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { routeTurn } from "../router.js";
@@ -120,12 +121,13 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
 }
 
 /**
- * Which shots of a scene a regenerate makes again: those the note names ("shot 3", "shots 2 and 4"),
- * else the shots that were missing, else all of them (null).
+ * Which shots of a scene a regenerate makes again: those the note names ("shot 3", "shots 2 and 4",
+ * "shots 2-4", "the third shot"; a length such as "5 seconds longer" names none), else the shots that
+ * were missing, else all of them (null).
  */
 export function shotsToRedo(note: string | null, report: OrchestratorStateValue["report"]): number[] | null {
-  const named = note && /\bshots?\b/i.test(note) ? [...note.matchAll(/\d+/g)].map((match) => Number(match[0])) : [];
-  if (named.length > 0) return [...new Set(named)].sort((left, right) => left - right);
+  const named = note ? shotsNamedIn(note, report?.summary?.clipsTotal ?? null) : [];
+  if (named.length > 0) return named;
   const missing = report?.summary?.failedClips.map((failure) => failure.shotIndex) ?? [];
   return missing.length > 0 ? missing : null;
 }
