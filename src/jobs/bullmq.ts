@@ -1,15 +1,20 @@
 /**
  * The JobQueue on BullMQ and Redis. Jobs outlive the process that added them: a worker that dies mid-job
  * loses its lock, the job is found stalled and run again by any worker of the queue, and its journal
- * (BullMQ's job log) tells the new attempt what the old one had started.
+ * (BullMQ's job log) tells the new attempt what the old one had started. A failure's code travels in
+ * BullMQ's failedReason as JSON; a cancel is a mark in Redis (for jobs not yet running) and a message on a
+ * channel every worker of the queue listens to (for the one running it).
  */
-import { Queue, QueueEvents, Worker, type Job } from "bullmq";
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { CutroomError } from "../errors.js";
-import { assertJobId, jobFailed } from "./in-process.js";
+import { CutroomError, type CutroomErrorCode } from "../errors.js";
+import { assertJobId, cancelledError } from "./in-process.js";
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_NAMES,
+  failureOf,
+  isFinalFailure,
+  jobError,
   type JobEvent,
   type JobHandler,
   type JobName,
@@ -80,6 +85,9 @@ export class BullMqJobQueue implements JobQueue {
   private worker: Worker | null = null;
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly options: JobQueueOptions;
+  /** Receives cancels published by any process using this queue (a subscribed connection runs no commands). */
+  private readonly cancels: Redis;
+  private readonly commands: Redis;
 
   private constructor(private readonly settings: BullMqOptions) {
     this.options = { ...DEFAULT_JOB_OPTIONS, ...definedOnly(settings) };
@@ -102,37 +110,53 @@ export class BullMqJobQueue implements JobQueue {
       this.emit({ type: "completed", jobId, result: parseReturn(returnvalue) }),
     );
     this.events.on("failed", ({ jobId, failedReason }) => {
-      void this.queue.getJob(jobId).then((job) => {
-        const attemptsMade = job?.attemptsMade ?? 0;
+      void this.queue.getJob(jobId).then(async (job) => {
+        const failure = decodeFailure(failedReason);
         this.emit({
           type: "failed",
           jobId,
-          error: failedReason,
-          attemptsMade,
-          final: attemptsMade >= this.options.attempts,
+          error: failure.message,
+          code: failure.code,
+          attemptsMade: job?.attemptsMade ?? 0,
+          // An unrecoverable failure ends the job before its attempts run out: the state says which.
+          final: job === undefined || (await job.getState()) === "failed",
         });
       });
+    });
+    this.commands = this.connection();
+    this.cancels = this.connection();
+    this.cancels.on("message", (channel, jobId) => {
+      if (channel === this.cancelChannel()) this.worker?.cancelJob(jobId, "cancelled");
     });
   }
 
   static async open(settings: BullMqOptions): Promise<BullMqJobQueue> {
     await checkRedis(settings.url);
     const queue = new BullMqJobQueue(settings);
-    await Promise.all([queue.queue.waitUntilReady(), queue.events.waitUntilReady()]);
+    await Promise.all([
+      queue.queue.waitUntilReady(),
+      queue.events.waitUntilReady(),
+      queue.cancels.subscribe(queue.cancelChannel()),
+    ]);
     return queue;
   }
 
   register(name: JobName, handler: JobHandler): void {
     if (!JOB_NAMES.includes(name)) throw new CutroomError("CONFIG", `unknown job name ${name}`, { field: "name" });
     this.handlers.set(name, handler);
-    this.worker ??= new Worker(this.queue.name, (job: Job) => this.process(job), {
-      connection: this.connection(),
-      concurrency: this.options.concurrency,
-      lockDuration: this.settings.lockDurationMs ?? 30_000,
-      stalledInterval: Math.max(500, Math.floor((this.settings.lockDurationMs ?? 30_000) / 2)),
-      // A job whose worker died once is retried; twice is taken as a job that kills its worker.
-      maxStalledCount: 2,
-    });
+    // Three parameters: BullMQ hands a processor that takes a signal one it aborts on cancelJob.
+    this.worker ??= new Worker(
+      this.queue.name,
+      (job: Job, _token?: string, signal?: AbortSignal) => this.process(job, signal),
+      {
+        connection: this.connection(),
+        concurrency: this.options.concurrency,
+        lockDuration: this.settings.lockDurationMs ?? 30_000,
+        stalledInterval: Math.max(500, Math.floor((this.settings.lockDurationMs ?? 30_000) / 2)),
+        // A job whose worker died once is retried; twice is taken as a job that kills its worker.
+        maxStalledCount: 2,
+      },
+    );
     this.worker.on("error", () => undefined);
   }
 
@@ -141,8 +165,10 @@ export class BullMqJobQueue implements JobQueue {
     const existing = await this.queue.getJob(jobId);
     if (existing !== undefined && (await existing.getState()) === "failed") {
       // A failed job enqueued again starts a fresh round of attempts, keeping its journal.
+      await this.commands.del(this.cancelKey(jobId));
       await existing.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     } else if (existing === undefined) {
+      await this.commands.del(this.cancelKey(jobId));
       await this.queue.add(name, data, { jobId });
     }
     return (await this.status(jobId))!;
@@ -152,6 +178,7 @@ export class BullMqJobQueue implements JobQueue {
     const job = await this.queue.getJob(jobId);
     if (job === undefined) return null;
     const state = STATES[await job.getState()] ?? "waiting";
+    const failure = job.failedReason ? decodeFailure(job.failedReason) : null;
     return {
       id: jobId,
       name: job.name as JobName,
@@ -161,7 +188,9 @@ export class BullMqJobQueue implements JobQueue {
       attemptsMade: state === "completed" ? Math.max(0, job.attemptsMade - 1) : job.attemptsMade,
       attempts: job.opts.attempts ?? this.options.attempts,
       result: state === "completed" ? (job.returnvalue ?? null) : null,
-      error: job.failedReason ?? null,
+      error: failure?.message ?? null,
+      errorCode: failure?.code ?? null,
+      errorField: failure?.field ?? null,
     };
   }
 
@@ -172,7 +201,7 @@ export class BullMqJobQueue implements JobQueue {
       return parseReturn(await job.waitUntilFinished(this.events, timeoutMs));
     } catch (error) {
       const status = await this.status(jobId);
-      if (status?.state === "failed") throw jobFailed(jobId, status);
+      if (status?.state === "failed") throw jobError(jobId, status);
       throw new CutroomError("JOB_FAILED", `job ${jobId}: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
@@ -184,6 +213,20 @@ export class BullMqJobQueue implements JobQueue {
     return this.waitFor(jobId, timeoutMs);
   }
 
+  async cancel(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (job === undefined) return false;
+    const state = await job.getState();
+    if (state === "completed" || state === "failed") return false;
+    const client = this.commands;
+    // The mark stops an attempt that has not started; the message stops the one running, wherever it runs.
+    await client.set(this.cancelKey(jobId), "1", "EX", CANCEL_MARK_SECONDS);
+    await client.publish(this.cancelChannel(), jobId);
+    // A job waiting out its backoff would only notice the mark once its delay ends.
+    if (state === "delayed") await job.promote().catch(() => undefined);
+    return true;
+  }
+
   subscribe(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -191,23 +234,47 @@ export class BullMqJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.cancels.quit().catch(() => undefined);
     await this.events.close();
     await this.queue.close();
     for (const connection of this.connections) connection.disconnect();
   }
 
-  private async process(job: Job): Promise<unknown> {
+  private async process(job: Job, signal: AbortSignal | undefined): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (handler === undefined) throw new Error(`no handler registered for ${job.name} jobs in this worker`);
-    return handler(job.data as Record<string, unknown>, {
-      jobId: job.id!,
-      attempt: job.attemptsMade + 1,
-      progress: (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
-      journal: {
-        entries: async () => (await this.queue.getJobLogs(job.id!, 0, -1, true)).logs,
-        append: async (line) => void (await job.log(line)),
-      },
-    });
+    const cancelled = async () => (await this.commands.exists(this.cancelKey(job.id!))) === 1;
+    if (await cancelled()) throw new UnrecoverableError(encodeFailure(cancelledError(job.id!)));
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(cancelledError(job.id!));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await handler(job.data as Record<string, unknown>, {
+        jobId: job.id!,
+        attempt: job.attemptsMade + 1,
+        progress: (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
+        journal: {
+          entries: async () => (await this.queue.getJobLogs(job.id!, 0, -1, true)).logs,
+          append: async (line) => void (await job.log(line)),
+        },
+        signal: controller.signal,
+      });
+    } catch (error) {
+      // Whatever the work threw once it was cancelled (an abort, ffmpeg killed), the job was cancelled.
+      const failure = controller.signal.aborted || (await cancelled()) ? cancelledError(job.id!) : error;
+      if (isFinalFailure(failure)) throw new UnrecoverableError(encodeFailure(failure));
+      throw new Error(encodeFailure(failure));
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private cancelChannel(): string {
+    return `${this.queue.qualifiedName}:cutroom-cancel`;
+  }
+
+  private cancelKey(jobId: string): string {
+    return `${this.queue.qualifiedName}:cutroom-cancelled:${jobId}`;
   }
 
   /** BullMQ needs connections that wait for Redis rather than fail a command while reconnecting. */
@@ -221,6 +288,30 @@ export class BullMqJobQueue implements JobQueue {
   private emit(event: JobEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** How long a cancel mark waits for its job to be picked up. */
+const CANCEL_MARK_SECONDS = 7 * 24 * 3600;
+
+/** BullMQ keeps only a failure's message (failedReason): ours carries the code and field as JSON. */
+function encodeFailure(error: unknown): string {
+  return JSON.stringify(failureOf(error));
+}
+
+function decodeFailure(reason: string): { message: string; code: CutroomErrorCode | null; field: string | null } {
+  try {
+    const parsed = JSON.parse(reason) as { message?: unknown; code?: unknown; field?: unknown };
+    if (typeof parsed === "object" && parsed !== null && typeof parsed.message === "string") {
+      return {
+        message: parsed.message,
+        code: typeof parsed.code === "string" ? (parsed.code as CutroomErrorCode) : null,
+        field: typeof parsed.field === "string" ? parsed.field : null,
+      };
+    }
+  } catch {
+    // Not ours (BullMQ's own reasons, such as a stalled job): the text is the message.
+  }
+  return { message: reason, code: null, field: null };
 }
 
 function parseReturn(value: unknown): unknown {

@@ -7,10 +7,11 @@ import type { GeneratedClipOutput, ShotTask } from "../specialists/video-generat
 import { runVideoGenerator } from "../specialists/video-generator/index.js";
 import { runSceneAssembler } from "../specialists/scene-assembler/index.js";
 import { runQualityVerifier } from "../specialists/quality-verifier/index.js";
-import { createToolContext } from "../tools/context.js";
 import type { Runtime } from "../runtime.js";
-import type { MediaRecord, ObjectStore } from "../storage/types.js";
+import type { MediaRecord } from "../storage/types.js";
+import { removeOrphans, tracked } from "./journal.js";
 import type { JobContext } from "./types.js";
+import { registerVoiceJob } from "./voice.js";
 
 export interface GenerateJobData {
   projectId: string;
@@ -25,8 +26,6 @@ export interface TakeJobData<Input> {
 }
 
 export type GenerateJobResult = Awaited<ReturnType<typeof runVideoGenerator>>;
-
-const PUT_ENTRY = "put ";
 
 /** One generation per take and clip index: the job id is the idempotency key. */
 export function generateJobId(takeId: string, shotIndex: number): string {
@@ -45,6 +44,7 @@ export function registerDepartmentJobs(runtime: Runtime): void {
     const job = data as unknown as TakeJobData<Parameters<typeof runQualityVerifier>[1]>;
     return tracked(runtime, job, context, (scoped) => runQualityVerifier(scoped, job.input));
   });
+  registerVoiceJob(runtime);
 }
 
 async function generateClip(runtime: Runtime, data: GenerateJobData, context: JobContext): Promise<GenerateJobResult> {
@@ -66,58 +66,6 @@ async function generateClip(runtime: Runtime, data: GenerateJobData, context: Jo
     return reusedClip(runtime, stored, data.shot);
   }
   return tracked(runtime, data, context, (scoped) => runVideoGenerator(scoped, data.shot));
-}
-
-/** Runs the work with a store that journals every key before writing it, and forwards step progress. */
-async function tracked<T>(
-  runtime: Runtime,
-  data: { projectId: string; takeId: string },
-  context: JobContext,
-  work: (scoped: Awaited<ReturnType<typeof createToolContext>>) => Promise<T>,
-): Promise<T> {
-  if (context.attempt > 1) {
-    await removeOrphans(
-      runtime.store,
-      await runtime.media.listByProject(data.projectId),
-      await context.journal.entries(),
-    );
-  }
-  const store = journaling(runtime.store, context);
-  const scoped = await createToolContext({ ...runtime, store }, data.projectId, data.takeId);
-  const unsubscribe = runtime.progress.subscribe((event) => {
-    if (event.fraction !== null) void context.progress(Math.min(0.99, event.fraction)).catch(() => undefined);
-  });
-  try {
-    const result = await work(scoped);
-    await context.progress(1);
-    return result;
-  } finally {
-    unsubscribe();
-  }
-}
-
-function journaling(store: ObjectStore, context: JobContext): ObjectStore {
-  return {
-    name: store.name,
-    put: async (key, sourcePath, options) => {
-      await context.journal.append(`${PUT_ENTRY}${key}`);
-      return store.put(key, sourcePath, options);
-    },
-    head: (key) => store.head(key),
-    localPath: (key, cacheDir) => store.localPath(key, cacheDir),
-    delete: (key) => store.delete(key),
-    tombstone: (key) => store.tombstone(key),
-  };
-}
-
-/** Objects an earlier attempt journaled but never recorded belong to nobody: delete them. */
-async function removeOrphans(store: ObjectStore, records: MediaRecord[], journal: string[]): Promise<void> {
-  const recorded = new Set(records.map((record) => record.key));
-  for (const entry of journal) {
-    if (!entry.startsWith(PUT_ENTRY)) continue;
-    const key = entry.slice(PUT_ENTRY.length);
-    if (!recorded.has(key) && (await store.head(key)) !== null) await store.delete(key);
-  }
 }
 
 async function reusedClip(runtime: Runtime, record: MediaRecord, shot: ShotTask): Promise<GenerateJobResult> {

@@ -9,6 +9,9 @@ import {
   DEFAULT_JOB_OPTIONS,
   JOB_ID_PATTERN,
   backoffDelay,
+  failureOf,
+  isFinalFailure,
+  jobError,
   type JobEvent,
   type JobHandler,
   type JobName,
@@ -22,6 +25,9 @@ interface Entry {
   data: Record<string, unknown>;
   journal: string[];
   timer: NodeJS.Timeout | null;
+  /** The running attempt's controller; cancel() aborts it. */
+  controller: AbortController | null;
+  cancelled: boolean;
 }
 
 const KEEP_SETTLED = 1_000;
@@ -63,13 +69,25 @@ export class InProcessJobQueue implements JobQueue {
         attempts: this.options.attempts,
         result: null,
         error: null,
+        errorCode: null,
+        errorField: null,
       },
       data: structuredClone(data),
       journal: [],
       timer: null,
+      controller: null,
+      cancelled: false,
     };
     // A failed job enqueued again starts a fresh round of attempts, keeping its journal.
-    Object.assign(entry.status, { state: "waiting", attemptsMade: 0, error: null, progress: 0 });
+    Object.assign(entry.status, {
+      state: "waiting",
+      attemptsMade: 0,
+      error: null,
+      errorCode: null,
+      errorField: null,
+      progress: 0,
+    });
+    entry.cancelled = false;
     this.jobs.set(jobId, entry);
     this.ready.push(jobId);
     this.forgetOld();
@@ -96,7 +114,7 @@ export class InProcessJobQueue implements JobQueue {
           return true;
         }
         if (entry.status.state === "failed") {
-          reject(jobFailed(jobId, entry.status));
+          reject(jobError(jobId, entry.status));
           return true;
         }
         return false;
@@ -120,6 +138,21 @@ export class InProcessJobQueue implements JobQueue {
   async run(name: JobName, data: Record<string, unknown>, jobId: string, timeoutMs?: number): Promise<unknown> {
     await this.enqueue(name, data, jobId);
     return this.waitFor(jobId, timeoutMs);
+  }
+
+  async cancel(jobId: string): Promise<boolean> {
+    const entry = this.jobs.get(jobId);
+    if (entry === undefined || entry.status.state === "completed" || entry.status.state === "failed") return false;
+    entry.cancelled = true;
+    if (entry.status.state === "active") {
+      // The attempt ends when its work notices the signal; attempt() then records it as cancelled.
+      entry.controller?.abort(cancelledError(jobId));
+      return true;
+    }
+    if (entry.timer !== null) clearTimeout(entry.timer);
+    entry.timer = null;
+    this.fail(entry, cancelledError(jobId), true);
+    return true;
   }
 
   subscribe(listener: (event: JobEvent) => void): () => void {
@@ -149,6 +182,8 @@ export class InProcessJobQueue implements JobQueue {
     const { status } = entry;
     const handler = this.handlers.get(status.name)!;
     status.state = "active";
+    const controller = new AbortController();
+    entry.controller = controller;
     try {
       const result = await handler(structuredClone(entry.data), {
         jobId: status.id,
@@ -161,27 +196,46 @@ export class InProcessJobQueue implements JobQueue {
           entries: async () => [...entry.journal],
           append: async (line) => void entry.journal.push(line),
         },
+        signal: controller.signal,
       });
       Object.assign(status, { state: "completed", progress: 1, result: result ?? null, error: null });
+      Object.assign(status, { errorCode: null, errorField: null });
       this.emit({ type: "completed", jobId: status.id, result: status.result });
     } catch (error) {
-      status.attemptsMade += 1;
-      status.error = error instanceof Error ? error.message : String(error);
-      const final = status.attemptsMade >= status.attempts || this.closed;
-      status.state = final ? "failed" : "delayed";
-      this.emit({ type: "failed", jobId: status.id, error: status.error, attemptsMade: status.attemptsMade, final });
-      if (!final) {
-        entry.timer = setTimeout(
-          () => {
-            entry.timer = null;
-            status.state = "waiting";
-            this.ready.push(status.id);
-            this.pump();
-          },
-          backoffDelay(this.options.backoffMs, status.attemptsMade),
-        );
-      }
+      // Whatever the work threw once it was cancelled (an abort, ffmpeg killed), the job was cancelled.
+      const failure = entry.cancelled ? cancelledError(status.id) : error;
+      const final = isFinalFailure(failure) || status.attemptsMade + 1 >= status.attempts || this.closed;
+      this.fail(entry, failure, final);
+    } finally {
+      entry.controller = null;
     }
+  }
+
+  /** Records a failed attempt; a final one fails the job, otherwise it runs again after its backoff. */
+  private fail(entry: Entry, error: unknown, final: boolean): void {
+    const { status } = entry;
+    const failure = failureOf(error);
+    status.attemptsMade += 1;
+    Object.assign(status, { error: failure.message, errorCode: failure.code, errorField: failure.field });
+    status.state = final ? "failed" : "delayed";
+    this.emit({
+      type: "failed",
+      jobId: status.id,
+      error: failure.message,
+      code: failure.code,
+      attemptsMade: status.attemptsMade,
+      final,
+    });
+    if (final) return;
+    entry.timer = setTimeout(
+      () => {
+        entry.timer = null;
+        status.state = "waiting";
+        this.ready.push(status.id);
+        this.pump();
+      },
+      backoffDelay(this.options.backoffMs, status.attemptsMade),
+    );
   }
 
   private emit(event: JobEvent): void {
@@ -210,9 +264,6 @@ export function assertJobId(jobId: string): void {
   }
 }
 
-export function jobFailed(jobId: string, status: Pick<JobStatus, "attemptsMade" | "error">): CutroomError {
-  return new CutroomError(
-    "JOB_FAILED",
-    `job ${jobId} failed after ${status.attemptsMade} attempt(s): ${status.error ?? "unknown error"}`,
-  );
+export function cancelledError(jobId: string): CutroomError {
+  return new CutroomError("CANCELLED", `job ${jobId} was cancelled`);
 }

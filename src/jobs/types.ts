@@ -6,10 +6,15 @@
  *   and enqueueing an id whose job failed runs it again;
  * - a failed attempt is retried after backoffMs * 2^(attempt - 1) until `attempts` attempts have failed;
  * - each job has a journal that survives its retries (on Redis, also a crash of the worker), so a retried
- *   attempt can find and clean up what an interrupted one left behind.
+ *   attempt can find and clean up what an interrupted one left behind;
+ * - a failure whose code says trying again cannot help (FINAL_CODES) ends the job at once, and a waiter
+ *   sees the failure's own code, so a content-policy refusal is paid for once and reported as what it is;
+ * - a cancelled job's running attempt sees its signal abort, and the job fails as CANCELLED, never retried.
  */
-export type JobName = "generate" | "assemble" | "verify";
-export const JOB_NAMES: readonly JobName[] = ["generate", "assemble", "verify"];
+import { CutroomError, type CutroomErrorCode } from "../errors.js";
+
+export type JobName = "generate" | "assemble" | "verify" | "voice";
+export const JOB_NAMES: readonly JobName[] = ["generate", "assemble", "verify", "voice"];
 
 export type JobState = "waiting" | "delayed" | "active" | "completed" | "failed";
 
@@ -24,12 +29,22 @@ export interface JobStatus {
   attempts: number;
   result: unknown;
   error: string | null;
+  /** The code of the failure that ended the last attempt; null when it had none (or none failed). */
+  errorCode: CutroomErrorCode | null;
+  errorField: string | null;
 }
 
 export type JobEvent =
   | { type: "progress"; jobId: string; progress: number }
   | { type: "completed"; jobId: string; result: unknown }
-  | { type: "failed"; jobId: string; error: string; attemptsMade: number; final: boolean };
+  | {
+      type: "failed";
+      jobId: string;
+      error: string;
+      code: CutroomErrorCode | null;
+      attemptsMade: number;
+      final: boolean;
+    };
 
 export interface JobContext {
   jobId: string;
@@ -37,6 +52,8 @@ export interface JobContext {
   attempt: number;
   progress(fraction: number): Promise<void>;
   journal: { entries(): Promise<string[]>; append(entry: string): Promise<void> };
+  /** Aborts when the job is cancelled; the work passes it on to providers and ffmpeg. */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (data: Record<string, unknown>, context: JobContext) => Promise<unknown>;
@@ -55,10 +72,18 @@ export interface JobQueue {
   register(name: JobName, handler: JobHandler): void;
   enqueue(name: JobName, data: Record<string, unknown>, jobId: string): Promise<JobStatus>;
   status(jobId: string): Promise<JobStatus | null>;
-  /** Resolves with the job's result, or rejects with a JOB_FAILED error once its last attempt failed. */
+  /**
+   * Resolves with the job's result, or rejects once its last attempt failed: with the failure's own code
+   * and field (CONTENT_POLICY, CANCELLED, ...), or JOB_FAILED when the failure carried no code.
+   */
   waitFor(jobId: string, timeoutMs?: number): Promise<unknown>;
   /** enqueue then waitFor. */
   run(name: JobName, data: Record<string, unknown>, jobId: string, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Stops a job: a waiting or delayed one never runs, a running one has its signal aborted. The job then
+   * fails as CANCELLED without a retry. False when the job is unknown or already finished.
+   */
+  cancel(jobId: string): Promise<boolean>;
   subscribe(listener: (event: JobEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -68,4 +93,39 @@ export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 
 export function backoffDelay(backoffMs: number, attempt: number): number {
   return backoffMs * 2 ** Math.max(0, attempt - 1);
+}
+
+/**
+ * Failures that trying again cannot mend: the provider's policy refusal, a wrong setting or input, a spent
+ * budget, or a stop the user asked for. The queue fails the job at once; retry loops above it stop too.
+ */
+export const FINAL_CODES: ReadonlySet<CutroomErrorCode> = new Set<CutroomErrorCode>([
+  "CONTENT_POLICY",
+  "CONFIG",
+  "INVALID_INPUT",
+  "INVALID_ID",
+  "BUDGET_EXCEEDED",
+  "CANCELLED",
+]);
+
+export function isFinalFailure(error: unknown): boolean {
+  return error instanceof CutroomError && FINAL_CODES.has(error.code);
+}
+
+/** What a waiter of a failed job gets: the last failure's own code and field, JOB_FAILED when it had none. */
+export function jobError(
+  jobId: string,
+  status: Pick<JobStatus, "attemptsMade" | "error" | "errorCode" | "errorField">,
+): CutroomError {
+  return new CutroomError(
+    status.errorCode ?? "JOB_FAILED",
+    `job ${jobId} failed after ${status.attemptsMade} attempt(s): ${status.error ?? "unknown error"}`,
+    status.errorField === null ? {} : { field: status.errorField },
+  );
+}
+
+/** A failure as the queue records it: message, and code and field when it is one of ours. */
+export function failureOf(error: unknown): { message: string; code: CutroomErrorCode | null; field: string | null } {
+  if (error instanceof CutroomError) return { message: error.message, code: error.code, field: error.field };
+  return { message: error instanceof Error ? error.message : String(error), code: null, field: null };
 }

@@ -1,10 +1,12 @@
 /** Audio Integrator tools: character dialogue, sound effects, timing against the picture, mixing, storing. */
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { CutroomError } from "../errors.js";
 import { newId, seedFrom } from "../ids.js";
+import { cancelledBy } from "../jobs/cancel.js";
+import { voiceJobId, voiceLineKey, type VoiceJobData, type VoiceJobResult } from "../jobs/voice.js";
 import { mixAudioIntoVideo } from "../media/audio.js";
 import { probe } from "../media/runner.js";
 import type { CharacterNode } from "../brain/types.js";
@@ -69,17 +71,23 @@ export function createAudioTools(context: ToolContext) {
     async ({ character, text, emotion }) => {
       const { found, voiceId } = await characterVoice(context.runtime, character, "character");
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
-      const speech = await voice.synthesize({ text, voiceId, emotion }, context.workDir);
-      const audioId = await adopt(context, speech.path, "line");
+      // A job, so a line voiced (and paid for) once is reused by a resumed run or a retried attempt.
+      const line = { character: found.name, text, emotion, voiceId };
+      const data: VoiceJobData = { projectId: context.projectId, takeId: context.takeId, line };
+      const jobs = cancelledBy(context.runtime.jobs, context.signal);
+      const jobId = voiceJobId(context.takeId, voiceLineKey(voice.name, line));
+      const voiced = (await jobs.run("voice", { ...data }, jobId)) as VoiceJobResult;
+      const audioId = await adopt(context, await context.runtime.store.localPath(voiced.key, context.workDir), "line");
       // Character timings stay beside the line for subtitles.
-      if (speech.alignmentPath)
-        await copyFile(speech.alignmentPath, join(context.workDir, `${audioId}.alignment.json`));
+      if (voiced.alignment !== null)
+        await writeFile(join(context.workDir, `${audioId}.alignment.json`), JSON.stringify(voiced.alignment));
       return toolResult({
         audioId,
         character: found.name,
         voiceId,
-        durationSeconds: speech.durationSeconds,
-        model: speech.model,
+        durationSeconds: voiced.durationSeconds,
+        model: voiced.model,
+        reused: voiced.reused,
       });
     },
     {

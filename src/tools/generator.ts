@@ -15,6 +15,7 @@ import {
 } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { seedFrom } from "../ids.js";
+import { isFinalFailure } from "../jobs/types.js";
 import {
   anyMediaPath,
   createSaveTool,
@@ -116,13 +117,33 @@ export function createGeneratorTools(context: ToolContext) {
   const options = () => ({
     outputDir: context.workDir,
     onProgress: progressReporter(context, "generate"),
-    signal: null,
+    signal: context.signal ?? null,
   });
+  /*
+   * A refusal that another try cannot mend (content policy, a wrong key, a cancel) ends generation for
+   * these tools: a chat model that calls again, or the plan that follows it, gets the same error
+   * without a second paid submission.
+   */
+  let stopped: unknown = null;
+  const generate = async (
+    method: GenerationMethod,
+    request: ClipRequest,
+    run: (request: ClipRequest) => Promise<GeneratedClip>,
+  ): Promise<string> => {
+    if (stopped !== null) throw stopped;
+    if (context.signal?.aborted) throw new CutroomError("CANCELLED", `${method} was cancelled before it started`);
+    try {
+      return toolResult(clipSummary(await run(request), request));
+    } catch (error) {
+      if (isFinalFailure(error)) stopped = error;
+      throw error;
+    }
+  };
 
   const textToVideo = tool(
     async (args) => {
       const request = await buildClipRequest(context, "text-to-video", args, {});
-      return toolResult(clipSummary(await video.textToVideo(request, options()), request));
+      return generate("text-to-video", request, (built) => video.textToVideo(built, options()));
     },
     {
       name: "generate_text_to_video",
@@ -135,7 +156,7 @@ export function createGeneratorTools(context: ToolContext) {
     async (args) => {
       const sourceImage = await anyMediaPath(context, args.sourceImage, "sourceImage");
       const request = await buildClipRequest(context, "image-to-video", args, { sourceImage });
-      return toolResult(clipSummary(await video.imageToVideo(request, options()), request));
+      return generate("image-to-video", request, (built) => video.imageToVideo(built, options()));
     },
     {
       name: "generate_image_to_video",
@@ -149,7 +170,7 @@ export function createGeneratorTools(context: ToolContext) {
       const firstFrame = await anyMediaPath(context, args.firstFrame, "firstFrame");
       const lastFrame = await anyMediaPath(context, args.lastFrame, "lastFrame");
       const request = await buildClipRequest(context, "first-last-frame", args, { firstFrame, lastFrame });
-      return toolResult(clipSummary(await video.firstLastFrame(request, options()), request));
+      return generate("first-last-frame", request, (built) => video.firstLastFrame(built, options()));
     },
     {
       name: "generate_first_last_frame",
@@ -162,7 +183,7 @@ export function createGeneratorTools(context: ToolContext) {
     async (args) => {
       const compositeImage = await anyMediaPath(context, args.compositeImage, "compositeImage");
       const request = await buildClipRequest(context, "composite-to-video", args, { compositeImage });
-      return toolResult(clipSummary(await video.compositeToVideo(request, options()), request));
+      return generate("composite-to-video", request, (built) => video.compositeToVideo(built, options()));
     },
     {
       name: "generate_composite_to_video",

@@ -2,8 +2,21 @@
  * The JobQueue contract, shared by the in-process unit test and the BullMQ service test.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { isCutroomError } from "../../src/errors.js";
+import { CutroomError, isCutroomError } from "../../src/errors.js";
+import { cancelledBy } from "../../src/jobs/cancel.js";
 import type { JobEvent, JobQueue, JobQueueOptions } from "../../src/jobs/types.js";
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (caught: unknown) => caught as CutroomError,
+  );
+
+/** Resolves when the signal aborts, then fails the way aborted work does. */
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<never>((_resolve, reject) =>
+    signal.addEventListener("abort", () => reject(new Error("the work noticed its signal")), { once: true }),
+  );
 
 export function jobQueueContract(name: string, open: (options: JobQueueOptions) => Promise<JobQueue>): void {
   describe(`JobQueue contract: ${name}`, () => {
@@ -98,6 +111,94 @@ export function jobQueueContract(name: string, open: (options: JobQueueOptions) 
       healthy = true;
       expect(await queue.run("verify", {}, "job-fail")).toEqual({ passed: true });
       expect(runs).toBe(3);
+    });
+
+    it("hands the waiter the failure's own code and field, and never retries a final one", async () => {
+      const queue = await start({ attempts: 3, backoffMs: 20 });
+      const runs = { refused: 0, flaky: 0 };
+      queue.register("generate", async (data) => {
+        if (data.refuse) {
+          runs.refused += 1;
+          throw new CutroomError("CONTENT_POLICY", "the model refused the prompt", { field: "prompt" });
+        }
+        runs.flaky += 1;
+        throw new CutroomError("PROVIDER", "the model is having a bad day");
+      });
+      const refused = await failureOf(queue.run("generate", { refuse: true }, "job-refused"));
+      expect(refused?.code).toBe("CONTENT_POLICY");
+      expect(refused?.field).toBe("prompt");
+      expect(refused?.message).toMatch(/refused the prompt/);
+      expect(runs.refused).toBe(1);
+      expect(await queue.status("job-refused")).toMatchObject({
+        state: "failed",
+        attemptsMade: 1,
+        errorCode: "CONTENT_POLICY",
+        errorField: "prompt",
+        error: "the model refused the prompt",
+      });
+      // A failure another try may mend is still retried, and keeps its code too.
+      const flaky = await failureOf(queue.run("generate", {}, "job-flaky"));
+      expect(flaky?.code).toBe("PROVIDER");
+      expect(runs.flaky).toBe(3);
+    });
+
+    it("cancels a running job through its signal, without a retry", async () => {
+      const queue = await start({ attempts: 3, backoffMs: 20 });
+      let runs = 0;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      queue.register("generate", async (_data, context) => {
+        runs += 1;
+        started();
+        return untilAborted(context.signal);
+      });
+      await queue.enqueue("generate", {}, "job-cancel-active");
+      await running;
+      expect(await queue.cancel("job-cancel-active")).toBe(true);
+      const error = await failureOf(queue.waitFor("job-cancel-active", 10_000));
+      expect(error?.code).toBe("CANCELLED");
+      expect(await queue.status("job-cancel-active")).toMatchObject({ state: "failed", errorCode: "CANCELLED" });
+      expect(runs).toBe(1);
+      expect(await queue.cancel("job-cancel-active")).toBe(false);
+      expect(await queue.cancel("job-never-made")).toBe(false);
+    });
+
+    it("a cancelled job that has not started never runs", async () => {
+      const queue = await start({ concurrency: 1 });
+      const ran: string[] = [];
+      let release!: () => void;
+      const blocker = new Promise<void>((resolve) => (release = resolve));
+      queue.register("assemble", async (data) => {
+        ran.push(String(data.name));
+        if (data.name === "first") await blocker;
+        return data.name;
+      });
+      const first = queue.run("assemble", { name: "first" }, "job-first");
+      await expect.poll(() => ran).toEqual(["first"]);
+      await queue.enqueue("assemble", { name: "second" }, "job-second");
+      expect(await queue.cancel("job-second")).toBe(true);
+      release();
+      expect(await first).toBe("first");
+      expect((await failureOf(queue.waitFor("job-second", 10_000)))?.code).toBe("CANCELLED");
+      expect(ran).toEqual(["first"]);
+    });
+
+    it("a waiter's signal cancels the job it waits for", async () => {
+      const queue = await start();
+      let aborted = false;
+      queue.register("verify", async (_data, context) => {
+        await untilAborted(context.signal).catch((error: unknown) => {
+          aborted = true;
+          throw error;
+        });
+      });
+      const controller = new AbortController();
+      const waiting = failureOf(cancelledBy(queue, controller.signal).run("verify", {}, "job-waiter"));
+      await expect.poll(async () => (await queue.status("job-waiter"))?.state).toBe("active");
+      controller.abort();
+      expect((await waiting)?.code).toBe("CANCELLED");
+      expect(aborted).toBe(true);
+      expect(await queue.status("job-waiter")).toMatchObject({ state: "failed", attemptsMade: 1 });
     });
 
     it("runs at most `concurrency` jobs at once", async () => {

@@ -31,6 +31,7 @@ function context(journal: string[], attempt: number, progress: number[]): JobCon
     attempt,
     progress: async (fraction) => void progress.push(fraction),
     journal: { entries: async () => [...journal], append: async (line) => void journal.push(line) },
+    signal: new AbortController().signal,
   };
 }
 

@@ -8,11 +8,13 @@ import { join } from "node:path";
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import type { GradedOutput } from "../../../domain.js";
-import { CutroomError } from "../../../errors.js";
+import { CutroomError, isCutroomError } from "../../../errors.js";
 import { newId, seedFrom } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
+import { cancelledBy } from "../../../jobs/cancel.js";
+import { isFinalFailure } from "../../../jobs/types.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
 import { writeShotPrompt } from "../llm.js";
@@ -154,7 +156,8 @@ export async function sceneGeneratorNode(
         };
         const jobData: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot: jobShot };
         const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
-        const result = (await runtime.jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
+        const jobs = cancelledBy(runtime.jobs, config.signal);
+        const result = (await jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
         const check = await verifyVideo({
           path: result.output.path ?? (await runtime.store.localPath(result.output.key, context.workDir)),
           expectedDurationSeconds: shot.durationSeconds,
@@ -229,7 +232,9 @@ export async function sceneGeneratorNode(
           passed: false,
           reason: lastReason,
         });
-        if (error instanceof CutroomError && (error.code === "CONTENT_POLICY" || error.code === "CONFIG")) break;
+        // A stop asked for ends the scene; a refusal another try cannot mend ends this shot's tries.
+        if (isCutroomError(error, "CANCELLED")) throw error;
+        if (isFinalFailure(error)) break;
       }
     }
     if (done) {
