@@ -2,7 +2,8 @@
  * A wire-level fake of FAL's queue and storage APIs on 127.0.0.1, answering as FAL documents:
  * submit `POST /{owner}/{alias}[/{path}]`, status `GET /{owner}/{alias}/requests/{id}/status`, result
  * `GET .../requests/{id}`, cancel `PUT .../requests/{id}/cancel`, storage `POST /storage/upload/initiate`
- * then `PUT` to the returned upload URL. Each submission follows the next scripted scenario.
+ * then `PUT` to the returned upload URL. Each submission follows the next scripted scenario; a prompt
+ * matching `refusePrompts` is refused under the content policy every time, as FAL's checker would.
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -16,7 +17,20 @@ export type FalScenario =
   | { kind: "never-finishes" }
   | { kind: "hang-submit"; holdMs: number }
   | { kind: "malformed-result" }
-  | { kind: "malformed-status" };
+  | { kind: "malformed-status" }
+  | { kind: "content-policy" };
+
+/** FAL's answer to a result its content checker flagged: HTTP 422, a detail row typed content_policy_violation. */
+export const CONTENT_POLICY_BODY = {
+  detail: [
+    {
+      loc: ["body", "prompt"],
+      msg: "The content could not be processed because it contained material flagged by a content checker.",
+      type: "content_policy_violation",
+      url: "https://docs.fal.ai/errors#content_policy_violation",
+    },
+  ],
+};
 
 export interface FalSubmission {
   requestId: string;
@@ -35,6 +49,8 @@ export interface FakeFal {
   /** Every Authorization header seen, to check the key is sent and only where it belongs. */
   authorizations: string[];
   script(...scenarios: FalScenario[]): void;
+  /** Submissions whose prompt matches are refused under the content policy (null: none). */
+  refusePrompts(pattern: RegExp | null): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +75,7 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
   const scenarios: FalScenario[] = [];
   const files = new Map<string, { contentType: string; bytes: Buffer }>();
   const byId = new Map<string, FalSubmission & { polls: number }>();
-  const state: Omit<FakeFal, "url" | "script" | "close"> = {
+  const state: Omit<FakeFal, "url" | "script" | "refusePrompts" | "close"> = {
     submissions: [],
     statusCalls: [],
     cancelled: [],
@@ -67,6 +83,7 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
     authorizations: [],
   };
   let base = "";
+  let refused: RegExp | null = null;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", base);
@@ -120,6 +137,9 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
       }
       const { scenario } = submission;
       if (scenario.kind === "result-error") return json(response, scenario.status, scenario.body);
+      if (scenario.kind === "content-policy") {
+        return json(response, 422, CONTENT_POLICY_BODY, { "x-fal-retryable": "false" });
+      }
       if (scenario.kind === "malformed-result") return json(response, 200, { video: { url: 42 } });
       const videoPath = typeof options.video === "string" ? options.video : await options.video(submission);
       const bytes = await readFile(videoPath);
@@ -131,8 +151,11 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
       });
     }
     if (method === "POST") {
-      const scenario = scenarios.shift() ?? { kind: "ok" };
       const body = JSON.parse((await bodyOf(request)).toString() || "{}") as Record<string, unknown>;
+      const scenario: FalScenario =
+        refused !== null && refused.test(String(body.prompt ?? ""))
+          ? { kind: "content-policy" }
+          : (scenarios.shift() ?? { kind: "ok" });
       const submission = {
         requestId: randomUUID(),
         model: path.slice(1),
@@ -168,6 +191,9 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
     url: base,
     ...state,
     script: (...next) => scenarios.push(...next),
+    refusePrompts: (pattern) => {
+      refused = pattern;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

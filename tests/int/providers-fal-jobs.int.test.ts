@@ -1,0 +1,126 @@
+/**
+ * No paid call twice: the department on the real FAL adapter, pointed at the wire-level fake. A
+ * content-policy refusal is submitted once through job retries and shot retries alike, and a cancelled
+ * job or turn sends FAL its cancel request and stops polling.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CutroomError } from "../../src/errors.js";
+import { generateJobId, type GenerateJobData } from "../../src/jobs/department.js";
+import { ChatService } from "../../src/orchestrator/chat.js";
+import { startFakeFal, type FakeFal } from "../fakes/fal.js";
+import { renderTestClip } from "../fakes/media.js";
+import { createTestRuntime } from "../helpers/runtime.js";
+
+const KEY = "fal-jobs-key-7a1e";
+
+describe("paid FAL calls through the department's jobs", () => {
+  let directory: string;
+  let fal: FakeFal;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), "cutroom-fal-jobs-"));
+    fal = await startFakeFal({ apiKey: KEY, video: await renderTestClip(directory, 5) });
+    env = {
+      FAL_KEY: KEY,
+      FAL_BASE_URL: fal.url,
+      CUTROOM_FAL_POLL_MS: "20",
+      // Retries would happen at once; the test is about whether they happen.
+      CUTROOM_JOB_BACKOFF_MS: "10",
+      CUTROOM_CONFIRM_ABOVE_USD: "1000",
+    };
+  });
+  afterAll(async () => {
+    await fal.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fal.submissions.length = 0;
+    fal.statusCalls.length = 0;
+    fal.cancelled.length = 0;
+    fal.refusePrompts(null);
+  });
+
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (caught: unknown) => caught as CutroomError,
+    );
+
+  it("a clip FAL refuses under its content policy is submitted once, and the turn says why", async () => {
+    fal.refusePrompts(/./);
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      const error = await failureOf(
+        new ChatService(runtime).turn({ threadId: "refused", message: "generate Sarah walking in the park" }),
+      );
+      expect(error).toBeInstanceOf(CutroomError);
+      expect(error!.code).toBe("CONTENT_POLICY");
+      expect(error!.message).toMatch(/rephrase the prompt/);
+      expect(fal.submissions).toHaveLength(1);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("a scene shot FAL refuses is not tried again by the job queue nor by the shot's retries", async () => {
+    fal.refusePrompts(/\bsit/i);
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      await failureOf(
+        new ChatService(runtime).turn({
+          threadId: "scene-refused",
+          message: "a 25 second scene: Sarah enters the park, walks on, looks around, waves, sits on a bench",
+        }),
+      );
+      const prompts = fal.submissions.map((submission) => String(submission.body.prompt));
+      const refused = prompts.filter((prompt) => /\bsit/i.test(prompt));
+      expect(refused, prompts.join("\n")).toHaveLength(1);
+      // The other shots were rendered: the refusal stopped its own shot only.
+      expect(prompts.length).toBeGreaterThan(1);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("cancelling a generation job cancels the FAL request and stops polling", async () => {
+    fal.script({ kind: "never-finishes" });
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      const data: GenerateJobData = {
+        projectId: "default",
+        takeId: "vid_cancelled",
+        shot: {
+          index: 1,
+          method: "text-to-video",
+          prompt: "an empty street at dawn",
+          durationSeconds: 2,
+          characters: [],
+          location: null,
+          action: "stand",
+          camera: "static",
+          motionStrength: 0.5,
+          seed: 9,
+          images: {},
+        },
+      };
+      const jobId = generateJobId("vid_cancelled", 1);
+      await runtime.jobs.enqueue("generate", { ...data }, jobId);
+      await expect.poll(() => fal.statusCalls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      expect(await runtime.jobs.cancel(jobId)).toBe(true);
+      const error = await failureOf(runtime.jobs.waitFor(jobId, 20_000));
+      expect(error?.code).toBe("CANCELLED");
+      expect(fal.submissions).toHaveLength(1);
+      expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+      const polls = fal.statusCalls.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fal.statusCalls).toHaveLength(polls);
+      expect(await runtime.jobs.status(jobId)).toMatchObject({ state: "failed", attemptsMade: 1 });
+    } finally {
+      await cleanup();
+    }
+  });
+});
