@@ -93,7 +93,12 @@ export class SqliteMediaRepository implements MediaRepository {
     });
     // Parsed before the database opens: a corrupt line refuses the start and leaves both files untouched.
     const legacy = options.importFrom ? await readLegacyMedia(resolve(options.importFrom)) : null;
-    const repository = guarded(file, () => new SqliteMediaRepository(file, openDatabase(file)));
+    let repository: SqliteMediaRepository;
+    try {
+      repository = new SqliteMediaRepository(file, await openDatabase(file));
+    } catch (error) {
+      throw asStorageError(file, error);
+    }
     try {
       if (legacy !== null) {
         repository.imported = repository.importLegacy(legacy);
@@ -189,10 +194,10 @@ export class SqliteMediaRepository implements MediaRepository {
   }
 }
 
-function openDatabase(file: string): Database.Database {
+async function openDatabase(file: string): Promise<Database.Database> {
   const database = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
-    database.pragma("journal_mode = WAL");
+    await switchToWal(database, file);
     const version = database.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new CutroomError(
@@ -210,6 +215,28 @@ function openDatabase(file: string): Database.Database {
   } catch (error) {
     database.close();
     throw error;
+  }
+}
+
+/**
+ * A file not yet in WAL mode must be held alone for a moment to switch, and SQLite answers SQLITE_BUSY at
+ * once, without waiting, when another process opening a new data dir is doing the same: so retry here.
+ */
+async function switchToWal(database: Database.Database, file: string): Promise<void> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const mode = database.pragma("journal_mode = WAL", { simple: true });
+      if (mode === "wal") return;
+      throw new CutroomError(
+        "STORAGE",
+        `media database ${file} cannot use write-ahead logging (journal mode stays ${String(mode)}); ` +
+          "put the data directory on a local file system",
+      );
+    } catch (error) {
+      if (!sqliteCode(error)?.startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
   }
 }
 
@@ -266,9 +293,12 @@ function guarded<T>(file: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof CutroomError) throw error;
-    throw storageError(file, error);
+    throw asStorageError(file, error);
   }
+}
+
+function asStorageError(file: string, error: unknown): CutroomError {
+  return error instanceof CutroomError ? error : storageError(file, error);
 }
 
 function sqliteCode(error: unknown): string | null {
