@@ -130,7 +130,7 @@ describe.skipIf(env === null)("the department on Neo4j, MongoDB and BullMQ", () 
       expect.arrayContaining([expect.objectContaining({ id: turn.videoId, status: "superseded" })]),
     );
 
-    for (const embedded of ["brain.json", "media.db", "checkpoints.sqlite"])
+    for (const embedded of ["brain.json", "media.sqlite", "checkpoints.sqlite"])
       expect(existsSync(join(dataDir, embedded)), embedded).toBe(false);
   });
 });
