@@ -8,6 +8,7 @@ export type CutroomErrorCode =
   | "NO_PENDING_CHOICE"
   | "CHOICE_PENDING"
   | "RUN_UNFINISHED"
+  | "THREAD_BUSY"
   | "UNKNOWN_THREAD"
   | "CONFIG"
   | "MISSING_TOOL"

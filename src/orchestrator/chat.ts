@@ -16,6 +16,7 @@ import { parseCostDecision, type CostPrompt } from "./nodes/cost.js";
 import { validateChoiceAnswer, type ChoicePrompt } from "./nodes/human-choice.js";
 import { parseChoice, type Route } from "./router.js";
 import type { ChoiceRecord, OrchestratorStateValue } from "./state.js";
+import { claimThread } from "./thread-lock.js";
 
 export interface TurnInput {
   threadId?: string | null;
@@ -28,6 +29,8 @@ export interface TurnInput {
   projectId?: string | null;
   /** Receives this turn's progress only, so concurrent turns (HTTP) do not see each other's steps. */
   progress?: ProgressBus | null;
+  /** The front end asking, so advice names what it offers: a CLI flag means nothing over HTTP. */
+  surface?: "cli" | "http";
 }
 
 export interface TurnResult {
@@ -124,8 +127,24 @@ export class ChatService {
     return rows;
   }
 
+  /**
+   * One turn, holding the thread's lock from the first look at its checkpoint to the last write, so a
+   * turn from another process (a --resume, a second server) cannot start the same run again meanwhile.
+   */
   async turn(input: TurnInput): Promise<TurnResult> {
     const threadId = input.threadId ? assertId(input.threadId, "thread") : newId("thr");
+    const claim = await claimThread(this.runtime.config.dataDir, threadId, {
+      onCompromised: (error) =>
+        this.runtime.log.warn(`thread ${threadId}: another process took over its lock (${error.message})`),
+    });
+    try {
+      return await this.claimedTurn(threadId, input);
+    } finally {
+      await claim.release();
+    }
+  }
+
+  private async claimedTurn(threadId: string, input: TurnInput): Promise<TurnResult> {
     const exists = input.threadId ? await this.threadExists(threadId) : false;
     const pending = exists ? (await this.thread(threadId)).pending : null;
     const message = input.message?.trim() ?? "";
@@ -136,9 +155,13 @@ export class ChatService {
       });
     }
     if (unfinished !== null && !input.resume) {
+      const advice =
+        input.surface === "http"
+          ? "it was cut off before it finished (a crash or a stop); start a new thread, or ask the server's operator to resume it (stored shots are reused, nothing is paid twice)"
+          : "resume it with --resume (stored shots are reused, nothing is paid twice) or start a new thread";
       throw new CutroomError(
         "RUN_UNFINISHED",
-        `thread ${threadId} has an unfinished run ("${unfinished.slice(0, 60)}"): resume it with --resume (stored shots are reused, nothing is paid twice) or start a new thread`,
+        `thread ${threadId} has an unfinished run ("${unfinished.slice(0, 60)}"): ${advice}`,
         { field: "thread" },
       );
     }

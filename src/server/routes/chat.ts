@@ -7,7 +7,7 @@ import { z } from "zod";
 import { COST_CHOICES } from "../../orchestrator/nodes/cost.js";
 import { CHOICES } from "../../orchestrator/state.js";
 import { parseChoice, routeByPolicy } from "../../orchestrator/router.js";
-import { CutroomError, ID_PATTERN } from "../../errors.js";
+import { CutroomError, ID_PATTERN, isCutroomError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { ProgressBus } from "../../jobs/progress.js";
 import { principalOf } from "../auth.js";
@@ -103,23 +103,32 @@ export function chatRoutes(context: ServerContext): Router {
     const threadId = body.threadId ?? newId("thr");
     const owner = body.threadId ? await threadOwner(context, threadId) : null;
     if (owner !== null && owner !== principal.projectId) throw notFound("thread", threadId);
-    if (context.threads.isRunning(threadId)) {
+    // Checked and marked in one synchronous step: a request that awaited anything in between (the owner
+    // record, the rate limit) could otherwise pass the same check as this one.
+    if (!context.threads.begin(threadId)) {
       throw new ApiError(409, "THREAD_BUSY", `thread ${threadId} is already running a turn; wait for it to finish`);
     }
-    if (startsGeneration(body)) {
-      for (const [name, value] of Object.entries(context.limiter.take(principal.keyId).headers))
-        response.setHeader(name, value);
-    }
-    await context.owners.claim("threads", threadId, principal.projectId);
-    context.threads.begin(threadId);
-    const progress = new ProgressBus();
-    const stream = wantsEventStream(request) ? openEventStream(request, response) : null;
-    progress.subscribe((event) => {
-      stream?.send("progress", event);
-      context.threads.emit({ type: "progress", threadId, event });
-    });
-    stream?.send("thread", { threadId });
+    let stream: ReturnType<typeof openEventStream> | null = null;
+    let finished = false;
+    const finish = (result: TurnResult | null, error: { code: string; message: string } | null) => {
+      if (finished) return;
+      finished = true;
+      context.threads.end(threadId, result, error);
+    };
     try {
+      if (startsGeneration(body)) {
+        for (const [name, value] of Object.entries(context.limiter.take(principal.keyId).headers))
+          response.setHeader(name, value);
+      }
+      await context.owners.claim("threads", threadId, principal.projectId);
+      const progress = new ProgressBus();
+      stream = wantsEventStream(request) ? openEventStream(request, response) : null;
+      const events = stream;
+      progress.subscribe((event) => {
+        events?.send("progress", event);
+        context.threads.emit({ type: "progress", threadId, event });
+      });
+      stream?.send("thread", { threadId });
       const result = await context.chat.turn({
         threadId,
         message: body.message ?? null,
@@ -127,9 +136,10 @@ export function chatRoutes(context: ServerContext): Router {
         note: body.note ?? null,
         projectId: principal.projectId,
         progress,
+        surface: "http",
       });
       const shown = turnForClient(result, principal.projectId, context.runtime.config.dataDir);
-      context.threads.end(threadId, shown, null);
+      finish(shown, null);
       if (stream) {
         stream.send("result", shown);
         stream.close();
@@ -137,9 +147,11 @@ export function chatRoutes(context: ServerContext): Router {
         response.json(shown);
       }
     } catch (error) {
-      const described = describeError(error);
-      context.threads.end(threadId, null, described.body.error);
-      if (!stream) throw error;
+      // Another process (a CLI turn, a second server on this data dir) holds the thread's lock.
+      const failure = isCutroomError(error, "THREAD_BUSY") ? new ApiError(409, "THREAD_BUSY", error.message) : error;
+      const described = describeError(failure);
+      finish(null, described.body.error);
+      if (!stream) throw failure;
       stream.send("error", { status: described.status, ...described.body });
       stream.close();
     }
