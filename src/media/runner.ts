@@ -1,7 +1,8 @@
 /**
  * The only module that drives ffmpeg/ffprobe. Commands are described by a pure FfmpegSpec so they can be
  * unit-tested and logged; running one always passes an argument array (never a shell string), with a
- * timeout, cancellation and progress parsed from ffmpeg's stderr.
+ * timeout, cancellation (the process is killed and its partial output removed) and progress parsed from
+ * ffmpeg's stderr.
  */
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -148,10 +149,13 @@ export async function runFfmpeg(spec: FfmpegSpec, options: RunOptions = {}): Pro
       const seconds = parseProgressTime(line);
       if (seconds !== null) onProgress(Math.min(1, Math.max(0, seconds / durationSeconds)));
     });
+    // A killed run leaves a truncated file that would pass for output: it goes before the caller hears.
+    const stopped = (reason: "timeout" | "cancelled") =>
+      void removePartial(spec.output).finally(() => reject(stoppedError(reason, timeoutMs, spec.output)));
     command.on("end", () => {
       finish();
       if (stopReason !== null) {
-        reject(stoppedError(stopReason, timeoutMs, spec.output));
+        stopped(stopReason);
         return;
       }
       onProgress?.(1);
@@ -160,7 +164,7 @@ export async function runFfmpeg(spec: FfmpegSpec, options: RunOptions = {}): Pro
     command.on("error", (error: Error) => {
       finish();
       if (stopReason !== null) {
-        reject(stoppedError(stopReason, timeoutMs, spec.output));
+        stopped(stopReason);
         return;
       }
       if (/Cannot find ffmpeg|ENOENT/.test(error.message)) {
@@ -185,6 +189,10 @@ export async function runFfmpeg(spec: FfmpegSpec, options: RunOptions = {}): Pro
     });
     command.run();
   });
+}
+
+async function removePartial(output: string): Promise<void> {
+  if (output !== NULL_OUTPUT) await rm(output, { force: true }).catch(() => undefined);
 }
 
 function stoppedError(reason: "timeout" | "cancelled", timeoutMs: number, output: string): CutroomError {
