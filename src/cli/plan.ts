@@ -4,6 +4,10 @@ import { pricePerSecond } from "../departments/video/planner/cost.js";
 import { planSceneRequest } from "../departments/video/planner/index.js";
 import type { ScenePlan } from "../departments/video/planner/plan.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
+import { CutroomError } from "../errors.js";
+import { noDepartmentNode } from "../orchestrator/nodes/turn.js";
+import { routeTurn } from "../orchestrator/router.js";
+import type { OrchestratorStateValue } from "../orchestrator/state.js";
 import { createLlmFromConfig, stderrLogger } from "../runtime.js";
 import { parse } from "./args.js";
 
@@ -36,10 +40,17 @@ export async function planCommand(argv: string[], write: Write): Promise<number>
   }
   const request = assertUsableMessage(positionals.join(" "));
   const config = loadConfig();
+  const llm = await createLlmFromConfig(config);
+  // Plan only what a chat turn would send to the video department, declining the rest in chat's words.
+  const route = await routeTurn(request, llm, stderrLogger);
+  if (route.kind !== "video") {
+    const { reply } = noDepartmentNode({ route } as Pick<OrchestratorStateValue, "route"> as OrchestratorStateValue);
+    throw new CutroomError("INVALID_INPUT", reply ?? route.reason, { field: "request" });
+  }
   const plan = await planSceneRequest(request, {
     fps: config.video.fps,
     priceFor: (method, seconds) => pricePerSecond(config, method) * seconds,
-    llm: await createLlmFromConfig(config),
+    llm,
     log: stderrLogger,
   });
   write(values.json === true, plan, formatPlan(plan));

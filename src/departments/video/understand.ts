@@ -128,8 +128,9 @@ const QUESTION = /^(?:what|what's|who|who's|when|where|where's|why|how|which|is|
 
 /**
  * How relevant a request is to the video department, 0..1: a video noun and a making verb count most, then
- * the things a shot is made of (a character who acts, an action, a place). A request that leads with
- * another task's verb ("book", "write", "tell"), asks for a still image, or asks a question counts less.
+ * the things a shot is made of (a character who acts, something done, a place, a line said). A request that
+ * leads with another task's verb ("book", "write", "tell"), asks for a still image, or asks a question
+ * counts less.
  */
 export function videoRelevance(message: string): number {
   const text = message.trim();
@@ -146,14 +147,25 @@ export function videoRelevance(message: string): number {
     (lead.tags.has("Imperative") || lead.tags.has("Infinitive")) &&
     !MAKING_VERBS.has(lead.normal) &&
     !ACTION_WORDS.some(([pattern]) => pattern.test(lead.normal));
-  const hasAction = ACTION_WORDS.some(([pattern]) => pattern.test(plain));
+  // Something done on screen: one of the renderer's actions, or any verb that is not the request's own.
+  const hasAction =
+    ACTION_WORDS.some(([pattern]) => pattern.test(plain)) ||
+    verbs.some(
+      (term) =>
+        term !== lead &&
+        !MAKING_VERBS.has(term.normal) &&
+        !term.tags.has("Copula") &&
+        !term.tags.has("Auxiliary") &&
+        !term.tags.has("Modal"),
+    );
   let score =
     (making ? 0.25 : 0) +
     (videoNoun ? 0.35 : 0) +
     (VIDEO_NOUN_REQUEST.test(plain) ? 0.15 : 0) +
     (hasAction ? 0.2 : 0) +
     (reading.location !== null ? 0.15 : 0) +
-    (reading.characters.length > 0 ? 0.15 : 0) -
+    (reading.characters.length > 0 ? 0.15 : 0) +
+    (reading.dialogue.length > 0 ? 0.15 : 0) -
     (IMAGE_NOUNS.test(plain) && !videoNoun ? 0.25 : 0) -
     (otherTask ? 0.2 : 0);
   if (QUESTION.test(plain)) score /= 2;

@@ -3,7 +3,7 @@
  * whom, from the compromise English tagger with the small rules in the files beside this one.
  */
 import { lastCharacterBefore, speakerOf } from "./lines.js";
-import { charactersIn, nameSpans } from "./names.js";
+import { actingNames, charactersIn, nameSpans } from "./names.js";
 import { secondsIn, shotNumbersIn } from "./numbers.js";
 import { placeIn } from "./places.js";
 import { blankQuotes, quotesIn, termsOf, type Term } from "./terms.js";
@@ -31,10 +31,12 @@ function read(text: string): Reading {
   const unquoted = blankQuotes(text, quotes);
   const terms = termsOf(unquoted);
   const spans = nameSpans(terms);
-  const speakers = quotes.map((quote, index) => speakerOf(quote, terms, spans, quotes[index - 1]?.end ?? 0));
+  const acting = actingNames(terms, spans);
+  const speakers = quotes.map((quote, index) => speakerOf(quote, terms, spans, acting, quotes[index - 1]?.end ?? 0));
   const characters = charactersIn(
     terms,
     spans,
+    acting,
     new Set(speakers.flatMap((speaker) => (speaker.name ? [speaker.name] : []))),
   ).slice(0, MAX_CHARACTERS);
   const dialogue = quotes.slice(0, MAX_LINES).map((quote, index) => {

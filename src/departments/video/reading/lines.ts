@@ -21,6 +21,7 @@ export function speakerOf(
   quote: Quote,
   terms: Term[],
   spans: NameSpan[],
+  acting: Set<string>,
   previousQuoteEnd: number,
 ): { name: string | null; pronoun: boolean } {
   const after = terms.findIndex((term) => term.start >= quote.end);
@@ -43,9 +44,10 @@ export function speakerOf(
   for (let position = before.length - 1; position >= 0; position--) {
     const { term, index } = before[position]!;
     if (position < before.length - 1 && clauseBreak(term)) break;
+    // The subject of the speech verb, not someone acted on before it ("Fatima hugs Omar, then says ...").
     const named = spans.find((span) => span.to - 1 === index);
     if (named && !named.possessive) {
-      if (verbSeen || /:\s*$/.test(term.post)) return { name: named.name, pronoun: false };
+      if (/:\s*$/.test(term.post) || (verbSeen && acting.has(named.name))) return { name: named.name, pronoun: false };
     }
     if (SPEECH_VERB.test(term.normal)) verbSeen = true;
     else if (verbSeen && PRONOUNS.has(term.normal)) return { name: null, pronoun: true };

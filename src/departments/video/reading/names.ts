@@ -53,7 +53,7 @@ const VIDEO_NOUNS = new Set(
 );
 /** Human actions, for a name the tagger reads as a place ("Florence walks", "Sydney dances"). */
 const HUMAN_ACTION =
-  /^(walk|run|sit|stand|wave|dance|jump|talk|speak|say|look|smile|laugh|cry|sing|hug|kiss|wait|read|write|eat|drink|cook|play|swim|ride|drive|climb|sleep|shout|whisper|ski|skate)/;
+  /^(walk|run|sit|stand|wav|danc|jump|talk|speak|say|look|smil|laugh|cr[yi]|sing|hug|kiss|wait|read|writ|eat|drink|cook|play|swim|rid|driv|climb|sleep|shout|whisper|ski|skat)/;
 const LINKS = new Set(["and", "&", "or"]);
 /** Words between a subject and its verb that do not break the link: "Zanele slowly walks", "Sarah is dancing". */
 const BETWEEN = new Set(["is", "are", "was", "were", "will", "then", "also", "both", "together", "just", "still"]);
@@ -70,13 +70,13 @@ function capitalised(term: Term): boolean {
 
 /**
  * A capitalised word that could be a name. At the start of a clause capitals prove nothing, so there an
- * ordinary word of the lexicon ("Rain falls", "Film Chloe") is not one; inside a clause the capital is
- * the writer's word that it is a name ("a clip of Leo").
+ * ordinary word of the lexicon ("Rain falls", "Film Chloe") is not one unless the tagger reads it as a
+ * proper noun there; inside a clause the capital is the writer's word that it is a name ("a clip of Leo").
  */
 function nameLike(term: Term, clauseStart: boolean): boolean {
   if (!capitalised(term) || HONORIFICS.has(term.normal.replace(/\.$/, ""))) return false;
   if (isKnownName(term.text)) return true;
-  if (clauseStart && isCommonWord(term.text)) return false;
+  if (clauseStart && isCommonWord(term.text) && !term.tags.has("ProperNoun")) return false;
   if (term.tags.has("Person") || term.tags.has("Place")) return true;
   return !NOT_A_NAME.some((tag) => term.tags.has(tag));
 }
@@ -102,11 +102,13 @@ export function nameSpans(terms: Term[]): NameSpan[] {
       else if (PARTICLES.has(next.text) && to + 1 < terms.length && nameLike(terms[to + 1]!, false)) to += 2;
       else break;
     }
+    // A hyphenated name is split by the tagger: "Min-jun", "Jean-Luc".
+    while (to < terms.length && terms[to - 1]!.post === "-" && /^\p{L}+$/u.test(terms[to]!.text)) to++;
     const words = terms.slice(from, to);
     const before = terms[from - 1];
     const honorific = before !== undefined && HONORIFICS.has(before.normal.replace(/\.$/, ""));
     spans.push({
-      name: words.map((term) => term.text).join(" "),
+      name: words.map((term, at) => term.text + (at < words.length - 1 ? (term.post === "-" ? "-" : " ") : "")).join(""),
       start: words[0]!.start,
       end: words.at(-1)!.end,
       from,
@@ -120,7 +122,9 @@ export function nameSpans(terms: Term[]): NameSpan[] {
 }
 
 function placeOrTime(span: NameSpan, terms: Term[]): boolean {
-  return terms.slice(span.from, span.to).some((term) => PLACE_OR_TIME.some((tag) => term.tags.has(tag)));
+  return terms
+    .slice(span.from, span.to)
+    .some((term) => capitalised(term) && PLACE_OR_TIME.some((tag) => term.tags.has(tag)));
 }
 
 /** The term after a run of linked names ("Fatima, Yuki and Arjun"), skipping adverbs and auxiliaries. */
@@ -172,24 +176,34 @@ function shown(span: NameSpan, terms: Term[], actors: Set<string>): boolean {
   }
   if (before.normal === "with" || before.normal === "alongside") return actors.size > 0;
   if (PLACE_PREPOSITIONS.has(before.normal)) return span.person && actors.size > 0;
-  // The object of an action whose subject is a character: "Siobhan hugs Aoife".
-  if (readsAsVerb(before) && !MAKING_VERBS.has(before.normal)) {
-    for (let index = span.from - 2; index >= 0 && !endsClause(terms[index]!); index--) {
+  // The object of an action whose subject is a character: "Siobhan hugs Aoife", "hugs her brother Omar".
+  let verbAt = span.from - 1;
+  const owner = terms[span.from - 2];
+  if (!readsAsVerb(before) && owner && /^(her|his|their|my|our|the)$/.test(owner.normal) && !hasComma(before))
+    verbAt = span.from - 3;
+  const verb = terms[verbAt];
+  if (verb && readsAsVerb(verb) && !MAKING_VERBS.has(verb.normal)) {
+    for (let index = verbAt - 1; index >= 0 && !endsClause(terms[index]!); index--) {
       if (actors.has(terms[index]!.text)) return true;
     }
   }
   return false;
 }
 
-/**
- * The characters among the names, in order of first mention: those who act, then those shown.
- * `speakers` are names found speaking a line; they are characters wherever they stand.
- */
-export function charactersIn(terms: Term[], spans: NameSpan[], speakers: Set<string>): string[] {
+/** The names that are the subject of a verb. */
+export function actingNames(terms: Term[], spans: NameSpan[]): Set<string> {
   const acting = new Set<string>();
   spans.forEach((_span, at) => {
     for (const actor of acts(spans, at, terms)) acting.add(actor.name);
   });
+  return acting;
+}
+
+/**
+ * The characters among the names, in order of first mention: those who act, speak, or are shown.
+ * `speakers` are names found speaking a line; they are characters wherever they stand.
+ */
+export function charactersIn(terms: Term[], spans: NameSpan[], acting: Set<string>, speakers: Set<string>): string[] {
   const firstWords = new Set([...acting].map((name) => name.split(" ")[0]!));
   const cast = spans.filter(
     (span) => acting.has(span.name) || speakers.has(span.name) || shown(span, terms, firstWords),

@@ -13,7 +13,7 @@ const MINUTES = new Set(["min", "mins", "minute", "minutes"]);
 const GLUED = /^(\d+(?:\.\d+)?)(s|sec|secs|min|mins)$/;
 /** A length that changes another one, or a moment inside the clip, is not the clip's length. */
 const RELATIVE_AFTER = new Set(["longer", "shorter", "more", "less", "earlier", "later", "too", "ago", "apart", "in"]);
-const MOMENT_BEFORE = new Set(["every", "after", "within", "first", "last", "each", "per", "another", "extra"]);
+const MOMENT_BEFORE = new Set(["every", "after", "in", "within", "first", "last", "each", "per", "another", "extra"]);
 /** Nouns that make "80s" a decade: "an 80s style video", "a 1920s look". */
 const ERA_NOUNS = new Set(
   "style styled look vibe vibes aesthetic fashion music film films movie era decor disco sitcom tv retro".split(" "),

@@ -6,7 +6,7 @@
  */
 import { endsClause, hasComma, type Term } from "./terms.js";
 
-/** Containment is the setting; contact and nearness usually a spot inside it ("sits on a bench in the park"). */
+/** Containment names the setting; contact and nearness a spot, perhaps inside a setting named next. */
 const SETTING = new Set(["in", "inside", "at", "into", "within", "enters", "entering", "enter"]);
 const SPOT = new Set(
   "on onto by near beside along across through around past outside under beneath behind over down up toward towards to from".split(
@@ -41,10 +41,15 @@ const AT_TARGET =
   /^(look|stare|gaze|glance|smile|wave|point|laugh|nod|shout|yell|wink|frown|grin|peer|aim|throw|bark|scream)/;
 const TO_ADDRESSEE = /^(talk|speak|say|whisper|listen|sing|reply|shout|yell|call|explain|wave|turn|return|go)/;
 
-export interface PlacePhrase {
+/** Where a preposition's place phrase ends, so a place inside another can be seen ("on a bench in the park"). */
+interface Found {
   name: string;
-  start: number;
+  next: number;
 }
+
+const NOT_PLACE_TAGS = ["Date", "Value", "Duration", "Month", "WeekDay", "Holiday", "Pronoun", "Demonym"];
+/** After these a bare name is a person ("an email to Kenji"), unless the tagger knows it as a place. */
+const TOWARD_SOMEONE = new Set(["to", "from", "toward", "towards", "by", "near", "past", "beside", "behind"]);
 
 function nounish(term: Term): boolean {
   return (
@@ -56,11 +61,28 @@ function nounish(term: Term): boolean {
   );
 }
 
-/** One noun phrase from `at`: its words (lower case) and where it stopped; null when no noun ends it. */
+/**
+ * Whether a word the tagger calls a verb is a noun inside a place phrase: after an article or a noun, a
+ * bare verb form is usually a noun ("the bus stop", "the skate park"); an -ing or -s form is the next verb.
+ */
+function nounInPhrase(term: Term, afterArticleOrNoun: boolean): boolean {
+  return (
+    afterArticleOrNoun &&
+    term.tags.has("Verb") &&
+    (term.tags.has("Infinitive") || term.tags.has("Noun")) &&
+    !term.tags.has("Gerund") &&
+    !term.tags.has("PastTense") &&
+    !/s$/.test(term.normal)
+  );
+}
+
+/** One noun phrase from `at`: its words and where it stopped; null when no noun ends it. */
 function nounPhrase(terms: Term[], at: number): { words: Term[]; next: number } | null {
   let index = at;
+  let article = false;
   while (index < terms.length && (ARTICLES.has(terms[index]!.normal) || OWNERS.has(terms[index]!.normal))) {
     if (hasComma(terms[index]!) || endsClause(terms[index]!)) return null;
+    article = true;
     index++;
   }
   const words: Term[] = [];
@@ -68,23 +90,35 @@ function nounPhrase(terms: Term[], at: number): { words: Term[]; next: number } 
     const term = terms[index]!;
     const modifier = term.tags.has("Gerund") && index + 1 < terms.length && nounish(terms[index + 1]!);
     const named = term.possessive && words.length === 0;
-    if (!(nounish(term) && !term.tags.has("Verb")) && !modifier && !named && !(term.tags.has("Verb") && term.tags.has("Noun")))
-      break;
+    const noun = nounish(term) && !term.tags.has("Verb");
+    if (!noun && !modifier && !named && !nounInPhrase(term, article || words.length > 0)) break;
+    if (!/^[\p{L}\d'’-]+$/u.test(term.text)) break;
+    // After a noun, an -ing word that leads nowhere is the next verb: "at the bar saying ...".
+    const previous = words.at(-1);
+    const after = terms[index + 1];
+    if (previous?.tags.has("Noun") && /ing$/.test(term.normal) && !(after && !hasComma(term) && nounish(after))) break;
     words.push(term);
     index++;
     if (term.possessive && !named) break;
     if (hasComma(term) || endsClause(term)) break;
   }
-  while (words.length > 0 && !words.at(-1)!.tags.has("Noun")) words.pop();
+  while (words.length > 0 && !words.at(-1)!.tags.has("Noun") && !words.at(-1)!.tags.has("Verb")) words.pop();
   if (words.length === 0) return null;
-  return { words, next: index };
+  return { words, next: terms.indexOf(words.at(-1)!) + 1 };
 }
 
+/** The words as a name: lower case, hyphenated words kept whole ("neon-lit street"). */
 function spoken(words: Term[]): string {
-  return words.map((term) => (term.possessive ? `${term.normal}'s` : term.normal)).join(" ");
+  return words
+    .map((term, index) => {
+      const word = term.possessive ? `${term.normal}'s` : term.normal;
+      return index < words.length - 1 && /^-$/.test(term.post) ? `${word}-` : `${word} `;
+    })
+    .join("")
+    .trim();
 }
 
-function placeAfter(terms: Term[], at: number): string | null {
+function placeAfter(terms: Term[], at: number): Found | null {
   const preposition = terms[at]!;
   if (hasComma(preposition) || endsClause(preposition)) return null;
   const previous = terms[at - 1];
@@ -93,9 +127,11 @@ function placeAfter(terms: Term[], at: number): string | null {
   let start = at + 1;
   // "in front of the house" is at the house; the tagger reads "in front" as adjectives.
   if (terms[start]?.normal === "front" && terms[start + 1]?.normal === "of") start += 2;
-  // Two-word prepositions: "next to the car", "out of the house", "in front of" is handled as relational.
-  if ((preposition.normal === "next" || preposition.normal === "out") && terms[start]?.normal.match(/^(to|of)$/))
+  // Two-word prepositions: "next to the car", "out of the house".
+  if (preposition.normal === "next" || preposition.normal === "out") {
+    if (!/^(to|of)$/.test(terms[start]?.normal ?? "")) return null;
     start++;
+  }
   const first = terms[start];
   if (first === undefined) return null;
   // "by car", "by herself": without an article, an owner or a proper name, "by" is a means, not a place.
@@ -110,44 +146,60 @@ function placeAfter(terms: Term[], at: number): string | null {
   let phrase = nounPhrase(terms, start);
   if (phrase === null) return null;
   let head = phrase.words.at(-1)!;
-  const joined = terms[phrase.next];
-  if (RELATIONAL.has(head.normal) && joined?.normal === "of" && !hasComma(head)) {
+  if (RELATIONAL.has(head.normal) && terms[phrase.next]?.normal === "of" && !hasComma(head)) {
     phrase = nounPhrase(terms, phrase.next + 1);
     if (phrase === null) return null;
     head = phrase.words.at(-1)!;
   }
-  if (NOT_PLACES.has(head.normal) || head.tags.has("Person") && !head.tags.has("Place")) return null;
-  if (phrase.words.some((term) => ["Date", "Value", "Duration", "Month", "WeekDay", "Holiday", "Pronoun"].some((tag) => term.tags.has(tag))))
+  if (NOT_PLACES.has(head.normal) || (head.tags.has("Person") && !head.tags.has("Place"))) return null;
+  if (phrase.words.some((term) => NOT_PLACE_TAGS.some((tag) => term.tags.has(tag)))) return null;
+  const bareName = phrase.words.every((term) => /^\p{Lu}/u.test(term.text)) && !ARTICLES.has(terms[start]!.normal);
+  if (bareName && TOWARD_SOMEONE.has(preposition.normal) && !phrase.words.some((term) => term.tags.has("Place")))
     return null;
   let name = spoken(phrase.words);
+  let next = phrase.next;
   // A place of a place: "the bridge of the starship", "the roof of an old barn".
-  const of = terms[phrase.next];
-  if (of?.normal === "of" && !hasComma(head) && !endsClause(head)) {
+  if (terms[phrase.next]?.normal === "of" && !hasComma(head) && !endsClause(head)) {
     const owner = nounPhrase(terms, phrase.next + 1);
     if (owner !== null && !owner.words.some((term) => term.tags.has("Person") || term.tags.has("Date"))) {
-      const article = terms.slice(phrase.next + 1, phrase.next + 1 + 1).find((term) => ARTICLES.has(term.normal));
-      const longer = `${name} of ${article ? `${article.normal} ` : ""}${spoken(owner.words)}`;
-      if (longer.length <= 40) name = longer;
+      const article = ARTICLES.has(terms[phrase.next + 1]!.normal) ? `${terms[phrase.next + 1]!.normal} ` : "";
+      const longer = `${name} of ${article}${spoken(owner.words)}`;
+      if (longer.length <= 40) {
+        name = longer;
+        next = owner.next;
+      }
     }
   }
-  return name.length <= 40 ? name : spoken([head]);
+  return { name: name.length <= 40 ? name : spoken([head]), next };
 }
 
-/** The place of a request: the first setting ("in", "at", "inside"), else the first spot ("on", "by", ...). */
+const SETTING_WORDS = new Set(["in", "inside", "at", "within"]);
+
+/**
+ * The place of a request: the first place phrase; a spot inside a setting named right after it gives the
+ * setting ("sits on a bench in the park" → park, "waits by the fire in the cabin" → cabin).
+ */
 export function placeIn(terms: Term[]): string | null {
-  let spot: string | null = null;
   for (let index = 0; index < terms.length; index++) {
     const word = terms[index]!.normal;
-    const setting = SETTING.has(word);
-    if (!setting && (spot !== null || !(SPOT.has(word) || word === "next" || word === "out"))) continue;
-    const place = placeAfter(terms, index);
-    if (place === null) continue;
-    if (setting) return place;
-    spot = place;
+    if (!SETTING.has(word) && !SPOT.has(word) && word !== "next" && word !== "out") continue;
+    const found = placeAfter(terms, index);
+    if (found === null) continue;
+    const last = terms[found.next - 1];
+    if (!SETTING.has(word) && last && !hasComma(last) && !endsClause(last) && SETTING_WORDS.has(terms[found.next]?.normal ?? "")) {
+      const setting = placeAfter(terms, found.next);
+      if (setting !== null) return setting.name;
+    }
+    return found.name;
   }
-  if (spot !== null) return spot;
-  // A named place that no preposition introduces: "Tokyo at night, Yuki walks home".
-  const first = terms.findIndex((term) => term.tags.has("Place") && term.tags.has("ProperNoun") && !term.tags.has("Person"));
+  // A named place opening a clause that no preposition introduces: "Tokyo at night, Yuki walks home".
+  const first = terms.findIndex(
+    (term, index) =>
+      (index === 0 || endsClause(terms[index - 1]!)) &&
+      term.tags.has("Place") &&
+      term.tags.has("ProperNoun") &&
+      !term.tags.has("Person"),
+  );
   if (first < 0) return null;
   let last = first;
   while (last + 1 < terms.length && terms[last + 1]!.tags.has("Place") && !hasComma(terms[last]!)) last++;

@@ -33,7 +33,7 @@ interface RawTerm {
 }
 
 const SPEECH_VERBS =
-  "says|say|said|saying|asks|ask|asked|whispers|whisper|whispered|shouts|shout|shouted|replies|reply|replied|tells|tell|told|yells|yell|yelled|calls|call|called|sings|sing|sang|mutters|mutter|muttered|cries|cried|adds|added|answers|answer|answered|exclaims|exclaimed|screams|screamed|murmurs|murmured|announces|announced|goes";
+  "says|say|said|saying|asks|ask|asked|asking|whispers|whisper|whispered|whispering|shouts|shout|shouted|shouting|replies|reply|replied|replying|tells|tell|told|yells|yell|yelled|yelling|calls|call|called|calling|sings|sing|sang|singing|mutters|mutter|muttered|muttering|cries|cried|crying|adds|added|answers|answer|answered|exclaims|exclaimed|screams|screamed|screaming|murmurs|murmured|announces|announced|goes";
 export const SPEECH_VERB = new RegExp(`^(?:${SPEECH_VERBS})$`, "i");
 
 const DOUBLE_QUOTED = /["“”„]([^"“”„]{1,400})["“”]/g;
@@ -46,17 +46,22 @@ const SINGLE_QUOTED = new RegExp(
   "gi",
 );
 
+/** A comma before the closing quote belongs to the sentence around the line ("\u201cWe\u2019re late,\u201d says Mateo"). */
+function lineText(quoted: string): string {
+  return quoted.trim().replace(/,$/, "").trim();
+}
+
 /** The quoted lines of a request, in order, double quotes anywhere and single quotes where a line is expected. */
 export function quotesIn(text: string): Quote[] {
   const quotes: Quote[] = [];
   for (const match of text.matchAll(DOUBLE_QUOTED)) {
-    quotes.push({ start: match.index, end: match.index + match[0].length, text: match[1]!.trim() });
+    quotes.push({ start: match.index, end: match.index + match[0].length, text: lineText(match[1]!) });
   }
   for (const match of text.matchAll(SINGLE_QUOTED)) {
     const start = match.index + match[0].length - match[2]!.length - 2;
     const end = match.index + match[0].length;
     if (quotes.some((quote) => start < quote.end && end > quote.start)) continue;
-    quotes.push({ start, end, text: match[2]!.trim() });
+    quotes.push({ start, end, text: lineText(match[2]!) });
   }
   return quotes.filter((quote) => quote.text.length > 0).sort((left, right) => left.start - right.start);
 }
@@ -75,7 +80,7 @@ export function blankQuotes(text: string, quotes: Quote[]): string {
 
 export function termsOf(text: string): Term[] {
   const sentences = nlp(text).json({ offset: true, terms: { offset: true } }) as Array<{ terms: RawTerm[] }>;
-  return sentences.flatMap((sentence) =>
+  const terms = sentences.flatMap((sentence) =>
     sentence.terms
       .filter((term) => term.text.length > 0)
       .map((term) => {
@@ -92,6 +97,14 @@ export function termsOf(text: string): Term[] {
         };
       }),
   );
+  // A bare punctuation "word" (a blanked line's comma) is punctuation after the word before it.
+  const words: Term[] = [];
+  for (const term of terms) {
+    const previous = words.at(-1);
+    if (!/[\p{L}\p{N}]/u.test(term.text) && previous) previous.post += `${term.text}${term.post}`;
+    else if (/[\p{L}\p{N}]/u.test(term.text)) words.push(term);
+  }
+  return words;
 }
 
 /** The tagger's word list: word → its tag. */

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { extractSceneFacts } from "../../src/departments/video/planner/deterministic.js";
+import { readRequest } from "../../src/departments/video/reading/index.js";
+import { isSceneRequest, understandRequest, VideoBriefSchema } from "../../src/departments/video/understand.js";
+import { routeByPolicy } from "../../src/orchestrator/router.js";
+import { LABELLED_REQUESTS, type LabelledRequest } from "./fixtures/requests.js";
+
+type Field = "route" | "characters" | "place" | "duration" | "dialogue";
+const FIELDS: Field[] = ["route", "characters", "place", "duration", "dialogue"];
+
+/** What the deterministic path makes of a request, in the fixture's terms. */
+function readAs(text: string): Omit<LabelledRequest, "text"> {
+  const route = routeByPolicy(text).kind === "video" ? (isSceneRequest(text) ? "scene" : "video") : "not-for-us";
+  const reading = readRequest(text);
+  return {
+    route,
+    characters: reading.characters,
+    place: reading.location,
+    duration: reading.seconds,
+    dialogue: reading.dialogue,
+  };
+}
+
+describe("the labelled requests", () => {
+  const results = LABELLED_REQUESTS.map((labelled) => ({ labelled, read: readAs(labelled.text) }));
+
+  it("are many and varied enough to mean something", () => {
+    expect(LABELLED_REQUESTS.length).toBeGreaterThanOrEqual(100);
+    for (const route of ["video", "scene", "not-for-us"] as const) {
+      expect(LABELLED_REQUESTS.filter((item) => item.route === route).length).toBeGreaterThanOrEqual(20);
+    }
+    expect(LABELLED_REQUESTS.filter((item) => item.dialogue.length > 0).length).toBeGreaterThanOrEqual(10);
+    expect(new Set(LABELLED_REQUESTS.map((item) => item.text)).size).toBe(LABELLED_REQUESTS.length);
+  });
+
+  it("are read right on each field separately at least 90% of the time", () => {
+    const misses: string[] = [];
+    const accuracy = Object.fromEntries(
+      FIELDS.map((field) => {
+        const right = results.filter(({ labelled, read }) => {
+          const same = JSON.stringify(read[field]) === JSON.stringify(labelled[field]);
+          if (!same)
+            misses.push(`${field}: ${JSON.stringify(labelled.text)} read ${JSON.stringify(read[field])}, labelled ${JSON.stringify(labelled[field])}`);
+          return same;
+        }).length;
+        return [field, right / results.length];
+      }),
+    ) as Record<Field, number>;
+    console.log(
+      `per-field accuracy over ${results.length} requests: ${FIELDS.map((field) => `${field} ${(accuracy[field] * 100).toFixed(1)}%`).join(", ")}`,
+    );
+    if (misses.length > 0) console.log(`misread:\n  ${misses.join("\n  ")}`);
+    for (const field of FIELDS) expect(accuracy[field], field).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("give the brief and the scene planner the same reading", () => {
+    for (const { labelled, read } of results) {
+      if (read.route === "video" && (read.duration === null || read.duration <= 7)) {
+        const brief = understandRequest(labelled.text);
+        expect(VideoBriefSchema.safeParse(brief).success, labelled.text).toBe(true);
+        expect({ characters: brief.characters, place: brief.location, dialogue: brief.dialogue }).toEqual({
+          characters: read.characters,
+          place: read.place,
+          dialogue: read.dialogue,
+        });
+      }
+      if (read.route === "scene") {
+        const facts = extractSceneFacts(labelled.text);
+        expect({ characters: facts.characters, place: facts.location, duration: facts.totalSeconds }).toEqual({
+          characters: read.characters,
+          place: read.place,
+          duration: read.duration,
+        });
+      }
+    }
+  });
+});
