@@ -111,10 +111,11 @@ export async function retireLegacyFile(file: string, legacy: LegacyMedia): Promi
   let target = `${file}.imported`;
   if (await exists(target)) target = `${file}.imported-${legacy.digest.slice(0, 12)}`;
   try {
-    await rename(legacy.source, target);
-    // While the document file exists NeDB never reads its temporary copy; left here it would be offered
-    // as data at the next start.
+    // While the document file exists NeDB never reads its temporary copy, so it is stale; left here it
+    // would be offered as data at the next start. Removed first, so no process starting in between sees
+    // the copy without the document file.
     if (legacy.source === file) await rm(`${file}~`, { force: true });
+    await rename(legacy.source, target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw new CutroomError(

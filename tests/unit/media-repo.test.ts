@@ -204,6 +204,19 @@ describe("importing the earlier document file (media.db)", () => {
     expect(existsSync(`${legacy}~`)).toBe(false);
   });
 
+  it("ignores and removes a stale temporary copy beside the document file", async () => {
+    await writeFile(legacy, nedbLine("n1", record("med_1")));
+    await writeFile(`${legacy}~`, nedbLine("n9", record("med_stale")));
+    await repository.close();
+    repository = await SqliteMediaRepository.open({ file, importFrom: legacy });
+    expect(repository.imported).toEqual({ source: legacy, records: 1 });
+    expect(existsSync(`${legacy}~`)).toBe(false);
+    await repository.close();
+    repository = await SqliteMediaRepository.open({ file, importFrom: legacy });
+    expect(repository.imported).toBeNull();
+    expect(await repository.get("med_stale")).toBeNull();
+  });
+
   it("imports once when two instances open the file together", async () => {
     await writeFile(legacy, [nedbLine("n1", record("med_1")), nedbLine("n2", record("med_2"))].join("\n"));
     const opened = await Promise.all([
