@@ -7,6 +7,7 @@ import { asContext } from "../context.js";
 import type { DepartmentReport, Grade, VideoQualityResult } from "../domain.js";
 import { assertId, CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
+import { cancelledBy } from "../jobs/cancel.js";
 import type { ProgressBus } from "../jobs/progress.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import type { Runtime } from "../runtime.js";
@@ -31,6 +32,8 @@ export interface TurnInput {
   progress?: ProgressBus | null;
   /** The front end asking, so advice names what it offers: a CLI flag means nothing over HTTP. */
   surface?: "cli" | "http";
+  /** Aborting it (Ctrl-C, a dropped client) stops the turn and cancels the jobs and provider calls it started. */
+  signal?: AbortSignal | null;
 }
 
 export interface TurnResult {
@@ -70,9 +73,15 @@ export class ChatService {
     this.graph = buildOrchestratorGraph(runtime.checkpointer);
   }
 
-  private config(threadId: string, progress: ProgressBus | null = null) {
-    const runtime = progress ? { ...this.runtime, progress } : this.runtime;
-    return { configurable: { thread_id: threadId }, context: asContext(runtime), recursionLimit: 100 };
+  private config(threadId: string, progress: ProgressBus | null = null, signal: AbortSignal | null = null) {
+    const scoped = progress ? { ...this.runtime, progress } : this.runtime;
+    const runtime = signal ? { ...scoped, jobs: cancelledBy(scoped.jobs, signal) } : scoped;
+    return {
+      configurable: { thread_id: threadId },
+      context: asContext(runtime),
+      recursionLimit: 100,
+      ...(signal ? { signal } : {}),
+    };
   }
 
   async threadExists(threadId: string): Promise<boolean> {
@@ -200,7 +209,7 @@ export class ChatService {
       ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue)
       : null;
     const takesBefore = before?.takes?.length ?? 0;
-    const runConfig = this.config(threadId, input.progress ?? null);
+    const runConfig = this.config(threadId, input.progress ?? null, input.signal ?? null);
     const projectId = assertId(input.projectId ?? this.runtime.config.projectId, "projectId");
     const result = input.resume
       ? await this.graph.invoke(null, runConfig)

@@ -123,4 +123,29 @@ describe("paid FAL calls through the department's jobs", () => {
       await cleanup();
     }
   });
+
+  it("aborting a turn (Ctrl-C, a dropped client) cancels its FAL request and stops polling", async () => {
+    fal.script({ kind: "never-finishes" });
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      const controller = new AbortController();
+      const turn = failureOf(
+        new ChatService(runtime).turn({
+          threadId: "aborted",
+          message: "generate Sarah walking in the park",
+          signal: controller.signal,
+        }),
+      );
+      await expect.poll(() => fal.statusCalls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      controller.abort();
+      expect(await turn).not.toBeNull();
+      await expect.poll(() => fal.cancelled, { timeout: 10_000 }).toEqual([fal.submissions[0]!.requestId]);
+      const polls = fal.statusCalls.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fal.statusCalls).toHaveLength(polls);
+      expect(fal.submissions).toHaveLength(1);
+    } finally {
+      await cleanup();
+    }
+  });
 });
