@@ -3,7 +3,7 @@
  * whom, from the compromise English tagger with the small rules in the files beside this one.
  */
 import { lastCharacterBefore, speakerOf } from "./lines.js";
-import { actingNames, charactersIn, nameSpans } from "./names.js";
+import { actingNames, charactersIn, nameSpans, shownNames } from "./names.js";
 import { secondsIn, shotNumbersIn } from "./numbers.js";
 import { placeIn } from "./places.js";
 import { blankQuotes, quotesIn, termsOf, type Term } from "./terms.js";
@@ -32,13 +32,13 @@ function read(text: string): Reading {
   const terms = termsOf(unquoted);
   const spans = nameSpans(terms);
   const acting = actingNames(terms, spans);
-  const speakers = quotes.map((quote, index) => speakerOf(quote, terms, spans, acting, quotes[index - 1]?.end ?? 0));
-  const characters = charactersIn(
-    terms,
-    spans,
-    acting,
-    new Set(speakers.flatMap((speaker) => (speaker.name ? [speaker.name] : []))),
-  ).slice(0, MAX_CHARACTERS);
+  const shown = shownNames(terms, spans, acting);
+  const onScreen = new Set([...acting, ...shown.keys()]);
+  // A line before which no one else is named is said by a subject or by the person the clip is of.
+  const mayTalk = new Set([...acting, ...[...shown].filter(([, how]) => how === "filmed").map(([name]) => name)]);
+  const speakers = quotes.map((quote, index) => speakerOf(quote, terms, spans, mayTalk, quotes[index - 1]?.end ?? 0));
+  const cast = new Set([...onScreen, ...speakers.flatMap((speaker) => (speaker.name ? [speaker.name] : []))]);
+  const characters = charactersIn(spans, cast).slice(0, MAX_CHARACTERS);
   const dialogue = quotes.slice(0, MAX_LINES).map((quote, index) => {
     const speaker = speakers[index]!;
     const named = speaker.name !== null && characters.includes(speaker.name) ? speaker.name : null;

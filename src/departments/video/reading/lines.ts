@@ -21,7 +21,7 @@ export function speakerOf(
   quote: Quote,
   terms: Term[],
   spans: NameSpan[],
-  acting: Set<string>,
+  mayTalk: Set<string>,
   previousQuoteEnd: number,
 ): { name: string | null; pronoun: boolean } {
   const after = terms.findIndex((term) => term.start >= quote.end);
@@ -47,7 +47,7 @@ export function speakerOf(
     // The subject of the speech verb, not someone acted on before it ("Fatima hugs Omar, then says ...").
     const named = spans.find((span) => span.to - 1 === index);
     if (named && !named.possessive) {
-      if (/:\s*$/.test(term.post) || (verbSeen && acting.has(named.name))) return { name: named.name, pronoun: false };
+      if (/:\s*$/.test(term.post) || (verbSeen && mayTalk.has(named.name))) return { name: named.name, pronoun: false };
     }
     if (SPEECH_VERB.test(term.normal)) verbSeen = true;
     else if (verbSeen && PRONOUNS.has(term.normal)) return { name: null, pronoun: true };

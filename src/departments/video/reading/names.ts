@@ -164,18 +164,21 @@ function acts(spans: NameSpan[], at: number, terms: Term[]): NameSpan[] {
   return chain.filter((item) => !placeOrTime(item, terms) || HUMAN_ACTION.test(verb.normal));
 }
 
-/** Whether a name is on screen without being a subject: filmed, acted on, or with someone who acts. */
-function shown(span: NameSpan, terms: Term[], actors: Set<string>): boolean {
-  if (span.possessive || placeOrTime(span, terms)) return false;
+/**
+ * How a name is on screen without being a subject: "filmed" (what the clip is of: "film Chloe", "a clip
+ * of Leo"), "present" (acted on or alongside someone who acts: "Siobhan hugs Aoife"), or not at all.
+ */
+function shown(span: NameSpan, terms: Term[], actors: Set<string>): "filmed" | "present" | null {
+  if (span.possessive || placeOrTime(span, terms)) return null;
   const before = terms[span.from - 1];
-  if (before === undefined || endsClause(before)) return false;
-  if (MAKING_VERBS.has(before.normal) && before.tags.has("Verb")) return span.person;
+  if (before === undefined || endsClause(before)) return null;
+  if (MAKING_VERBS.has(before.normal) && before.tags.has("Verb")) return "filmed";
   if (before.normal === "of") {
     const noun = terms[span.from - 2];
-    return noun !== undefined && VIDEO_NOUNS.has(noun.normal);
+    return noun !== undefined && VIDEO_NOUNS.has(noun.normal) ? "filmed" : null;
   }
-  if (before.normal === "with" || before.normal === "alongside") return actors.size > 0;
-  if (PLACE_PREPOSITIONS.has(before.normal)) return span.person && actors.size > 0;
+  if (before.normal === "with" || before.normal === "alongside") return actors.size > 0 ? "present" : null;
+  if (PLACE_PREPOSITIONS.has(before.normal)) return span.person && actors.size > 0 ? "present" : null;
   // The object of an action whose subject is a character: "Siobhan hugs Aoife", "hugs her brother Omar".
   let verbAt = span.from - 1;
   const owner = terms[span.from - 2];
@@ -184,10 +187,10 @@ function shown(span: NameSpan, terms: Term[], actors: Set<string>): boolean {
   const verb = terms[verbAt];
   if (verb && readsAsVerb(verb) && !MAKING_VERBS.has(verb.normal)) {
     for (let index = verbAt - 1; index >= 0 && !endsClause(terms[index]!); index--) {
-      if (actors.has(terms[index]!.text)) return true;
+      if (actors.has(terms[index]!.text)) return "present";
     }
   }
-  return false;
+  return null;
 }
 
 /** The names that are the subject of a verb. */
@@ -199,14 +202,18 @@ export function actingNames(terms: Term[], spans: NameSpan[]): Set<string> {
   return acting;
 }
 
-/**
- * The characters among the names, in order of first mention: those who act, speak, or are shown.
- * `speakers` are names found speaking a line; they are characters wherever they stand.
- */
-export function charactersIn(terms: Term[], spans: NameSpan[], acting: Set<string>, speakers: Set<string>): string[] {
+/** The names on screen without being a subject, and how (see `shown`). */
+export function shownNames(terms: Term[], spans: NameSpan[], acting: Set<string>): Map<string, "filmed" | "present"> {
   const firstWords = new Set([...acting].map((name) => name.split(" ")[0]!));
-  const cast = spans.filter(
-    (span) => acting.has(span.name) || speakers.has(span.name) || shown(span, terms, firstWords),
-  );
-  return [...new Set(cast.map((span) => span.name))];
+  const names = new Map<string, "filmed" | "present">();
+  for (const span of spans) {
+    const how = shown(span, terms, firstWords);
+    if (how !== null && !names.has(span.name)) names.set(span.name, how);
+  }
+  return names;
+}
+
+/** The characters among the names (those in `cast`), in order of first mention. */
+export function charactersIn(spans: NameSpan[], cast: Set<string>): string[] {
+  return [...new Set(spans.filter((span) => cast.has(span.name)).map((span) => span.name))];
 }

@@ -12,7 +12,21 @@ const MINUTES = new Set(["min", "mins", "minute", "minutes"]);
 /** A number glued to its unit: "5s", "3.5sec", "2min". */
 const GLUED = /^(\d+(?:\.\d+)?)(s|sec|secs|min|mins)$/;
 /** A length that changes another one, or a moment inside the clip, is not the clip's length. */
-const RELATIVE_AFTER = new Set(["longer", "shorter", "more", "less", "earlier", "later", "too", "ago", "apart", "in"]);
+const RELATIVE_AFTER = new Set([
+  "longer",
+  "shorter",
+  "more",
+  "less",
+  "earlier",
+  "later",
+  "late",
+  "early",
+  "behind",
+  "ahead",
+  "too",
+  "ago",
+  "apart",
+]);
 const MOMENT_BEFORE = new Set(["every", "after", "in", "within", "first", "last", "each", "per", "another", "extra"]);
 /** Nouns that make "80s" a decade: "an 80s style video", "a 1920s look". */
 const ERA_NOUNS = new Set(
@@ -44,6 +58,23 @@ function numeric(term: Term): boolean {
   );
 }
 
+/**
+ * Where the number before a unit starts: one figure ("5 seconds") or a run of number words ("one and a
+ * half minutes"), never both, so "shot 2 three seconds shorter" keeps the 2 apart from the length.
+ */
+function numberStart(terms: Term[], unitAt: number): number {
+  let first = unitAt;
+  while (first > 0 && unitAt - first < 5) {
+    const previous = terms[first - 1]!;
+    if (!numeric(previous) || /[,;:.]/.test(previous.post)) break;
+    const figure = /^\d/.test(previous.normal);
+    if (figure && first < unitAt) break;
+    first--;
+    if (figure) break;
+  }
+  return first;
+}
+
 /** A decade, not seconds: four digits ending in 0 ("1980s"), or "80s" after "the"/an apostrophe or before a style. */
 function isDecade(value: number, term: Term, previous: Term | undefined, next: Term | undefined): boolean {
   if (value % 10 !== 0) return false;
@@ -66,8 +97,7 @@ function lengths(terms: Term[]): Array<{ seconds: number; at: number }> {
       if (unit === "s" && isDecade(value, term, terms[at - 1], terms[at + 1])) return;
     } else if (SECONDS.has(term.normal) || MINUTES.has(term.normal)) {
       unit = MINUTES.has(term.normal) ? "min" : "s";
-      while (first > 0 && at - first < 5 && numeric(terms[first - 1]!) && !/[,;:.]/.test(terms[first - 1]!.post))
-        first--;
+      first = numberStart(terms, at);
       while (first < at && ["and", "point"].includes(terms[first]!.normal)) first++;
       if (first === at) return;
       const words = terms.slice(first, at).map((item) => item.normal);
@@ -80,7 +110,7 @@ function lengths(terms: Term[]): Array<{ seconds: number; at: number }> {
       value += 0.5;
     const next = terms[at + 1];
     const before = terms[first - 1];
-    if ((next && RELATIVE_AFTER.has(next.normal) && next.normal !== "in") || (before && MOMENT_BEFORE.has(before.normal)))
+    if ((next && RELATIVE_AFTER.has(next.normal)) || (before && MOMENT_BEFORE.has(before.normal)))
       return;
     found.push({ seconds: unit === "min" ? value * 60 : value, at });
   });
@@ -98,7 +128,7 @@ function lengthIndexes(terms: Term[]): Set<number> {
   terms.forEach((term, at) => {
     if (GLUED.test(term.normal) || /^(s|sec|secs|second|seconds|min|mins|minute|minutes|frames?|percent|%|times|x|fps)$/.test(term.normal)) {
       taken.add(at);
-      for (let back = at - 1; back >= 0 && at - back <= 4 && numeric(terms[back]!); back--) taken.add(back);
+      for (let back = numberStart(terms, at); back < at; back++) taken.add(back);
     }
   });
   return taken;

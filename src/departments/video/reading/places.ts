@@ -9,7 +9,7 @@ import { endsClause, hasComma, type Term } from "./terms.js";
 /** Containment names the setting; contact and nearness a spot, perhaps inside a setting named next. */
 const SETTING = new Set(["in", "inside", "at", "into", "within", "enters", "entering", "enter"]);
 const SPOT = new Set(
-  "on onto by near beside along across through around past outside under beneath behind over down up toward towards to from".split(
+  "on onto off by near beside along across through around past outside under beneath behind over down up toward towards to from".split(
     " ",
   ),
 );
