@@ -4,6 +4,7 @@ import { CutroomError } from "../errors.js";
 import { ChatService } from "../orchestrator/chat.js";
 import type { Runtime } from "../runtime.js";
 import { parse } from "./args.js";
+import { interruptible } from "./interrupt.js";
 import { formatTurn } from "./output.js";
 import { withRuntime, type Write } from "./session.js";
 
@@ -67,13 +68,16 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
         );
       return repl(runtime, values.thread);
     }
-    const result = await new ChatService(runtime).turn({
-      threadId: values.thread ?? null,
-      message: message || null,
-      choice: values.choice ?? null,
-      note: values.note ?? null,
-      resume: values.resume === true,
-    });
+    const result = await interruptible((signal) =>
+      new ChatService(runtime).turn({
+        threadId: values.thread ?? null,
+        message: message || null,
+        choice: values.choice ?? null,
+        note: values.note ?? null,
+        resume: values.resume === true,
+        signal,
+      }),
+    );
     write(json, result, formatTurn(result));
     return result.route?.kind === "choice" && result.status === "answered" ? 2 : 0;
   });
