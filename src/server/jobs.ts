@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { isCutroomError } from "../errors.js";
+import { CutroomError, isCutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { ProgressBus, type ProgressEvent } from "../jobs/progress.js";
 import type { Logger } from "../runtime.js";
@@ -37,7 +37,10 @@ export type JobEvent = { type: "progress"; progress: number; event: ProgressEven
 export interface JobHandler {
   /** Seconds the work should take on this machine before any calibration. */
   estimateSeconds(payload: Record<string, unknown>): number;
-  run(payload: Record<string, unknown>, context: { projectId: string; progress: ProgressBus }): Promise<unknown>;
+  run(
+    payload: Record<string, unknown>,
+    context: { projectId: string; progress: ProgressBus; signal: AbortSignal },
+  ): Promise<unknown>;
 }
 
 export interface JobQueuePort {
@@ -48,6 +51,12 @@ export interface JobQueuePort {
     webhookUrl: string | null;
   }): JobView;
   get(jobId: string): JobView | null;
+  /**
+   * Stops a job: a queued one never runs, a running one has its signal aborted (its renders and provider
+   * requests are cancelled). It then fails with code CANCELLED. Null when there is no such job; a finished
+   * job is returned unchanged.
+   */
+  cancel(jobId: string): JobView | null;
   subscribe(jobId: string, listener: (event: JobEvent) => void): () => void;
   onSettled(listener: (job: JobView) => void): void;
   close(): Promise<void>;
@@ -63,6 +72,8 @@ interface Entry {
   payload: Record<string, unknown>;
   estimateSeconds: number;
   startedMs: number | null;
+  /** Aborted by cancel(); the running handler passes its signal on. */
+  controller: AbortController;
 }
 
 export class InProcessJobQueue implements JobQueuePort {
@@ -106,6 +117,7 @@ export class InProcessJobQueue implements JobQueuePort {
         payload: item.payload,
         estimateSeconds: item.estimateSeconds,
         startedMs: null,
+        controller: new AbortController(),
       };
       if (entry.view.status === "running") {
         entry.view.status = "failed";
@@ -145,6 +157,7 @@ export class InProcessJobQueue implements JobQueuePort {
       payload: input.payload,
       estimateSeconds,
       startedMs: null,
+      controller: new AbortController(),
       view: {
         jobId: newId("job"),
         projectId: input.projectId,
@@ -177,6 +190,23 @@ export class InProcessJobQueue implements JobQueuePort {
     if (entry.view.status === "running" && entry.startedMs !== null) {
       const elapsed = (Date.now() - entry.startedMs) / 1000;
       entry.view.estimatedTimeRemaining = Math.max(0, Math.ceil(entry.estimateSeconds - elapsed));
+    }
+    return this.copy(entry.view);
+  }
+
+  cancel(jobId: string): JobView | null {
+    const entry = this.jobs.get(jobId);
+    if (!entry) return null;
+    if (entry.view.status === "queued") {
+      this.waiting.splice(this.waiting.indexOf(entry), 1);
+      entry.view.status = "failed";
+      entry.view.error = { code: "CANCELLED", message: "the job was cancelled before it started" };
+      entry.view.completedAt = new Date().toISOString();
+      entry.view.estimatedTimeRemaining = 0;
+      this.settle(entry);
+    } else if (entry.view.status === "running") {
+      // execute() records the failure once the work has stopped and cleaned up after itself.
+      entry.controller.abort(new CutroomError("CANCELLED", "the job was cancelled"));
     }
     return this.copy(entry.view);
   }
@@ -243,15 +273,21 @@ export class InProcessJobQueue implements JobQueuePort {
     this.persist();
     this.publish(entry, { type: "status", job: this.copy(view) });
     try {
-      view.result = await this.handlers[view.type].run(entry.payload, { projectId: view.projectId, progress });
+      view.result = await this.handlers[view.type].run(entry.payload, {
+        projectId: view.projectId,
+        progress,
+        signal: entry.controller.signal,
+      });
       view.status = "completed";
       view.progress = 1;
       const actual = (Date.now() - entry.startedMs) / 1000;
       const ratio = actual / Math.max(1, entry.estimateSeconds / (this.calibration.get(view.type) ?? 1));
       // A moving average keeps estimates honest on this machine without one slow run dominating.
       this.calibration.set(view.type, 0.7 * (this.calibration.get(view.type) ?? 1) + 0.3 * ratio);
-    } catch (error) {
+    } catch (caught) {
       view.status = "failed";
+      // Whatever a cancelled job's work threw on its way out, the job was cancelled.
+      const error = entry.controller.signal.aborted ? (entry.controller.signal.reason as unknown) : caught;
       // Department errors carry a code and a message meant for users; anything else stays in the log.
       const known = isCutroomError(error);
       view.error = {
@@ -266,7 +302,11 @@ export class InProcessJobQueue implements JobQueuePort {
       view.completedAt = new Date().toISOString();
       view.estimatedTimeRemaining = 0;
     }
-    const settled = this.copy(view);
+    this.settle(entry);
+  }
+
+  private settle(entry: Entry): void {
+    const settled = this.copy(entry.view);
     this.persist();
     this.publish(entry, { type: "status", job: settled });
     this.emitter.emit("settled", settled);
