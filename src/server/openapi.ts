@@ -101,6 +101,14 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: "the job" },
   },
   {
+    method: "post",
+    path: "/api/v1/projects/{projectId}/videos/jobs/{jobId}/cancel",
+    summary: "Cancel a queued or running job: its renders and provider requests stop; it fails with code CANCELLED",
+    auth: true,
+    responses: { 200: "the job" },
+    errors: [...ANY, ...AUTH, ...BY_ID],
+  },
+  {
     method: "get",
     path: "/api/v1/projects/{projectId}/videos/jobs/{jobId}/events",
     summary: "SSE: status and progress events of a job, ending with `completed` or `failed`",

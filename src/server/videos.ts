@@ -14,6 +14,7 @@ import { verifyVideo } from "../media/quality.js";
 import type { Runtime } from "../runtime.js";
 import type { TakeView } from "../brain/types.js";
 import type { MediaRecord } from "../storage/types.js";
+import { cancelledBy } from "../jobs/cancel.js";
 import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
 import { notFound } from "./errors.js";
@@ -162,8 +163,9 @@ function renderSeconds(runtime: Runtime, seconds: number): number {
   return (seconds * fps * width * height) / PIXEL_FRAMES_PER_SECOND;
 }
 
-function withProgress(runtime: Runtime, progress: ProgressBus): Runtime {
-  return { ...runtime, progress };
+/** The job's own progress bus, and a queue view whose jobs are cancelled with the API job. */
+function withProgress(runtime: Runtime, progress: ProgressBus, signal: AbortSignal): Runtime {
+  return { ...runtime, progress, jobs: cancelledBy(runtime.jobs, signal) };
 }
 
 export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler> {
@@ -176,7 +178,7 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
             runtime,
             (payload.asked as AskedTake | null | undefined)?.durationSeconds ?? runtime.config.video.clipSeconds,
           ),
-      async run(payload, { projectId, progress }) {
+      async run(payload, { projectId, progress, signal }) {
         const result = await videoDepartmentGraph.invoke(
           {
             projectId,
@@ -185,7 +187,7 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
             requestText: String(payload.prompt),
             asked: (payload.asked as AskedTake | null | undefined) ?? null,
           },
-          { context: asContext(withProgress(runtime, progress)), recursionLimit: 60 },
+          { context: asContext(withProgress(runtime, progress, signal)), signal, recursionLimit: 60 },
         );
         const take = result.takes[result.takes.length - 1];
         if (!take) return { videoId: null, report: scrub(result.report, runtime.config.dataDir) };
@@ -206,8 +208,9 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
         const clips = Array.isArray(payload.clips) ? payload.clips.length : 1;
         return 2 + renderSeconds(runtime, clips * runtime.config.video.clipSeconds);
       },
-      async run(payload, { projectId, progress }) {
-        const context = await createToolContext(withProgress(runtime, progress), projectId, newId("vid"));
+      async run(payload, { projectId, progress, signal }) {
+        const scoped = await createToolContext(withProgress(runtime, progress, signal), projectId, newId("vid"));
+        const context = { ...scoped, signal };
         const tools: Record<string, StructuredToolInterface> = Object.fromEntries(
           createSceneTools(context).map((item) => [item.name, item as StructuredToolInterface]),
         );

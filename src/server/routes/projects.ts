@@ -141,6 +141,11 @@ export function projectRoutes(context: ServerContext): Router {
     response.json(ownedJob(request));
   });
 
+  // Stops a queued or running job; its renders and paid provider requests are cancelled with it.
+  router.post("/projects/:projectId/videos/jobs/:jobId/cancel", async (request, response) => {
+    response.json(jobs.cancel(ownedJob(request).jobId));
+  });
+
   router.get("/projects/:projectId/videos/jobs/:jobId/events", async (request, response) => {
     const job = ownedJob(request);
     const stream = openEventStream(request, response);
