@@ -126,6 +126,7 @@ describe("which shots a regenerate note names", () => {
     expect(shotsToRedo("the third shot is too dark", null)).toEqual([3]);
     expect(shotsToRedo("the 2nd and 4th shots", null)).toEqual([2, 4]);
     expect(shotsToRedo("the last shot", report(6))).toEqual([6]);
+    expect(shotsToRedo("shot 4 and shot 400", null)).toEqual([4]);
   });
 
   it("falls back to the missing shots, then to all, when the note names none", () => {
@@ -184,5 +185,26 @@ describe("what is not for a video department", () => {
       expect(planned.code, planned.stderr).toBe(0);
       expect(planned.stdout).toMatch(/^scene: 20 s/);
     });
+  });
+});
+
+describe("odd input", () => {
+  it("reads control characters, emoji, other scripts and stray quotes without failing", () => {
+    const odd = [
+      "Sarah\u0000 walks\n\n\tin  the park",
+      "generate 🐱 jumping on the 🛋️ 🎬",
+      "生成一个视频: 莎拉在公园里散步",
+      "صوّر سارة تمشي في الحديقة",
+      `"""'''"' says " : '`,
+      "shot shot shots 1-1000000 and 99999999999999999999",
+      "a".repeat(1999),
+    ];
+    for (const text of odd) {
+      const reading = readRequest(text);
+      expect(reading.characters.length).toBeLessThanOrEqual(4);
+      expect(reading.location === null || reading.location.length <= 40).toBe(true);
+      expect(shotsToRedo(text, null) ?? []).not.toContain(Number.NaN);
+    }
+    expect(readRequest("Sarah\u0000 walks\n\n\tin  the park")).toMatchObject({ characters: ["Sarah"], location: "park" });
   });
 });

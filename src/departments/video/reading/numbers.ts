@@ -5,6 +5,7 @@
  * since the tagger reads "twelve seconds" as twelve halves and "1980s" as a plain number.
  */
 import nlp from "compromise";
+import { MAX_SCENE_CLIPS } from "../planner/plan.js";
 import type { Term } from "./terms.js";
 
 const SECONDS = new Set(["s", "sec", "secs", "second", "seconds"]);
@@ -138,7 +139,8 @@ const ORDINAL = /^(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|sevent
 
 /**
  * The shots a note names: "shot 3", "shots 2 and 4", "shots 2-4", "the third shot", "the first and last shots"
- * (with `count`, the number of shots, "last" is known). Lengths and other quantities are never shot numbers.
+ * (with `count`, the number of shots, "last" is known). Lengths and other quantities are never shot numbers,
+ * nor is a number past the most shots a scene has.
  */
 export function shotNumbersIn(terms: Term[], count: number | null): number[] {
   const skip = lengthIndexes(terms);
@@ -192,6 +194,6 @@ export function shotNumbersIn(terms: Term[], count: number | null): number[] {
       if (terms[back - 1] && /[.;:!?]/.test(terms[back - 1]!.post)) break;
     }
   });
-  shots.delete(0);
-  return [...shots].sort((left, right) => left - right);
+  // A number past the most shots a scene can have is not a shot of it.
+  return [...shots].filter((shot) => shot >= 1 && shot <= MAX_SCENE_CLIPS).sort((left, right) => left - right);
 }
