@@ -6,7 +6,8 @@
  * over at once (a run cut off by kill -9 can be resumed straight away, not after the lock goes stale).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import fs from "node:fs";
+import { mkdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
@@ -83,6 +84,23 @@ async function takeOver(lockPath: string, owner: ThreadLockOwner | null): Promis
   await rm(aside, { recursive: true, force: true });
 }
 
+/**
+ * The file system proper-lockfile works through, except that the lock directory is made with the owner
+ * record already inside. Written afterwards, the record would change the directory's mtime after
+ * proper-lockfile noted it, and proper-lockfile would take its own lock for one taken over by someone else.
+ */
+function fsRecording(owner: ThreadLockOwner): typeof fs {
+  const mkdirWithOwner = (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    fs.mkdir(path, (error) => {
+      if (error) return callback(error);
+      fs.writeFile(join(path, OWNER_FILE), JSON.stringify(owner), (writeError) => {
+        if (!writeError) return callback(null);
+        fs.rm(join(path, OWNER_FILE), { force: true }, () => fs.rmdir(path, () => callback(writeError)));
+      });
+    });
+  return { ...fs, mkdir: mkdirWithOwner } as unknown as typeof fs;
+}
+
 export function threadBusy(threadId: string, owner: ThreadLockOwner | null): CutroomError {
   const here = hostname();
   const who =
@@ -104,6 +122,12 @@ export async function claimThread(dataDir: string, threadId: string, options: Cl
   const target = lockPath.slice(0, -".lock".length);
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   await mkdir(join(dataDir, "locks", "threads"), { recursive: true });
+  const owner: ThreadLockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomBytes(12).toString("hex"),
+    since: new Date().toISOString(),
+  };
   for (let attempt = 1; ; attempt++) {
     let unlock: () => Promise<void>;
     try {
@@ -112,39 +136,25 @@ export async function claimThread(dataDir: string, threadId: string, options: Cl
         lockfilePath: lockPath,
         stale: staleMs,
         retries: 0,
+        fs: fsRecording(owner),
         // The default throws from a timer, which would end the process mid-turn.
         onCompromised: (error) => options.onCompromised?.(error),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // ENOTEMPTY: proper-lockfile found the lock stale but cannot remove a directory holding the owner file.
+      // ENOTEMPTY: proper-lockfile found the lock stale but cannot remove a directory holding the owner record.
       if (code !== "ELOCKED" && code !== "ENOTEMPTY") {
         throw new CutroomError("STORAGE", `could not lock thread ${threadId} at ${lockPath}: ${String(error)}`, {
           cause: error,
         });
       }
-      const owner = await readOwner(lockPath);
-      const holderDied = owner !== null && owner.host === hostname() && !isAlive(owner.pid);
+      const holder = await readOwner(lockPath);
+      const holderDied = holder !== null && holder.host === hostname() && !isAlive(holder.pid);
       if ((code === "ENOTEMPTY" || holderDied) && attempt < MAX_TRIES) {
-        await takeOver(lockPath, owner);
+        await takeOver(lockPath, holder);
         continue;
       }
-      throw threadBusy(threadId, owner);
-    }
-    const owner: ThreadLockOwner = {
-      pid: process.pid,
-      host: hostname(),
-      token: randomBytes(12).toString("hex"),
-      since: new Date().toISOString(),
-    };
-    try {
-      await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner));
-    } catch (error) {
-      await rm(join(lockPath, OWNER_FILE), { force: true });
-      await unlock().catch(() => undefined);
-      throw new CutroomError("STORAGE", `could not record the holder of thread ${threadId}: ${String(error)}`, {
-        cause: error,
-      });
+      throw threadBusy(threadId, holder);
     }
     let released = false;
     return {
@@ -152,11 +162,13 @@ export async function claimThread(dataDir: string, threadId: string, options: Cl
       async release() {
         if (released) return;
         released = true;
-        // The owner file goes first (the lock directory is removed only when empty), and only if it is
-        // still ours: a holder that took the lock over after a stall has written its own.
-        if ((await readOwner(lockPath))?.token === owner.token) await rm(join(lockPath, OWNER_FILE), { force: true });
-        // A lock taken over meanwhile is already released from our side (ERELEASED): nothing to undo.
+        // proper-lockfile stops refreshing the lock first (its own removal fails while the record is inside),
+        // then the record and the directory go, but only if the record is still ours: a holder that took the
+        // lock over after a stall has written its own.
         await unlock().catch(() => undefined);
+        if ((await readOwner(lockPath))?.token !== owner.token) return;
+        await rm(join(lockPath, OWNER_FILE), { force: true });
+        await rmdir(lockPath).catch(() => undefined);
       },
     };
   }

@@ -68,6 +68,20 @@ describe("claiming a thread", () => {
     await other.release();
   });
 
+  it("keeps its lock through refreshes for a long turn, then removes it on release", async () => {
+    const compromised: Error[] = [];
+    const claim = await claimThread(dataDir, "long", {
+      staleMs: 2_000,
+      onCompromised: (error) => compromised.push(error),
+    });
+    // proper-lockfile refreshes every staleMs / 2: this spans two refreshes and the stale threshold.
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    expect(compromised).toEqual([]);
+    await busyError(claimThread(dataDir, "long", { staleMs: 2_000 }));
+    await claim.release();
+    await expect(stat(threadLockPath(dataDir, "long"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("names the live process that holds the thread", async () => {
     const holder = await startIdle();
     try {
