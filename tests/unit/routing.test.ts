@@ -19,6 +19,32 @@ describe("routing a chat turn", () => {
     }
   });
 
+  it("declines greetings, questions and errands for other departments, whatever words they share with video", () => {
+    for (const message of [
+      "hello",
+      "what's the weather in Paris?",
+      "make me a sandwich",
+      "recommend a good movie for tonight",
+      "how do I film my kids playing in the garden?",
+      "draw a picture of Sarah in the park",
+      "Tell me a joke about a man who walks into a bar",
+    ]) {
+      expect(routeByPolicy(message).kind, message).toBe("none");
+    }
+  });
+
+  it("takes a bare description of someone acting somewhere, or a line said, as a video request", () => {
+    for (const message of [
+      "Olga and Dmitri talk in Central Park",
+      "Captain Reyes stands on the bridge of the starship",
+      '"Hurry up!" shouts Kofi as he runs for the bus',
+      "a clip of the sunset",
+      "animate a dragon flying over the castle",
+    ]) {
+      expect(routeByPolicy(message).kind, message).toBe("video");
+    }
+  });
+
   it("recognizes choices in several phrasings, and only whole answers", () => {
     expect(parseChoice("accept")).toBe("accept");
     expect(parseChoice("Keep it!")).toBe("accept");
