@@ -129,6 +129,9 @@ export function chatRoutes(context: ServerContext): Router {
         context.threads.emit({ type: "progress", threadId, event });
       });
       stream?.send("thread", { threadId });
+      // A streamed turn whose client went away is stopped, with the renders and paid requests it started.
+      const disconnected = new AbortController();
+      if (stream) response.on("close", () => response.writableEnded || disconnected.abort());
       const result = await context.chat.turn({
         threadId,
         message: body.message ?? null,
@@ -137,6 +140,7 @@ export function chatRoutes(context: ServerContext): Router {
         projectId: principal.projectId,
         progress,
         surface: "http",
+        signal: disconnected.signal,
       });
       const shown = turnForClient(result, principal.projectId, context.runtime.config.dataDir);
       finish(shown, null);
