@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   CUTROOM_JOB_ATTEMPTS: number("CUTROOM_JOB_ATTEMPTS", 1, 10),
   CUTROOM_JOB_BACKOFF_MS: number("CUTROOM_JOB_BACKOFF_MS", 0, 600_000),
   CUTROOM_JOB_LOCK_MS: number("CUTROOM_JOB_LOCK_MS", 1000, 600_000),
+  /** Where the HTTP API and tools find custom .cube LUTs by name; none are offered when unset. */
+  CUTROOM_LUT_DIR: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
     message: "OPENAI_BASE_URL must be an http(s) URL",
@@ -120,6 +122,8 @@ export interface AdapterChoice {
 
 export interface Config {
   dataDir: string;
+  /** CUTROOM_LUT_DIR resolved, or null: the only place a LUT named by a tool or HTTP caller is read from. */
+  lutDir: string | null;
   projectId: string;
   video: { width: number; height: number; fps: number; clipSeconds: number };
   qualityThreshold: number;
@@ -308,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     dataDir: resolve(cwd, values.CUTROOM_DATA_DIR ?? ".cutroom"),
+    lutDir: values.CUTROOM_LUT_DIR === undefined ? null : resolve(cwd, values.CUTROOM_LUT_DIR),
     projectId: values.CUTROOM_PROJECT ?? "default",
     video: { width, height, fps: values.CUTROOM_FPS ?? 24, clipSeconds: values.CUTROOM_CLIP_SECONDS ?? 5 },
     qualityThreshold: values.CUTROOM_QUALITY_THRESHOLD ?? 0.7,

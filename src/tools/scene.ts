@@ -4,7 +4,7 @@ import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { newId } from "../ids.js";
 import { TRANSITION_TYPES } from "../media/assemble.js";
-import { validateCubeLut } from "../media/lut.js";
+import { LUT_REFERENCE_HINT, LUT_REFERENCE_PATTERN, resolveLut } from "../media/lut.js";
 import { buildPostProcessSpec } from "../media/post.js";
 import { probe, runFfmpeg } from "../media/runner.js";
 import { assembleScene } from "../media/scene.js";
@@ -30,8 +30,29 @@ export const PostProcessingSchema = z.object({
   stabilization: z.boolean().default(false),
   denoise: z.boolean().default(false),
   sharpen: z.number().min(0).max(1).nullable().default(null),
-  lut: z.string().min(1).nullable().default(null).describe("path of a custom .cube 3D LUT applied after the preset"),
+  lut: z
+    .string()
+    .regex(LUT_REFERENCE_PATTERN, LUT_REFERENCE_HINT)
+    .nullable()
+    .default(null)
+    .describe(`a custom .cube 3D LUT applied after the preset: ${LUT_REFERENCE_HINT}`),
 });
+
+/** A tool's LUT comes from the project's store or the configured LUT directory, never from a path. */
+export function lutOf(context: ToolContext, reference: string, field: string): Promise<string> {
+  const { runtime } = context;
+  return resolveLut(
+    reference,
+    {
+      lutDir: runtime.config.lutDir,
+      projectId: context.projectId,
+      media: runtime.media,
+      store: runtime.store,
+      cacheDir: context.workDir,
+    },
+    field,
+  );
+}
 
 export function createSceneTools(context: ToolContext) {
   const { config } = context.runtime;
@@ -123,14 +144,14 @@ export function createSceneTools(context: ToolContext) {
       const outputId = newId("graded");
       const output = join(context.workDir, `${outputId}.mp4`);
       const probed = await probe(input);
-      if (options.lut !== null) await validateCubeLut(options.lut, "options.lut");
+      const lutPath = options.lut === null ? null : await lutOf(context, options.lut, "options.lut");
       await runFfmpeg(
         buildPostProcessSpec(input, output, {
           colorGrade: options.colorGrade,
           sharpen: options.sharpen,
           denoise: options.denoise,
           stabilization: options.stabilization,
-          lutPath: options.lut,
+          lutPath,
         }),
         {
           timeoutMs,
