@@ -12,12 +12,14 @@ import { authenticate, KeyRing, loadKeys, type KeySource } from "./auth.js";
 import { ThreadActivity, type ServerContext } from "./context.js";
 import { ApiError, errorHandler } from "./errors.js";
 import { InProcessJobQueue, type JobQueuePort } from "./jobs.js";
+import { methodGuard } from "./methods.js";
 import { OwnershipStore } from "./ownership.js";
 import { GenerationLimiter } from "./rate-limit.js";
 import { chatRoutes } from "./routes/chat.js";
 import { projectRoutes } from "./routes/projects.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
+import { redactValue, registerRoot } from "./redact.js";
 import { createJobHandlers } from "./videos.js";
 import { loadWebhookSecret, webhookAllowedHosts, WebhookSender, type WebhookOptions } from "./webhooks.js";
 
@@ -64,6 +66,10 @@ function securityHeaders(_request: Request, response: Response, next: NextFuncti
 }
 
 export async function createServer(runtime: Runtime, options: ServerOptions = {}): Promise<CutroomServer> {
+  // Registered first: from here on, no response or webhook names a file under these directories.
+  registerRoot(runtime.scratchDir, "<scratch>");
+  registerRoot(runtime.config.dataDir, "<data>");
+  registerRoot(runtime.config.lutDir, "<luts>");
   const keys = await loadKeys(runtime.config);
   const webhookSecret = await loadWebhookSecret(runtime.config);
   const webhooks = new WebhookSender({
@@ -83,8 +89,8 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
       jobId: job.jobId,
       projectId: job.projectId,
       status: job.status === "completed" ? "completed" : "failed",
-      result: job.result,
-      error: job.error,
+      result: redactValue(job.result),
+      error: redactValue(job.error),
     });
   });
   const context: ServerContext = {
@@ -119,6 +125,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
       next();
     });
   }
+  app.use(methodGuard);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(systemRoutes(context));
   app.use("/api/v1", authenticate(context.ring), chatRoutes(context), projectRoutes(context), toolRoutes(context));

@@ -6,6 +6,8 @@ import type { ErrorRequestHandler, Response } from "express";
 import { z } from "zod";
 import { isCutroomError, type CutroomErrorCode } from "../errors.js";
 import type { Logger } from "../runtime.js";
+import { redactText } from "./redact.js";
+import { describeTransportError } from "./transport-errors.js";
 
 export type ApiErrorCode =
   | "UNAUTHORIZED"
@@ -14,7 +16,12 @@ export type ApiErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "INVALID_JSON"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "MALFORMED_REQUEST"
+  | "RANGE_NOT_SATISFIABLE"
+  | "PRECONDITION_FAILED"
+  | "UPSTREAM_UNAVAILABLE"
   | "ROUTE_NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
   | "NOT_FOUND"
   | "INVALID_INPUT"
   | "INTERNAL";
@@ -69,7 +76,12 @@ const STATUS_OF: Partial<Record<CutroomErrorCode, number>> = {
   RATE_LIMITED: 503,
   CANCELLED: 503,
   UNSAFE_URL: 400,
+  // Every attempt failed and none said why (a provider that would not answer, usually): try again later.
+  JOB_FAILED: 503,
 };
+
+/** Statuses that tell the client to come back later carry a hint of when. */
+const RETRY_AFTER_SECONDS = "30";
 
 /** zod issues as a field → message map, paths joined with dots ("input.prompt"). */
 export function fieldsOf(error: z.ZodError, prefix = ""): Record<string, string> {
@@ -104,7 +116,27 @@ export interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
 }
 
-export function describeError(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+type Described = { status: number; body: ErrorBody; headers: Record<string, string> };
+
+export function describeError(error: unknown): Described {
+  const described = describeUnredacted(error);
+  // Messages come from ffmpeg, stores and file systems; whichever route raised them, no server path leaves.
+  const { code, message, fields } = described.body.error;
+  const redactedFields = fields
+    ? Object.fromEntries(Object.entries(fields).map(([field, text]) => [field, redactText(text)]))
+    : undefined;
+  const headers =
+    described.status === 503 && !("Retry-After" in described.headers)
+      ? { ...described.headers, "Retry-After": RETRY_AFTER_SECONDS }
+      : described.headers;
+  return {
+    status: described.status,
+    headers,
+    body: { error: { code, message: redactText(message), ...(redactedFields ? { fields: redactedFields } : {}) } },
+  };
+}
+
+function describeUnredacted(error: unknown): Described {
   if (error instanceof ApiError) {
     return {
       status: error.status,
@@ -112,6 +144,9 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
       body: { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } },
     };
   }
+  // A provider or store that cannot be reached is the same outage whichever layer noticed it.
+  const transport = describeTransportError(error);
+  if (transport) return describeUnredacted(transport);
   if (isCutroomError(error)) {
     return {
       status: STATUS_OF[error.code] ?? 500,
@@ -125,18 +160,7 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
       },
     };
   }
-  if (error instanceof z.ZodError) {
-    const api = validationError(error);
-    return describeError(api);
-  }
-  // body-parser marks its own failures with a type; anything else is ours and stays unexplained to clients.
-  const parserType = (error as { type?: string }).type;
-  if (parserType === "entity.too.large")
-    return describeError(new ApiError(413, "PAYLOAD_TOO_LARGE", "request body is larger than the limit"));
-  if (parserType === "entity.parse.failed")
-    return describeError(new ApiError(400, "INVALID_JSON", "request body is not valid JSON"));
-  if (parserType === "charset.unsupported" || parserType === "encoding.unsupported")
-    return describeError(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "request body encoding is not supported"));
+  if (error instanceof z.ZodError) return describeUnredacted(validationError(error));
   return {
     status: 500,
     headers: {},
@@ -144,10 +168,24 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   };
 }
 
+/** Headers a failed file response may have set already; an error body must not be described by them. */
+const ENTITY_HEADERS = [
+  "Content-Type",
+  "Content-Length",
+  "Content-Range",
+  "Content-Disposition",
+  "Content-Encoding",
+  "Cache-Control",
+  "ETag",
+  "Last-Modified",
+];
+
 export function sendError(response: Response, error: unknown): void {
   const { status, body, headers } = describeError(error);
+  for (const name of ENTITY_HEADERS) response.removeHeader(name);
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-  response.status(status).json(body);
+  response.setHeader("Cache-Control", "no-store");
+  response.status(status).type("application/json").json(body);
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

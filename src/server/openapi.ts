@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SessionBodySchema } from "./auth.js";
 import { ChatBodySchema } from "./routes/chat.js";
 import { GenerateBodySchema } from "./generate-request.js";
+import { CHAT_BODY_RULES, GENERATE_BODY_RULES } from "./openapi-rules.js";
 import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
 import { ToolCallSchema } from "./routes/tools.js";
 
@@ -12,21 +13,67 @@ interface RouteDoc {
   summary: string;
   auth: boolean;
   body?: z.ZodType;
+  /** JSON Schema rules the body's zod refinements check, added to its generated schema. */
+  bodyRules?: Record<string, unknown>;
   /** Success status → description. */
   responses: Record<string, string>;
+  /** Every error status the route can answer (its description comes from ERROR_STATUSES). */
+  errors: readonly ErrorStatus[];
   stream?: boolean;
 }
 
+/** What each error status means across the API; every route lists the ones it can answer. */
+const ERROR_STATUSES = {
+  400: "invalid input (fields named), a malformed path or an unreadable body",
+  401: "missing or invalid API key",
+  404: "not found, or another project's",
+  409: "the thread or take is not in a state for this (a turn running, no choice pending)",
+  412: "If-Match does not match the file",
+  413: "request body is larger than 64 kB",
+  415: "request body encoding or charset is not supported",
+  416: "the Range lies outside the file; Content-Range: bytes */size gives the size",
+  422: "the department refused the work (content policy, unusable media, an invalid Brain write)",
+  429: "generation limit reached; Retry-After says when",
+  500: "an unexpected failure; the server log has the details",
+  502: "a provider or store answered with an error",
+  503: "a provider or store is unreachable, or the work was cancelled; Retry-After says when to try again",
+  504: "a provider or a render took too long",
+} as const;
+type ErrorStatus = keyof typeof ERROR_STATUSES;
+
+// Sets of statuses by what a route does, combined per route below.
+const ANY = [500] as const;
+const AUTH = [401] as const;
+const BY_ID = [400, 404] as const;
+const BODY = [400, 413, 415] as const;
+const STORES = [502, 503] as const;
+const WORK = [409, 422, 502, 503, 504] as const;
+
 export const ROUTES: RouteDoc[] = [
-  { method: "get", path: "/healthz", summary: "Liveness", auth: false, responses: { 200: "the process is up" } },
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness",
+    auth: false,
+    responses: { 200: "the process is up" },
+    errors: [...ANY],
+  },
   {
     method: "get",
     path: "/readyz",
     summary: "Readiness: every adapter (Brain, media repository, object store, checkpointer, ffmpeg) answers",
     auth: false,
     responses: { 200: "ready", 503: "an adapter is unreachable" },
+    errors: [...ANY],
   },
-  { method: "get", path: "/api/openapi.json", summary: "This document", auth: false, responses: { 200: "OpenAPI" } },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    summary: "This document",
+    auth: false,
+    responses: { 200: "OpenAPI" },
+    errors: [...ANY],
+  },
   {
     method: "post",
     path: "/api/v1/session",
@@ -34,14 +81,23 @@ export const ROUTES: RouteDoc[] = [
     auth: false,
     body: SessionBodySchema,
     responses: { 201: "signed in" },
+    errors: [...ANY, ...BODY, ...AUTH],
   },
-  { method: "delete", path: "/api/v1/session", summary: "Sign out", auth: false, responses: { 204: "signed out" } },
+  {
+    method: "delete",
+    path: "/api/v1/session",
+    summary: "Sign out",
+    auth: false,
+    responses: { 204: "signed out" },
+    errors: [...ANY],
+  },
   {
     method: "get",
     path: "/api/v1/me",
     summary: "The key's project and remaining generations",
     auth: true,
     responses: { 200: "who you are" },
+    errors: [...ANY, ...AUTH],
   },
   {
     method: "post",
@@ -50,7 +106,9 @@ export const ROUTES: RouteDoc[] = [
       "One chat turn (the same JSON as `cutroom chat --json`). With `Accept: text/event-stream` the answer is an SSE stream: `thread`, `progress`…, then `result` or `error`.",
     auth: true,
     body: ChatBodySchema,
+    bodyRules: CHAT_BODY_RULES,
     responses: { 200: "the turn's result" },
+    errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...WORK],
     stream: true,
   },
   {
@@ -59,6 +117,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "A thread's history, takes, choices and pending choice",
     auth: true,
     responses: { 200: "the thread" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
   },
   {
     method: "get",
@@ -66,6 +125,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "SSE: turn-started, progress and turn-finished events of the thread's turns as they run",
     auth: true,
     responses: { 200: "event stream" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
     stream: true,
   },
   {
@@ -75,7 +135,9 @@ export const ROUTES: RouteDoc[] = [
       "Queue the department on a request ({ prompt }, or the design's { method, input, parameters, references }); counts against the hourly generation limit",
     auth: true,
     body: GenerateBodySchema,
+    bodyRules: GENERATE_BODY_RULES,
     responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
+    errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...STORES],
   },
   {
     method: "post",
@@ -84,6 +146,7 @@ export const ROUTES: RouteDoc[] = [
     auth: true,
     body: AssembleBodySchema,
     responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
+    errors: [...ANY, ...AUTH, ...BODY, 404, ...STORES],
   },
   {
     method: "post",
@@ -92,6 +155,7 @@ export const ROUTES: RouteDoc[] = [
     auth: true,
     body: VerifyBodySchema,
     responses: { 200: "{ passed, overallQuality, checks, issues, suggestions }" },
+    errors: [...ANY, ...AUTH, ...BODY, 404, ...WORK],
   },
   {
     method: "get",
@@ -99,6 +163,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "A job's status, progress, result or error",
     auth: true,
     responses: { 200: "the job" },
+    errors: [...ANY, ...AUTH, ...BY_ID],
   },
   {
     method: "post",
@@ -114,6 +179,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "SSE: status and progress events of a job, ending with `completed` or `failed`",
     auth: true,
     responses: { 200: "event stream" },
+    errors: [...ANY, ...AUTH, ...BY_ID],
     stream: true,
   },
   {
@@ -122,13 +188,15 @@ export const ROUTES: RouteDoc[] = [
     summary: "A video's details: a take (vid_…) with its grade and quality report, or a stored scene (med_…)",
     auth: true,
     responses: { 200: "the video" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
   },
   {
     method: "get",
     path: "/api/v1/projects/{projectId}/videos/{videoId}/file",
     summary: "The video's bytes (video/mp4, Range requests supported)",
     auth: true,
-    responses: { 200: "MP4", 206: "partial content" },
+    responses: { 200: "MP4", 206: "partial content", 304: "not modified (If-None-Match / If-Modified-Since)" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES, 412, 416],
   },
   {
     method: "get",
@@ -136,6 +204,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "The Brain's facts about a character: its takes in this project, accepted and discarded",
     auth: true,
     responses: { 200: "the character" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
   },
   {
     method: "get",
@@ -143,6 +212,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "The tool catalogue with JSON schemas",
     auth: true,
     responses: { 200: "tools" },
+    errors: [...ANY, ...AUTH],
   },
   {
     method: "post",
@@ -151,6 +221,7 @@ export const ROUTES: RouteDoc[] = [
     auth: true,
     body: ToolCallSchema,
     responses: { 200: "{ tool, takeId, result, progress }" },
+    errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...WORK],
   },
 ];
 
@@ -170,6 +241,9 @@ const ERROR_SCHEMA = {
   },
 };
 
+const RETRY_AFTER = { description: "seconds to wait before trying again", schema: { type: "string" } };
+const CONTENT_RANGE = { description: "bytes */<file size>", schema: { type: "string" } };
+
 let built: Record<string, unknown> | null = null;
 
 export function buildOpenApi(): Record<string, unknown> {
@@ -188,15 +262,12 @@ export function buildOpenApi(): Record<string, unknown> {
         route.stream && status === "200" ? { "application/json": {}, "text/event-stream": {} } : undefined;
       responses[status] = { description, ...(content ? { content } : {}) };
     }
-    for (const [status, description] of [
-      ["400", "invalid input (fields named)"],
-      ["401", "missing or invalid API key"],
-      ["404", "not found, or another project's"],
-      ["429", "generation limit reached"],
-    ] as const) {
-      responses[status] ??= {
-        description,
+    for (const status of new Set(route.errors)) {
+      responses[String(status)] ??= {
+        description: ERROR_STATUSES[status],
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        ...(status === 503 || status === 429 ? { headers: { "Retry-After": RETRY_AFTER } } : {}),
+        ...(status === 416 ? { headers: { "Content-Range": CONTENT_RANGE } } : {}),
       };
     }
     paths[route.path] ??= {};
@@ -209,7 +280,12 @@ export function buildOpenApi(): Record<string, unknown> {
             requestBody: {
               required: true,
               content: {
-                "application/json": { schema: z.toJSONSchema(route.body, { io: "input", unrepresentable: "any" }) },
+                "application/json": {
+                  schema: {
+                    ...z.toJSONSchema(route.body, { io: "input", unrepresentable: "any" }),
+                    ...route.bodyRules,
+                  },
+                },
               },
             },
           }

@@ -18,6 +18,7 @@ import { cancelledBy } from "../jobs/cancel.js";
 import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
 import { notFound } from "./errors.js";
+import { redactValue, registerRoot } from "./redact.js";
 import type { JobHandler, JobKind } from "./jobs.js";
 
 export interface ResolvedVideo {
@@ -30,18 +31,46 @@ export function fileUrl(projectId: string, videoId: string): string {
   return `/api/v1/projects/${projectId}/videos/${videoId}/file`;
 }
 
-/** Any other server path left deep inside (a report's outputs, say) is reduced to "[stored file]". */
+/**
+ * Any server path left deep inside (a report's outputs, a message quoting a file) is reduced: local path
+ * fields become null and the data, scratch and temp dirs become neutral tokens.
+ */
 export function scrub<T>(value: T, dataDir: string): T {
-  if (typeof value === "string") {
-    if (!value.includes(dataDir)) return value;
-    const escaped = dataDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return value.replace(new RegExp(`(file://)?${escaped}[^\\s"')]*`, "g"), "[stored file]") as T;
-  }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, dataDir)) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, dataDir)])) as T;
-  }
-  return value;
+  registerRoot(dataDir, "<data>");
+  return redactValue(value);
+}
+
+/** A store URL a client can fetch (an https object URL); a file:// one is of no use off this machine. */
+function clientStoreUrl(url: string, apiUrl: string): string {
+  return /^https?:\/\//.test(url) ? url : apiUrl;
+}
+
+/**
+ * A tool's or job's result as a client may see it: a stored video's file:// URL becomes its API file
+ * route (other stored kinds have none, so null), local paths are dropped and server roots redacted.
+ */
+export async function forClient<T>(runtime: Runtime, projectId: string, value: T): Promise<T> {
+  const kinds = new Map<string, string | null>();
+  const collect = async (item: unknown): Promise<void> => {
+    if (Array.isArray(item)) for (const child of item) await collect(child);
+    else if (item && typeof item === "object") {
+      const mediaId = (item as Record<string, unknown>).mediaId;
+      if (typeof mediaId === "string" && ID_PATTERN.test(mediaId) && !kinds.has(mediaId)) {
+        const record = await runtime.media.get(mediaId);
+        kinds.set(mediaId, record && record.projectId === projectId && record.status === "live" ? record.kind : null);
+      }
+      for (const child of Object.values(item)) await collect(child);
+    }
+  };
+  await collect(value);
+  registerRoot(runtime.config.dataDir, "<data>");
+  registerRoot(runtime.scratchDir, "<scratch>");
+  return redactValue(value, (owner) => {
+    const mediaId = owner.mediaId;
+    if (typeof mediaId !== "string") return null;
+    const kind = kinds.get(mediaId);
+    return kind === "video" || kind === "scene" ? fileUrl(projectId, mediaId) : null;
+  });
 }
 
 /** The video if it exists, is live and belongs to the project; otherwise 404, whichever it was. */
@@ -63,7 +92,7 @@ export function videoDetails(video: ResolvedVideo) {
     type: record.kind,
     mediaId: record.id,
     url: fileUrl(record.projectId, video.id),
-    storeUrl: record.url,
+    storeUrl: clientStoreUrl(record.url, fileUrl(record.projectId, video.id)),
     status: take?.video.status ?? record.status,
     metadata: {
       method: take?.video.method ?? (record.generation.method as string | undefined) ?? null,
@@ -190,8 +219,8 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
           { context: asContext(withProgress(runtime, progress, signal)), signal, recursionLimit: 60 },
         );
         const take = result.takes[result.takes.length - 1];
-        if (!take) return { videoId: null, report: scrub(result.report, runtime.config.dataDir) };
-        return {
+        if (!take) return { videoId: null, report: await forClient(runtime, projectId, result.report) };
+        return forClient(runtime, projectId, {
           videoId: take.videoId,
           mediaId: take.mediaId,
           url: fileUrl(projectId, take.videoId),
@@ -199,8 +228,8 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
           qualityScore: take.quality.overallQuality,
           grade: take.grade,
           quality: take.quality,
-          report: scrub(result.report, runtime.config.dataDir),
-        };
+          report: result.report,
+        });
       },
     },
     assemble: {

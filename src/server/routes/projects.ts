@@ -2,14 +2,18 @@
  * The design's project routes: generate and assemble as queued jobs, verify synchronously, a video's
  * details and bytes, a job's status and progress stream, and the Brain's facts about a character.
  */
+import { stat } from "node:fs/promises";
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { QUALITY_CHECK_TYPES } from "../../domain.js";
 import { TRANSITION_TYPES } from "../../media/assemble.js";
+import { resolveLut } from "../../media/lut.js";
 import { PostProcessingSchema } from "../../tools/scene.js";
 import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
-import { notFound, parseWith } from "../errors.js";
+import { ApiError, notFound, parseWith } from "../errors.js";
+import type { JobView } from "../jobs.js";
+import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
 import { characterFacts, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
@@ -66,6 +70,11 @@ export const VerifyBodySchema = z
   })
   .strict();
 
+/** A job's error message and result may quote files of the run; clients see them redacted. */
+export function jobForClient(job: JobView): JobView {
+  return redactValue(job);
+}
+
 /** The route's project must be the key's; any other project answers 404 like a missing one. */
 function projectOf(request: Request): string {
   const projectId = String(request.params.projectId);
@@ -108,6 +117,21 @@ export function projectRoutes(context: ServerContext): Router {
     if (body.webhookUrl) await context.webhooks.assertTarget(body.webhookUrl);
     // Clips are checked now, so another project's media id fails the request instead of the job.
     for (const clip of body.clips) await resolveVideo(runtime, projectId, clip.clipId);
+    // So is the LUT: a missing or malformed one is this request's 400, not a failed job later.
+    const lut = body.postProcessing?.lut ?? null;
+    if (lut !== null) {
+      await resolveLut(
+        lut,
+        {
+          lutDir: runtime.config.lutDir,
+          projectId,
+          media: runtime.media,
+          store: runtime.store,
+          cacheDir: runtime.scratchDir,
+        },
+        "postProcessing.lut",
+      );
+    }
     const job = jobs.submit({
       kind: "assemble",
       projectId,
@@ -138,7 +162,7 @@ export function projectRoutes(context: ServerContext): Router {
   });
 
   router.get("/projects/:projectId/videos/jobs/:jobId", async (request, response) => {
-    response.json(ownedJob(request));
+    response.json(jobForClient(ownedJob(request)));
   });
 
   // Stops a queued or running job; its renders and paid provider requests are cancelled with it.
@@ -147,7 +171,7 @@ export function projectRoutes(context: ServerContext): Router {
   });
 
   router.get("/projects/:projectId/videos/jobs/:jobId/events", async (request, response) => {
-    const job = ownedJob(request);
+    const job = jobForClient(ownedJob(request));
     const stream = openEventStream(request, response);
     // Events from before the client connected are replayed, so a late subscriber still sees every step.
     stream.send("status", { ...job, events: undefined });
@@ -158,10 +182,12 @@ export function projectRoutes(context: ServerContext): Router {
       return;
     }
     const unsubscribe = jobs.subscribe(job.jobId, (event) => {
-      if (event.type === "progress") return stream.send("progress", { progress: event.progress, event: event.event });
-      stream.send("status", { ...event.job, events: undefined });
-      if (event.job.status === "completed" || event.job.status === "failed") {
-        stream.send(event.job.status, event.job);
+      if (event.type === "progress")
+        return stream.send("progress", redactValue({ progress: event.progress, event: event.event }));
+      const current = jobForClient(event.job);
+      stream.send("status", { ...current, events: undefined });
+      if (current.status === "completed" || current.status === "failed") {
+        stream.send(current.status, current);
         unsubscribe();
         stream.close();
       }
@@ -185,8 +211,24 @@ export function projectRoutes(context: ServerContext): Router {
         headers: { "Content-Type": "video/mp4", "Cache-Control": "private, max-age=3600" },
         dotfiles: "allow",
       },
-      (error) => {
-        if (error && !response.headersSent) next(error);
+      (error: (Error & { status?: number }) | undefined) => {
+        if (!error || response.headersSent) return;
+        if (error.status !== 416) return next(error);
+        // The client learns the real size, so it can ask again for a range that exists.
+        stat(path).then(
+          (info) =>
+            next(
+              new ApiError(
+                416,
+                "RANGE_NOT_SATISFIABLE",
+                `the Range header lies outside the file (${info.size} bytes)`,
+                {
+                  headers: { "Content-Range": `bytes */${info.size}` },
+                },
+              ),
+            ),
+          next,
+        );
       },
     );
   });

@@ -14,6 +14,7 @@ import { createToolCatalogue } from "../../tools/catalogue.js";
 import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { notFound, parseWith, validationError } from "../errors.js";
+import { forClient } from "../videos.js";
 
 export const ToolCallSchema = z
   .object({
@@ -107,7 +108,8 @@ export function toolRoutes(context: ServerContext): Router {
     } catch {
       // Some tools answer in prose; it is returned as a string.
     }
-    response.json({ tool: name, takeId, result, progress: events });
+    // Saved media come back with store URLs and local paths; a client gets API routes instead.
+    response.json(await forClient(runtime, principal.projectId, { tool: name, takeId, result, progress: events }));
   });
 
   return router;
