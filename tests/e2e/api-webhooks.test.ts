@@ -5,7 +5,7 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNATURE_HEADER, verifySignature, WebhookSender } from "../../src/server/webhooks.js";
+import { SIGNATURE_HEADER, verifySignature, WebhookSender, type WebhookOptions } from "../../src/server/webhooks.js";
 import { KEY_A, startHarness, startReceiver, WEBHOOK_SECRET } from "./harness.js";
 
 const A = { Authorization: `Bearer ${KEY_A}` };
@@ -19,6 +19,22 @@ const event = {
   error: null,
 };
 
+/** A sender whose resolver gives the scripted answers (the last one from then on) and notes each question. */
+function senderWith(answers: string[][], options: Partial<WebhookOptions> = {}) {
+  const asked: string[] = [];
+  const sender = new WebhookSender({
+    secret: WEBHOOK_SECRET,
+    log: quiet,
+    baseDelayMs: 1,
+    ...options,
+    resolve: async (host) => {
+      asked.push(host);
+      return answers.length > 1 ? answers.shift()! : answers[0]!;
+    },
+  });
+  return { sender, asked };
+}
+
 describe("webhook delivery", () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let port: string;
@@ -30,18 +46,7 @@ describe("webhook delivery", () => {
 
   it("checks the target again at delivery: a name that now resolves to loopback gets nothing", async () => {
     // The first answer (at submit) is public; the second (at delivery) is the rebinding one.
-    const answers = [["93.184.216.34"], ["127.0.0.1"]];
-    const asked: string[] = [];
-    const sender = new WebhookSender({
-      secret: WEBHOOK_SECRET,
-      log: quiet,
-      maxAttempts: 3,
-      baseDelayMs: 1,
-      resolve: async (host) => {
-        asked.push(host);
-        return answers.shift() ?? ["127.0.0.1"];
-      },
-    });
+    const { sender, asked } = senderWith([["93.184.216.34"], ["127.0.0.1"]], { maxAttempts: 3 });
     const url = `http://rebind.example.com:${port}/hooks`;
     await sender.assertTarget(url);
     const before = receiver.received.length;
@@ -54,16 +59,7 @@ describe("webhook delivery", () => {
 
   it("connects to the address it checked, keeping the host name in the Host header", async () => {
     // The system resolver knows nothing of this name: reaching the receiver proves the checked answer was used.
-    let lookups = 0;
-    const sender = new WebhookSender({
-      secret: WEBHOOK_SECRET,
-      log: quiet,
-      allowPrivate: true,
-      resolve: async () => {
-        lookups += 1;
-        return ["127.0.0.1"];
-      },
-    });
+    const { sender, asked } = senderWith([["127.0.0.1"]], { allowPrivate: true });
     const hook = receiver.next();
     const outcome = await sender.send(`http://hooks.cutroom.invalid:${port}/hooks`, event);
     expect(outcome).toMatchObject({ delivered: true, attempts: 1, lastStatus: 200 });
@@ -71,27 +67,16 @@ describe("webhook delivery", () => {
     expect(received.headers.host).toBe(`hooks.cutroom.invalid:${port}`);
     expect(verifySignature(WEBHOOK_SECRET, received.body, String(received.headers[SIGNATURE_HEADER]))).toBe(true);
     expect(JSON.parse(received.body)).toMatchObject({ event: "video-job.completed", jobId: "job_x" });
-    expect(lookups).toBe(1);
+    expect(asked).toEqual(["hooks.cutroom.invalid"]);
   });
 
   it("resolves again for each retry", async () => {
     const flaky = await startReceiver([503]);
     try {
-      let lookups = 0;
-      const sender = new WebhookSender({
-        secret: WEBHOOK_SECRET,
-        log: quiet,
-        allowPrivate: true,
-        maxAttempts: 4,
-        baseDelayMs: 1,
-        resolve: async () => {
-          lookups += 1;
-          return ["127.0.0.1"];
-        },
-      });
+      const { sender, asked } = senderWith([["127.0.0.1"]], { allowPrivate: true, maxAttempts: 4 });
       const url = `http://flaky.cutroom.invalid:${new URL(flaky.url).port}/hooks`;
       expect(await sender.send(url, event)).toMatchObject({ delivered: true, attempts: 2, lastStatus: 200 });
-      expect(lookups).toBe(2);
+      expect(asked).toHaveLength(2);
       expect(flaky.received).toHaveLength(2);
     } finally {
       await flaky.close();
@@ -99,23 +84,12 @@ describe("webhook delivery", () => {
   });
 
   it("does not retry a refused target, but does retry a name that does not resolve for now", async () => {
-    let lookups = 0;
-    const sender = (answer: string[]) =>
-      new WebhookSender({
-        secret: WEBHOOK_SECRET,
-        log: quiet,
-        maxAttempts: 3,
-        baseDelayMs: 1,
-        resolve: async () => {
-          lookups += 1;
-          return answer;
-        },
-      });
-    const refused = await sender(["10.0.0.7"]).send("https://internal.example.com/hooks", event);
+    const internal = senderWith([["10.0.0.7"]], { maxAttempts: 3 });
+    const refused = await internal.sender.send("https://internal.example.com/hooks", event);
     expect(refused).toMatchObject({ delivered: false, attempts: 1, lastStatus: null });
     expect(refused.lastError).toMatch(/resolves to 10\.0\.0\.7/);
-    expect(lookups).toBe(1);
-    const unresolved = await sender([]).send("https://gone.example.com/hooks", event);
+    expect(internal.asked).toHaveLength(1);
+    const unresolved = await senderWith([[]], { maxAttempts: 3 }).sender.send("https://gone.example.com/hooks", event);
     expect(unresolved).toMatchObject({ delivered: false, attempts: 3, lastError: "gone.example.com does not resolve" });
   });
 
