@@ -45,6 +45,11 @@ export const OrchestratorState = new StateSchema({
   /** Shots a scene's regenerate makes anew (null = all). */
   redoShots: z.array(z.number().int()).nullable().default(null),
   pendingTake: z.custom<TakeResult>().nullable().default(null),
+  /**
+   * Why the user's regenerate was not made: another take would pass the request's budget. The take
+   * waits for a choice again with this in its report (null: the last regenerate was made).
+   */
+  budgetNote: z.string().nullable().default(null),
   report: z.custom<DepartmentReport>().nullable().default(null),
   lastChoice: z.custom<ChoiceRecord>().nullable().default(null),
   reply: z.string().default(""),

@@ -3,7 +3,7 @@
  * bytes: scratch files live under the take's work dir, stored objects are found through their media record.
  */
 import { existsSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
@@ -28,9 +28,48 @@ export interface ToolContext {
 export async function createToolContext(runtime: Runtime, projectId: string, takeId: string): Promise<ToolContext> {
   assertId(projectId, "projectId");
   assertId(takeId, "takeId");
+  await sweepScratch(runtime.scratchDir);
   const workDir = join(runtime.scratchDir, takeId);
   await mkdir(workDir, { recursive: true });
   return { runtime, projectId, takeId, workDir };
+}
+
+/**
+ * A take's scratch directory, removed when the take ends. Nothing stored is lost: stored objects are in
+ * the object store (a remote store's local copies are cached under the take and fetched again on demand).
+ */
+export async function removeTakeScratch(runtime: Pick<Runtime, "scratchDir">, takeId: string): Promise<void> {
+  assertId(takeId, "takeId");
+  await rm(join(runtime.scratchDir, takeId), { recursive: true, force: true });
+}
+
+/**
+ * Scratch nobody has written to for this long is left by a run that was killed and never resumed (or
+ * by tool calls over the API that shared a take and stopped): a take's own work never idles this long.
+ */
+export const SCRATCH_IDLE_MS = 24 * 60 * 60 * 1000;
+/** Sweeps run at most this often per scratch directory: reading it on every tool context would be waste. */
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const lastSweep = new Map<string, number>();
+
+/** Removes the entries of a scratch directory idle (unmodified) for longer than `idleMs`. */
+export async function sweepScratch(
+  scratchDir: string,
+  options: { idleMs?: number; nowMs?: number; force?: boolean } = {},
+): Promise<string[]> {
+  const now = options.nowMs ?? Date.now();
+  if (!options.force && now - (lastSweep.get(scratchDir) ?? -Infinity) < SWEEP_EVERY_MS) return [];
+  lastSweep.set(scratchDir, now);
+  const idleMs = options.idleMs ?? SCRATCH_IDLE_MS;
+  const removed: string[] = [];
+  for (const name of await readdir(scratchDir).catch(() => [] as string[])) {
+    const path = join(scratchDir, name);
+    const found = await stat(path).catch(() => null);
+    if (found === null || now - found.mtimeMs <= idleMs) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Scratch ids are file names in the take's work dir: "<id>.<ext>", id validated so it cannot escape. */

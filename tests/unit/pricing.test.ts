@@ -43,7 +43,8 @@ describe("the price rule", () => {
   it("gives the estimate and the recorded cost for every default model and the local renderer", () => {
     const config = loadConfig({ FAL_KEY: "k" });
     const options = falOptionsFrom(config, quiet);
-    const models = new Set([...Object.values(FAL_DEFAULT_MODELS), ...Object.values(options.fallbackModels)]);
+    const fallbacks = Object.values(options.fallbackModels).filter((model): model is string => model !== null);
+    const models = new Set<string>([...Object.values(FAL_DEFAULT_MODELS), ...fallbacks]);
     for (const model of models) {
       const listed = listedPricePerSecond(model, FAL_PRICES_USD_PER_SECOND);
       expect(listed, model).not.toBeNull();

@@ -17,6 +17,13 @@ import type { ScenePlan } from "./planner/plan.js";
 
 /** One provider call (or reuse) of a request, for cost accounting and the execution summary. */
 export interface LedgerEntry {
+  /** The take the clip was made for (a single clip's automatic retries are takes of one run). */
+  takeId?: string;
+  /**
+   * The run of the department that made the entry. A run resumed after a kill gets back the entries its
+   * predecessor wrote from the checkpoint; their clips were paid for then, not in this run.
+   */
+  run?: string;
   shotIndex: number;
   attempt: number;
   mediaId: string | null;
@@ -120,6 +127,10 @@ export const DepartmentState = new StateSchema({
   plan: z.custom<ScenePlan>().nullable().default(null),
   ledger: concat<LedgerEntry>(),
   failures: concat<ShotFailure>(),
+  /** What the request has spent in all its runs, as of the last take recorded (from its stored clips). */
+  requestSpentUsd: z.number().default(0),
+  /** Why no further take is made automatically: the next one would pass the request's budget (null: it would not). */
+  budgetNote: z.string().nullable().default(null),
 });
 
 export type DepartmentStateValue = typeof DepartmentState.State;

@@ -1,11 +1,15 @@
 /**
- * Before anything is spent: the request's estimated cost from the price table. Above the configured
- * threshold the thread waits (interrupt) for the user to proceed or cancel.
+ * Before anything is spent: the request's estimated cost from the price table. Above the request's
+ * budget it is refused; above the configured threshold the thread waits (interrupt) for the user to
+ * proceed or cancel.
  */
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../context.js";
+import { budgetNote, wouldPassBudget } from "../../departments/video/budget.js";
 import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
+import { clipSeconds } from "../../departments/video/planner/plan.js";
+import type { TakeResult } from "../../departments/video/state.js";
 import { isSceneRequest, requestedSeconds } from "../../departments/video/understand.js";
 import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
@@ -30,6 +34,30 @@ export function estimateRequestCost(runtime: Runtime, text: string): number {
   const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
   if (isSceneRequest(text)) return planScene(text, { fps: config.video.fps, priceFor }).estimatedCostUsd;
   return priceFor("composite-to-video", requestedSeconds(text) ?? config.video.clipSeconds);
+}
+
+/**
+ * What a regenerate of a take will cost: a clip like it, or for a scene the shots made anew (all of them
+ * unless the regenerate names some), priced as the planner plans them.
+ */
+export function estimateRegenerateCost(
+  runtime: Runtime,
+  text: string,
+  take: Pick<TakeResult, "method" | "durationSeconds">,
+  redoShots: number[] | null,
+): number {
+  const config = runtime.config;
+  if (!isSceneRequest(text)) return clipCostUsd(config, take.method, take.durationSeconds);
+  const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
+  try {
+    const plan = planScene(text, { fps: config.video.fps, priceFor });
+    const redo = plan.shots.filter((shot) => redoShots === null || redoShots.includes(shot.index));
+    const cost = redo.reduce((sum, shot) => sum + priceFor(shot.method, clipSeconds(plan, shot)), 0);
+    return Math.round(cost * 1e6) / 1e6;
+  } catch {
+    // A scene the planner cannot plan any more is weighed shot by shot by the department instead.
+    return 0;
+  }
 }
 
 export function parseCostDecision(answer: unknown): CostDecision {
@@ -59,6 +87,13 @@ export function confirmCostNode(
     null,
     `estimated cost $${estimate.toFixed(2)} (confirmation above $${runtime.config.confirmAboveUsd.toFixed(2)})`,
   );
+  const budget = runtime.config.budgetUsd;
+  if (wouldPassBudget(0, estimate, budget)) {
+    // No answer could make it affordable, so nothing is asked and nothing is spent.
+    const reply = `Not started: ${budgetNote(0, estimate, budget, "this request")} (CUTROOM_BUDGET_USD).`;
+    const at = new Date().toISOString();
+    return { reply, costDecision: "cancel", messages: [{ role: "department", text: reply, at }] };
+  }
   if (estimate <= runtime.config.confirmAboveUsd) return { reply: "", costDecision: null };
   const prompt: CostPrompt = {
     kind: "cost",

@@ -1,12 +1,15 @@
 /** Orchestrator nodes: route the turn, run the department, check the Brain, apply the user's choice. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { asContext, runtimeOf } from "../../context.js";
+import { budgetNote, spentOnRequest, wouldPassBudget } from "../../departments/video/budget.js";
 import { videoDepartmentGraph } from "../../departments/video/graph.js";
+import { RUN_KEY } from "../../departments/video/nodes/take-run.js";
 import { shotsNamedIn } from "../../departments/video/reading/index.js";
 import { CutroomError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { routeTurn } from "../router.js";
 import type { OrchestratorStateValue } from "../state.js";
+import { estimateRegenerateCost } from "./cost.js";
 
 type Update = Partial<OrchestratorStateValue>;
 
@@ -25,6 +28,7 @@ export async function routeNode(state: OrchestratorStateValue, config: LangGraph
       previousTakeId: null,
       redoShots: null,
       pendingTake: null,
+      budgetNote: null,
       messages: [{ role: "user", text: message, at }],
     };
   }
@@ -44,6 +48,14 @@ export async function videoDepartmentNode(
   config: LangGraphRunnableConfig,
 ): Promise<Update> {
   const runtime = runtimeOf(config);
+  if (state.budgetNote !== null && state.pendingTake !== null) {
+    // The regenerate was refused for the budget: nothing is generated, and the take's report says why.
+    const report = state.report && {
+      ...state.report,
+      issues: [state.budgetNote, ...state.report.issues.filter((issue) => issue !== state.budgetNote)],
+    };
+    return { report };
+  }
   const result = await videoDepartmentGraph.invoke(
     {
       projectId: state.projectId,
@@ -54,11 +66,17 @@ export async function videoDepartmentNode(
       previousTakeId: state.previousTakeId,
       redoShots: state.redoShots,
     },
-    { context: asContext(runtime), signal: config.signal, recursionLimit: 80 },
+    {
+      context: asContext(runtime),
+      signal: config.signal,
+      recursionLimit: 80,
+      // Each run is named afresh, a resumed one too, so its report tells what it made from what it got back.
+      configurable: { [RUN_KEY]: newId("run") },
+    },
   );
   const take = result.takes[result.takes.length - 1] ?? null;
   if (!take) throw new CutroomError("MEDIA", "the video department produced no take");
-  return { takes: result.takes, pendingTake: take, report: result.report };
+  return { takes: result.takes, pendingTake: take, report: result.report, budgetNote: null };
 }
 
 /** The Brain must agree with storage before anything is shown: a contradiction stops the turn loudly. */
@@ -79,7 +97,10 @@ export async function validateNode(state: OrchestratorStateValue, config: LangGr
     );
   }
   runtime.progress.emit("validate", 1, `Brain consistent for ${take.videoId}`);
-  const reply = `Take ${take.videoId} is ready: ${take.path ?? take.url} (overall ${take.grade.overall}).`;
+  const reply =
+    state.budgetNote !== null
+      ? `Not regenerated: ${state.budgetNote}. Take ${take.videoId} still waits for your choice: ${take.path ?? take.url} (overall ${take.grade.overall}).`
+      : `Take ${take.videoId} is ready: ${take.path ?? take.url} (overall ${take.grade.overall}).`;
   return { reply, messages: [{ role: "department", text: reply, at: new Date().toISOString() }] };
 }
 
@@ -106,18 +127,27 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
     const reply = `Discarded ${take.videoId}; ${records.length} stored object(s) moved to tombstones.`;
     return { pendingTake: null, reply, messages: [{ role: "department", text: reply, at }] };
   }
+  const redoShots = shotsToRedo(choice.note, state.report);
+  // The request's budget covers all its takes: a regenerate it cannot pay for leaves this take waiting.
+  const budget = runtime.config.budgetUsd;
+  const spent = await spentOnRequest(runtime, { projectId: state.projectId, requestId: take.requestId });
+  const next = estimateRegenerateCost(runtime, state.requestText ?? "", take, redoShots);
+  if (wouldPassBudget(spent, next, budget)) {
+    const note = `${budgetNote(spent, next, budget, "another take")}, so ${take.videoId} was not regenerated`;
+    runtime.progress.emit("regenerate", null, note);
+    return { budgetNote: note };
+  }
   await runtime.brain.setTakeStatus(take.videoId, "superseded", choice.note ?? "the user asked to regenerate");
   const feedback = [
     ...take.quality.issues,
     `the user asked for another take of ${take.videoId}${choice.note ? `: ${choice.note}` : ""}`,
   ];
-  const redoShots = shotsToRedo(choice.note, state.report);
   runtime.progress.emit(
     "regenerate",
     null,
     `regenerating from ${take.videoId}${redoShots ? `: shot(s) ${redoShots.join(", ")} only, the rest reused` : ""}`,
   );
-  return { previousTakeId: take.videoId, feedback, redoShots, pendingTake: null };
+  return { previousTakeId: take.videoId, feedback, redoShots, pendingTake: null, budgetNote: null };
 }
 
 /**

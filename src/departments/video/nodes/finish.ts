@@ -2,18 +2,25 @@
  * The head's closing steps: grade the take, write it to the Brain, retry below the bar, report.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput } from "../../../domain.js";
 import { newId } from "../../../ids.js";
+import { removeTakeScratch } from "../../../tools/context.js";
 import { takeBar } from "../asked.js";
+import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
+import { clipCostUsd } from "../planner/cost.js";
 import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
 import type { DepartmentStateValue, TakeResult } from "../state.js";
-import { sceneWrite, takeClips, takeCost } from "./take-facts.js";
+import { reusedClips, runCost, runSeconds, sceneWrite, takeClips, takeCost } from "./take-facts.js";
+import { endsTakeOnFailure, runOf } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
 
-export async function gradeNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export const gradeNode = endsTakeOnFailure(gradeTheTake);
+
+async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const verification = state.verification!;
   const clips = takeClips(state);
@@ -60,7 +67,8 @@ export async function gradeNode(state: DepartmentStateValue, config: LangGraphRu
 
 /**
  * A single clip below the bar is made again; a scene is not, because each of its shots was already
- * checked and retried on its own, and regenerating would reuse the same stored shots.
+ * checked and retried on its own, and regenerating would reuse the same stored shots. Nor is one the
+ * request's budget cannot pay for (the record step weighs the next take's cost against what is spent).
  */
 export function shouldRetry(state: DepartmentStateValue, maxAttempts: number, budgetUsd: number): boolean {
   return (
@@ -68,17 +76,28 @@ export function shouldRetry(state: DepartmentStateValue, maxAttempts: number, bu
     state.grade !== null &&
     !state.grade.passed &&
     state.attempt < maxAttempts &&
-    !budgetSpent(state, budgetUsd)
+    state.budgetNote === null &&
+    state.requestSpentUsd <= budgetUsd
   );
 }
 
-/** Whether this request's takes have used its budget (then nothing is regenerated automatically). */
-export function budgetSpent(state: DepartmentStateValue, budgetUsd: number): boolean {
-  return state.takes.reduce((sum, take) => sum + take.costUsd, 0) >= budgetUsd;
+/**
+ * Why the request's budget stops another take of a single clip below the bar, or null: what the request
+ * has spent in all its runs, plus the next take's clip at the price it will be recorded at.
+ */
+function nextTakeBudgetNote(state: DepartmentStateValue, spent: number, config: Config): string | null {
+  if (state.plan !== null || state.grade?.passed !== false) return null;
+  const next = clipCostUsd(config, state.method ?? "text-to-video", state.durationSeconds);
+  return wouldPassBudget(spent, next, config.budgetUsd)
+    ? budgetNote(spent, next, config.budgetUsd, "another take")
+    : null;
 }
 
-/** The execution summary: every provider call of this take from the ledger, reused shots at no cost. */
-export function executionSummary(state: DepartmentStateValue, budgetUsd: number): ExecutionSummary {
+/**
+ * The execution summary of this run: its own provider calls from the ledger. Shots taken back from
+ * storage, or finished by a killed run this one resumed, count as reused and cost this run nothing.
+ */
+export function executionSummary(state: DepartmentStateValue, budgetUsd: number, run: string): ExecutionSummary {
   const clips = takeClips(state);
   const ledger = state.ledger;
   const total = state.plan?.shots.length ?? clips.length;
@@ -89,9 +108,9 @@ export function executionSummary(state: DepartmentStateValue, budgetUsd: number)
     clipsTotal: total,
     clipsCompleted: clips.length,
     clipsFailed: state.failures.length,
-    clipsReused: ledger.filter((entry) => entry.reused).length,
-    generationSeconds: Math.round(ledger.reduce((sum, entry) => sum + entry.seconds, 0) * 1000) / 1000,
-    costUsd: takeCost(state),
+    clipsReused: reusedClips(state, run),
+    generationSeconds: runSeconds(state, run),
+    costUsd: runCost(state, run),
     averageQuality: state.verification ? state.verification.overallQuality : null,
     failedClips: state.failures.map((failure) => ({ shotIndex: failure.shotIndex, reason: failure.reason })),
     retries: ledger.filter((entry) => entry.attempt > 1).length,
@@ -100,7 +119,9 @@ export function executionSummary(state: DepartmentStateValue, budgetUsd: number)
   };
 }
 
-export async function recordNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
+export const recordNode = endsTakeOnFailure(recordTake);
+
+async function recordTake(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const grade = state.grade!;
   const verification = state.verification!;
@@ -109,8 +130,10 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
   const final = state.finalMedia!;
   const record = await runtime.media.get(final.mediaId);
   const now = new Date().toISOString();
+  const requestSpentUsd = await spentOnRequest(runtime, state);
+  const budgetStop = nextTakeBudgetNote(state, requestSpentUsd, runtime.config);
   const willRetry = shouldRetry(
-    { ...state, takes: [...state.takes, { costUsd: takeCost(state) } as TakeResult] },
+    { ...state, requestSpentUsd, budgetNote: budgetStop },
     takeBar(state.asked, runtime.config).maxAttempts,
     runtime.config.budgetUsd,
   );
@@ -198,7 +221,9 @@ export async function recordNode(state: DepartmentStateValue, config: LangGraphR
     regeneratedFrom: state.previousTakeId,
     brainWrites,
   };
-  return { takes: [take] };
+  // The take is stored and recorded: it has ended, and its scratch goes with it.
+  await removeTakeScratch(runtime, state.takeId);
+  return { takes: [take], requestSpentUsd, budgetNote: budgetStop };
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
@@ -233,14 +258,14 @@ export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphR
 export function reportNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
   const runtime = runtimeOf(config);
   const take = state.takes[state.takes.length - 1];
-  const summary = executionSummary(state, runtime.config.budgetUsd);
+  const summary = executionSummary(state, runtime.config.budgetUsd, runOf(config));
   const outputs: GradedOutput[] = state.outputs
     .filter((output) => output.output.takeId === state.takeId)
     .map((output) => ({ ...output, grade: take?.grade ?? null }));
   const missing = summary.failedClips.map((failure) => `shot ${failure.shotIndex} is missing: ${failure.reason}`);
   const overBudget =
-    take !== undefined && !take.grade.passed && budgetSpent(state, runtime.config.budgetUsd)
-      ? [`the request's budget of $${runtime.config.budgetUsd} is spent: no more takes were made automatically`]
+    take !== undefined && !take.grade.passed && state.budgetNote !== null
+      ? [`${state.budgetNote}: no more takes were made automatically`]
       : [];
   const issues = [
     ...missing,

@@ -1,7 +1,7 @@
 /**
  * What a request already holds in storage, so no shot is generated (or paid for) twice: which run made a
- * clip, which shots a regenerate must make anew, the money spent so far, and a stored shot taken back
- * into this take. A resumed run finds its own clips through the same round.
+ * clip, which shots a regenerate must make anew, and a stored shot taken back into this take. A resumed
+ * run finds its own clips through the same round.
  */
 import type { Runtime } from "../../../runtime.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
@@ -23,17 +23,6 @@ export function mustRedo(
 ): boolean {
   if (state.previousTakeId === null) return false;
   return state.redoShots === null || state.redoShots.includes(shotIndex);
-}
-
-/** Money spent on this request so far, in every run and chain: the cost on its stored clips. */
-export async function spentOnRequest(
-  runtime: Runtime,
-  state: Pick<DepartmentStateValue, "projectId" | "requestId">,
-): Promise<number> {
-  const records = await runtime.media.listByProject(state.projectId);
-  return records
-    .filter((record) => record.generation.requestId === state.requestId)
-    .reduce((sum, record) => sum + Number(record.generation.costUsd ?? 0), 0);
 }
 
 /** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
@@ -73,7 +62,8 @@ export async function reuse(
     model: String(generation.model ?? "unknown"),
     seed: Number(generation.seed ?? shot.seed),
     prompt: String(generation.prompt ?? shot.prompt),
-    costUsd: 0,
+    // The clip keeps what it cost when it was made; the run's ledger charges a reused clip nothing.
+    costUsd: Number(generation.costUsd ?? 0),
     characters: shot.characters,
     location: shot.location,
     action: shot.action,

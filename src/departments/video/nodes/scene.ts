@@ -9,7 +9,7 @@ import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import type { GradedOutput } from "../../../domain.js";
 import { CutroomError, isCutroomError } from "../../../errors.js";
-import { newId, seedFrom } from "../../../ids.js";
+import { newId } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
@@ -17,11 +17,14 @@ import { cancelledBy } from "../../../jobs/cancel.js";
 import { isFinalFailure } from "../../../jobs/types.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
+import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback } from "../policy.js";
+import { clipCostUsd } from "../planner/cost.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
-import { reuse, roundOf, spentOnRequest, storedShot } from "./scene-reuse.js";
+import { reuse, roundOf, storedShot } from "./scene-reuse.js";
+import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
 
@@ -53,7 +56,7 @@ export function sceneShots(state: DepartmentStateValue): ShotTask[] {
       action: shot.action,
       camera: shot.camera,
       motionStrength: state.adjustments.motionStrength,
-      seed: seedFrom(`${state.requestId}:${shot.index}`),
+      seed: shotSeed(state.takeId, shot.index),
       images,
     };
   });
@@ -75,11 +78,11 @@ export function dispatchSceneChains(state: DepartmentStateValue): Send[] {
   return continuityChains(state).map((chain) => new Send("scene_generator", { ...state, shots: chain }));
 }
 
-export async function sceneGeneratorNode(
-  state: DepartmentStateValue,
-  config: LangGraphRunnableConfig,
-): Promise<Update> {
+export const sceneGeneratorNode = endsTakeOnFailure(generateChain);
+
+async function generateChain(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
+  const run = runOf(config);
   const context = await createToolContext(runtime, state.projectId, state.takeId);
   const { width, height, fps } = runtime.config.video;
   const clips: GeneratedClipOutput[] = [];
@@ -94,6 +97,8 @@ export async function sceneGeneratorNode(
       runtime.progress.emit("generate", null, `shot ${planned.index}: already stored as ${existing.id}, reused`);
       clips.push({ ...clip, takeId: state.takeId } as GeneratedClipOutput);
       ledger.push({
+        takeId: state.takeId,
+        run,
         shotIndex: planned.index,
         attempt: 0,
         mediaId: existing.id,
@@ -137,8 +142,12 @@ export async function sceneGeneratorNode(
     let done: GeneratedClipOutput | null = null;
     let lastReason = "";
     for (let attempt = 1; attempt <= 1 + SHOT_RETRIES && done === null; attempt++) {
-      if (attempt > 1 && (await spentOnRequest(runtime, state)) >= runtime.config.budgetUsd) {
-        lastReason += `; the request's budget of $${runtime.config.budgetUsd} is spent, so it was not regenerated`;
+      // Every chain, run and regeneration of the request counts: no attempt takes it past its budget.
+      const spent = await spentOnRequest(runtime, state);
+      const next = clipCostUsd(runtime.config, shot.method, shot.durationSeconds);
+      if (wouldPassBudget(spent, next, runtime.config.budgetUsd)) {
+        const note = `${budgetNote(spent, next, runtime.config.budgetUsd, `attempt ${attempt} at shot ${planned.index}`)}, so it was not generated`;
+        lastReason = lastReason === "" ? note : `${lastReason}; ${note}`;
         break;
       }
       runtime.progress.emit(
@@ -152,12 +161,14 @@ export async function sceneGeneratorNode(
         const jobShot: ShotTask = {
           ...shot,
           motionStrength: adjustments.motionStrength,
-          seed: seedFrom(`${state.requestId}:${planned.index}:${attempt}`),
+          seed: shotSeed(state.takeId, planned.index, attempt),
         };
         const jobData: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot: jobShot };
         const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
         const jobs = cancelledBy(runtime.jobs, config.signal);
         const result = (await jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
+        // A clip stored before this call (by a run that was killed) was paid for then, not now.
+        const reused = Date.parse((await runtime.media.get(result.output.mediaId))?.createdAt ?? "") < started;
         const check = await verifyVideo({
           path: result.output.path ?? (await runtime.store.localPath(result.output.key, context.workDir)),
           expectedDurationSeconds: shot.durationSeconds,
@@ -182,12 +193,14 @@ export async function sceneGeneratorNode(
           qualityScore: check.overallQuality,
         });
         ledger.push({
+          takeId: state.takeId,
+          run,
           shotIndex: planned.index,
           attempt,
           mediaId: result.output.mediaId,
-          costUsd: result.output.costUsd,
+          costUsd: reused ? 0 : result.output.costUsd,
           seconds: (Date.now() - started) / 1000,
-          reused: false,
+          reused,
           model: result.output.model,
           passed: check.passed,
           reason: check.passed ? null : check.issues.join("; "),
@@ -222,6 +235,8 @@ export async function sceneGeneratorNode(
       } catch (error) {
         lastReason = error instanceof Error ? error.message : String(error);
         ledger.push({
+          takeId: state.takeId,
+          run,
           shotIndex: planned.index,
           attempt,
           mediaId: null,
@@ -254,7 +269,9 @@ export async function sceneGeneratorNode(
 }
 
 /** Joins the chains: enough shots → go on (partial when some are missing); too few → a clear failure. */
-export function collectSceneNode(state: DepartmentStateValue): Update {
+export const collectSceneNode = endsTakeOnFailure(collectScene);
+
+function collectScene(state: DepartmentStateValue): Update {
   const plan = state.plan!;
   const clips = state.clips.filter(
     (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,

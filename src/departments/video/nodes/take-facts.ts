@@ -1,25 +1,57 @@
 /**
- * What a take is made of, read from the department's state: its clips, what it cost, and the Brain's
- * record of it as a scene (shots and the sound actually mixed under them).
+ * What a take is made of, read from the department's state: its clips, what it and this run cost, and
+ * the Brain's record of it as a scene (shots and the sound actually mixed under them).
  */
 import type { SceneWrite } from "../../../brain/types.js";
 import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
-import type { DepartmentStateValue } from "../state.js";
+import type { DepartmentStateValue, LedgerEntry } from "../state.js";
 
 /** The clips made for this take (parallel workers of earlier takes add theirs to the same list). */
 export function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
   return state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
 }
 
-/** Money spent on this take: every provider call in the ledger (a scene), else its clips' cost. */
+/** The ledger entries of this take (entries written before takes were named belong to every take). */
+function takeLedger(state: DepartmentStateValue): LedgerEntry[] {
+  return state.ledger.filter((entry) => entry.takeId === undefined || entry.takeId === state.takeId);
+}
+
+const usd = (amounts: number[]) => Math.round(amounts.reduce((sum, amount) => sum + amount, 0) * 1e6) / 1e6;
+
+/**
+ * Money spent making this take: every provider call in its ledger, including those of a killed run this
+ * one resumed; clips taken back from storage were paid for by the take that made them.
+ */
 export function takeCost(state: DepartmentStateValue): number {
-  const ledger = state.ledger.filter((entry) => !entry.reused);
-  const cost =
-    ledger.length > 0
-      ? ledger.reduce((sum, entry) => sum + entry.costUsd, 0)
-      : takeClips(state).reduce((sum, clip) => sum + clip.costUsd, 0);
-  return Math.round(cost * 1e6) / 1e6;
+  const ledger = takeLedger(state);
+  if (ledger.length === 0) return usd(takeClips(state).map((clip) => clip.costUsd));
+  return usd(ledger.filter((entry) => !entry.reused).map((entry) => entry.costUsd));
+}
+
+/** What this run paid for, over all its takes: a killed run's clips it got back were paid for then. */
+export function runCost(state: DepartmentStateValue, run: string): number {
+  return usd(state.ledger.filter((entry) => !entry.reused && (entry.run ?? run) === run).map((entry) => entry.costUsd));
+}
+
+/** Seconds this run spent generating. */
+export function runSeconds(state: DepartmentStateValue, run: string): number {
+  const seconds = state.ledger
+    .filter((entry) => (entry.run ?? run) === run)
+    .reduce((sum, entry) => sum + entry.seconds, 0);
+  return Math.round(seconds * 1000) / 1000;
+}
+
+/**
+ * Clips of this take this run did not make: taken back from storage, or made by the killed run it
+ * resumed (and handed back by the checkpoint).
+ */
+export function reusedClips(state: DepartmentStateValue, run: string): number {
+  const inTake = new Set(takeClips(state).map((clip) => clip.mediaId));
+  const reused = takeLedger(state).filter(
+    (entry) => entry.mediaId !== null && inTake.has(entry.mediaId) && (entry.reused || (entry.run ?? run) !== run),
+  );
+  return new Set(reused.map((entry) => entry.mediaId)).size;
 }
 
 /**

@@ -5,15 +5,19 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import type { GradedOutput } from "../../../domain.js";
-import { seedFrom } from "../../../ids.js";
+import { CutroomError } from "../../../errors.js";
 import { runAudioIntegrator, type AudioTask } from "../../../specialists/audio-integrator/index.js";
 import type { runQualityVerifier, VerifyTask } from "../../../specialists/quality-verifier/index.js";
 import type { runSceneAssembler, SceneTask } from "../../../specialists/scene-assembler/index.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
+import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
+import { clipCostUsd } from "../planner/cost.js";
 import type { DepartmentStateValue } from "../state.js";
+import { roundOf } from "./scene-reuse.js";
+import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
 
@@ -75,7 +79,7 @@ export function planShots(state: DepartmentStateValue): ShotTask[] {
       action: brief.action,
       camera: brief.camera,
       motionStrength: state.adjustments.motionStrength,
-      seed: seedFrom(`${state.takeId}:1`),
+      seed: shotSeed(state.takeId, 1),
       images,
     },
   ];
@@ -85,12 +89,22 @@ export function dispatchShots(state: DepartmentStateValue): Send[] {
   return planShots(state).map((shot) => new Send("video_generator", { ...state, shots: [shot] }));
 }
 
-export async function videoGeneratorNode(
-  state: DepartmentStateValue,
-  config: LangGraphRunnableConfig,
-): Promise<Update> {
+async function generateShot(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const shot = state.shots[0]!;
+  // The request's earlier takes and regenerations count: nothing is spent past its budget.
+  const budget = runtime.config.budgetUsd;
+  const spent = await spentOnRequest(runtime, state);
+  const next = clipCostUsd(runtime.config, shot.method, shot.durationSeconds);
+  if (wouldPassBudget(spent, next, budget)) {
+    throw new CutroomError(
+      "BUDGET_EXCEEDED",
+      `${budgetNote(spent, next, budget, `take ${state.attempt}'s clip`)}, so it was not generated`,
+      {
+        field: "CUTROOM_BUDGET_USD",
+      },
+    );
+  }
   runtime.progress.emit("generate", 0, `shot ${shot.index}: ${shot.method}`);
   const written = await writeShotPrompt(runtime, state.requestText, {
     description: shot.prompt,
@@ -106,12 +120,43 @@ export async function videoGeneratorNode(
     shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt },
   };
   const jobId = generateJobId(state.takeId, shot.index);
+  const started = Date.now();
   const result = (await runtime.jobs.run("generate", { ...data }, jobId)) as GenerateJobResult;
+  // A clip stored before this call (by a run that was killed) was paid for then, not now.
+  const record = await runtime.media.get(result.output.mediaId);
+  const reused = record !== null && Date.parse(record.createdAt) < started;
+  // The clip carries its request and cost, so the request's spend is known to every later run.
+  await runtime.media.update(result.output.mediaId, {
+    generation: {
+      ...(record?.generation ?? {}),
+      requestId: state.requestId,
+      round: roundOf(state),
+      shotIndex: shot.index,
+      costUsd: result.output.costUsd,
+    },
+  });
   return {
     clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput],
     outputs: [graded(state, "video-generator", result)],
+    ledger: [
+      {
+        takeId: state.takeId,
+        run: runOf(config),
+        shotIndex: shot.index,
+        attempt: state.attempt,
+        mediaId: result.output.mediaId,
+        costUsd: reused ? 0 : result.output.costUsd,
+        seconds: (Date.now() - started) / 1000,
+        reused,
+        model: result.output.model,
+        passed: true,
+        reason: null,
+      },
+    ],
   };
 }
+
+export const videoGeneratorNode = endsTakeOnFailure(generateShot);
 
 /** Joins the parallel generator results: the take's picture is its clip until later stages replace it. */
 export function collectClipsNode(state: DepartmentStateValue): Update {
@@ -147,10 +192,9 @@ export function sceneJoins(state: DepartmentStateValue) {
   return { clips: definitions, transitions, expectedSeconds };
 }
 
-export async function sceneAssemblerNode(
-  state: DepartmentStateValue,
-  config: LangGraphRunnableConfig,
-): Promise<Update> {
+export const sceneAssemblerNode = endsTakeOnFailure(assembleScene);
+
+async function assembleScene(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assemble", 0, state.plan ? "assembling the scene" : "assembling and grading the picture");
   const joins = sceneJoins(state);
@@ -168,10 +212,9 @@ export async function sceneAssemblerNode(
   return { finalMedia: finalOf(result.output), outputs: [graded(state, "scene-assembler", result)] };
 }
 
-export async function audioIntegratorNode(
-  state: DepartmentStateValue,
-  config: LangGraphRunnableConfig,
-): Promise<Update> {
+export const audioIntegratorNode = endsTakeOnFailure(integrateAudio);
+
+async function integrateAudio(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("audio", 0, "voicing and mixing");
   const context = await createToolContext(runtime, state.projectId, state.takeId);
@@ -199,10 +242,9 @@ export async function audioIntegratorNode(
   return { finalMedia: finalOf(result.output), outputs: [graded(state, "audio-integrator", result)] };
 }
 
-export async function qualityVerifierNode(
-  state: DepartmentStateValue,
-  config: LangGraphRunnableConfig,
-): Promise<Update> {
+export const qualityVerifierNode = endsTakeOnFailure(verifyTake);
+
+async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("verify", 0, "measuring the take");
   const { width, height, fps } = runtime.config.video;
