@@ -3,6 +3,9 @@
  * address that was checked; an operator's allow-list holds at submit and at delivery. Every delivery goes
  * to a receiver on 127.0.0.1 started here; blocked targets are checked by the decision, never connected to.
  */
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { createSecureContext } from "node:tls";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, verifySignature, WebhookSender, type WebhookOptions } from "../../src/server/webhooks.js";
@@ -17,6 +20,29 @@ const event = {
   status: "completed" as const,
   result: { ok: true },
   error: null,
+};
+
+/** A throwaway self-signed certificate for hooks.cutroom.invalid (a name no resolver knows), test-only. */
+const TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgwiLiP1Wj6UD7mpXU
+3B2XfNPevQR0tExRkE2TS7TaWMqhRANCAAT9/Lqc/i840l/u3NZE4p4vBr13xMN0
+ya//9Dq1awTSrX5P0IEwgoiwj4vBFEx1ZKZ0u2W85EgHStnbinXCnvv1
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBuTCCAV+gAwIBAgIUFJOdZEDg0sgmF6JmcnDDJJwn6I8wCgYIKoZIzj0EAwIw
+IDEeMBwGA1UEAwwVaG9va3MuY3V0cm9vbS5pbnZhbGlkMCAXDTI2MTEzMDA5NTEz
+MloYDzIxMjYxMTA2MDk1MTMyWjAgMR4wHAYDVQQDDBVob29rcy5jdXRyb29tLmlu
+dmFsaWQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAT9/Lqc/i840l/u3NZE4p4v
+Br13xMN0ya//9Dq1awTSrX5P0IEwgoiwj4vBFEx1ZKZ0u2W85EgHStnbinXCnvv1
+o3UwczAdBgNVHQ4EFgQUuToiZ0fOA7Z6rz1yt+NMSYDhdu4wHwYDVR0jBBgwFoAU
+uToiZ0fOA7Z6rz1yt+NMSYDhdu4wDwYDVR0TAQH/BAUwAwEB/zAgBgNVHREEGTAX
+ghVob29rcy5jdXRyb29tLmludmFsaWQwCgYIKoZIzj0EAwIDSAAwRQIgIcRklR4G
+7R27WTlGGlHSYpkTPjT991Nqz6Y+Bm4MRqYCIQCSckD8XPcE5CsNbvCISCQUvt4r
+jL21rykdjbuYtpvwtA==
+-----END CERTIFICATE-----
+`,
 };
 
 /** A sender whose resolver gives the scripted answers (the last one from then on) and notes each question. */
@@ -68,6 +94,32 @@ describe("webhook delivery", () => {
     expect(verifySignature(WEBHOOK_SECRET, received.body, String(received.headers[SIGNATURE_HEADER]))).toBe(true);
     expect(JSON.parse(received.body)).toMatchObject({ event: "video-job.completed", jobId: "job_x" });
     expect(asked).toEqual(["hooks.cutroom.invalid"]);
+  });
+
+  it("speaks TLS to the checked address under the original host name", async () => {
+    const serverNames: string[] = [];
+    const context = createSecureContext(TLS);
+    const tls = createHttpsServer(
+      {
+        ...TLS,
+        SNICallback: (name, done) => {
+          serverNames.push(name);
+          done(null, context);
+        },
+      },
+      (_request, response) => response.end(),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const { sender } = senderWith([["127.0.0.1"]], { allowPrivate: true, maxAttempts: 1 });
+      const outcome = await sender.send(`https://hooks.cutroom.invalid:${(tls.address() as AddressInfo).port}/`, event);
+      // The name went out as SNI and the certificate is still verified: a self-signed one is refused.
+      expect(serverNames).toEqual(["hooks.cutroom.invalid"]);
+      expect(outcome).toMatchObject({ delivered: false, lastStatus: null });
+      expect(outcome.lastError).toMatch(/self-signed certificate/);
+    } finally {
+      await new Promise((resolve) => tls.close(resolve));
+    }
   });
 
   it("resolves again for each retry", async () => {
