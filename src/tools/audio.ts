@@ -35,6 +35,13 @@ async function adopt(context: ToolContext, path: string, prefix: string): Promis
   return audioId;
 }
 
+/** A stored object copied into the take's work dir under a scratch id; the store's file (or cache) stays. */
+async function fromStore(context: ToolContext, key: string, prefix: string): Promise<string> {
+  const audioId = newId(prefix);
+  await copyFile(await context.runtime.store.localPath(key, context.workDir), join(context.workDir, `${audioId}.wav`));
+  return audioId;
+}
+
 /**
  * The character's voice. A character keeps the first voice it is given (saved in the Brain), so every
  * later line sounds like the same person.
@@ -77,7 +84,7 @@ export function createAudioTools(context: ToolContext) {
       const jobs = cancelledBy(context.runtime.jobs, context.signal);
       const jobId = voiceJobId(context.takeId, voiceLineKey(voice.name, line));
       const voiced = (await jobs.run("voice", { ...data }, jobId)) as VoiceJobResult;
-      const audioId = await adopt(context, await context.runtime.store.localPath(voiced.key, context.workDir), "line");
+      const audioId = await fromStore(context, voiced.key, "line");
       // Character timings stay beside the line for subtitles.
       if (voiced.alignment !== null)
         await writeFile(join(context.workDir, `${audioId}.alignment.json`), JSON.stringify(voiced.alignment));
