@@ -87,7 +87,8 @@ async function takeOver(lockPath: string, owner: ThreadLockOwner | null): Promis
 /**
  * The file system proper-lockfile works through, except that the lock directory is made with the owner
  * record already inside. Written afterwards, the record would change the directory's mtime after
- * proper-lockfile noted it, and proper-lockfile would take its own lock for one taken over by someone else.
+ * proper-lockfile noted it, and at its first refresh proper-lockfile would take that for another process
+ * having taken the lock over, and give it up.
  */
 function fsRecording(owner: ThreadLockOwner): typeof fs {
   const mkdirWithOwner = (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
