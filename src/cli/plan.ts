@@ -5,7 +5,6 @@ import { planSceneRequest } from "../departments/video/planner/index.js";
 import type { ScenePlan } from "../departments/video/planner/plan.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import { CutroomError } from "../errors.js";
-import { noDepartmentNode } from "../orchestrator/nodes/turn.js";
 import { routeTurn } from "../orchestrator/router.js";
 import type { OrchestratorStateValue } from "../orchestrator/state.js";
 import { createLlmFromConfig, stderrLogger } from "../runtime.js";
@@ -44,6 +43,8 @@ export async function planCommand(argv: string[], write: Write): Promise<number>
   // Plan only what a chat turn would send to the video department, declining the rest in chat's words.
   const route = await routeTurn(request, llm, stderrLogger);
   if (route.kind !== "video") {
+    // The chat node that words the answer lives with the orchestrator graph, loaded only for a decline.
+    const { noDepartmentNode } = await import("../orchestrator/nodes/turn.js");
     const { reply } = noDepartmentNode({ route } as Pick<OrchestratorStateValue, "route"> as OrchestratorStateValue);
     throw new CutroomError("INVALID_INPUT", reply ?? route.reason, { field: "request" });
   }
