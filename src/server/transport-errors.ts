@@ -39,6 +39,14 @@ const UNREACHABLE_NAMES = new Set([
   "ConnectTimeoutError",
 ]);
 
+/**
+ * The job queue records a failure as its code and message only, so by the time a provider's refused
+ * connection reaches HTTP its cause chain is gone and these words (undici's, node's, the OpenAI
+ * client's) are the only trace of it. Checked only on codes that can stand for an outage.
+ */
+const UNREACHABLE_TEXT =
+  /\b(?:fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|socket hang up|Connection error\.)/;
+
 const ZLIB_CODES = new Set(["Z_DATA_ERROR", "Z_BUF_ERROR", "Z_NEED_DICT", "ERR_BROTLI_DECOMPRESSION_FAILED"]);
 
 interface Inspectable {
@@ -119,18 +127,19 @@ function requestError(error: unknown): ApiError | null {
 /** The ApiError a non-department failure stands for, or null when it is not one of these. */
 export function describeTransportError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return null;
+  let unreachable: boolean;
   if (error instanceof CutroomError) {
-    if (!OUTAGE_CODES.has(error.code) || !isUnreachable(error.cause)) return null;
+    unreachable = OUTAGE_CODES.has(error.code) && (isUnreachable(error.cause) || UNREACHABLE_TEXT.test(error.message));
+  } else {
+    const request = requestError(error);
+    if (request) return request;
+    unreachable = isUnreachable(error);
   }
-  const request = error instanceof CutroomError ? null : requestError(error);
-  if (request) return request;
-  if (isUnreachable(error)) {
-    const detail = error instanceof Error ? `: ${error.message}` : "";
-    return new ApiError(
-      503,
-      "UPSTREAM_UNAVAILABLE",
-      `a provider or store this request needs cannot be reached${detail}; try again later`,
-    );
-  }
-  return null;
+  if (!unreachable) return null;
+  const detail = error instanceof Error ? `: ${error.message}` : "";
+  return new ApiError(
+    503,
+    "UPSTREAM_UNAVAILABLE",
+    `a provider or store this request needs cannot be reached${detail}; try again later`,
+  );
 }
