@@ -24,6 +24,13 @@ describe("who is a character", () => {
     expect(understandRequest("Olga and Dmitri talk in Central Park").characters).toEqual(["Olga", "Dmitri"]);
   });
 
+  it("casts a name that is also an ordinary word when it opens the request as a subject", () => {
+    expect(understandRequest("Leo jumps over the fence at the beach").characters).toEqual(["Leo"]);
+    expect(understandRequest("Hope sits on a bench in the garden").characters).toEqual(["Hope"]);
+    expect(understandRequest("Rain falls on the city").characters).toEqual([]);
+    expect(understandRequest("Smoke rises over the town").characters).toEqual([]);
+  });
+
   it("keeps O'Brien one name, and drops the title", () => {
     expect(understandRequest("Make a clip of Mr. O'Brien waving by the fountain").characters).toEqual(["O'Brien"]);
     expect(understandRequest("O'Brien sits at the bar").characters).toEqual(["O'Brien"]);
@@ -99,7 +106,9 @@ describe("places", () => {
   });
 
   it("keeps a long place within the brief's 40 characters", () => {
-    const brief = understandRequest("generate Kai standing on the observation deck of the abandoned orbital research station");
+    const brief = understandRequest(
+      "generate Kai standing on the observation deck of the abandoned orbital research station",
+    );
     expect(brief.location!.length).toBeLessThanOrEqual(40);
     expect(brief.location).toMatch(/deck/);
   });
@@ -205,6 +214,9 @@ describe("odd input", () => {
       expect(reading.location === null || reading.location.length <= 40).toBe(true);
       expect(shotsToRedo(text, null) ?? []).not.toContain(Number.NaN);
     }
-    expect(readRequest("Sarah\u0000 walks\n\n\tin  the park")).toMatchObject({ characters: ["Sarah"], location: "park" });
+    expect(readRequest("Sarah\u0000 walks\n\n\tin  the park")).toMatchObject({
+      characters: ["Sarah"],
+      location: "park",
+    });
   });
 });

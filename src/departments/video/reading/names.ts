@@ -85,18 +85,37 @@ function startsClause(terms: Term[], index: number): boolean {
   return index === 0 || endsClause(terms[index - 1]!);
 }
 
+/**
+ * A capitalised singular noun opening a clause right before a verb in the third person ("Leo jumps",
+ * "Hope sits"): English puts an article before a countable noun there, so without one it is a name. Mass
+ * nouns ("Rain falls", "Smoke rises") are read by the tagger as verbs and stay out.
+ */
+function bareSubject(terms: Term[], index: number): boolean {
+  const term = terms[index]!;
+  const next = terms[index + 1];
+  if (!startsClause(terms, index) || !capitalised(term) || next === undefined || hasComma(term)) return false;
+  if (HONORIFICS.has(term.normal.replace(/\.$/, "")) || MAKING_VERBS.has(term.normal)) return false;
+  const singularNoun = term.tags.has("Singular") && !term.tags.has("Verb") && !term.tags.has("Pronoun");
+  return singularNoun && next.tags.has("Verb") && next.tags.has("PresentTense") && /s$/.test(next.normal);
+}
+
 /** Names in the text: runs of name-like words (with particles), an honorific before one marks a person. */
 export function nameSpans(terms: Term[]): NameSpan[] {
   const spans: NameSpan[] = [];
   let index = 0;
   while (index < terms.length) {
-    if (!nameLike(terms[index]!, startsClause(terms, index))) {
+    if (!nameLike(terms[index]!, startsClause(terms, index)) && !bareSubject(terms, index)) {
       index++;
       continue;
     }
     const from = index;
     let to = index + 1;
-    while (to < terms.length && !hasComma(terms[to - 1]!) && !endsClause(terms[to - 1]!) && !terms[to - 1]!.possessive) {
+    while (
+      to < terms.length &&
+      !hasComma(terms[to - 1]!) &&
+      !endsClause(terms[to - 1]!) &&
+      !terms[to - 1]!.possessive
+    ) {
       const next = terms[to]!;
       if (nameLike(next, false)) to++;
       else if (PARTICLES.has(next.text) && to + 1 < terms.length && nameLike(terms[to + 1]!, false)) to += 2;
@@ -108,7 +127,9 @@ export function nameSpans(terms: Term[]): NameSpan[] {
     const before = terms[from - 1];
     const honorific = before !== undefined && HONORIFICS.has(before.normal.replace(/\.$/, ""));
     spans.push({
-      name: words.map((term, at) => term.text + (at < words.length - 1 ? (term.post === "-" ? "-" : " ") : "")).join(""),
+      name: words
+        .map((term, at) => term.text + (at < words.length - 1 ? (term.post === "-" ? "-" : " ") : ""))
+        .join(""),
       start: words[0]!.start,
       end: words.at(-1)!.end,
       from,
