@@ -7,12 +7,12 @@
  */
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { CutroomError, type CutroomErrorCode } from "../errors.js";
+import { CutroomError } from "../errors.js";
+import { decodeFailure, encodeFailure, parseReturn } from "./bullmq-wire.js";
 import { assertJobId, cancelledError } from "./in-process.js";
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_NAMES,
-  failureOf,
   isFinalFailure,
   jobError,
   type JobEvent,
@@ -292,36 +292,6 @@ export class BullMqJobQueue implements JobQueue {
 
 /** How long a cancel mark waits for its job to be picked up. */
 const CANCEL_MARK_SECONDS = 7 * 24 * 3600;
-
-/** BullMQ keeps only a failure's message (failedReason): ours carries the code and field as JSON. */
-function encodeFailure(error: unknown): string {
-  return JSON.stringify(failureOf(error));
-}
-
-function decodeFailure(reason: string): { message: string; code: CutroomErrorCode | null; field: string | null } {
-  try {
-    const parsed = JSON.parse(reason) as { message?: unknown; code?: unknown; field?: unknown };
-    if (typeof parsed === "object" && parsed !== null && typeof parsed.message === "string") {
-      return {
-        message: parsed.message,
-        code: typeof parsed.code === "string" ? (parsed.code as CutroomErrorCode) : null,
-        field: typeof parsed.field === "string" ? parsed.field : null,
-      };
-    }
-  } catch {
-    // Not ours (BullMQ's own reasons, such as a stalled job): the text is the message.
-  }
-  return { message: reason, code: null, field: null };
-}
-
-function parseReturn(value: unknown): unknown {
-  if (typeof value !== "string") return value ?? null;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
 
 function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
   return Object.fromEntries(

@@ -1,0 +1,40 @@
+/**
+ * What the BullMQ adapter stores in Redis in BullMQ's own fields: a failure as JSON in failedReason (BullMQ
+ * keeps only a message, and callers need the code), and results as BullMQ hands them back.
+ */
+import type { CutroomErrorCode } from "../errors.js";
+import { failureOf } from "./types.js";
+
+/** BullMQ keeps only a failure's message (failedReason): ours carries the code and field as JSON. */
+export function encodeFailure(error: unknown): string {
+  return JSON.stringify(failureOf(error));
+}
+
+export function decodeFailure(reason: string): {
+  message: string;
+  code: CutroomErrorCode | null;
+  field: string | null;
+} {
+  try {
+    const parsed = JSON.parse(reason) as { message?: unknown; code?: unknown; field?: unknown };
+    if (typeof parsed === "object" && parsed !== null && typeof parsed.message === "string") {
+      return {
+        message: parsed.message,
+        code: typeof parsed.code === "string" ? (parsed.code as CutroomErrorCode) : null,
+        field: typeof parsed.field === "string" ? parsed.field : null,
+      };
+    }
+  } catch {
+    // Not ours (BullMQ's own reasons, such as a stalled job): the text is the message.
+  }
+  return { message: reason, code: null, field: null };
+}
+
+export function parseReturn(value: unknown): unknown {
+  if (typeof value !== "string") return value ?? null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
