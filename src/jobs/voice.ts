@@ -71,6 +71,7 @@ async function voice(context: ToolContext, line: VoiceLine, lineKey: string): Pr
   const speech = await context.runtime.voice.synthesize(
     { text: line.text, voiceId: line.voiceId, emotion: line.emotion },
     context.workDir,
+    { signal: context.signal ?? null },
   );
   try {
     const alignment = speech.alignmentPath

@@ -131,6 +131,24 @@ describe("ElevenLabs voice provider against the fake API", () => {
     expect(undecodable.message).toMatch(/cannot decode/);
   });
 
+  it("stops a line when its job is cancelled, without waiting for the answer", async () => {
+    const line = { text: "Hello there", voiceId: "EXAVITQu4vr4xnSDxMaL", emotion: "neutral" };
+    fake.fail({ kind: "hang", holdMs: 4000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const speaking = failure(provider().synthesize(line, directory, { signal: controller.signal }));
+    await expect.poll(() => fake.calls.some((call) => call.path.endsWith("/with-timestamps"))).toBe(true);
+    controller.abort();
+    expect((await speaking).code).toBe("CANCELLED");
+    expect(Date.now() - started).toBeLessThan(3000);
+    // Already cancelled: nothing is sent.
+    fake.calls.length = 0;
+    expect((await failure(provider().synthesize(line, directory, { signal: controller.signal }))).code).toBe(
+      "CANCELLED",
+    );
+    expect(fake.calls).toHaveLength(0);
+  });
+
   it("rejects bad input before calling, and keeps the key out of errors and logs", async () => {
     expect(
       (await failure(provider().synthesize({ text: " ", voiceId: "x", emotion: "neutral" }, directory))).field,

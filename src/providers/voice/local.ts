@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { CutroomError } from "../../errors.js";
 import { escapeFilterValue } from "../../media/filtergraph.js";
 import { probe, runFfmpeg } from "../../media/runner.js";
-import type { SpeechRequest, SpeechResult, Voice, VoiceProvider } from "./types.js";
+import type { SpeechRequest, SpeechResult, Voice, VoiceCallOptions, VoiceProvider } from "./types.js";
 
 interface CatalogueVoice extends Voice {
   espeak: string;
@@ -132,15 +132,16 @@ const EFFECTS: Array<{ words: RegExp; graph: (duration: string) => string }> = [
 const SOFT_BED = (duration: string) =>
   `anoisesrc=color=pink:amplitude=0.08:sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=3000`;
 
-function runProcess(command: string, args: string[], timeoutMs: number): Promise<void> {
+function runProcess(command: string, args: string[], timeoutMs: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+    if (signal?.aborted) return reject(new CutroomError("CANCELLED", `${command} was cancelled before it started`));
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"], ...(signal ? { signal } : {}) });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(signal?.aborted ? new CutroomError("CANCELLED", `${command} was cancelled`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -167,7 +168,8 @@ export class LocalVoiceProvider implements VoiceProvider {
     return CATALOGUE.map(({ voiceId, name, labels }) => ({ voiceId, name, labels: { ...labels } }));
   }
 
-  async synthesize(request: SpeechRequest, outputDir: string): Promise<SpeechResult> {
+  async synthesize(request: SpeechRequest, outputDir: string, options: VoiceCallOptions = {}): Promise<SpeechResult> {
+    const signal = options.signal ?? null;
     const text = request.text.trim();
     if (text === "") throw new CutroomError("INVALID_INPUT", "text must not be empty", { field: "text" });
     if (text.length > MAX_TEXT_LENGTH)
@@ -204,18 +206,23 @@ export class LocalVoiceProvider implements VoiceProvider {
         "--",
         text,
       ];
-      await runProcess(this.espeakPath, args, this.timeoutMs);
+      await runProcess(this.espeakPath, args, this.timeoutMs, signal);
     } catch (error) {
       if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
       model = "flite";
-      await this.synthesizeWithFlite(text, voice.flite, path);
+      await this.synthesizeWithFlite(text, voice.flite, path, signal);
     }
     const { durationSeconds } = await probe(path);
     return { path, durationSeconds, voiceId: voice.voiceId, model };
   }
 
   /** Fallback speech through ffmpeg's flite source; the text goes in a file, never into the filter string. */
-  private async synthesizeWithFlite(text: string, fliteVoice: string, path: string): Promise<void> {
+  private async synthesizeWithFlite(
+    text: string,
+    fliteVoice: string,
+    path: string,
+    signal: AbortSignal | null,
+  ): Promise<void> {
     const textPath = `${path}.txt`;
     await writeFile(textPath, text, "utf8");
     try {
@@ -228,7 +235,7 @@ export class LocalVoiceProvider implements VoiceProvider {
           outputOptions: ["-c:a", "pcm_s16le"],
           output: path,
         },
-        { timeoutMs: this.timeoutMs },
+        { timeoutMs: this.timeoutMs, signal },
       );
     } finally {
       await rm(textPath, { force: true });

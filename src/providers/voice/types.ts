@@ -31,10 +31,15 @@ export interface CharacterVoiceRequest {
   labels: Record<string, string>;
 }
 
+/** Aborting the signal stops the request (a paid one is not waited for) and fails it as CANCELLED. */
+export interface VoiceCallOptions {
+  signal?: AbortSignal | null;
+}
+
 export interface VoiceProvider {
   readonly name: string;
   listVoices(): Promise<Voice[]>;
-  synthesize(request: SpeechRequest, outputDir: string): Promise<SpeechResult>;
+  synthesize(request: SpeechRequest, outputDir: string, options?: VoiceCallOptions): Promise<SpeechResult>;
   /** Sound effect / ambience bed from a text description, exactly durationSeconds long. */
   soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult>;
   /** A voice made or chosen for one character; providers without voice design leave this out. */

@@ -11,7 +11,14 @@ import { CutroomError } from "../../../errors.js";
 import { seedFrom } from "../../../ids.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import type { Logger } from "../../../runtime.js";
-import type { CharacterVoiceRequest, SpeechRequest, SpeechResult, Voice, VoiceProvider } from "../types.js";
+import type {
+  CharacterVoiceRequest,
+  SpeechRequest,
+  SpeechResult,
+  Voice,
+  VoiceCallOptions,
+  VoiceProvider,
+} from "../types.js";
 
 export interface ElevenLabsOptions {
   apiKey: string;
@@ -113,10 +120,12 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     this.ffmpegTimeoutMs = options.ffmpegTimeoutMs ?? 60_000;
   }
 
-  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+  private async call<T>(action: string, run: () => Promise<T>, signal: AbortSignal | null = null): Promise<T> {
+    if (signal?.aborted) throw new CutroomError("CANCELLED", `ElevenLabs ${action} was cancelled before it started`);
     try {
       return await run();
     } catch (error) {
+      if (signal?.aborted) throw new CutroomError("CANCELLED", `ElevenLabs ${action} was cancelled`, { cause: error });
       throw mapElevenLabsError(error, action);
     }
   }
@@ -177,7 +186,8 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     return { ...chosen, labels: { ...chosen.labels, source: "library" } };
   }
 
-  async synthesize(request: SpeechRequest, outputDir: string): Promise<SpeechResult> {
+  async synthesize(request: SpeechRequest, outputDir: string, options: VoiceCallOptions = {}): Promise<SpeechResult> {
+    const signal = options.signal ?? null;
     const text = request.text.trim();
     if (text === "") throw invalid("text", "must not be empty");
     if (text.length > MAX_TEXT_LENGTH)
@@ -185,13 +195,15 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     if (!/^[A-Za-z0-9]{1,64}$/.test(request.voiceId))
       throw invalid("voiceId", `is not an ElevenLabs voice id: ${JSON.stringify(request.voiceId)}`);
     const settings = settingsForEmotion(request.emotion);
-    const spoken = await this.call(`speaking with voice ${request.voiceId}`, () =>
-      this.client.textToSpeech.convertWithTimestamps(request.voiceId, {
-        text,
-        modelId: this.modelId,
-        outputFormat: "mp3_44100_128",
-        voiceSettings: settings,
-      }),
+    const spoken = await this.call(
+      `speaking with voice ${request.voiceId}`,
+      () =>
+        this.client.textToSpeech.convertWithTimestamps(
+          request.voiceId,
+          { text, modelId: this.modelId, outputFormat: "mp3_44100_128", voiceSettings: settings },
+          signal ? { abortSignal: signal } : {},
+        ),
+      signal,
     );
     const audio = Buffer.from(spoken.audioBase64, "base64");
     if (audio.length === 0) throw new CutroomError("PROVIDER", "ElevenLabs returned empty audio for the line");
