@@ -10,6 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CutroomError } from "../../src/errors.js";
 import { generateJobId, type GenerateJobData } from "../../src/jobs/department.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
+import { InProcessJobQueue as ApiJobs } from "../../src/server/jobs.js";
+import { createJobHandlers } from "../../src/server/videos.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { renderTestClip } from "../fakes/media.js";
 import { createTestRuntime } from "../helpers/runtime.js";
@@ -145,6 +147,33 @@ describe("paid FAL calls through the department's jobs", () => {
       expect(fal.statusCalls).toHaveLength(polls);
       expect(fal.submissions).toHaveLength(1);
     } finally {
+      await cleanup();
+    }
+  });
+
+  it("cancelling an API job cancels the FAL request its department run started", async () => {
+    fal.script({ kind: "never-finishes" });
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    const quiet = { info: () => {}, warn: () => {} };
+    const api = new ApiJobs(createJobHandlers(runtime), quiet);
+    try {
+      const job = api.submit({
+        kind: "generate",
+        projectId: "default",
+        payload: { prompt: "Sarah walking in the park", asked: null },
+        webhookUrl: null,
+      });
+      await expect.poll(() => fal.statusCalls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      expect(api.cancel(job.jobId)?.status).toBe("running");
+      await expect.poll(() => api.get(job.jobId)?.status, { timeout: 20_000 }).toBe("failed");
+      expect(api.get(job.jobId)?.error?.code).toBe("CANCELLED");
+      expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+      const polls = fal.statusCalls.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fal.statusCalls).toHaveLength(polls);
+      expect(api.cancel("job_unknown")).toBeNull();
+    } finally {
+      await api.close();
       await cleanup();
     }
   });
