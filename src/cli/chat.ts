@@ -32,7 +32,8 @@ async function repl(runtime: Runtime, threadId: string | undefined): Promise<num
       if (line === "exit" || line === "quit") break;
       if (line === "") continue;
       try {
-        const result = await chat.turn({ threadId: thread ?? null, message: line });
+        const ask = { threadId: thread ?? null, message: line };
+        const result = await interruptible((signal) => chat.turn({ ...ask, signal }), [process, rl]);
         thread = result.threadId;
         process.stdout.write(`${formatTurn(result)}\n`);
       } catch (error) {

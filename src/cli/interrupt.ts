@@ -3,16 +3,24 @@
  * cancelled and paid providers get their cancel requests, then the command ends as CANCELLED. A second
  * Ctrl-C exits at once, for when stopping cleanly takes too long.
  */
+import type { EventEmitter } from "node:events";
 import { CutroomError } from "../errors.js";
 
-export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs the work with a signal that Ctrl-C aborts. A terminal readline takes Ctrl-C itself and reports it
+ * as its own "SIGINT" event, so the interactive chat passes its interface as another source.
+ */
+export async function interruptible<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  sources: EventEmitter[] = [process],
+): Promise<T> {
   const controller = new AbortController();
   const onInterrupt = (): void => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write("stopping: cancelling running generations (Ctrl-C again to quit at once)\n");
     controller.abort(new CutroomError("CANCELLED", "stopped by Ctrl-C; running generations were cancelled"));
   };
-  process.on("SIGINT", onInterrupt);
+  for (const source of sources) source.on("SIGINT", onInterrupt);
   try {
     return await work(controller.signal);
   } catch (error) {
@@ -20,6 +28,6 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
     if (controller.signal.aborted) throw controller.signal.reason as CutroomError;
     throw error;
   } finally {
-    process.off("SIGINT", onInterrupt);
+    for (const source of sources) source.off("SIGINT", onInterrupt);
   }
 }

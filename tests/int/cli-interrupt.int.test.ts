@@ -54,4 +54,32 @@ describe("Ctrl-C during cutroom chat", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fal.statusCalls).toHaveLength(polls);
   });
+
+  it("in the interactive chat, stops the running turn and keeps the chat open", async () => {
+    fal.submissions.length = 0;
+    fal.statusCalls.length = 0;
+    fal.cancelled.length = 0;
+    fal.script({ kind: "never-finishes" });
+    const child = spawn(process.execPath, [BIN, "chat", "--thread", "ctrlc-repl"], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...TEST_ENV,
+        CUTROOM_DATA_DIR: join(directory, "data-repl"),
+        FAL_KEY: KEY,
+        FAL_BASE_URL: fal.url,
+        CUTROOM_FAL_POLL_MS: "20",
+      },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdin.write("generate Sarah walking in the park\n");
+    await expect.poll(() => fal.statusCalls.length, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(2);
+    child.kill("SIGINT");
+    await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/error: stopped by Ctrl-C/);
+    expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+    child.stdin.end("exit\n");
+    expect(await exited, stderr).toBe(0);
+  });
 });
