@@ -25,6 +25,32 @@ export function mustRedo(
   return state.redoShots === null || state.redoShots.includes(shotIndex);
 }
 
+/**
+ * Marks a clip just generated as the request's: its request, round, shot and cost go on its media record,
+ * so every later run knows what the request has spent and which shots it holds. True when the clip was
+ * stored before `startedMs`, i.e. by a killed run this one resumed: paid for then, not now.
+ */
+export async function markRequestClip(
+  runtime: Runtime,
+  state: Pick<DepartmentStateValue, "requestId" | "previousTakeId">,
+  clip: { mediaId: string; costUsd: number; shotIndex: number; startedMs: number },
+  checked: { shotPassed: boolean; qualityScore: number } | null = null,
+): Promise<boolean> {
+  const record = await runtime.media.get(clip.mediaId);
+  await runtime.media.update(clip.mediaId, {
+    generation: {
+      ...(record?.generation ?? {}),
+      requestId: state.requestId,
+      round: roundOf(state),
+      shotIndex: clip.shotIndex,
+      ...(checked ? { shotPassed: checked.shotPassed } : {}),
+      costUsd: clip.costUsd,
+    },
+    ...(checked ? { qualityScore: checked.qualityScore } : {}),
+  });
+  return record !== null && Date.parse(record.createdAt) < clip.startedMs;
+}
+
 /** The clip this request already stored for a shot, if any (so a resumed run does not pay twice). */
 export async function storedShot(runtime: Runtime, state: DepartmentStateValue, shotIndex: number) {
   const records = await runtime.media.listByProject(state.projectId);

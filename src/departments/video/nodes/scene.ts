@@ -23,7 +23,7 @@ import { adjustFromFeedback } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
-import { reuse, roundOf, storedShot } from "./scene-reuse.js";
+import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
@@ -167,8 +167,6 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
         const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
         const jobs = cancelledBy(runtime.jobs, config.signal);
         const result = (await jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
-        // A clip stored before this call (by a run that was killed) was paid for then, not now.
-        const reused = Date.parse((await runtime.media.get(result.output.mediaId))?.createdAt ?? "") < started;
         const check = await verifyVideo({
           path: result.output.path ?? (await runtime.store.localPath(result.output.key, context.workDir)),
           expectedDurationSeconds: shot.durationSeconds,
@@ -180,18 +178,18 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           checks: ["duration", "resolution", "fps", "motion-quality"],
           threshold: runtime.config.qualityThreshold,
         });
-        const record = await runtime.media.get(result.output.mediaId);
-        await runtime.media.update(result.output.mediaId, {
-          generation: {
-            ...(record?.generation ?? {}),
-            requestId: state.requestId,
-            round: roundOf(state),
-            shotIndex: planned.index,
-            shotPassed: check.passed,
+        // A clip a killed run stored before this call (found again by the job) was paid for then, not now.
+        const reused = await markRequestClip(
+          runtime,
+          state,
+          {
+            mediaId: result.output.mediaId,
             costUsd: result.output.costUsd,
+            shotIndex: planned.index,
+            startedMs: started,
           },
-          qualityScore: check.overallQuality,
-        });
+          { shotPassed: check.passed, qualityScore: check.overallQuality },
+        );
         ledger.push({
           takeId: state.takeId,
           run,

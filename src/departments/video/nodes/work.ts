@@ -16,7 +16,7 @@ import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
 import type { DepartmentStateValue } from "../state.js";
-import { roundOf } from "./scene-reuse.js";
+import { markRequestClip } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
@@ -122,19 +122,8 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const jobId = generateJobId(state.takeId, shot.index);
   const started = Date.now();
   const result = (await runtime.jobs.run("generate", { ...data }, jobId)) as GenerateJobResult;
-  // A clip stored before this call (by a run that was killed) was paid for then, not now.
-  const record = await runtime.media.get(result.output.mediaId);
-  const reused = record !== null && Date.parse(record.createdAt) < started;
-  // The clip carries its request and cost, so the request's spend is known to every later run.
-  await runtime.media.update(result.output.mediaId, {
-    generation: {
-      ...(record?.generation ?? {}),
-      requestId: state.requestId,
-      round: roundOf(state),
-      shotIndex: shot.index,
-      costUsd: result.output.costUsd,
-    },
-  });
+  const { mediaId, costUsd } = result.output;
+  const reused = await markRequestClip(runtime, state, { mediaId, costUsd, shotIndex: shot.index, startedMs: started });
   return {
     clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput],
     outputs: [graded(state, "video-generator", result)],
