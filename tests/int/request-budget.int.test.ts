@@ -77,6 +77,23 @@ describe("a request's budget", () => {
     expect(await paidClips(made.runtime, requestId)).toEqual([0.2, 0.2]);
   });
 
+  it("holds for a scene: a shot made again is weighed against what the scene spent", async () => {
+    // Three 4 s shots at $0.01 a second: $0.12, the whole budget.
+    const made = await createTestRuntime({
+      env: { CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.01 }), CUTROOM_BUDGET_USD: "0.12" },
+    });
+    cleanup = made.cleanup;
+    const chat = new ChatService(made.runtime);
+    const first = await chat.turn({ threadId: "budget4", message: "a 12 second scene: Tom waves, jumps, then sits" });
+    expect(first.status).toBe("awaiting-choice");
+    expect(first.report?.summary?.costUsd).toBe(0.12);
+    const again = await chat.turn({ threadId: "budget4", choice: "regenerate", note: "redo shot 2" });
+    expect(again.videoId).toBe(first.videoId);
+    expect(again.reply).toMatch(/\$0\.1200 is spent and another take would cost \$0\.0400/);
+    const requestId = (await chat.thread("budget4")).takes[0]!.requestId;
+    expect(await paidClips(made.runtime, requestId)).toEqual([0.04, 0.04, 0.04]);
+  });
+
   it("refuses a request estimated above the budget before anything is spent", async () => {
     const made = await createTestRuntime({ env: { ...PRICED, CUTROOM_BUDGET_USD: "0.1" } });
     cleanup = made.cleanup;
