@@ -51,6 +51,8 @@ export interface FakeFal {
   script(...scenarios: FalScenario[]): void;
   /** Submissions whose prompt matches are refused under the content policy (null: none). */
   refusePrompts(pattern: RegExp | null): void;
+  /** How many status polls arrive in the next `milliseconds`: 0 once a cancelled request is left alone. */
+  pollsDuring(milliseconds: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
   const scenarios: FalScenario[] = [];
   const files = new Map<string, { contentType: string; bytes: Buffer }>();
   const byId = new Map<string, FalSubmission & { polls: number }>();
-  const state: Omit<FakeFal, "url" | "script" | "refusePrompts" | "close"> = {
+  const state: Omit<FakeFal, "url" | "script" | "refusePrompts" | "pollsDuring" | "close"> = {
     submissions: [],
     statusCalls: [],
     cancelled: [],
@@ -193,6 +195,11 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
     script: (...next) => scenarios.push(...next),
     refusePrompts: (pattern) => {
       refused = pattern;
+    },
+    pollsDuring: async (milliseconds) => {
+      const before = state.statusCalls.length;
+      await new Promise((resolve) => setTimeout(resolve, milliseconds));
+      return state.statusCalls.length - before;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 /** Shared test fixtures: a character, a location and clip requests to vary per test. */
 import { lookForLocation, profileForCharacter } from "../../src/brain/profiles.js";
 import type { ClipRequest, VisualProfile } from "../../src/domain.js";
+import type { ShotTask } from "../../src/specialists/video-generator/index.js";
 
 export const alice: VisualProfile = {
   skin: "#e0b090",
@@ -61,4 +62,22 @@ export function sarahInThePark(overrides: Partial<ClipRequest> = {}): ClipReques
     location: { id: "loc_park", name: "park", look: lookForLocation("park") },
     ...overrides,
   });
+}
+
+/** A one-second text-to-video shot of an empty street, needing nothing from the Brain; override what a test needs. */
+export function streetShot(overrides: Partial<ShotTask> = {}): ShotTask {
+  return {
+    index: 1,
+    method: "text-to-video",
+    prompt: "an empty street",
+    durationSeconds: 1,
+    characters: [],
+    location: null,
+    action: "stand",
+    camera: "static",
+    motionStrength: 0.5,
+    seed: 3,
+    images: {},
+    ...overrides,
+  };
 }

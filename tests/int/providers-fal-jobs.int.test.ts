@@ -14,6 +14,7 @@ import { InProcessJobQueue as ApiJobs } from "../../src/server/jobs.js";
 import { createJobHandlers } from "../../src/server/videos.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { renderTestClip } from "../fakes/media.js";
+import { streetShot } from "../helpers/fixtures.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 const KEY = "fal-jobs-key-7a1e";
@@ -95,19 +96,7 @@ describe("paid FAL calls through the department's jobs", () => {
       const data: GenerateJobData = {
         projectId: "default",
         takeId: "vid_cancelled",
-        shot: {
-          index: 1,
-          method: "text-to-video",
-          prompt: "an empty street at dawn",
-          durationSeconds: 2,
-          characters: [],
-          location: null,
-          action: "stand",
-          camera: "static",
-          motionStrength: 0.5,
-          seed: 9,
-          images: {},
-        },
+        shot: streetShot({ prompt: "an empty street at dawn", durationSeconds: 2, seed: 9 }),
       };
       const jobId = generateJobId("vid_cancelled", 1);
       await runtime.jobs.enqueue("generate", { ...data }, jobId);
@@ -117,9 +106,7 @@ describe("paid FAL calls through the department's jobs", () => {
       expect(error?.code).toBe("CANCELLED");
       expect(fal.submissions).toHaveLength(1);
       expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
-      const polls = fal.statusCalls.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(fal.statusCalls).toHaveLength(polls);
+      expect(await fal.pollsDuring(300)).toBe(0);
       expect(await runtime.jobs.status(jobId)).toMatchObject({ state: "failed", attemptsMade: 1 });
     } finally {
       await cleanup();
@@ -142,9 +129,7 @@ describe("paid FAL calls through the department's jobs", () => {
       controller.abort();
       expect(await turn).not.toBeNull();
       await expect.poll(() => fal.cancelled, { timeout: 10_000 }).toEqual([fal.submissions[0]!.requestId]);
-      const polls = fal.statusCalls.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(fal.statusCalls).toHaveLength(polls);
+      expect(await fal.pollsDuring(300)).toBe(0);
       expect(fal.submissions).toHaveLength(1);
     } finally {
       await cleanup();
@@ -168,9 +153,7 @@ describe("paid FAL calls through the department's jobs", () => {
       await expect.poll(() => api.get(job.jobId)?.status, { timeout: 20_000 }).toBe("failed");
       expect(api.get(job.jobId)?.error?.code).toBe("CANCELLED");
       expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
-      const polls = fal.statusCalls.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(fal.statusCalls).toHaveLength(polls);
+      expect(await fal.pollsDuring(300)).toBe(0);
       expect(api.cancel("job_unknown")).toBeNull();
     } finally {
       await api.close();

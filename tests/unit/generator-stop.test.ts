@@ -11,6 +11,7 @@ import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import type { GenerateOptions } from "../../src/providers/video/types.js";
 import { runVideoGenerator, type ShotTask } from "../../src/specialists/video-generator/index.js";
 import { createToolContext } from "../../src/tools/context.js";
+import { streetShot } from "../helpers/fixtures.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 /** A provider whose policy refuses every prompt, counting what it is asked (and would bill). */
@@ -26,19 +27,7 @@ class RefusingProvider extends LocalAnimaticProvider {
   }
 }
 
-const shot: ShotTask = {
-  index: 1,
-  method: "text-to-video",
-  prompt: "an empty street",
-  durationSeconds: 1,
-  characters: [],
-  location: null,
-  action: "stand",
-  camera: "static",
-  motionStrength: 0.5,
-  seed: 4,
-  images: {},
-};
+const shot: ShotTask = streetShot({ seed: 4 });
 
 const generateCall = (id: string) =>
   new AIMessage({

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerDepartmentJobs, type GenerateJobData, type GenerateJobResult } from "../../src/jobs/department.js";
 import type { JobContext, JobHandler, JobName, JobQueue } from "../../src/jobs/types.js";
 import type { Runtime } from "../../src/runtime.js";
+import { streetShot } from "../helpers/fixtures.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 let test: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -38,19 +39,7 @@ function context(journal: string[], attempt: number, progress: number[]): JobCon
 const data: GenerateJobData = {
   projectId: "default",
   takeId: "vid_test",
-  shot: {
-    index: 1,
-    method: "text-to-video",
-    prompt: "an empty street",
-    durationSeconds: 1,
-    characters: [],
-    location: null,
-    action: "stand",
-    camera: "static",
-    motionStrength: 0.5,
-    seed: 3,
-    images: {},
-  },
+  shot: streetShot(),
 };
 
 describe("generation job", () => {
