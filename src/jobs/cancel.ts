@@ -28,6 +28,9 @@ export function cancelledBy(queue: JobQueue, signal: AbortSignal | null | undefi
     aborted.catch(() => undefined);
     try {
       return await Promise.race([queue.waitFor(jobId, timeoutMs), aborted]);
+    } catch (error) {
+      // The job failed because of the stop, so the waiter hears the stop's reason (a budget, a Ctrl-C).
+      throw signal.aborted ? stopped(jobId, signal) : error;
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
