@@ -245,8 +245,9 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           passed: false,
           reason: lastReason,
         });
-        // A stop asked for ends the scene; a refusal another try cannot mend ends this shot's tries.
-        if (isCutroomError(error, "CANCELLED")) throw error;
+        // A stop asked for (a cancel, a budget stop) ends the scene; a refusal another try cannot mend ends
+        // this shot's tries.
+        if (config.signal?.aborted || isCutroomError(error, "CANCELLED")) throw error;
         if (isFinalFailure(error)) break;
       }
     }
