@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCAL_VIDEO_MODEL } from "../../src/config.js";
+import { asContext } from "../../src/context.js";
+import { videoDepartmentGraph } from "../../src/departments/video/graph.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import type { Runtime } from "../../src/runtime.js";
 import { createTestRuntime } from "../helpers/runtime.js";
@@ -92,6 +94,31 @@ describe("a request's budget", () => {
     expect(again.reply).toMatch(/\$0\.1200 is spent and another take would cost \$0\.0400/);
     const requestId = (await chat.thread("budget4")).takes[0]!.requestId;
     expect(await paidClips(made.runtime, requestId)).toEqual([0.04, 0.04, 0.04]);
+  });
+
+  it("holds for a scene's chains running in parallel: together they stop at the budget", async () => {
+    // Straight into the department (no estimate first): three shots of $0.04 at once, $0.08 to spend.
+    const made = await createTestRuntime({
+      env: { CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.01 }), CUTROOM_BUDGET_USD: "0.08" },
+    });
+    cleanup = made.cleanup;
+    const failure = await videoDepartmentGraph
+      .invoke(
+        {
+          projectId: "default",
+          threadId: "thr-budget",
+          requestId: "req-parallel",
+          requestText: "a 12 second scene: Tom waves, jumps, then sits",
+        },
+        { context: asContext(made.runtime), recursionLimit: 60 },
+      )
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).toMatchObject({ code: "MEDIA" });
+    expect((failure as Error).message).toMatch(/only 2 of 3 shots .*budget of \$0\.08 would be passed/);
+    expect(await paidClips(made.runtime, "req-parallel")).toEqual([0.04, 0.04]);
   });
 
   it("refuses a request estimated above the budget before anything is spent", async () => {

@@ -24,6 +24,50 @@ export function wouldPassBudget(spentUsd: number, nextUsd: number, budgetUsd: nu
 }
 
 /** The report's words when the budget stops generation. */
-export function budgetNote(spentUsd: number, nextUsd: number, budgetUsd: number, what: string): string {
-  return `the request's budget of $${budgetUsd.toFixed(2)} would be passed: $${spentUsd.toFixed(4)} is spent and ${what} would cost $${nextUsd.toFixed(4)}`;
+export function budgetNote(
+  spentUsd: number,
+  nextUsd: number,
+  budgetUsd: number,
+  what: string,
+  underWayUsd = 0,
+): string {
+  const underWay = underWayUsd > 0 ? ` (and $${underWayUsd.toFixed(4)} is being spent)` : "";
+  return `the request's budget of $${budgetUsd.toFixed(2)} would be passed: $${spentUsd.toFixed(4)} is spent${underWay} and ${what} would cost $${nextUsd.toFixed(4)}`;
+}
+
+/** Spend held by generations under way in this process, per request, until their clips carry their cost. */
+const underWay = new Map<string, number>();
+
+export interface BudgetHold {
+  /** Gives the held amount back: the clip now carries its cost, or the generation failed. */
+  release(): void;
+}
+
+/**
+ * Holds `nextUsd` of a request's budget for a generation about to start, or says why it cannot. A scene's
+ * chains generate in parallel: each counts what the others are still generating, so together they cannot
+ * pass the budget either.
+ */
+export async function holdBudget(
+  runtime: Runtime,
+  request: { projectId: string; requestId: string },
+  nextUsd: number,
+  what: string,
+): Promise<BudgetHold | string> {
+  const spent = await spentOnRequest(runtime, request);
+  // Nothing runs between reading what is held and holding more: the check and the hold are one step.
+  const held = underWay.get(request.requestId) ?? 0;
+  const budget = runtime.config.budgetUsd;
+  if (wouldPassBudget(spent + held, nextUsd, budget)) return budgetNote(spent, nextUsd, budget, what, held);
+  underWay.set(request.requestId, held + nextUsd);
+  let released = false;
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      const left = (underWay.get(request.requestId) ?? 0) - nextUsd;
+      if (left > 1e-9) underWay.set(request.requestId, left);
+      else underWay.delete(request.requestId);
+    },
+  };
 }

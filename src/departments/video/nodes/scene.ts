@@ -17,7 +17,7 @@ import { cancelledBy } from "../../../jobs/cancel.js";
 import { isFinalFailure } from "../../../jobs/types.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
-import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
+import { holdBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
@@ -143,10 +143,10 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
     let lastReason = "";
     for (let attempt = 1; attempt <= 1 + SHOT_RETRIES && done === null; attempt++) {
       // Every chain, run and regeneration of the request counts: no attempt takes it past its budget.
-      const spent = await spentOnRequest(runtime, state);
       const next = clipCostUsd(runtime.config, shot.method, shot.durationSeconds);
-      if (wouldPassBudget(spent, next, runtime.config.budgetUsd)) {
-        const note = `${budgetNote(spent, next, runtime.config.budgetUsd, `attempt ${attempt} at shot ${planned.index}`)}, so it was not generated`;
+      const hold = await holdBudget(runtime, state, next, `attempt ${attempt} at shot ${planned.index}`);
+      if (typeof hold === "string") {
+        const note = `${hold}, so it was not generated`;
         lastReason = lastReason === "" ? note : `${lastReason}; ${note}`;
         break;
       }
@@ -190,6 +190,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           },
           { shotPassed: check.passed, qualityScore: check.overallQuality },
         );
+        hold.release();
         ledger.push({
           takeId: state.takeId,
           run,
@@ -231,6 +232,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           );
         }
       } catch (error) {
+        hold.release();
         lastReason = error instanceof Error ? error.message : String(error);
         ledger.push({
           takeId: state.takeId,
