@@ -17,11 +17,12 @@ export function cancelledBy(queue: JobQueue, signal: AbortSignal | null | undefi
       throw stopped(jobId, signal);
     }
     let onAbort = (): void => undefined;
+    let grace: NodeJS.Timeout | null = null;
     const aborted = new Promise<never>((_resolve, reject) => {
       onAbort = () => {
         void queue.cancel(jobId).catch(() => undefined);
         // The job normally fails as CANCELLED well before this; work that ignores its signal is not waited for.
-        setTimeout(() => reject(stopped(jobId, signal)), CANCEL_GRACE_MS).unref();
+        grace = setTimeout(() => reject(stopped(jobId, signal)), CANCEL_GRACE_MS);
       };
       signal.addEventListener("abort", onAbort, { once: true });
     });
@@ -33,6 +34,7 @@ export function cancelledBy(queue: JobQueue, signal: AbortSignal | null | undefi
       throw signal.aborted ? stopped(jobId, signal) : error;
     } finally {
       signal.removeEventListener("abort", onAbort);
+      if (grace !== null) clearTimeout(grace);
     }
   };
   return {

@@ -198,8 +198,14 @@ export class InProcessJobQueue implements JobQueue {
         },
         signal: controller.signal,
       });
-      Object.assign(status, { state: "completed", progress: 1, result: result ?? null, error: null });
-      Object.assign(status, { errorCode: null, errorField: null });
+      Object.assign(status, {
+        state: "completed",
+        progress: 1,
+        result: result ?? null,
+        error: null,
+        errorCode: null,
+        errorField: null,
+      });
       this.emit({ type: "completed", jobId: status.id, result: status.result });
     } catch (error) {
       // Whatever the work threw once it was cancelled (an abort, ffmpeg killed), the job was cancelled.
