@@ -224,6 +224,12 @@ export class InProcessJobQueue implements JobQueuePort {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.length = 0;
+    // A job cut off by the stop is never run again (see restore), so its paid requests are cancelled now.
+    for (const entry of this.jobs.values()) {
+      if (entry.view.status === "running") {
+        entry.controller.abort(new CutroomError("CANCELLED", "the server stopped while this job ran; submit it again"));
+      }
+    }
     await this.running;
   }
 

@@ -46,4 +46,26 @@ describe("cancelling API jobs", () => {
     expect(queue.cancel("job_unknown")).toBeNull();
     await queue.close();
   });
+
+  it("stopping the server cancels the running job rather than leaving its renders to bill", async () => {
+    let sawAbort = false;
+    const queue = new InProcessJobQueue(
+      handlers(
+        (_payload, { signal }) =>
+          new Promise((_resolve, reject) =>
+            signal.addEventListener("abort", () => {
+              sawAbort = true;
+              reject(new Error("render killed"));
+            }),
+          ),
+      ),
+      quiet,
+    );
+    const job = queue.submit({ kind: "generate", projectId: "p1", payload: { prompt: "a" }, webhookUrl: null });
+    await expect.poll(() => queue.get(job.jobId)?.status).toBe("running");
+    await queue.close();
+    expect(sawAbort).toBe(true);
+    expect(queue.get(job.jobId)).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
+    expect(queue.get(job.jobId)?.error?.message).toMatch(/server stopped/);
+  });
 });
