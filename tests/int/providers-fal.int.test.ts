@@ -276,6 +276,7 @@ describe("FAL video provider against the fake queue API", () => {
     );
     expect(error.code).toBe("CANCELLED");
     expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+    expect(await fal.pollsDuring(200)).toBe(0);
   });
 
   it("refuses to download a result from a host that is neither allowed nor configured", async () => {
