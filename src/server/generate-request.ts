@@ -108,6 +108,23 @@ export const GenerateBodySchema = z
 
 export type GenerateBody = z.infer<typeof GenerateBodySchema>;
 
+/** A width:height the server can render: the render size's own shape, to within 1%. */
+export function ratioFits(ratio: string, render: { width: number; height: number }): boolean {
+  const [width, height] = ratio.split(":").map(Number) as [number, number];
+  return width > 0 && height > 0 && Math.abs(width / height - render.width / render.height) <= 0.01;
+}
+
+/** Every aspectRatio the body's pattern allows that ratioFits accepts, for the API description. */
+export function fittingRatios(render: { width: number; height: number }): string[] {
+  const fitting: string[] = [];
+  for (let width = 1; width <= 99; width++) {
+    for (let height = 1; height <= 99; height++) {
+      if (ratioFits(`${width}:${height}`, render)) fitting.push(`${width}:${height}`);
+    }
+  }
+  return fitting;
+}
+
 /**
  * What the department is asked: the request text and what the caller fixed (null for a plain prompt).
  * Images must be live images of the caller's project; a size other than this server's is refused.
@@ -133,9 +150,8 @@ export async function askedOf(
   }
   const ratio = body.parameters?.aspectRatio;
   if (ratio !== undefined) {
-    const [width, height] = ratio.split(":").map(Number) as [number, number];
     const { width: renderWidth, height: renderHeight } = runtime.config.video;
-    if (width === 0 || height === 0 || Math.abs(width / height - renderWidth / renderHeight) > 0.01) {
+    if (!ratioFits(ratio, runtime.config.video)) {
       throw new ApiError(
         400,
         "INVALID_INPUT",

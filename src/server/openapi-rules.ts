@@ -48,33 +48,55 @@ function fromLocation(name: string) {
  * Exactly one of prompt and input.prompt; and the images of the method, given or implied (first/last
  * frame, then a composite, then a source image), with a location reference standing in where it can.
  */
-export const GENERATE_BODY_RULES = {
-  allOf: [
-    {
-      anyOf: [
-        { required: ["prompt"], properties: { prompt: NOT_BLANK } },
-        { required: ["input"], properties: { input: { required: ["prompt"], properties: { prompt: NOT_BLANK } } } },
-      ],
-      not: { required: ["prompt", "input"], properties: { input: { required: ["prompt"] } } },
+export function generateBodyRules(aspectRatios: string[] | null) {
+  return {
+    allOf: [
+      ...(aspectRatios === null
+        ? []
+        : [{ properties: { parameters: { properties: { aspectRatio: { enum: aspectRatios } } } } }]),
+      {
+        anyOf: [
+          { required: ["prompt"], properties: { prompt: NOT_BLANK } },
+          { required: ["input"], properties: { input: { required: ["prompt"], properties: { prompt: NOT_BLANK } } } },
+        ],
+        not: { required: ["prompt", "input"], properties: { input: { required: ["prompt"] } } },
+      },
+      {
+        anyOf: [
+          { properties: { ...method("text-to-video"), input: NO_IMAGES } },
+          {
+            required: ["input"],
+            properties: { ...method("image-to-video"), input: imagesExactly(["sourceImage"]) },
+          },
+          fromLocation("image-to-video"),
+          {
+            required: ["input"],
+            properties: { ...method("first-last-frame"), input: imagesExactly(["firstFrame", "lastFrame"]) },
+          },
+          {
+            required: ["input"],
+            properties: { ...method("composite-to-video"), input: imagesExactly(["compositeImage"]) },
+          },
+          fromLocation("composite-to-video"),
+        ],
+      },
+    ],
+  };
+}
+
+/** One tool's call body: its own arguments schema (the catalogue's), and the take to continue. */
+export function toolCallSchema(argumentsSchema: unknown): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = (argumentsSchema ?? {}) as Record<string, unknown>;
+  return {
+    type: "object",
+    properties: {
+      arguments: schema,
+      takeId: {
+        anyOf: [{ type: "string", pattern: "^vid_[A-Za-z0-9_-]{1,60}$" }, { type: "null" }],
+        description: "a take id (vid_…) from an earlier call, to use its scratch files",
+      },
     },
-    {
-      anyOf: [
-        { properties: { ...method("text-to-video"), input: NO_IMAGES } },
-        {
-          required: ["input"],
-          properties: { ...method("image-to-video"), input: imagesExactly(["sourceImage"]) },
-        },
-        fromLocation("image-to-video"),
-        {
-          required: ["input"],
-          properties: { ...method("first-last-frame"), input: imagesExactly(["firstFrame", "lastFrame"]) },
-        },
-        {
-          required: ["input"],
-          properties: { ...method("composite-to-video"), input: imagesExactly(["compositeImage"]) },
-        },
-        fromLocation("composite-to-video"),
-      ],
-    },
-  ],
-};
+    required: ["arguments"],
+    additionalProperties: false,
+  };
+}

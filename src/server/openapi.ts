@@ -1,13 +1,16 @@
-/** The OpenAPI 3.1 description of every route, with request bodies generated from the same zod schemas. */
-import { z } from "zod";
+/**
+ * Every route of the HTTP API with the statuses it can answer: the source of /api/openapi.json (see
+ * openapi-document.ts) and of the methods each path allows.
+ */
+import type { z } from "zod";
 import { SessionBodySchema } from "./auth.js";
 import { ChatBodySchema } from "./routes/chat.js";
 import { GenerateBodySchema } from "./generate-request.js";
-import { CHAT_BODY_RULES, GENERATE_BODY_RULES } from "./openapi-rules.js";
+import { CHAT_BODY_RULES } from "./openapi-rules.js";
 import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
 import { ToolCallSchema } from "./routes/tools.js";
 
-interface RouteDoc {
+export interface RouteDoc {
   method: "get" | "post" | "delete";
   path: string;
   summary: string;
@@ -23,7 +26,7 @@ interface RouteDoc {
 }
 
 /** What each error status means across the API; every route lists the ones it can answer. */
-const ERROR_STATUSES = {
+export const ERROR_STATUSES = {
   400: "invalid input (fields named), a malformed path or an unreadable body",
   401: "missing or invalid API key",
   404: "not found, or another project's",
@@ -39,7 +42,7 @@ const ERROR_STATUSES = {
   503: "a provider or store is unreachable, or the work was cancelled; Retry-After says when to try again",
   504: "a provider or a render took too long",
 } as const;
-type ErrorStatus = keyof typeof ERROR_STATUSES;
+export type ErrorStatus = keyof typeof ERROR_STATUSES;
 
 // Sets of statuses by what a route does, combined per route below.
 const ANY = [500] as const;
@@ -135,7 +138,6 @@ export const ROUTES: RouteDoc[] = [
       "Queue the department on a request ({ prompt }, or the design's { method, input, parameters, references }); counts against the hourly generation limit",
     auth: true,
     body: GenerateBodySchema,
-    bodyRules: GENERATE_BODY_RULES,
     responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
     errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...STORES],
   },
@@ -224,95 +226,3 @@ export const ROUTES: RouteDoc[] = [
     errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...WORK],
   },
 ];
-
-const ERROR_SCHEMA = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        fields: { type: "object", additionalProperties: { type: "string" } },
-      },
-    },
-  },
-};
-
-const RETRY_AFTER = { description: "seconds to wait before trying again", schema: { type: "string" } };
-const CONTENT_RANGE = { description: "bytes */<file size>", schema: { type: "string" } };
-
-let built: Record<string, unknown> | null = null;
-
-export function buildOpenApi(): Record<string, unknown> {
-  if (built) return built;
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
-      name: match[1],
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    }));
-    const responses: Record<string, unknown> = {};
-    for (const [status, description] of Object.entries(route.responses)) {
-      const content =
-        route.stream && status === "200" ? { "application/json": {}, "text/event-stream": {} } : undefined;
-      responses[status] = { description, ...(content ? { content } : {}) };
-    }
-    for (const status of new Set(route.errors)) {
-      responses[String(status)] ??= {
-        description: ERROR_STATUSES[status],
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-        ...(status === 503 || status === 429 ? { headers: { "Retry-After": RETRY_AFTER } } : {}),
-        ...(status === 416 ? { headers: { "Content-Range": CONTENT_RANGE } } : {}),
-      };
-    }
-    paths[route.path] ??= {};
-    paths[route.path]![route.method] = {
-      summary: route.summary,
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.auth ? {} : { security: [] }),
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                "application/json": {
-                  schema: {
-                    ...z.toJSONSchema(route.body, { io: "input", unrepresentable: "any" }),
-                    ...route.bodyRules,
-                  },
-                },
-              },
-            },
-          }
-        : {}),
-      responses,
-    };
-  }
-  built = {
-    openapi: "3.1.0",
-    info: {
-      title: "cutroom",
-      version: "1",
-      description: "The Video Department over HTTP: chat, jobs, videos, Brain facts and tools.",
-    },
-    components: {
-      securitySchemes: {
-        bearer: {
-          type: "http",
-          scheme: "bearer",
-          description: "an API key from CUTROOM_API_KEYS or the local key file",
-        },
-        session: { type: "apiKey", in: "cookie", name: "cutroom_session" },
-      },
-      schemas: { Error: ERROR_SCHEMA },
-    },
-    security: [{ bearer: [] }, { session: [] }],
-    paths,
-  };
-  return built;
-}

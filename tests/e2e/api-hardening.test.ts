@@ -303,6 +303,16 @@ describe("HTTP hardening", () => {
     expect(Object.keys(chat.responses)).toEqual(expect.arrayContaining(["400", "409", "413", "415", "429", "503"]));
     expect(chat.responses["503"].headers).toHaveProperty("Retry-After");
     expect(chat.requestBody.content["application/json"].schema.anyOf).toHaveLength(2);
+    // Each tool is its own operation with its own arguments, so a client knows what a call needs.
+    const post = document.paths["/api/v1/tools/apply_post_processing"].post;
+    const call = post.requestBody.content["application/json"].schema;
+    expect(call.required).toEqual(["arguments"]);
+    expect(call.properties.arguments.properties.options.properties.lut.anyOf[0].pattern).toBeDefined();
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["200", "400", "404", "503"]));
+    // Only the ratios this server renders (320x180 in tests) are offered.
+    const generate = document.paths["/api/v1/projects/{projectId}/videos/generate"].post;
+    expect(JSON.stringify(generate.requestBody)).toContain('"16:9"');
+    expect(JSON.stringify(generate.requestBody)).not.toContain('"4:3"');
   });
 });
 

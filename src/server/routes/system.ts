@@ -12,7 +12,9 @@ import {
 } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { ApiError, parseWith } from "../errors.js";
-import { buildOpenApi } from "../openapi.js";
+import { fittingRatios } from "../generate-request.js";
+import { buildOpenApi } from "../openapi-document.js";
+import { describeTools } from "./tools.js";
 
 const READY_TIMEOUT_MS = 5000;
 
@@ -70,8 +72,16 @@ export function systemRoutes(context: ServerContext): Router {
     response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not-ready", checks });
   });
 
-  router.get("/api/openapi.json", (_request, response) => {
-    response.json(buildOpenApi());
+  // Built once per server: the aspect ratios it renders and its tool catalogue do not change while it runs.
+  let document: Promise<Record<string, unknown>> | null = null;
+  router.get("/api/openapi.json", async (_request, response) => {
+    document ??= describeTools(runtime)
+      .then((tools) => buildOpenApi({ aspectRatios: fittingRatios(runtime.config.video), tools }))
+      .catch((error: unknown) => {
+        document = null;
+        throw error;
+      });
+    response.json(await document);
   });
 
   /** Trades an API key for an HttpOnly cookie, so page scripts never hold the key after sign-in. */
