@@ -6,6 +6,7 @@ import type { Runtime } from "../runtime.js";
 import type { KeyRing } from "./auth.js";
 import type { JobQueuePort } from "./jobs.js";
 import type { OwnershipStore } from "./ownership.js";
+import { redactValue } from "./redact.js";
 import type { GenerationLimiter } from "./rate-limit.js";
 import type { WebhookSender } from "./webhooks.js";
 
@@ -45,8 +46,9 @@ export class ThreadActivity {
     this.emit({ type: "turn-finished", threadId, result, error });
   }
 
+  /** Watchers are clients: a progress message that quotes a scratch file reaches them redacted. */
   emit(event: ThreadEvent): void {
-    this.emitter.emit(event.threadId, event);
+    this.emitter.emit(event.threadId, redactValue(event));
   }
 
   subscribe(threadId: string, listener: (event: ThreadEvent) => void): () => void {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CutroomError } from "../../src/errors.js";
 import { describeError } from "../../src/server/errors.js";
+import { ThreadActivity, type ThreadEvent } from "../../src/server/context.js";
 import { allowedMethods } from "../../src/server/methods.js";
 import { redactText, redactValue, registerRoot } from "../../src/server/redact.js";
 
@@ -112,5 +113,20 @@ describe("allowedMethods", () => {
     expect(allowedMethods("/api/v1/projects/a/videos/vid_1")).toEqual(["GET", "HEAD", "OPTIONS"]);
     expect(allowedMethods("/api/v1/session")).toEqual(["DELETE", "OPTIONS", "POST"]);
     expect(allowedMethods("/nothing/here")).toBeNull();
+  });
+});
+
+describe("ThreadActivity", () => {
+  it("hands watchers progress with server paths redacted", () => {
+    const activity = new ThreadActivity();
+    const seen: ThreadEvent[] = [];
+    activity.subscribe("thr_1", (event) => seen.push(event));
+    activity.emit({
+      type: "progress",
+      threadId: "thr_1",
+      event: { step: "assemble", fraction: 0.5, message: `joining ${DATA}/scratch/a.mp4`, at: "2026-01-01T00:00:00Z" },
+    });
+    expect(seen).toHaveLength(1);
+    expect(JSON.stringify(seen[0])).toContain("joining <scratch>/a.mp4");
   });
 });
