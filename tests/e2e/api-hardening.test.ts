@@ -102,6 +102,11 @@ describe("HTTP hardening", () => {
     await rm(outside, { recursive: true, force: true });
   });
   const app = () => harness.server.app;
+  const applyLut = (lut: string) =>
+    request(app())
+      .post("/api/v1/tools/apply_post_processing")
+      .set(A)
+      .send({ arguments: { clipId, options: { lut } } });
 
   it("returns saved media with API URLs, never store paths", async () => {
     const generated = await request(app())
@@ -162,22 +167,14 @@ describe("HTTP hardening", () => {
 
   it("refuses a LUT path over the tool route without reading or quoting it", async () => {
     for (const lut of ["/etc/passwd", "../secret.cube", "/tmp/x.cube", "luts/warm.cube", "warm.CUBE.txt"]) {
-      const answer = await request(app())
-        .post("/api/v1/tools/apply_post_processing")
-        .set(A)
-        .send({ arguments: { clipId, options: { lut } } })
-        .expect(400);
+      const answer = await applyLut(lut).expect(400);
       expect(answer.body.error.code).toBe("INVALID_INPUT");
       expect(Object.keys(answer.body.error.fields)).toEqual(["arguments.options.lut"]);
       expect(JSON.stringify(answer.body)).not.toMatch(/root:/);
     }
     for (const lut of ["secret.cube", "escape.cube", "missing.cube"]) {
-      const answer = await request(app())
-        .post("/api/v1/tools/apply_post_processing")
-        .set(A)
-        .send({ arguments: { clipId, options: { lut } } })
-        .expect(400);
-      expect(answer.body.error.fields).toHaveProperty("options.lut");
+      const answer = await applyLut(lut).expect(400);
+      expect(answer.body.error.fields).toHaveProperty(["options.lut"]);
       expect(answer.body.error.message).toContain(lut);
       expect(JSON.stringify(answer.body)).not.toContain("TOP-SECRET");
       expectNoServerPaths(answer.body, harness, lutDir);
@@ -185,26 +182,14 @@ describe("HTTP hardening", () => {
   });
 
   it("applies a LUT from the LUT directory or from the project's store, and no other project's", async () => {
-    const fromDir = await request(app())
-      .post("/api/v1/tools/apply_post_processing")
-      .set(A)
-      .send({ arguments: { clipId, options: { lut: "warm.cube" } } })
-      .expect(200);
+    const fromDir = await applyLut("warm.cube").expect(200);
     expect(fromDir.body.result.clipId).toMatch(/^graded/);
     expectNoServerPaths(fromDir.body, harness, lutDir);
 
     const stored = await storeRaw(harness, { projectId: "alpha", kind: "image", name: "teal.cube", text: cubeText() });
-    await request(app())
-      .post("/api/v1/tools/apply_post_processing")
-      .set(A)
-      .send({ arguments: { clipId, options: { lut: stored } } })
-      .expect(200);
+    await applyLut(stored).expect(200);
     const foreign = await storeRaw(harness, { projectId: "bravo", kind: "image", name: "b.cube", text: cubeText() });
-    await request(app())
-      .post("/api/v1/tools/apply_post_processing")
-      .set(A)
-      .send({ arguments: { clipId, options: { lut: foreign } } })
-      .expect(404);
+    await applyLut(foreign).expect(404);
     // The same LUT rules hold on the assemble route, checked before a job is queued.
     const assemble = (lut: string) =>
       request(app())
