@@ -64,6 +64,9 @@ const STATUS_OF: Partial<Record<CutroomErrorCode, number>> = {
   NO_PENDING_CHOICE: 409,
   CHOICE_PENDING: 409,
   RUN_UNFINISHED: 409,
+  THREAD_BUSY: 409,
+  // The request's spending limit stops the work: resending it will not help, raising the limit will.
+  BUDGET_EXCEEDED: 422,
   BRAIN_VALIDATION: 422,
   MEDIA: 422,
   FFMPEG_TIMEOUT: 504,

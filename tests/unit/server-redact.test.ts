@@ -103,6 +103,8 @@ describe("describeError", () => {
     );
     expect(describeError(new CutroomError("PROVIDER", "FAL refused the prompt")).status).toBe(502);
     expect(describeError(new Error("a bug")).status).toBe(500);
+    expect(describeError(new CutroomError("BUDGET_EXCEEDED", "over budget")).status).toBe(422);
+    expect(describeError(new CutroomError("THREAD_BUSY", "a turn is running")).status).toBe(409);
   });
 });
 
