@@ -1,10 +1,12 @@
 /**
- * Voiced dialogue lines as jobs, so a paid line is spoken once. A line is its voice, emotion and words:
- * one already voiced and recorded in this project is reused (a resumed run, a retried attempt, a later
- * take), and an object an interrupted attempt stored without its record is deleted first.
+ * The voice provider's paid work as jobs, so a line is spoken (and an effect made) once. A line is its
+ * voice, emotion and words; an effect its description and length. One already made and recorded in this
+ * project is reused (a resumed run, a retried attempt, a later take), and an object an interrupted attempt
+ * stored without its record is deleted first.
  */
 import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
+import type { SpeechResult } from "../providers/voice/types.js";
 import { storeMedia, type ToolContext } from "../tools/context.js";
 import type { Runtime } from "../runtime.js";
 import type { MediaRecord } from "../storage/types.js";
@@ -18,11 +20,14 @@ export interface VoiceLine {
   voiceId: string;
 }
 
-export interface VoiceJobData {
-  projectId: string;
-  takeId: string;
-  line: VoiceLine;
+export interface SoundEffect {
+  description: string;
+  durationSeconds: number;
 }
+
+export type VoiceJobData = { projectId: string; takeId: string } & (
+  { line: VoiceLine; effect?: undefined } | { effect: SoundEffect; line?: undefined }
+);
 
 export interface VoiceJobResult {
   mediaId: string;
@@ -35,67 +40,68 @@ export interface VoiceJobResult {
   reused: boolean;
 }
 
-/** Same provider, voice, emotion and words: the same line. */
-export function voiceLineKey(provider: string, line: VoiceLine): string {
-  return createHash("sha256")
-    .update(JSON.stringify([provider, line.voiceId, line.emotion, line.text]))
-    .digest("hex")
-    .slice(0, 32);
+/** Same provider, voice, emotion and words: the same line. Same description and length: the same effect. */
+export function voiceKey(provider: string, work: { line: VoiceLine } | { effect: SoundEffect }): string {
+  const identity =
+    "line" in work
+      ? [provider, work.line.voiceId, work.line.emotion, work.line.text]
+      : [provider, "effect", work.effect.description, work.effect.durationSeconds.toFixed(3)];
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
 }
 
-/** One job per take and line: the job id is the idempotency key within a run. */
-export function voiceJobId(takeId: string, lineKey: string): string {
-  return `voice-${takeId}-${lineKey}`;
+/** One job per take and sound: the job id is the idempotency key within a run. */
+export function voiceJobId(takeId: string, key: string): string {
+  return `voice-${takeId}-${key}`;
 }
 
 export function registerVoiceJob(runtime: Runtime): void {
-  runtime.jobs.register("voice", (data, context) => voiceLineJob(runtime, data as unknown as VoiceJobData, context));
+  runtime.jobs.register("voice", (data, context) => voiceJob(runtime, data as unknown as VoiceJobData, context));
 }
 
-async function voiceLineJob(runtime: Runtime, data: VoiceJobData, context: JobContext): Promise<VoiceJobResult> {
+async function voiceJob(runtime: Runtime, data: VoiceJobData, context: JobContext): Promise<VoiceJobResult> {
   await context.progress(0);
   const records = await runtime.media.listByProject(data.projectId);
   await removeOrphans(runtime.store, records, await context.journal.entries());
-  const lineKey = voiceLineKey(runtime.voice.name, data.line);
+  const key = voiceKey(runtime.voice.name, data.line ? { line: data.line } : { effect: data.effect! });
   const stored = records.find(
-    (record) => record.kind === "audio" && record.status === "live" && record.generation.voiceLine === lineKey,
+    (record) => record.kind === "audio" && record.status === "live" && record.generation.voiceKey === key,
   );
   if (stored !== undefined && (await runtime.store.head(stored.key)) !== null) {
     await context.progress(1);
     return resultOf(stored, true);
   }
-  return tracked(runtime, data, context, (scoped) => voice(scoped, data.line, lineKey));
+  return tracked(runtime, data, context, (scoped) => make(scoped, data, key));
 }
 
-async function voice(context: ToolContext, line: VoiceLine, lineKey: string): Promise<VoiceJobResult> {
-  const speech = await context.runtime.voice.synthesize(
-    { text: line.text, voiceId: line.voiceId, emotion: line.emotion },
-    context.workDir,
-    { signal: context.signal ?? null },
-  );
+async function make(context: ToolContext, data: VoiceJobData, key: string): Promise<VoiceJobResult> {
+  const { voice } = context.runtime;
+  const options = { signal: context.signal ?? null };
+  const sound: SpeechResult = data.line
+    ? await voice.synthesize(
+        { text: data.line.text, voiceId: data.line.voiceId, emotion: data.line.emotion },
+        context.workDir,
+        options,
+      )
+    : await voice.soundEffect(data.effect!.description, data.effect!.durationSeconds, context.workDir, options);
   try {
-    const alignment = speech.alignmentPath
-      ? (JSON.parse(await readFile(speech.alignmentPath, "utf8")) as unknown)
-      : null;
+    const alignment = sound.alignmentPath ? (JSON.parse(await readFile(sound.alignmentPath, "utf8")) as unknown) : null;
     const saved = await storeMedia(context, {
-      path: speech.path,
+      path: sound.path,
       kind: "audio",
-      name: "line",
+      name: data.line ? "line" : "sfx",
       generation: {
-        voiceLine: lineKey,
-        character: line.character,
-        text: line.text,
-        emotion: line.emotion,
-        voiceId: speech.voiceId,
-        model: speech.model,
-        durationSeconds: speech.durationSeconds,
+        voiceKey: key,
+        ...(data.line ?? data.effect),
+        voiceId: sound.voiceId,
+        model: sound.model,
+        durationSeconds: sound.durationSeconds,
         alignment,
       },
     });
     return resultOf(saved.record, false);
   } finally {
-    await rm(speech.path, { force: true });
-    if (speech.alignmentPath) await rm(speech.alignmentPath, { force: true });
+    await rm(sound.path, { force: true });
+    if (sound.alignmentPath) await rm(sound.alignmentPath, { force: true });
   }
 }
 

@@ -1,12 +1,19 @@
 /** Audio Integrator tools: character dialogue, sound effects, timing against the picture, mixing, storing. */
-import { copyFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { CutroomError } from "../errors.js";
 import { newId, seedFrom } from "../ids.js";
 import { cancelledBy } from "../jobs/cancel.js";
-import { voiceJobId, voiceLineKey, type VoiceJobData, type VoiceJobResult } from "../jobs/voice.js";
+import {
+  voiceJobId,
+  voiceKey,
+  type SoundEffect,
+  type VoiceJobData,
+  type VoiceJobResult,
+  type VoiceLine,
+} from "../jobs/voice.js";
 import { mixAudioIntoVideo } from "../media/audio.js";
 import { probe } from "../media/runner.js";
 import type { CharacterNode } from "../brain/types.js";
@@ -27,12 +34,17 @@ const TrackSchema = z.object({
 
 const EMOTIONS = ["neutral", "happy", "sad", "angry", "excited", "calm", "whisper"] as const;
 
-/** Moves a provider's output into the take's work dir under a scratch id. */
-async function adopt(context: ToolContext, path: string, prefix: string): Promise<string> {
-  const audioId = newId(prefix);
-  await copyFile(path, join(context.workDir, `${audioId}.wav`));
-  if (!path.startsWith(context.workDir)) await rm(path, { force: true });
-  return audioId;
+/**
+ * Voice work runs as a job, so a line spoken or an effect made (and paid for) once is reused by a resumed
+ * run or a retried attempt; the job is cancelled with the work it serves.
+ */
+async function voiceJob(
+  context: ToolContext,
+  work: { line: VoiceLine } | { effect: SoundEffect },
+  jobId: string,
+): Promise<VoiceJobResult> {
+  const data: VoiceJobData = { projectId: context.projectId, takeId: context.takeId, ...work };
+  return (await cancelledBy(context.runtime.jobs, context.signal).run("voice", { ...data }, jobId)) as VoiceJobResult;
 }
 
 /** A stored object copied into the take's work dir under a scratch id; the store's file (or cache) stays. */
@@ -78,12 +90,8 @@ export function createAudioTools(context: ToolContext) {
     async ({ character, text, emotion }) => {
       const { found, voiceId } = await characterVoice(context.runtime, character, "character");
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
-      // A job, so a line voiced (and paid for) once is reused by a resumed run or a retried attempt.
       const line = { character: found.name, text, emotion, voiceId };
-      const data: VoiceJobData = { projectId: context.projectId, takeId: context.takeId, line };
-      const jobs = cancelledBy(context.runtime.jobs, context.signal);
-      const jobId = voiceJobId(context.takeId, voiceLineKey(voice.name, line));
-      const voiced = (await jobs.run("voice", { ...data }, jobId)) as VoiceJobResult;
+      const voiced = await voiceJob(context, { line }, voiceJobId(context.takeId, voiceKey(voice.name, { line })));
       const audioId = await fromStore(context, voiced.key, "line");
       // Character timings stay beside the line for subtitles.
       if (voiced.alignment !== null)
@@ -111,9 +119,10 @@ export function createAudioTools(context: ToolContext) {
   const soundEffect = tool(
     async ({ description, durationSeconds }) => {
       context.runtime.progress.emit("audio", 0.4, `making ${description} sound`);
-      const effect = await voice.soundEffect(description, durationSeconds, context.workDir);
-      const audioId = await adopt(context, effect.path, "sfx");
-      return toolResult({ audioId, description, durationSeconds: effect.durationSeconds });
+      const effect = { description, durationSeconds };
+      const made = await voiceJob(context, { effect }, voiceJobId(context.takeId, voiceKey(voice.name, { effect })));
+      const audioId = await fromStore(context, made.key, "sfx");
+      return toolResult({ audioId, description, durationSeconds: made.durationSeconds, reused: made.reused });
     },
     {
       name: "generate_sound_effect",

@@ -1,6 +1,6 @@
 /**
- * A voiced line is paid for once: a run stopped after its line was spoken, then resumed, speaks nothing
- * again on the ElevenLabs fake, and every stored object has its media record.
+ * A voiced line (or effect) is paid for once: a run stopped after its line was spoken, then resumed,
+ * asks nothing again of the ElevenLabs fake, and every stored object has its media record.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -30,6 +30,7 @@ describe("voiced lines across a stopped and resumed run", () => {
   });
 
   const spoken = () => eleven.calls.filter((call) => call.path.endsWith("/with-timestamps"));
+  const effects = () => eleven.calls.filter((call) => call.path === "/v1/sound-generation");
 
   it("a resumed run, in a new process, reuses the line it already voiced and leaves no orphan object", async () => {
     const env = { ELEVENLABS_API_KEY: KEY, ELEVENLABS_BASE_URL: eleven.url };
@@ -46,6 +47,7 @@ describe("voiced lines across a stopped and resumed run", () => {
       .catch(() => null);
     expect(controller.signal.aborted).toBe(true);
     expect(spoken()).toHaveLength(1);
+    expect(effects()).toHaveLength(1);
     // The stopped process is gone with its in-memory job queue; the data dir is what a resume has.
     await first.runtime.close();
 
@@ -56,9 +58,11 @@ describe("voiced lines across a stopped and resumed run", () => {
       const resumed = await new ChatService(runtime).turn({ threadId: "voiced", resume: true });
       expect(resumed.status, resumed.reply).toBe("awaiting-choice");
       expect(spoken()).toHaveLength(1);
+      // The park's ambience, a paid effect too, is not made again either.
+      expect(effects()).toHaveLength(1);
 
       const records = await runtime.media.listByProject("default");
-      expect(records.filter((record) => record.kind === "audio")).toHaveLength(1);
+      expect(records.filter((record) => record.kind === "audio")).toHaveLength(2);
       const root = join(first.dataDir, "store", "objects");
       const stored = (await readdir(root, { recursive: true, withFileTypes: true }))
         .filter((entry) => entry.isFile() && !entry.name.endsWith(SIDECAR))

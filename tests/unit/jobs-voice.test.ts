@@ -25,18 +25,23 @@ beforeEach(async () => {
 afterEach(async () => test.cleanup());
 
 /** The runtime's voice provider, counting the lines it is paid to speak. */
-function counting(voice: VoiceProvider): VoiceProvider & { spoken: SpeechRequest[] } {
+function counting(voice: VoiceProvider): VoiceProvider & { spoken: SpeechRequest[]; effects: number } {
   const spoken: SpeechRequest[] = [];
-  return {
+  const counted = {
     name: voice.name,
     spoken,
+    effects: 0,
     listVoices: () => voice.listVoices(),
-    synthesize: (request, outputDir) => {
+    synthesize: (request: SpeechRequest, outputDir: string) => {
       spoken.push(request);
       return voice.synthesize(request, outputDir);
     },
-    soundEffect: (description, seconds, outputDir) => voice.soundEffect(description, seconds, outputDir),
+    soundEffect: (description: string, seconds: number, outputDir: string) => {
+      counted.effects += 1;
+      return voice.soundEffect(description, seconds, outputDir);
+    },
   };
+  return counted;
 }
 
 function voiceHandler(runtime: Runtime): JobHandler {
@@ -98,6 +103,13 @@ describe("voice jobs", () => {
     // Different words are a different line.
     await handler({ ...data, line: { ...line, text: "Time to go home" } }, context([], 1));
     expect(voice.spoken).toHaveLength(2);
+    // An effect of the same description and length is made once too.
+    const effect = { description: "birds in the park", durationSeconds: 1.5 };
+    const made = (await handler({ projectId: "default", takeId: "vid_a", effect }, context([], 1))) as VoiceJobResult;
+    const again2 = (await handler({ projectId: "default", takeId: "vid_b", effect }, context([], 1))) as VoiceJobResult;
+    expect(again2).toMatchObject({ reused: true, key: made.key });
+    expect(made.durationSeconds).toBeCloseTo(1.5, 1);
+    expect(voice.effects).toBe(1);
   });
 
   it("the dialogue tool voices through the queue: a second run of the line pays nothing and leaves no orphan", async () => {

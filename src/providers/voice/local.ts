@@ -242,7 +242,12 @@ export class LocalVoiceProvider implements VoiceProvider {
     }
   }
 
-  async soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult> {
+  async soundEffect(
+    description: string,
+    durationSeconds: number,
+    outputDir: string,
+    options: VoiceCallOptions = {},
+  ): Promise<SpeechResult> {
     if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_EFFECT_SECONDS) {
       throw new CutroomError(
         "INVALID_INPUT",
@@ -267,7 +272,7 @@ export class LocalVoiceProvider implements VoiceProvider {
         outputOptions: ["-map", "[aout]", "-c:a", "pcm_s16le", "-ar", String(SAMPLE_RATE)],
         output: path,
       },
-      { timeoutMs: this.timeoutMs },
+      { timeoutMs: this.timeoutMs, signal: options.signal ?? null },
     );
     const { durationSeconds: measured } = await probe(path);
     return {

@@ -41,7 +41,12 @@ export interface VoiceProvider {
   listVoices(): Promise<Voice[]>;
   synthesize(request: SpeechRequest, outputDir: string, options?: VoiceCallOptions): Promise<SpeechResult>;
   /** Sound effect / ambience bed from a text description, exactly durationSeconds long. */
-  soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult>;
+  soundEffect(
+    description: string,
+    durationSeconds: number,
+    outputDir: string,
+    options?: VoiceCallOptions,
+  ): Promise<SpeechResult>;
   /** A voice made or chosen for one character; providers without voice design leave this out. */
   createCharacterVoice?(character: CharacterVoiceRequest): Promise<Voice>;
 }

@@ -227,17 +227,30 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     return { path, durationSeconds, voiceId: request.voiceId, model: this.modelId, alignmentPath };
   }
 
-  async soundEffect(description: string, durationSeconds: number, outputDir: string): Promise<SpeechResult> {
+  async soundEffect(
+    description: string,
+    durationSeconds: number,
+    outputDir: string,
+    options: VoiceCallOptions = {},
+  ): Promise<SpeechResult> {
+    const signal = options.signal ?? null;
     if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_EFFECT_SECONDS) {
       throw invalid("durationSeconds", `must be more than 0 and at most ${MAX_EFFECT_SECONDS}; got ${durationSeconds}`);
     }
     const text = description.trim();
     if (text === "") throw invalid("description", "must not be empty");
     const generated = Math.min(MAX_GENERATED_EFFECT_SECONDS, Math.max(0.5, durationSeconds));
-    const stream = await this.call("making a sound effect", () =>
-      this.client.textToSoundEffects.convert({ text, durationSeconds: generated, promptInfluence: 0.5 }),
+    const audio = await this.call(
+      "making a sound effect",
+      async () => {
+        const stream = await this.client.textToSoundEffects.convert(
+          { text, durationSeconds: generated, promptInfluence: 0.5 },
+          signal ? { abortSignal: signal } : {},
+        );
+        return Buffer.from(await new Response(stream).arrayBuffer());
+      },
+      signal,
     );
-    const audio = Buffer.from(await new Response(stream).arrayBuffer());
     if (audio.length === 0) throw new CutroomError("PROVIDER", "ElevenLabs returned an empty sound effect");
     const stem = join(await this.directory(outputDir), `sfx-${randomBytes(4).toString("hex")}`);
     const path = await this.toWav(audio, stem, durationSeconds);
