@@ -279,6 +279,22 @@ describe("HTTP hardening", () => {
     await request(app()).delete("/api/v1/projects/alpha/videos/jobs/job_x").set(B).expect(405);
   });
 
+  it("keeps an adapter's file paths out of the unauthenticated readiness answer", async () => {
+    const { store } = harness.server.context.runtime;
+    const head = store.head.bind(store);
+    store.head = async () => {
+      throw new Error(`object index ${join(harness.dataDir, "store", "index.json")} is unreadable`);
+    };
+    try {
+      const ready = await request(app()).get("/readyz").expect(503);
+      const failed = ready.body.checks.find((check: { port: string }) => check.port === "objectStore");
+      expect(failed.error).toBe("object index <data>/store/index.json is unreadable");
+      expectNoServerPaths(ready.body, harness);
+    } finally {
+      store.head = head;
+    }
+  });
+
   it("documents every error status a route answers", async () => {
     const document = (await request(app()).get("/api/openapi.json").expect(200)).body;
     const file = document.paths["/api/v1/projects/{projectId}/videos/{videoId}/file"].get.responses;

@@ -14,6 +14,7 @@ import type { ServerContext } from "../context.js";
 import { ApiError, parseWith } from "../errors.js";
 import { fittingRatios } from "../generate-request.js";
 import { buildOpenApi } from "../openapi-document.js";
+import { redactText } from "../redact.js";
 import { describeTools } from "./tools.js";
 
 const READY_TIMEOUT_MS = 5000;
@@ -63,7 +64,8 @@ export function systemRoutes(context: ServerContext): Router {
           return { port, adapter, ok: true, ms: Date.now() - started, error: null };
         } catch (error) {
           const adapter = port === "ffmpeg" ? "ffmpeg" : adapterFor(runtime.config, port);
-          const message = error instanceof Error ? error.message : String(error);
+          // Unauthenticated: an adapter's failure may name its database file, which stays on the server.
+          const message = redactText(error instanceof Error ? error.message : String(error));
           return { port, adapter, ok: false, ms: Date.now() - started, error: message };
         }
       }),
