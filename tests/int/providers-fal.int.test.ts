@@ -279,6 +279,18 @@ describe("FAL video provider against the fake queue API", () => {
     expect(await fal.pollsDuring(200)).toBe(0);
   });
 
+  it("a stop while the submission is in flight cancels the request FAL accepted, and never polls it", async () => {
+    fal.script({ kind: "hang-submit", holdMs: 300 });
+    const controller = new AbortController();
+    const generating = failure(provider().textToVideo(request(), options({ signal: controller.signal })));
+    await expect.poll(() => fal.submissions.length).toBe(1);
+    const polled = fal.statusCalls.length;
+    controller.abort();
+    expect((await generating).code).toBe("CANCELLED");
+    expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+    expect(fal.statusCalls).toHaveLength(polled);
+  });
+
   it("refuses to download a result from a host that is neither allowed nor configured", async () => {
     const error = await failure(
       provider({ urlPolicy: { allowedHosts: ["*.fal.media"], trustedHosts: [] } }).textToVideo(request(), options()),

@@ -52,11 +52,9 @@ export async function runQueue(
   const signal = options.signal;
   if (signal?.aborted) throw new CutroomError("CANCELLED", "the generation was cancelled before it was submitted");
   report(0.02, `submitting to ${model}`);
-  const submitted = await client.queue.submit(model, {
-    input,
-    webhookUrl: context.options.webhookUrl ?? undefined,
-    ...(signal ? { abortSignal: signal } : {}),
-  });
+  // The submission is not aborted midway: FAL may have accepted it already, and only its answer carries the
+  // request id a cancel needs. A stop that comes meanwhile cancels the request as soon as the id is known.
+  const submitted = await client.queue.submit(model, { input, webhookUrl: context.options.webhookUrl ?? undefined });
   const parsedSubmit = SubmitSchema.safeParse(submitted);
   if (!parsedSubmit.success) throw malformed(model, "submit answer", submitted);
   const requestId = parsedSubmit.data.request_id;
