@@ -217,10 +217,12 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           selfAssessment: result.selfAssessment,
           grade: null,
         });
+        // A clip the killed run had stored is not reported as made now: this run neither made nor paid for it.
+        const how = reused ? "found stored by the run this one resumes, as" : "stored as";
         runtime.progress.emit(
           "generate",
           null,
-          `shot ${planned.index} stored as ${result.output.mediaId} (${check.passed ? "passed" : "failed"} its checks)`,
+          `shot ${planned.index} ${how} ${result.output.mediaId} (${check.passed ? "passed" : "failed"} its checks)`,
         );
         if (check.passed) {
           done = { ...result.output, takeId: state.takeId } as GeneratedClipOutput;
