@@ -126,7 +126,9 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     });
   }
   app.use(methodGuard);
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  const json = express.json({ limit: BODY_LIMIT, strict: true });
+  // Only POST routes take a body: a GET's or DELETE's is never read, so it cannot fail them with 400/413/415.
+  app.use((request, response, next) => (request.method === "POST" ? json(request, response, next) : next()));
   app.use(systemRoutes(context));
   app.use("/api/v1", authenticate(context.ring), chatRoutes(context), projectRoutes(context), toolRoutes(context));
   const web = webDir();

@@ -173,7 +173,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "Cancel a queued or running job: its renders and provider requests stop; it fails with code CANCELLED",
     auth: true,
     responses: { 200: "the job" },
-    errors: [...ANY, ...AUTH, ...BY_ID],
+    errors: [...ANY, ...AUTH, ...BY_ID, ...BODY],
   },
   {
     method: "get",

@@ -167,7 +167,8 @@ export function projectRoutes(context: ServerContext): Router {
 
   // Stops a queued or running job; its renders and paid provider requests are cancelled with it.
   router.post("/projects/:projectId/videos/jobs/:jobId/cancel", async (request, response) => {
-    response.json(jobs.cancel(ownedJob(request).jobId));
+    const cancelled = jobs.cancel(ownedJob(request).jobId);
+    response.json(cancelled === null ? null : jobForClient(cancelled));
   });
 
   router.get("/projects/:projectId/videos/jobs/:jobId/events", async (request, response) => {
