@@ -199,7 +199,9 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   request.characters.forEach((character, index) => {
     const size = sizes[index]!;
     const motion = actionMotion(request.action, strength, size, width, durationSeconds, direction);
-    const offset = index * 0.37;
+    // The take's seed sets where in its cycle each figure's movement starts: two takes of one request
+    // (a regenerate) never render the same frames, even when the place fixes the scenery.
+    const offset = index * 0.37 + seedPhase(request.seed);
     const canvas = { width: size.width, height: size.height };
     const boxes = [
       drawbox({ x: 0, y: 0, width: size.width, height: size.height, color: "black@0.0" }, canvas, true),
@@ -210,7 +212,9 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
     const inputIndex = inputs.length;
     inputs.push(lavfiColor("black", size.width, size.height, fps, durationSeconds));
     graph.push(`[${inputIndex}:v]format=yuva444p,${boxes.join(",")}[fig${index}]`);
-    const restX = groupCenter + (index - (request.characters.length - 1) / 2) * spacing - size.width / 2;
+    // A standing figure has no cycle to start elsewhere, so the seed also nudges where the group stands.
+    const nudge = (seedPhase(request.seed + 1) - 0.5) * width * 0.06;
+    const restX = groupCenter + nudge + (index - (request.characters.length - 1) / 2) * spacing - size.width / 2;
     const restY = framing.frameY + height * FEET_LINE - size.height;
     const x = expression(`${num(restX)}+${motion.x}`);
     const y = expression(`${num(restY)}+${motion.y}`);
@@ -249,6 +253,11 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   }
 
   return { inputs, filterComplex: graph.join(";"), outputOptions: mp4Options(request), output: outputPath };
+}
+
+/** A phase in [0, 1) from the seed, spread so that neighbouring seeds start far apart in the cycle. */
+export function seedPhase(seed: number): number {
+  return (Math.abs(Math.imul(seed | 0, 2654435761)) % 1000) / 1000;
 }
 
 /**
