@@ -122,8 +122,8 @@ describe("buildAnimaticSpec", () => {
   it("moves a walking figure across the frame and alternates its legs", () => {
     const spec = buildAnimaticSpec(request(), "/out/a.mp4");
     expect(spec.filterComplex).toMatch(/overlay=x='[\d.]+\+-?[\d.]+\*\(t\/5-0\.5\)'/);
-    expect(spec.filterComplex).toMatch(/enable='lt\(mod\(t\*[\d.]+\+0,1\),0\.5\)'/);
-    expect(spec.filterComplex).toMatch(/enable='gte\(mod\(t\*[\d.]+\+0,1\),0\.5\)'/);
+    expect(spec.filterComplex).toMatch(/enable='lt\(mod\(t\*[\d.]+\+[\d.]+,1\),0\.5\)'/);
+    expect(spec.filterComplex).toMatch(/enable='gte\(mod\(t\*[\d.]+\+[\d.]+,1\),0\.5\)'/);
   });
 
   it("holds still at zero motion strength", () => {
