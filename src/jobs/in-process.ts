@@ -31,6 +31,8 @@ interface Entry {
 }
 
 const KEEP_SETTLED = 1_000;
+/** How long closing waits for stopped work to clean up (cancel its provider request, remove partial files). */
+const CLOSE_GRACE_MS = 10_000;
 
 export class InProcessJobQueue implements JobQueue {
   readonly name = "in-process";
@@ -40,6 +42,7 @@ export class InProcessJobQueue implements JobQueue {
   private readonly emitter = new EventEmitter();
   private readonly options: JobQueueOptions;
   private running = 0;
+  private readonly attempts = new Set<Promise<void>>();
   private closed = false;
 
   constructor(options: Partial<JobQueueOptions> = {}) {
@@ -160,9 +163,23 @@ export class InProcessJobQueue implements JobQueue {
     return () => this.emitter.off("event", listener);
   }
 
+  /**
+   * Nothing here outlives the process, so work still running is stopped through its signal (a provider
+   * request is cancelled rather than left billing) and given a moment to clean up before the process goes.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const entry of this.jobs.values()) if (entry.timer !== null) clearTimeout(entry.timer);
+    for (const entry of this.jobs.values()) {
+      if (entry.timer !== null) clearTimeout(entry.timer);
+      if (entry.controller !== null) {
+        entry.cancelled = true;
+        entry.controller.abort(new CutroomError("CANCELLED", `job ${entry.status.id} stopped: its queue closed`));
+      }
+    }
+    let grace: NodeJS.Timeout | null = null;
+    const waited = new Promise<void>((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)));
+    await Promise.race([Promise.allSettled(this.attempts), waited]);
+    if (grace !== null) clearTimeout(grace);
   }
 
   private pump(): void {
@@ -171,10 +188,12 @@ export class InProcessJobQueue implements JobQueue {
       const entry = this.jobs.get(jobId);
       if (entry === undefined || entry.status.state !== "waiting") continue;
       this.running += 1;
-      void this.attempt(entry).finally(() => {
+      const attempt: Promise<void> = this.attempt(entry).finally(() => {
         this.running -= 1;
+        this.attempts.delete(attempt);
         this.pump();
       });
+      this.attempts.add(attempt);
     }
   }
 

@@ -160,4 +160,20 @@ describe("paid FAL calls through the department's jobs", () => {
       await cleanup();
     }
   });
+
+  it("closing the runtime while a generation runs cancels its FAL request before the process goes", async () => {
+    fal.script({ kind: "never-finishes" });
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      const jobId = generateJobId("vid_closing", 1);
+      const data: GenerateJobData = { projectId: "default", takeId: "vid_closing", shot: streetShot() };
+      await runtime.jobs.enqueue("generate", { ...data }, jobId);
+      await expect.poll(() => fal.statusCalls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      await runtime.jobs.close();
+      expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
+      expect(await fal.pollsDuring(300)).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
 });
