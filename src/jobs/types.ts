@@ -1,5 +1,5 @@
 /**
- * The JobQueue port: long work (generation, assembly, verification) as named jobs with retries,
+ * The JobQueue port: long or paid work (generation, assembly, verification, voice) as named jobs with retries,
  * exponential backoff, bounded concurrency, progress 0..1, queryable status and completion/failure events.
  * Both adapters (in-process, BullMQ on Redis) keep the same semantics:
  * - a job id names one piece of work: enqueueing an id already queued, running or completed adds nothing,
