@@ -114,7 +114,18 @@ const CONTENT_TYPES: Record<string, string> = { mp4: "video/mp4", wav: "audio/wa
  */
 export async function storeMedia(
   context: ToolContext,
-  input: { path: string; kind: MediaKind; name: string; generation: Record<string, unknown>; prefix?: string },
+  input: {
+    path: string;
+    kind: MediaKind;
+    name: string;
+    generation: Record<string, unknown>;
+    prefix?: string;
+    /**
+     * The character or location a reference belongs to. Such an object is not the take's: it carries no
+     * takeId, so discarding or regenerating the take that first needed it never touches it.
+     */
+    ownerId?: string;
+  },
 ): Promise<{ mediaId: string; key: string; url: string; path: string | null; record: MediaRecord }> {
   const extension = input.path.split(".").pop() ?? "bin";
   const mediaId = newId("med");
@@ -122,9 +133,11 @@ export async function storeMedia(
   const key = `projects/${context.projectId}/${prefix}/${input.name}-${mediaId}.${extension}`;
   const contentType = CONTENT_TYPES[extension] ?? "application/octet-stream";
   const probed = extension === "mp4" || extension === "wav" ? await probe(input.path) : null;
+  const belongsTo: Record<string, string> =
+    input.ownerId === undefined ? { takeId: context.takeId } : { ownerId: input.ownerId };
   const stored = await context.runtime.store.put(key, input.path, {
     contentType,
-    metadata: { mediaId, takeId: context.takeId, projectId: context.projectId, kind: input.kind },
+    metadata: { mediaId, ...belongsTo, projectId: context.projectId, kind: input.kind },
   });
   const now = new Date().toISOString();
   const record: MediaRecord = {
@@ -138,7 +151,7 @@ export async function storeMedia(
     fps: probed && probed.width > 0 ? probed.fps : null,
     width: probed && probed.width > 0 ? probed.width : null,
     height: probed && probed.height > 0 ? probed.height : null,
-    generation: { ...input.generation, takeId: context.takeId, sizeBytes: (await stat(input.path)).size },
+    generation: { ...input.generation, ...belongsTo, sizeBytes: (await stat(input.path)).size },
     qualityScore: null,
     createdAt: now,
     updatedAt: now,

@@ -117,7 +117,12 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
   if (choice.choice === "discard") {
     // Every object the take made goes to the tombstones, and its media records say so.
     const records = (await runtime.media.listByProject(state.projectId)).filter(
-      (record) => record.generation.takeId === take.videoId && record.status === "live",
+      // References belong to their character or location, never to a take; older data dirs stored them
+      // with the takeId of the take that first needed them, so they are recognised by their kind too.
+      (record) =>
+        record.generation.takeId === take.videoId &&
+        record.status === "live" &&
+        record.generation.referenceKind === undefined,
     );
     for (const record of records) {
       const tombstoneKey = await runtime.store.tombstone(record.key);

@@ -49,6 +49,7 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
       kind: "image",
       name: "master",
       prefix: `characters/${character.id}`,
+      ownerId: character.id,
       generation: { referenceKind: "character-master", characterId: character.id, profile: character.profile },
     });
     await runtime.brain.saveReference(
@@ -99,6 +100,7 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
       kind: "image",
       name: "master",
       prefix: `locations/${location.id}`,
+      ownerId: location.id,
       generation: { referenceKind: "location-master", locationId: location.id, look: location.look },
     });
     await runtime.brain.saveReference(
