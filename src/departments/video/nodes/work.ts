@@ -9,6 +9,7 @@ import { CutroomError } from "../../../errors.js";
 import { runAudioIntegrator, type AudioTask } from "../../../specialists/audio-integrator/index.js";
 import type { runQualityVerifier, VerifyTask } from "../../../specialists/quality-verifier/index.js";
 import type { runSceneAssembler, SceneTask } from "../../../specialists/scene-assembler/index.js";
+import { cancelledBy } from "../../../jobs/cancel.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
@@ -121,7 +122,11 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   };
   const jobId = generateJobId(state.takeId, shot.index);
   const started = Date.now();
-  const result = (await runtime.jobs.run("generate", { ...data }, jobId)) as GenerateJobResult;
+  const result = (await cancelledBy(runtime.jobs, config.signal).run(
+    "generate",
+    { ...data },
+    jobId,
+  )) as GenerateJobResult;
   const { mediaId, costUsd } = result.output;
   const reused = await markRequestClip(runtime, state, { mediaId, costUsd, shotIndex: shot.index, startedMs: started });
   return {
@@ -193,7 +198,7 @@ async function assembleScene(state: DepartmentStateValue, config: LangGraphRunna
     transitions: joins.transitions,
     postProcessing: { colorGrade: state.brief?.grade ?? null, sharpen: state.adjustments.sharpen, denoise: false },
   };
-  const result = (await runtime.jobs.run(
+  const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "assemble",
     { projectId: state.projectId, takeId: state.takeId, input: task },
     `assemble-${state.takeId}`,
@@ -265,7 +270,7 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
     ],
     continuityPairs,
   };
-  const result = (await runtime.jobs.run(
+  const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "verify",
     { projectId: state.projectId, takeId: state.takeId, input: task },
     `verify-${state.takeId}`,

@@ -17,6 +17,7 @@ import type { Logger } from "../../../runtime.js";
 import { preparedClipRequest } from "../local.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
 import { classify, FalStatusError, FalTimeoutError, toCutroomError } from "./errors.js";
+import { costAtRate } from "../pricing.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
 import { runQueue, type QueueContext } from "./queue.js";
@@ -226,7 +227,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
         output,
         { method: clip.method, model, seed: clip.seed, startedMs: started, nowMs: this.clock.now() },
         // FAL bills the length it rendered, before our trim.
-        () => Number(((price ?? 0) * raw.durationSeconds).toFixed(4)),
+        () => costAtRate(price ?? 0, raw.durationSeconds),
       );
       report(1, "generated");
       return made;
