@@ -185,6 +185,8 @@ export function createAudioTools(context: ToolContext) {
           outputPath: output,
         },
         {
+          // A cancelled turn or job stops its ffmpeg run too (killed, partial output removed).
+          signal: context.signal ?? null,
           timeoutMs: config.ffmpegTimeoutMs,
           onProgress: (fraction) => context.runtime.progress.emit("audio", 0.6 + 0.4 * fraction, "mixing"),
         },

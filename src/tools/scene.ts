@@ -112,6 +112,8 @@ export function createSceneTools(context: ToolContext) {
           contactSheetPath: join(context.workDir, `${outputId}-sheet.png`),
         },
         {
+          // A cancelled turn or job stops its ffmpeg run too (killed, partial output removed).
+          signal: context.signal ?? null,
           timeoutMs,
           onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "joining clips"),
         },
@@ -154,6 +156,8 @@ export function createSceneTools(context: ToolContext) {
           lutPath,
         }),
         {
+          // A cancelled turn or job stops its ffmpeg run too (killed, partial output removed).
+          signal: context.signal ?? null,
           timeoutMs,
           durationSeconds: probed.durationSeconds,
           onProgress: (fraction) => context.runtime.progress.emit("assemble", fraction, "post-processing"),
