@@ -25,13 +25,17 @@ import {
   type ToolContext,
 } from "./context.js";
 
+const MIN_CLIP_SECONDS = 0.1;
+
 const shotFields = {
   prompt: z.string().min(1).max(2000).describe("what the clip shows"),
+  // A clip shorter than a few frames is no video at all: a provider would be paid and answer with nothing
+  // readable. A tenth of a second still allows the shortest shot a plan can hold.
   durationSeconds: z
     .number()
-    .positive()
+    .min(MIN_CLIP_SECONDS)
     .max(MAX_CLIP_SECONDS)
-    .describe(`clip length in seconds, at most ${MAX_CLIP_SECONDS}`),
+    .describe(`clip length in seconds, from ${MIN_CLIP_SECONDS} to ${MAX_CLIP_SECONDS}`),
   characters: z.array(z.string().min(1).max(40)).max(4).default([]).describe("names of Brain characters in the shot"),
   location: z.string().min(1).max(40).nullable().default(null).describe("name of the Brain location"),
   action: z.enum(ACTIONS).default("stand"),
