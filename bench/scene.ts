@@ -32,6 +32,8 @@ const quiet = { info: () => {}, warn: () => {} };
 /** A provider that answers after a fixed latency with a real clip rendered once per length beforehand. */
 class LatencyProvider implements VideoProvider {
   readonly name = "bench-latency";
+  // It answers with clips rendered beforehand whatever it is sent, so drawings cost nothing here.
+  readonly acceptsDrawings = true;
   readonly calls: Array<{ start: number; end: number }> = [];
   private readonly templates = new Map<string, GeneratedClip>();
   constructor(

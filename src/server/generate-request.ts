@@ -7,6 +7,7 @@ import { z } from "zod";
 import { GENERATION_METHODS, MAX_CLIP_SECONDS, type GenerationMethod } from "../domain.js";
 import { QUALITY_LEVELS, type AskedTake } from "../departments/video/asked.js";
 import type { Runtime } from "../runtime.js";
+import { isLocalDrawing } from "../tools/context.js";
 import { ApiError, notFound } from "./errors.js";
 
 const Prompt = z.string().trim().min(3).max(2000);
@@ -127,7 +128,9 @@ export function fittingRatios(render: { width: number; height: number }): string
 
 /**
  * What the department is asked: the request text and what the caller fixed (null for a plain prompt).
- * Images must be live images of the caller's project; a size other than this server's is refused.
+ * Images must be live images of the caller's project; a size other than this server's is refused. A paid
+ * model is never sent a drawing: an image the local renderer drew is refused when named here (a location
+ * reference the caller did not name is left out by the head, which then makes the clip from the prompt).
  */
 export async function askedOf(
   runtime: Runtime,
@@ -145,6 +148,15 @@ export async function askedOf(
       throw new ApiError(400, "INVALID_INPUT", `input.${field}: ${id} is a ${record.kind}, not an image`, {
         fields: { [`input.${field}`]: "a stored image's media id" },
       });
+    }
+    if (!runtime.video.acceptsDrawings && isLocalDrawing(record)) {
+      throw new ApiError(
+        400,
+        "INVALID_INPUT",
+        `input.${field}: ${id} was drawn by the local renderer; a paid model is never sent a drawing: ` +
+          `leave input.${field} out (with method text-to-video) or give an image of your own`,
+        { fields: { [`input.${field}`]: "an image that was not drawn by the local renderer" } },
+      );
     }
     images[field] = id;
   }

@@ -106,6 +106,36 @@ export async function anyMediaPath(context: ToolContext, id: string, field: stri
   return scratchPath(context, id, field);
 }
 
+/** Who drew an image, in its media record's `generation.drawnBy`, when it was the local renderer. */
+export const LOCAL_RENDERER = "local-renderer";
+
+/**
+ * Whether a stored image was drawn by the local renderer. References stored before images carried
+ * `drawnBy` were all drawn locally, so a record with a `referenceKind` and no `drawnBy` is one too.
+ */
+export function isLocalDrawing(record: Pick<MediaRecord, "generation">): boolean {
+  const { drawnBy, referenceKind } = record.generation;
+  return drawnBy === undefined ? referenceKind !== undefined : drawnBy === LOCAL_RENDERER;
+}
+
+/**
+ * The path of an image a generation starts from (a scratch frame or a stored image). A paid model is never
+ * sent a drawing: a stored image the local renderer drew is refused, naming the field, before any upload.
+ */
+export async function generationImagePath(context: ToolContext, id: string, field: string): Promise<string> {
+  if (!id.startsWith("med_")) return scratchPath(context, id, field);
+  const { record, path } = await mediaPath(context, id, field);
+  if (!context.runtime.video.acceptsDrawings && isLocalDrawing(record)) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `${field} ${id} was drawn by the local renderer; a paid model is never sent a drawing: generate from ` +
+        "text (generate_text_to_video), start from a frame of a generated clip, or give an image of your own",
+      { field },
+    );
+  }
+  return path;
+}
+
 const CONTENT_TYPES: Record<string, string> = { mp4: "video/mp4", wav: "audio/wav", png: "image/png" };
 
 /**

@@ -17,8 +17,8 @@ import { CutroomError } from "../errors.js";
 import { seedFrom } from "../ids.js";
 import { isFinalFailure } from "../jobs/types.js";
 import {
-  anyMediaPath,
   createSaveTool,
+  generationImagePath,
   progressReporter,
   scratchIdOf,
   toolResult,
@@ -158,7 +158,7 @@ export function createGeneratorTools(context: ToolContext) {
 
   const imageToVideo = tool(
     async (args) => {
-      const sourceImage = await anyMediaPath(context, args.sourceImage, "sourceImage");
+      const sourceImage = await generationImagePath(context, args.sourceImage, "sourceImage");
       const request = await buildClipRequest(context, "image-to-video", args, { sourceImage });
       return generate("image-to-video", request, (built) => video.imageToVideo(built, options()));
     },
@@ -171,8 +171,8 @@ export function createGeneratorTools(context: ToolContext) {
 
   const firstLast = tool(
     async (args) => {
-      const firstFrame = await anyMediaPath(context, args.firstFrame, "firstFrame");
-      const lastFrame = await anyMediaPath(context, args.lastFrame, "lastFrame");
+      const firstFrame = await generationImagePath(context, args.firstFrame, "firstFrame");
+      const lastFrame = await generationImagePath(context, args.lastFrame, "lastFrame");
       const request = await buildClipRequest(context, "first-last-frame", args, { firstFrame, lastFrame });
       return generate("first-last-frame", request, (built) => video.firstLastFrame(built, options()));
     },
@@ -185,7 +185,7 @@ export function createGeneratorTools(context: ToolContext) {
 
   const composite = tool(
     async (args) => {
-      const compositeImage = await anyMediaPath(context, args.compositeImage, "compositeImage");
+      const compositeImage = await generationImagePath(context, args.compositeImage, "compositeImage");
       const request = await buildClipRequest(context, "composite-to-video", args, { compositeImage });
       return generate("composite-to-video", request, (built) => video.compositeToVideo(built, options()));
     },

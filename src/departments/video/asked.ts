@@ -7,7 +7,7 @@ import type { Config } from "../../config.js";
 import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
 import type { ShotTask } from "../../specialists/video-generator/index.js";
-import type { MethodChoice } from "./policy.js";
+import { DRAWINGS_WITHHELD_REASON, type MethodChoice } from "./policy.js";
 import type { VideoBrief } from "./understand.js";
 
 export const QUALITY_LEVELS = ["draft", "standard", "high"] as const;
@@ -62,14 +62,26 @@ export function withAsked(brief: VideoBrief, asked: AskedTake | null): VideoBrie
 /**
  * The caller's method, when one was fixed. The images it needs were checked when the request was taken;
  * a location reference stands in for a missing source or composite image, so its absence is checked here.
+ * A location whose only reference is a local drawing cannot stand in for a paid model
+ * (`locationDrawingWithheld`): the clip is made from the prompt instead, and the reason says so.
  */
-export function askedMethod(asked: AskedTake | null, hasLocationReference: boolean): MethodChoice | null {
+export function askedMethod(
+  asked: AskedTake | null,
+  hasLocationReference: boolean,
+  locationDrawingWithheld = false,
+): MethodChoice | null {
   if (asked?.method == null) return null;
   const needs: Partial<Record<GenerationMethod, keyof ShotTask["images"]>> = {
     "image-to-video": "sourceImage",
     "composite-to-video": "compositeImage",
   };
   const image = needs[asked.method];
+  if (image !== undefined && asked.images[image] === undefined && !hasLocationReference && locationDrawingWithheld) {
+    return {
+      method: "text-to-video",
+      reason: `${asked.method} was asked for with references.location, but ${DRAWINGS_WITHHELD_REASON}: generate from the prompt`,
+    };
+  }
   if (image !== undefined && asked.images[image] === undefined && !hasLocationReference) {
     throw new CutroomError(
       "INVALID_INPUT",

@@ -3,6 +3,7 @@
  * and what to change when a take falls short. Each has a unit test; the LLM versions fall back here.
  */
 import type { GenerationMethod, Grade, QualityCheck, SpecialistName, VideoQualityResult } from "../../domain.js";
+import type { EntityRef } from "./state.js";
 import type { VideoBrief } from "./understand.js";
 
 export interface MethodInputs {
@@ -14,11 +15,28 @@ export interface MethodInputs {
   continueFrom: string | null;
   /** Check types that failed in the previous attempt. */
   failedChecks: string[];
+  /**
+   * References left out of the counts above because the local renderer drew them and the provider is a
+   * paid model, which is never sent a drawing. Only says why text-to-video was chosen.
+   */
+  drawingsWithheld?: number;
 }
+
+/** Why a take or shot is made from text when its references are drawings and the model is paid. */
+export const DRAWINGS_WITHHELD_REASON = "references are local drawings; a paid model gets text only";
 
 export interface MethodChoice {
   method: GenerationMethod;
   reason: string;
+}
+
+/**
+ * The reference image a generation may start from: for a paid model none the local renderer drew
+ * (`imageReferenceMediaIds`, set by the head); a state from before that field uses every reference.
+ */
+export function startImageOf(entity: EntityRef | null): string | undefined {
+  if (entity === null) return undefined;
+  return (entity.imageReferenceMediaIds ?? entity.referenceMediaIds)[0];
 }
 
 export function chooseMethod(inputs: MethodInputs): MethodChoice {
@@ -43,6 +61,9 @@ export function chooseMethod(inputs: MethodInputs): MethodChoice {
   }
   if (inputs.hasLocationReference && inputs.failedChecks.includes("location-consistency")) {
     return { method: "image-to-video", reason: "location looked wrong last time: start from its reference image" };
+  }
+  if ((inputs.drawingsWithheld ?? 0) > 0) {
+    return { method: "text-to-video", reason: `${DRAWINGS_WITHHELD_REASON}: generate from the prompt` };
   }
   return { method: "text-to-video", reason: "no complete set of references: generate from the prompt" };
 }

@@ -47,6 +47,8 @@ export interface EntityRef {
   referenceMediaIds: string[];
   referenceIds: string[];
   created: boolean;
+  /** The references a generation may start from: none the local renderer drew when the model is paid. */
+  imageReferenceMediaIds?: string[];
 }
 
 export interface TakeResult {

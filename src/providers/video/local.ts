@@ -128,6 +128,7 @@ export async function validateClipRequest(request: ClipRequest): Promise<void> {
 
 export class LocalAnimaticProvider extends MethodDispatchProvider {
   readonly name = "local-animatic";
+  readonly acceptsDrawings: boolean = true;
   readonly model = LOCAL_VIDEO_MODEL;
   private readonly timeoutMs: number;
 

@@ -39,6 +39,12 @@ export async function describeClip(
 /** The four generation methods of the design; every adapter implements all of them. */
 export interface VideoProvider {
   readonly name: string;
+  /**
+   * Whether an image the local renderer drew (a character's or location's master reference) may be sent.
+   * Only the local renderer itself says yes: a drawing is what it animates, for free. A paid model given a
+   * blocky drawing would animate the drawing, so it is never sent one.
+   */
+  readonly acceptsDrawings: boolean;
   textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
@@ -48,6 +54,7 @@ export interface VideoProvider {
 /** A provider whose four methods share one path, told apart by the method name. */
 export abstract class MethodDispatchProvider implements VideoProvider {
   abstract readonly name: string;
+  abstract readonly acceptsDrawings: boolean;
 
   protected abstract generate(
     method: GenerationMethod,

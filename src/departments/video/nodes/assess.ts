@@ -2,6 +2,7 @@
  * The head's first step: read the request, find or create its characters and location in the Brain
  * (each with a stable look and a master reference image), and decide method and specialists.
  */
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
@@ -9,9 +10,15 @@ import { newId, seedFrom } from "../../../ids.js";
 import { renderCharacterReference, renderLocationReference } from "../../../providers/video/local.js";
 import { lookForLocation, profileForCharacter } from "../../../brain/profiles.js";
 import type { Runtime } from "../../../runtime.js";
-import { createToolContext, storeMedia, type ToolContext } from "../../../tools/context.js";
+import {
+  createToolContext,
+  isLocalDrawing,
+  LOCAL_RENDERER,
+  storeMedia,
+  type ToolContext,
+} from "../../../tools/context.js";
 import { askedMethod, asksForOneClip, withAsked } from "../asked.js";
-import { chooseMethod, chooseSpecialists } from "../policy.js";
+import { chooseMethod, chooseSpecialists, DRAWINGS_WITHHELD_REASON, startImageOf } from "../policy.js";
 import type { DepartmentStateValue, EntityRef } from "../state.js";
 import { pricePerSecond } from "../planner/cost.js";
 import { extractSceneFacts } from "../planner/deterministic.js";
@@ -50,7 +57,12 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
       name: "master",
       prefix: `characters/${character.id}`,
       ownerId: character.id,
-      generation: { referenceKind: "character-master", characterId: character.id, profile: character.profile },
+      generation: {
+        referenceKind: "character-master",
+        drawnBy: LOCAL_RENDERER,
+        characterId: character.id,
+        profile: character.profile,
+      },
     });
     await runtime.brain.saveReference(
       {
@@ -101,7 +113,12 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
       name: "master",
       prefix: `locations/${location.id}`,
       ownerId: location.id,
-      generation: { referenceKind: "location-master", locationId: location.id, look: location.look },
+      generation: {
+        referenceKind: "location-master",
+        drawnBy: LOCAL_RENDERER,
+        locationId: location.id,
+        look: location.look,
+      },
     });
     await runtime.brain.saveReference(
       {
@@ -122,6 +139,27 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
     referenceMediaIds: references.map((reference) => reference.mediaId),
     created,
   };
+}
+
+/**
+ * An entity with the references a generation may start from. The local renderer animates its own
+ * drawings, as always; a paid model is never sent one, so for it the drawings are withheld (and counted,
+ * so the method's reason can say why it is made from text).
+ */
+async function withImageReferences(
+  runtime: Runtime,
+  entity: EntityRef,
+): Promise<{ entity: EntityRef; withheld: number }> {
+  if (runtime.video.acceptsDrawings) return { entity, withheld: 0 };
+  const usable: string[] = [];
+  let withheld = 0;
+  for (const mediaId of entity.referenceMediaIds) {
+    const record = await runtime.media.get(mediaId);
+    if (record === null || record.status !== "live") continue;
+    if (isLocalDrawing(record)) withheld++;
+    else usable.push(mediaId);
+  }
+  return { entity: { ...entity, imageReferenceMediaIds: usable }, withheld };
 }
 
 /** A scene request becomes a plan first; its brief is what the head and the specialists read. */
@@ -170,18 +208,32 @@ export async function assessNode(
   const takeId = newId("vid");
   const context = await createToolContext(runtime, state.projectId, takeId);
   runtime.progress.emit("assess", 0.3, "looking up characters and locations in the Brain");
+  // References are drawn outside the take's scratch root, where no tool can name them by a scratch id.
+  const drawing = { ...context, workDir: join(context.workDir, "references") };
+  await mkdir(drawing.workDir, { recursive: true });
   const characters: EntityRef[] = [];
-  for (const name of brief.characters) characters.push(await characterEntity(runtime, context, name));
-  const location = brief.location === null ? null : await locationEntity(runtime, context, brief.location);
-  const hasLocationReference = (location?.referenceMediaIds.length ?? 0) > 0;
+  let drawingsWithheld = 0;
+  for (const name of brief.characters) {
+    const found = await withImageReferences(runtime, await characterEntity(runtime, drawing, name));
+    characters.push(found.entity);
+    drawingsWithheld += found.withheld;
+  }
+  const located =
+    brief.location === null
+      ? null
+      : await withImageReferences(runtime, await locationEntity(runtime, drawing, brief.location));
+  const location = located?.entity ?? null;
+  drawingsWithheld += located?.withheld ?? 0;
+  const hasLocationReference = startImageOf(location) !== undefined;
   const method =
-    askedMethod(state.asked, hasLocationReference) ??
+    askedMethod(state.asked, hasLocationReference, (located?.withheld ?? 0) > 0) ??
     chooseMethod({
       characterCount: characters.length,
-      characterReferences: characters.filter((character) => character.referenceMediaIds.length > 0).length,
+      characterReferences: characters.filter((character) => startImageOf(character) !== undefined).length,
       hasLocationReference,
       continueFrom: null,
       failedChecks: [],
+      drawingsWithheld,
     });
   const chosen = chooseSpecialists(brief);
   const specialists =
@@ -203,7 +255,7 @@ export async function assessNode(
   runtime.progress.emit(
     "assess",
     1,
-    `method ${scene ? "per shot" : method.method}; specialists ${withAudio.join(", ")}`,
+    `method ${scene ? "per shot" : `${method.method} (${method.reason})`}; specialists ${withAudio.join(", ")}`,
   );
   return {
     brief,
@@ -212,7 +264,9 @@ export async function assessNode(
     location,
     method: scene ? scene.plan.shots[0]!.method : method.method,
     methodReason: scene
-      ? "chosen per shot by the plan (continuing shots start from the previous clip's last frame)"
+      ? drawingsWithheld > 0
+        ? `chosen per shot: ${DRAWINGS_WITHHELD_REASON}, so shots are made from the prompt (continuing shots start from the previous clip's last frame)`
+        : "chosen per shot by the plan (continuing shots start from the previous clip's last frame)"
       : method.reason,
     specialists: withAudio,
     specialistReasons: reasons,

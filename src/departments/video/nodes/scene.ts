@@ -19,7 +19,7 @@ import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-g
 import { createToolContext } from "../../../tools/context.js";
 import { holdBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
-import { adjustFromFeedback } from "../policy.js";
+import { adjustFromFeedback, startImageOf } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
@@ -35,7 +35,9 @@ export const SHOT_RETRIES = 2;
 
 export function sceneShots(state: DepartmentStateValue): ShotTask[] {
   const plan = state.plan!;
-  const locationImage = state.location?.referenceMediaIds[0];
+  // Only a reference the provider may be sent: for a paid model no drawing, so shots start from text or,
+  // when they continue, from the previous clip's last frame.
+  const locationImage = startImageOf(state.location);
   return plan.shots.map((shot) => {
     const images: ShotTask["images"] = {};
     let method = shot.method;
@@ -211,6 +213,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
             takeId: state.takeId,
             shotIndex: planned.index,
             attempt,
+            methodReason: state.methodReason,
             mode: result.mode,
             toolCalls: result.toolCalls,
           },

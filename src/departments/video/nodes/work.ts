@@ -16,6 +16,7 @@ import { createToolContext } from "../../../tools/context.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
+import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue } from "../state.js";
 import { markRequestClip } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
@@ -63,7 +64,8 @@ function describeShot(state: DepartmentStateValue): string {
 /** Plans the shots of this take (one clip for a single-shot request) and fans them out with Send. */
 export function planShots(state: DepartmentStateValue): ShotTask[] {
   const brief = state.brief!;
-  const locationImage = state.location?.referenceMediaIds[0];
+  // Only a reference the provider may be sent: a paid model's take is made from text instead of a drawing.
+  const locationImage = startImageOf(state.location);
   const images: ShotTask["images"] = {};
   if (state.method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
   if (state.method === "image-to-video" && locationImage) images.sourceImage = locationImage;
@@ -131,7 +133,10 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const reused = await markRequestClip(runtime, state, { mediaId, costUsd, shotIndex: shot.index, startedMs: started });
   return {
     clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput],
-    outputs: [graded(state, "video-generator", result)],
+    // The method's reason goes with the clip, so the report says why it was made that way.
+    outputs: [
+      graded(state, "video-generator", { ...result, output: { ...result.output, methodReason: state.methodReason } }),
+    ],
     ledger: [
       {
         takeId: state.takeId,

@@ -58,6 +58,8 @@ const FAL_HOSTS = /^https:\/\/(queue\.fal\.run|fal\.run|rest\.fal\.ai)(?=\/|$)/;
 
 export class FalVideoProvider extends MethodDispatchProvider {
   readonly name = "fal";
+  /** A paid model: it gets text, frames of generated clips or the caller's own images, never a drawing. */
+  readonly acceptsDrawings: boolean = false;
   private readonly client: FalClient;
   private readonly clock: Clock;
 
