@@ -92,10 +92,18 @@ describe("the price rule", () => {
   });
 
   it("estimates a request as the sum of what its clips will be recorded at", () => {
+    // A paid model is never sent the location's drawn plate, so the clip is made (and billed) from text.
     const config = loadConfig({ FAL_KEY: "k" });
-    const runtime = { config } as Runtime;
-    expect(estimateRequestCost(runtime, "generate Sarah walking in the park for 4 seconds")).toBe(
-      clipCostUsd(config, "composite-to-video", 4),
+    const paid = { config, video: { acceptsDrawings: false } } as Runtime;
+    expect(clipCostUsd(config, "text-to-video", 4)).not.toBe(clipCostUsd(config, "composite-to-video", 4));
+    expect(estimateRequestCost(paid, "generate Sarah walking in the park for 4 seconds")).toBe(
+      clipCostUsd(config, "text-to-video", 4),
+    );
+    // The local renderer composes from the plate, priced as configured.
+    const local = loadConfig({ CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.01 }) });
+    const drawn = { config: local, video: { acceptsDrawings: true } } as Runtime;
+    expect(estimateRequestCost(drawn, "generate Sarah walking in the park for 4 seconds")).toBe(
+      clipCostUsd(local, "composite-to-video", 4),
     );
   });
 });

@@ -31,7 +31,11 @@ export interface CostPrompt {
 export function estimateRequestCost(runtime: Runtime, text: string): number {
   const config = runtime.config;
   // Each shot priced as its clip will be recorded, so the estimate is the sum of the clips' recorded costs.
-  const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
+  // A provider that is never sent a drawing makes from text what the local renderer would compose from the
+  // location's drawn plate, so that is the model it is priced at.
+  const made = (method: GenerationMethod): GenerationMethod =>
+    method === "composite-to-video" && !runtime.video.acceptsDrawings ? "text-to-video" : method;
+  const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, made(method), seconds);
   if (isSceneRequest(text)) return planScene(text, { fps: config.video.fps, priceFor }).estimatedCostUsd;
   return priceFor("composite-to-video", requestedSeconds(text) ?? config.video.clipSeconds);
 }
