@@ -1,39 +1,11 @@
 /**
  * The Brain kept in one JSON file (a graphology multigraph, see graph-file.ts), for a single machine
- * without a graph server. Writes are all-or-nothing: a refused take changes nothing on disk.
+ * without a graph server. Every node belongs to a project; all questions go through a project's view.
  */
-import { CutroomError, assertId } from "../errors.js";
-import type { TakeStatus } from "../domain.js";
-import { assertNameFree, findByName, link, propsOf, related, requireLabel, upsertNode } from "./embedded-graph.js";
-import { GraphFile, type BrainGraph } from "./graph-file.js";
-import { byCreatedAt, provenanceOf } from "./provenance.js";
-import {
-  REQUIRED_INCOMING,
-  REQUIRED_OUTGOING,
-  TARGET_RULES,
-  badTargetMessage,
-  missingIncomingMessage,
-  missingOutgoingMessage,
-} from "./rules.js";
-import type {
-  Brain,
-  BrainCounts,
-  BrainViolation,
-  CharacterNode,
-  CharacterView,
-  LocationNode,
-  LocationView,
-  QualityReportNode,
-  ReferenceNode,
-  SceneView,
-  SceneWrite,
-  RequestNode,
-  RequestTakesView,
-  TakeProvenance,
-  TakeView,
-  TakeWrite,
-  VideoNode,
-} from "./types.js";
+import { assertId } from "../errors.js";
+import { countsOf, EmbeddedProjectBrain } from "./embedded-project.js";
+import { GraphFile } from "./graph-file.js";
+import type { Brain, BrainCounts, ProjectBrain } from "./types.js";
 
 export { BRAIN_RULES } from "./rules.js";
 
@@ -42,249 +14,20 @@ export class EmbeddedBrain implements Brain {
 
   private constructor(private readonly store: GraphFile) {}
 
+  /** Opens (or creates) the file; nodes written before projects existed move to the legacy project. */
   static async open(options: { file: string }): Promise<EmbeddedBrain> {
     return new EmbeddedBrain(await GraphFile.open(options.file));
   }
 
-  findCharacterByName(name: string): Promise<CharacterNode | null> {
-    return this.read((graph) => findByName<CharacterNode>(graph, "Character", name));
-  }
-
-  saveCharacter(character: CharacterNode): Promise<CharacterNode> {
-    return this.mutate((draft) => {
-      assertId(character.id, "character.id");
-      assertNameFree(draft, "Character", character.id, character.name);
-      upsertNode(draft, character.id, "Character", character);
-      return structuredClone(character);
-    });
-  }
-
-  findLocationByName(name: string): Promise<LocationNode | null> {
-    return this.read((graph) => findByName<LocationNode>(graph, "Location", name));
-  }
-
-  saveLocation(location: LocationNode): Promise<LocationNode> {
-    return this.mutate((draft) => {
-      assertId(location.id, "location.id");
-      assertNameFree(draft, "Location", location.id, location.name);
-      upsertNode(draft, location.id, "Location", location);
-      return structuredClone(location);
-    });
-  }
-
-  saveReference(reference: ReferenceNode, ownerId: string): Promise<void> {
-    return this.mutate((draft) => {
-      assertId(reference.id, "reference.id");
-      const ownerLabel = reference.kind === "character-master" ? "Character" : "Location";
-      requireLabel(draft, ownerId, ownerLabel, `own a ${reference.kind} reference`);
-      upsertNode(draft, reference.id, "Reference", reference);
-      link(draft, "HAS_REFERENCE", ownerId, reference.id);
-    });
-  }
-
-  referencesOf(ownerId: string): Promise<ReferenceNode[]> {
-    return this.read((graph) =>
-      graph.hasNode(ownerId) ? related<ReferenceNode>(graph, ownerId, "out", "HAS_REFERENCE", "Reference") : [],
-    );
-  }
-
-  recordTake(write: TakeWrite): Promise<void> {
-    return this.mutate((draft) => {
-      const videoId = assertId(write.video.id, "video.id");
-      const requestId = assertId(write.request.id, "request.id");
-      const reportId = assertId(write.report.id, "report.id");
-      if (write.video.requestId !== requestId) {
-        throw new CutroomError(
-          "BRAIN_VALIDATION",
-          `video ${videoId} names request ${write.video.requestId} but the take carries request ${requestId}; pass the same request`,
-        );
-      }
-      // Every link target is checked before anything is added, so a refused take changes nothing.
-      for (const id of write.characterIds) requireLabel(draft, id, "Character", "be DEPICTED");
-      if (write.locationId !== null) requireLabel(draft, write.locationId, "Location", "be SET_IN");
-      for (const id of write.referenceIds) requireLabel(draft, id, "Reference", "be USED as a reference");
-      if (write.regeneratedFromId !== null) {
-        if (write.regeneratedFromId === videoId)
-          throw new CutroomError("BRAIN_VALIDATION", `take ${videoId} cannot be REGENERATED_FROM itself`);
-        requireLabel(draft, write.regeneratedFromId, "Video", "be REGENERATED_FROM");
-      }
-      upsertNode(draft, requestId, "Request", write.request);
-      upsertNode(draft, videoId, "Video", write.video);
-      upsertNode(draft, reportId, "QualityReport", write.report);
-      link(draft, "PRODUCED", requestId, videoId);
-      link(draft, "GRADED_BY", videoId, reportId);
-      for (const id of write.characterIds) link(draft, "DEPICTS", videoId, id);
-      if (write.locationId !== null) link(draft, "SET_IN", videoId, write.locationId);
-      for (const id of write.referenceIds) link(draft, "USES_REFERENCE", videoId, id);
-      if (write.regeneratedFromId !== null) link(draft, "REGENERATED_FROM", videoId, write.regeneratedFromId);
-      if (write.scene) {
-        const { clips, audio, ...scene } = write.scene;
-        const sceneId = assertId(scene.id, "scene.id");
-        upsertNode(draft, sceneId, "Scene", scene);
-        link(draft, "RENDERS", videoId, sceneId);
-        for (const clip of clips) {
-          upsertNode(draft, assertId(clip.id, "scene.clips.id"), "Clip", clip);
-          link(draft, "PART_OF", clip.id, sceneId);
-        }
-        for (const track of audio) {
-          upsertNode(draft, assertId(track.id, "scene.audio.id"), "AudioTrack", track);
-          link(draft, "HAS_AUDIO", sceneId, track.id);
-        }
-      }
-    });
-  }
-
-  sceneOf(takeId: string): Promise<SceneView | null> {
-    return this.read((graph) => {
-      if (!graph.hasNode(takeId)) return null;
-      const scene = related<SceneView["scene"] & { id: string }>(graph, takeId, "out", "RENDERS", "Scene")[0];
-      if (!scene) return null;
-      const clips = related<SceneWrite["clips"][number]>(graph, scene.id, "in", "PART_OF", "Clip").sort(
-        (left, right) => left.shotIndex - right.shotIndex,
-      );
-      const audio = related<SceneWrite["audio"][number]>(graph, scene.id, "out", "HAS_AUDIO", "AudioTrack").sort(
-        (left, right) => left.startTime - right.startTime,
-      );
-      return { scene, clips, audio };
-    });
-  }
-
-  setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void> {
-    return this.mutate((draft) => {
-      const video = propsOf<VideoNode>(draft, takeId, "Video");
-      if (video === null)
-        throw new CutroomError("NOT_FOUND", `take ${takeId} is not in the brain; list takes to find its id`);
-      const updated: VideoNode = { ...video, status, statusReason: reason, updatedAt: new Date().toISOString() };
-      draft.replaceNodeAttributes(takeId, { label: "Video", props: updated });
-    });
-  }
-
-  getTake(takeId: string): Promise<TakeView | null> {
-    return this.read((graph) => {
-      const video = propsOf<VideoNode>(graph, takeId, "Video");
-      if (video === null) return null;
-      const request =
-        related<RequestNode>(graph, takeId, "in", "PRODUCED", "Request")[0] ??
-        propsOf<RequestNode>(graph, video.requestId, "Request");
-      if (request === null) {
-        throw new CutroomError(
-          "BRAIN_VALIDATION",
-          `take ${takeId} has no request in the brain; validate the take to see what is inconsistent`,
-        );
-      }
-      return {
-        video,
-        request,
-        report: related<QualityReportNode>(graph, takeId, "out", "GRADED_BY", "QualityReport")[0] ?? null,
-        characters: related<CharacterNode>(graph, takeId, "out", "DEPICTS", "Character"),
-        location: related<LocationNode>(graph, takeId, "out", "SET_IN", "Location")[0] ?? null,
-        references: related<ReferenceNode>(graph, takeId, "out", "USES_REFERENCE", "Reference"),
-        regeneratedFrom: related<VideoNode>(graph, takeId, "out", "REGENERATED_FROM", "Video")[0]?.id ?? null,
-        regeneratedInto: related<VideoNode>(graph, takeId, "in", "REGENERATED_FROM", "Video")
-          .sort(byCreatedAt)
-          .map((take) => take.id),
-      };
-    });
-  }
-
-  characterView(name: string): Promise<CharacterView | null> {
-    return this.read((graph) => {
-      const character = findByName<CharacterNode>(graph, "Character", name);
-      if (character === null) return null;
-      const takes = related<VideoNode>(graph, character.id, "in", "DEPICTS", "Video")
-        .sort((left, right) => byCreatedAt(right, left))
-        .map((take) => ({ id: take.id, status: take.status, overall: take.grade.overall, createdAt: take.createdAt }));
-      return {
-        character,
-        references: related<ReferenceNode>(graph, character.id, "out", "HAS_REFERENCE", "Reference"),
-        takes,
-      };
-    });
-  }
-
-  locationView(name: string): Promise<LocationView | null> {
-    return this.read((graph) => {
-      const location = findByName<LocationNode>(graph, "Location", name);
-      if (location === null) return null;
-      return { location, references: related<ReferenceNode>(graph, location.id, "out", "HAS_REFERENCE", "Reference") };
-    });
-  }
-
-  requestTakes(requestId: string): Promise<RequestTakesView | null> {
-    return this.read((graph) => {
-      const request = propsOf<RequestNode>(graph, requestId, "Request");
-      if (request === null) return null;
-      const takes = related<VideoNode>(graph, requestId, "out", "PRODUCED", "Video")
-        .sort(byCreatedAt)
-        .map((video) => ({
-          id: video.id,
-          attempt: video.attempt,
-          status: video.status,
-          choiceReason: video.statusReason,
-          grade: video.grade,
-          overallQuality:
-            related<QualityReportNode>(graph, video.id, "out", "GRADED_BY", "QualityReport")[0]?.overallQuality ?? null,
-          regeneratedFrom: related<VideoNode>(graph, video.id, "out", "REGENERATED_FROM", "Video")[0]?.id ?? null,
-          createdAt: video.createdAt,
-          updatedAt: video.updatedAt,
-        }));
-      return { request, takes };
-    });
-  }
-
-  async why(takeId: string): Promise<TakeProvenance | null> {
-    const view = await this.getTake(takeId);
-    return view === null ? null : provenanceOf(view);
-  }
-
-  validateTake(takeId: string): Promise<BrainViolation[]> {
-    return this.read((graph) => {
-      if (propsOf(graph, takeId, "Video") === null)
-        return [{ rule: "take-exists", message: `take ${takeId} is not a Video in the brain` }];
-      const violations: BrainViolation[] = [];
-      const incoming = new Set<string>();
-      const outgoing = new Set<string>();
-      graph.forEachInEdge(takeId, (_edge, { type }, _source, _target, sourceAttributes) => {
-        incoming.add(`${type}:${sourceAttributes.label}`);
-      });
-      graph.forEachOutEdge(takeId, (_edge, { type }, _source, target, _sourceAttributes, targetAttributes) => {
-        outgoing.add(`${type}:${targetAttributes.label}`);
-        const expected = TARGET_RULES.find((rule) => rule.type === type);
-        if (expected !== undefined && (targetAttributes.label !== expected.label || target === takeId)) {
-          violations.push({ rule: expected.rule, message: badTargetMessage(type, expected.label, takeId, target) });
-        }
-      });
-      for (const { type, label, rule } of REQUIRED_INCOMING) {
-        if (!incoming.has(`${type}:${label}`))
-          violations.push({ rule, message: missingIncomingMessage(type, label, takeId) });
-      }
-      for (const { type, label, rule } of REQUIRED_OUTGOING) {
-        if (!outgoing.has(`${type}:${label}`))
-          violations.push({ rule, message: missingOutgoingMessage(type, label, takeId) });
-      }
-      return violations;
-    });
+  forProject(projectId: string): ProjectBrain {
+    return new EmbeddedProjectBrain(this.store, assertId(projectId, "projectId"));
   }
 
   counts(): Promise<BrainCounts> {
-    return this.read((graph) => {
-      const nodes: Record<string, number> = {};
-      const relationships: Record<string, number> = {};
-      graph.forEachNode((_node, { label }) => (nodes[label] = (nodes[label] ?? 0) + 1));
-      graph.forEachEdge((_edge, { type }) => (relationships[type] = (relationships[type] ?? 0) + 1));
-      return { nodes, relationships };
-    });
+    return this.store.read((graph) => countsOf(graph, null));
   }
 
   async close(): Promise<void> {
     await this.store.close();
-  }
-
-  private read<T>(query: (graph: BrainGraph) => T): Promise<T> {
-    return this.store.read(query);
-  }
-
-  private mutate<T>(change: (draft: BrainGraph) => T): Promise<T> {
-    return this.store.mutate(change);
   }
 }

@@ -9,10 +9,11 @@ import { MultiDirectedGraph } from "graphology";
 import type { AbstractGraph, SerializedGraph } from "graphology-types";
 import lockfile from "proper-lockfile";
 import { CutroomError } from "../errors.js";
+import { withLegacyProject } from "./embedded-legacy.js";
 import type { Label, RelationshipType } from "./rules.js";
 
 // Type aliases (not interfaces) so they satisfy graphology's index-signature Attributes constraint.
-export type NodeAttributes = { label: Label; props: object };
+export type NodeAttributes = { label: Label; projectId: string; props: object };
 export type EdgeAttributes = { type: RelationshipType };
 export type BrainGraph = AbstractGraph<NodeAttributes, EdgeAttributes>;
 
@@ -32,6 +33,8 @@ export class GraphFile {
   private graph: BrainGraph = newGraph();
   private version = 0;
   private fingerprint: string | null = null;
+  /** The loaded file holds nodes without a project; they were moved to the legacy project in memory. */
+  private migrated = false;
   // One operation at a time per instance; other processes are kept out by the file lock.
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -41,9 +44,11 @@ export class GraphFile {
     const graphFile = new GraphFile(resolve(file));
     await mkdir(dirname(graphFile.file), { recursive: true });
     await graphFile.serialized(async () => {
-      if (await graphFile.refresh()) return;
+      if ((await graphFile.refresh()) && !graphFile.migrated) return;
+      // A missing file is created empty; an older file is written back once with its nodes in a project.
       await graphFile.withLock(async (assertHeld) => {
         if (!(await graphFile.refresh())) await graphFile.persist(newGraph(), assertHeld);
+        else if (graphFile.migrated) await graphFile.persist(graphFile.graph, assertHeld);
       });
     });
     return graphFile;
@@ -117,7 +122,7 @@ export class GraphFile {
       handle = await open(this.file, "r");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw storageError(this.file, error);
-      [this.graph, this.version, this.fingerprint] = [newGraph(), 0, null];
+      [this.graph, this.version, this.fingerprint, this.migrated] = [newGraph(), 0, null, false];
       return false;
     }
     try {
@@ -125,6 +130,7 @@ export class GraphFile {
       if (fingerprint === this.fingerprint) return true;
       const parsed = parseBrainFile(await handle.readFile({ encoding: "utf8" }), this.file);
       [this.graph, this.version, this.fingerprint] = [parsed.graph, parsed.version, fingerprint];
+      this.migrated = parsed.migrated;
       return true;
     } finally {
       await handle.close();
@@ -152,7 +158,7 @@ export class GraphFile {
     await syncDirectory(dirname(this.file));
     const handle = await open(this.file, "r");
     const fingerprint = await fingerprintOf(handle).finally(() => handle.close());
-    [this.graph, this.version, this.fingerprint] = [graph, version, fingerprint];
+    [this.graph, this.version, this.fingerprint, this.migrated] = [graph, version, fingerprint, false];
   }
 }
 
@@ -166,12 +172,17 @@ async function fingerprintOf(handle: FileHandle): Promise<string> {
   return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${version}`;
 }
 
-function parseBrainFile(text: string, file: string): { graph: BrainGraph; version: number } {
+function parseBrainFile(text: string, file: string): { graph: BrainGraph; version: number; migrated: boolean } {
   try {
     const data = JSON.parse(text) as { version?: unknown; graph?: SerializedGraph<NodeAttributes, EdgeAttributes> };
     const graph = newGraph();
     graph.import(data.graph ?? {});
-    return { graph, version: typeof data.version === "number" ? data.version : 0 };
+    const migrated = withLegacyProject(graph);
+    return {
+      graph: migrated ?? graph,
+      version: typeof data.version === "number" ? data.version : 0,
+      migrated: migrated !== null,
+    };
   } catch (error) {
     throw new CutroomError(
       "STORAGE",

@@ -202,8 +202,19 @@ export interface BrainCounts {
   relationships: Record<string, number>;
 }
 
-export interface Brain {
+/**
+ * The project every node written before the Brain knew projects belongs to: the project id every older
+ * record was made under (CUTROOM_PROJECT unset).
+ */
+export const LEGACY_PROJECT_ID = "default";
+
+/**
+ * The Brain of one project. Names are unique within it, and an id of another project answers exactly like
+ * a missing one: reads give null, writes that link to it are refused as unknown, status changes NOT_FOUND.
+ */
+export interface ProjectBrain {
   readonly name: string;
+  readonly projectId: string;
   findCharacterByName(name: string): Promise<CharacterNode | null>;
   saveCharacter(character: CharacterNode): Promise<CharacterNode>;
   findLocationByName(name: string): Promise<LocationNode | null>;
@@ -224,6 +235,19 @@ export interface Brain {
   why(takeId: string): Promise<TakeProvenance | null>;
   /** Graph rules a take must satisfy (contradictions). Empty when consistent. */
   validateTake(takeId: string): Promise<BrainViolation[]>;
+  /** Nodes and relationships of this project only. */
+  counts(): Promise<BrainCounts>;
+}
+
+/**
+ * The whole Brain. It answers no question about characters, takes or references itself: every such read
+ * and write goes through the view of one project, so a caller cannot reach another project's nodes.
+ */
+export interface Brain {
+  readonly name: string;
+  /** The project's view; the id must be a valid project id (INVALID_ID otherwise). */
+  forProject(projectId: string): ProjectBrain;
+  /** Totals over every project: a readiness probe, never shown per caller. */
   counts(): Promise<BrainCounts>;
   close(): Promise<void>;
 }

@@ -92,40 +92,42 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     );
     return what === undefined && !values.help ? 2 : 0;
   }
+  // The CLI works in its configured project (CUTROOM_PROJECT): other projects' nodes are not found here.
+  const brain = runtime.brain.forProject(runtime.config.projectId);
   if (what === "counts") {
-    const counts = await runtime.brain.counts();
+    const counts = await brain.counts();
     write(json, counts, JSON.stringify(counts, null, 2));
     return 0;
   }
   const id = rest.join(" ").trim();
   if (id === "") throw new CutroomError("INVALID_INPUT", `brain ${what} needs an id or name`, { field: "id" });
   if (what === "take") {
-    const take = await runtime.brain.getTake(id);
+    const take = await brain.getTake(id);
     if (!take) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
-    const view = { ...take, scene: await runtime.brain.sceneOf(id) };
+    const view = { ...take, scene: await brain.sceneOf(id) };
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
   if (what === "why") {
-    const provenance = await runtime.brain.why(id);
+    const provenance = await brain.why(id);
     if (!provenance) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
     write(json, provenance, formatProvenance(provenance));
     return 0;
   }
   if (what === "location") {
-    const view = await runtime.brain.locationView(id);
+    const view = await brain.locationView(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no location named ${id} in the Brain`, { field: "name" });
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
   if (what === "request") {
-    const view = await runtime.brain.requestTakes(id);
+    const view = await brain.requestTakes(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no request ${id} in the Brain`, { field: "requestId" });
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
   if (what === "character") {
-    const view = await runtime.brain.characterView(id);
+    const view = await brain.characterView(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no character named ${id} in the Brain`, { field: "name" });
     write(json, view, JSON.stringify(view, null, 2));
     return 0;

@@ -121,10 +121,11 @@ export class ChatService {
   }
 
   /** The thread's takes with their status as the Brain holds it now (accepted, discarded, ...). */
-  private async takeStatuses(takes: TakeResult[]): Promise<TurnResult["takes"]> {
+  private async takeStatuses(projectId: string, takes: TakeResult[]): Promise<TurnResult["takes"]> {
+    const brain = this.runtime.brain.forProject(projectId);
     const rows: TurnResult["takes"] = [];
     for (const item of takes) {
-      const view = await this.runtime.brain.getTake(item.videoId);
+      const view = await brain.getTake(item.videoId);
       rows.push({
         videoId: item.videoId,
         attempt: item.attempt,
@@ -234,7 +235,7 @@ export class ChatService {
         brainWrites: [],
         choices: [...waitingFor.choices],
         lastChoice: null,
-        takes: await this.takeStatuses(values.takes ?? []),
+        takes: await this.takeStatuses(values.projectId, values.takes ?? []),
       };
     }
     const awaiting = waitingFor !== null;
@@ -263,7 +264,7 @@ export class ChatService {
       brainWrites: newTakes.flatMap((item) => item.brainWrites),
       choices: awaiting ? ["accept", "regenerate", "discard"] : [],
       lastChoice: answer && pending?.kind === "take" ? values.lastChoice : null,
-      takes: await this.takeStatuses(values.takes ?? []),
+      takes: await this.takeStatuses(values.projectId, values.takes ?? []),
     };
   }
 }

@@ -76,7 +76,7 @@ export async function forClient<T>(runtime: Runtime, projectId: string, value: T
 /** The video if it exists, is live and belongs to the project; otherwise 404, whichever it was. */
 export async function resolveVideo(runtime: Runtime, projectId: string, videoId: string): Promise<ResolvedVideo> {
   if (!ID_PATTERN.test(videoId)) throw notFound("video", videoId);
-  const take = videoId.startsWith("vid_") ? await runtime.brain.getTake(videoId) : null;
+  const take = videoId.startsWith("vid_") ? await runtime.brain.forProject(projectId).getTake(videoId) : null;
   const mediaId = take ? take.video.mediaId : videoId;
   const record = await runtime.media.get(mediaId);
   if (!record || record.projectId !== projectId || record.status !== "live") throw notFound("video", videoId);
@@ -112,17 +112,17 @@ export function videoDetails(video: ResolvedVideo) {
   };
 }
 
-/** A character's Brain facts, with only the takes of this project. */
+/** A character of the project, with its takes whose video is still there; another project's is not found. */
 export async function characterFacts(runtime: Runtime, projectId: string, name: string) {
-  const view = await runtime.brain.characterView(name);
+  const brain = runtime.brain.forProject(projectId);
+  const view = await brain.characterView(name);
   if (!view) throw notFound("character", name);
   const takes = [];
   for (const take of view.takes) {
-    const found = await runtime.brain.getTake(take.id);
+    const found = await brain.getTake(take.id);
     const record = found ? await runtime.media.get(found.video.mediaId) : null;
     if (record?.projectId === projectId) takes.push({ ...take, url: fileUrl(projectId, take.id) });
   }
-  if (takes.length === 0) throw notFound("character", name);
   return {
     name: view.character.name,
     id: view.character.id,

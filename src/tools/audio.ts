@@ -60,10 +60,12 @@ async function fromStore(context: ToolContext, key: string, prefix: string): Pro
  */
 export async function characterVoice(
   runtime: Runtime,
+  projectId: string,
   character: string,
   field: string,
 ): Promise<{ found: CharacterNode; voiceId: string }> {
-  const found = await runtime.brain.findCharacterByName(character);
+  const brain = runtime.brain.forProject(projectId);
+  const found = await brain.findCharacterByName(character);
   if (!found) throw new CutroomError("NOT_FOUND", `${field}: ${character} is not in the Brain`, { field });
   if (found.voiceId !== null) return { found, voiceId: found.voiceId };
   // A character keeps the first voice it is given, so every later line sounds like the same person:
@@ -79,7 +81,7 @@ export async function characterVoice(
       throw new CutroomError("NOT_FOUND", "voice provider offers no voices", { field: "voiceId" });
     voiceId = voices[seedFrom(found.name.toLowerCase()) % voices.length]!.voiceId;
   }
-  await runtime.brain.saveCharacter({ ...found, voiceId });
+  await brain.saveCharacter({ ...found, voiceId });
   return { found, voiceId };
 }
 
@@ -88,7 +90,7 @@ export function createAudioTools(context: ToolContext) {
 
   const dialogue = tool(
     async ({ character, text, emotion }) => {
-      const { found, voiceId } = await characterVoice(context.runtime, character, "character");
+      const { found, voiceId } = await characterVoice(context.runtime, context.projectId, character, "character");
       context.runtime.progress.emit("audio", 0.2, `voicing ${found.name}`);
       const line = { character: found.name, text, emotion, voiceId };
       const voiced = await voiceJob(context, { line }, voiceJobId(context.takeId, voiceKey(voice.name, { line })));

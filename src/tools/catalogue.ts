@@ -55,6 +55,6 @@ export async function createToolCatalogue(
     ...createQualityTools(context),
     ...createAudioTools(context),
     createDepartmentTool(runtime),
-    createBrainWhyTool(runtime),
+    createBrainWhyTool(context),
   ];
 }

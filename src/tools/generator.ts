@@ -53,7 +53,8 @@ async function buildClipRequest(
   args: ShotArgs,
   images: Partial<Pick<ClipRequest, "sourceImage" | "firstFrame" | "lastFrame" | "compositeImage">>,
 ): Promise<ClipRequest> {
-  const { brain, config } = context.runtime;
+  const { config } = context.runtime;
+  const brain = context.runtime.brain.forProject(context.projectId);
   const characters: CharacterInShot[] = [];
   for (const name of args.characters) {
     const character = await brain.findCharacterByName(name);

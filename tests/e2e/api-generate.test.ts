@@ -54,11 +54,11 @@ describe("POST /videos/generate with the design's request shape", () => {
     expect(job.result.report.summary.clipsTotal).toBe(1);
     const details = await request(app()).get(`/api/v1/projects/alpha/videos/${job.result.videoId}`).set(A).expect(200);
     expect(details.body.metadata.method).toBe("image-to-video");
-    const take = await harness.server.context.runtime.brain.getTake(job.result.videoId);
+    const take = await harness.server.context.runtime.brain.forProject("alpha").getTake(job.result.videoId);
     expect(take?.location?.name).toBe("beach");
     expect(take?.characters.map((character) => character.name)).toContain("Sarah");
     // A draft is never made again automatically, whatever its grade.
-    const takes = await harness.server.context.runtime.brain.requestTakes(take!.video.requestId);
+    const takes = await harness.server.context.runtime.brain.forProject("alpha").requestTakes(take!.video.requestId);
     expect(takes?.takes).toHaveLength(1);
   });
 

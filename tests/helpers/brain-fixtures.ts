@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { BRAIN_RULES } from "../../src/brain/rules.js";
-import type { Brain, CharacterNode, LocationNode, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
+import type { CharacterNode, LocationNode, ProjectBrain, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
 
 export const NOW = "2025-01-01T00:00:00.000Z";
 
@@ -85,7 +85,7 @@ export function take(
  * After a take's links were cut or pointed at nothing (each Brain corrupts its own store its own way),
  * validation names every shared rule the take breaks, and a missing take is a violation too.
  */
-export async function expectEveryRuleBroken(brain: Brain, takeId: string): Promise<void> {
+export async function expectEveryRuleBroken(brain: ProjectBrain, takeId: string): Promise<void> {
   const rules = (await brain.validateTake(takeId)).map((violation) => violation.rule).sort();
   expect(rules).toEqual([
     "depicts-known-character",
@@ -97,4 +97,48 @@ export async function expectEveryRuleBroken(brain: Brain, takeId: string): Promi
   ]);
   expect(await brain.validateTake("vid_none")).toEqual([{ rule: "take-exists", message: expect.any(String) }]);
   for (const rule of rules) expect(BRAIN_RULES[rule as keyof typeof BRAIN_RULES]).toBeTruthy();
+}
+
+/** The nodes every Brain test starts from, written into one project. */
+export async function seedProject(brain: ProjectBrain): Promise<void> {
+  await brain.saveCharacter(character("char_ana", "Ana"));
+  await brain.saveLocation(location("loc_park", "City Park"));
+  await brain.saveReference(reference("ref_ana", "character-master"), "char_ana");
+  await brain.saveReference(reference("ref_park", "location-master"), "loc_park");
+}
+
+/**
+ * A Brain file as written before nodes belonged to a project: nodes keyed by bare id, no project, with a
+ * take of Ana in the park and its links.
+ */
+export function legacyBrainFile(): string {
+  const node = (key: string, label: string, props: object) => ({ key, attributes: { label, props } });
+  const write = take("vid_old");
+  const edge = (type: string, source: string, target: string) => ({
+    key: `${type}:${source}->${target}`,
+    source,
+    target,
+    attributes: { type },
+  });
+  const graph = {
+    options: { type: "directed", multi: true, allowSelfLoops: true },
+    attributes: {},
+    nodes: [
+      node("char_ana", "Character", character("char_ana", "Ana")),
+      node("loc_park", "Location", location("loc_park", "City Park")),
+      node("ref_ana", "Reference", reference("ref_ana", "character-master")),
+      node(write.request.id, "Request", write.request),
+      node("vid_old", "Video", write.video),
+      node(write.report.id, "QualityReport", write.report),
+    ],
+    edges: [
+      edge("HAS_REFERENCE", "char_ana", "ref_ana"),
+      edge("PRODUCED", write.request.id, "vid_old"),
+      edge("GRADED_BY", "vid_old", write.report.id),
+      edge("DEPICTS", "vid_old", "char_ana"),
+      edge("SET_IN", "vid_old", "loc_park"),
+      edge("USES_REFERENCE", "vid_old", "ref_ana"),
+    ],
+  };
+  return JSON.stringify({ version: 7, format: "cutroom-brain", graph });
 }

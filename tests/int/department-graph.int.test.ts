@@ -139,11 +139,11 @@ describe("video department with a scripted chat model", () => {
       status: take.grade.passed ? "complete" : "partial",
     });
 
-    const view = (await runtime.brain.getTake(take.videoId))!;
+    const view = (await runtime.brain.forProject(runtime.config.projectId).getTake(take.videoId))!;
     expect(view.characters.map((character) => character.name)).toEqual(["Sarah"]);
     expect(view.location?.name).toBe("park");
     expect(view.report?.overallQuality).toBe(take.quality.overallQuality);
     expect(view.references.length).toBe(2);
-    expect(await runtime.brain.validateTake(take.videoId)).toEqual([]);
+    expect(await runtime.brain.forProject(runtime.config.projectId).validateTake(take.videoId)).toEqual([]);
   });
 });

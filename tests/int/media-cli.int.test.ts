@@ -31,7 +31,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "cutroom-media-cli-"));
   const test = await createTestRuntime();
   dataDir = test.dataDir;
-  await test.runtime.brain.saveCharacter({
+  await test.runtime.brain.forProject(test.runtime.config.projectId).saveCharacter({
     id: "sarah",
     name: "Sarah",
     profile: alice,

@@ -106,7 +106,7 @@ describe("the department on real adapters pointed at fakes", () => {
       expect(eleven.calls.some((call) => call.path.endsWith("/with-timestamps"))).toBe(true);
       expect(eleven.calls.some((call) => call.path === "/v1/sound-generation")).toBe(true);
 
-      const take = await runtime.brain.getTake(turn.videoId!);
+      const take = await runtime.brain.forProject(runtime.config.projectId).getTake(turn.videoId!);
       expect(take).toMatchObject({ characters: [{ name: "Sarah" }], location: { name: "park" } });
       expect(take!.video.model).toMatch(/^fal-ai\//);
       expect(take!.video.costUsd).toBeGreaterThan(0);
@@ -136,7 +136,7 @@ describe("the department on real adapters pointed at fakes", () => {
         relevanceBasis: "frames",
         relevanceReason: "a figure walks on a park path",
       });
-      const sarah = await runtime.brain.findCharacterByName("Sarah");
+      const sarah = await runtime.brain.forProject(runtime.config.projectId).findCharacterByName("Sarah");
       expect(sarah?.voiceId).toMatch(/^v[a-z0-9]+$/);
     } finally {
       await cleanup();

@@ -21,9 +21,12 @@ describe("references across a discarded take", () => {
 
     const first = await chat.turn({ threadId: "refs1", message: "generate Sarah walking in the park" });
     expect(first.status).toBe("awaiting-choice");
-    const sarah = (await runtime.brain.findCharacterByName("Sarah"))!;
-    const park = (await runtime.brain.findLocationByName("park"))!;
-    const before = [...(await runtime.brain.referencesOf(sarah.id)), ...(await runtime.brain.referencesOf(park.id))];
+    const sarah = (await runtime.brain.forProject(runtime.config.projectId).findCharacterByName("Sarah"))!;
+    const park = (await runtime.brain.forProject(runtime.config.projectId).findLocationByName("park"))!;
+    const before = [
+      ...(await runtime.brain.forProject(runtime.config.projectId).referencesOf(sarah.id)),
+      ...(await runtime.brain.forProject(runtime.config.projectId).referencesOf(park.id)),
+    ];
     expect(before.map((reference) => reference.kind).sort()).toEqual(["character-master", "location-master"]);
     for (const reference of before) {
       const record = (await runtime.media.get(reference.mediaId))!;
@@ -46,7 +49,10 @@ describe("references across a discarded take", () => {
 
     const second = await chat.turn({ threadId: "refs2", message: "generate Sarah waving in the park" });
     expect(second.status).toBe("awaiting-choice");
-    const after = [...(await runtime.brain.referencesOf(sarah.id)), ...(await runtime.brain.referencesOf(park.id))];
+    const after = [
+      ...(await runtime.brain.forProject(runtime.config.projectId).referencesOf(sarah.id)),
+      ...(await runtime.brain.forProject(runtime.config.projectId).referencesOf(park.id)),
+    ];
     expect(after.map((reference) => reference.mediaId).sort()).toEqual(before.map((item) => item.mediaId).sort());
   });
 });

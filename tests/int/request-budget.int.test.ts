@@ -52,7 +52,9 @@ describe("a request's budget", () => {
     expect(thread.takes.map((take) => take.videoId)).toEqual([first.videoId, second.videoId]);
     expect(await paidClips(made.runtime, thread.takes[0]!.requestId)).toEqual([0.2, 0.2]);
     // The take is not superseded: it still waits, and can be accepted.
-    expect((await made.runtime.brain.getTake(second.videoId!))?.video.status).toBe("pending");
+    expect(
+      (await made.runtime.brain.forProject(made.runtime.config.projectId).getTake(second.videoId!))?.video.status,
+    ).toBe("pending");
     const accepted = await chat.turn({ threadId: "budget1", choice: "accept" });
     expect(accepted).toMatchObject({ status: "accepted", videoId: second.videoId });
   });

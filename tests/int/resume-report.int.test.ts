@@ -76,14 +76,14 @@ describe("the report of a resumed run", () => {
       for (const mediaId of new Set(madeNow)) paidNow += await cost(mediaId);
       expect(summary.costUsd).toBeCloseTo(paidNow, 6);
       // A reused shot still carries what it cost when the killed run made it.
-      const clips = (await runtime.brain.sceneOf(turn.videoId))!.clips;
+      const clips = (await runtime.brain.forProject(runtime.config.projectId).sceneOf(turn.videoId))!.clips;
       for (const [shot, mediaId] of before) {
         const clip = clips.find((item) => item.shotIndex === Number(shot))!;
         expect(clip.mediaId).toBe(mediaId);
         expect(clip.costUsd).toBeGreaterThan(0);
         expect(clip.costUsd).toBe(await cost(mediaId));
       }
-      const take = (await runtime.brain.getTake(turn.videoId))!;
+      const take = (await runtime.brain.forProject(runtime.config.projectId).getTake(turn.videoId))!;
       // The take cost what all its clips cost, across both runs.
       expect(take.video.costUsd).toBeGreaterThanOrEqual(summary.costUsd);
     } finally {

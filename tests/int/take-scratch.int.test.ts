@@ -45,7 +45,7 @@ describe("scratch of a take", () => {
     expect(await readdir(runtime.scratchDir)).toEqual([]);
     for (const turn of [first, second, scene]) {
       expect(existsSync(turn.path!)).toBe(true);
-      const take = (await runtime.brain.getTake(turn.videoId!))!;
+      const take = (await runtime.brain.forProject(runtime.config.projectId).getTake(turn.videoId!))!;
       expect(await runtime.store.head(take.video.objectKey)).not.toBeNull();
     }
     for (const record of await runtime.media.listByProject(runtime.config.projectId))

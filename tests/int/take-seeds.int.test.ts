@@ -66,7 +66,12 @@ describe("seeds of the takes of one request", () => {
     const again = await chat.turn({ threadId: "seeds2", choice: "regenerate", note: "redo shot 2" });
     expect(again.report?.summary?.clipsReused).toBe(2);
     const clips = async (videoId: string) =>
-      new Map((await runtime.brain.sceneOf(videoId))!.clips.map((clip) => [clip.shotIndex, clip]));
+      new Map(
+        (await runtime.brain.forProject(runtime.config.projectId).sceneOf(videoId))!.clips.map((clip) => [
+          clip.shotIndex,
+          clip,
+        ]),
+      );
     const before = await clips(first.videoId!);
     const after = await clips(again.videoId!);
     const bytes = async (mediaId: string) =>

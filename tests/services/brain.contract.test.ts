@@ -1,6 +1,6 @@
 /**
  * One contract for the Brain port, run against the embedded graph file and a real Neo4j: the same writes,
- * queries and validation rules must give the same answers.
+ * queries, validation rules and project isolation must give the same answers.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,40 +9,52 @@ import neo4j from "neo4j-driver";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddedBrain } from "../../src/brain/embedded.js";
 import { Neo4jBrain } from "../../src/brain/neo4j/brain.js";
-import type { Brain } from "../../src/brain/types.js";
-import { isCutroomError, type CutroomErrorCode } from "../../src/errors.js";
-import { character, expectEveryRuleBroken, location, reference, take } from "../helpers/brain-fixtures.js";
+import { propertiesOf } from "../../src/brain/neo4j/rows.js";
+import type { Label } from "../../src/brain/rules.js";
+import type { Brain, ProjectBrain } from "../../src/brain/types.js";
+import {
+  character,
+  expectEveryRuleBroken,
+  legacyBrainFile,
+  reference,
+  seedProject,
+  take,
+} from "../helpers/brain-fixtures.js";
+import { expectCode, projectIsolationCases } from "../helpers/brain-isolation.js";
 import { NEO4J_OPTIONS, servicesEnv } from "./env.js";
+
+/** The project the contract's own cases write to. */
+const PROJECT = "alpha";
 
 interface Subject {
   open(): Promise<Brain>;
   /** Breaks take vid_1 behind the adapter's back: drops PRODUCED/GRADED_BY, links it to a non-node "ghost". */
   corrupt(): Promise<void>;
+  /** Replaces the store with a graph written before nodes had a project (see legacyBrainFile). */
+  writeLegacy(): Promise<void>;
+  /** Asserts the store itself no longer holds anything of the project-less format. */
+  expectMigrated(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
-async function expectCode(promise: Promise<unknown>, code: CutroomErrorCode): Promise<void> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(isCutroomError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
+interface LegacyGraph {
+  nodes: Array<{ key: string; attributes: { label: Label; props: object } }>;
+  edges: Array<{ source: string; target: string; attributes: { type: string } }>;
 }
 
 function brainContract(name: string, subject: () => Subject): void {
   describe(`Brain contract: ${name}`, () => {
     let current: Subject;
-    let brain: Brain;
+    let root: Brain;
+    let brain: ProjectBrain;
     beforeEach(async () => {
       current = subject();
-      brain = await current.open();
-      await brain.saveCharacter(character("char_ana", "Ana"));
-      await brain.saveLocation(location("loc_park", "City Park"));
-      await brain.saveReference(reference("ref_ana", "character-master"), "char_ana");
-      await brain.saveReference(reference("ref_park", "location-master"), "loc_park");
+      root = await current.open();
+      brain = root.forProject(PROJECT);
+      await seedProject(brain);
     });
     afterEach(async () => {
-      await brain.close();
+      await root.close();
       await current.cleanup();
     });
 
@@ -149,16 +161,46 @@ function brainContract(name: string, subject: () => Subject): void {
 
     it("finds every violation of the shared rules", async () => {
       await brain.recordTake(take("vid_1"));
-      await brain.close();
+      await root.close();
       await current.corrupt();
-      brain = await current.open();
+      root = await current.open();
+      brain = root.forProject(PROJECT);
       await expectEveryRuleBroken(brain, "vid_1");
     });
 
+    it("moves nodes written before projects into the default project, once", async () => {
+      await root.close();
+      await current.writeLegacy();
+      root = await current.open();
+      const legacy = root.forProject("default");
+      expect(await legacy.why("vid_old")).toMatchObject({
+        takeId: "vid_old",
+        request: { id: "req_vid_old" },
+        characters: [{ id: "char_ana", name: "Ana" }],
+        location: { id: "loc_park" },
+        references: [{ id: "ref_ana" }],
+        quality: { overallQuality: 0.85 },
+      });
+      expect(await legacy.validateTake("vid_old")).toEqual([]);
+      expect((await legacy.referencesOf("char_ana")).map((item) => item.id)).toEqual(["ref_ana"]);
+      expect(await root.forProject(PROJECT).getTake("vid_old")).toBeNull();
+      expect(await root.forProject(PROJECT).findCharacterByName("Ana")).toBeNull();
+      await current.expectMigrated();
+      // Another project may now hold its own "Ana", which the old global constraints would have refused.
+      await root.forProject(PROJECT).saveCharacter(character("char_ana", "Ana"));
+      await root.close();
+      root = await current.open();
+      expect((await root.forProject("default").characterView("ana"))?.takes.map((item) => item.id)).toEqual([
+        "vid_old",
+      ]);
+      expect(await root.counts()).toMatchObject({ nodes: { Character: 2, Video: 1 } });
+    });
+
     it("keeps concurrent saves from two instances", async () => {
-      const other = await current.open();
+      const opened = await current.open();
+      const other = opened.forProject(PROJECT);
       try {
-        const saves = (target: Brain, prefix: string) =>
+        const saves = (target: ProjectBrain, prefix: string) =>
           Array.from({ length: 10 }, (_, index) =>
             target.saveCharacter(character(`char_${prefix}${index}`, `${prefix} ${index}`)),
           );
@@ -166,8 +208,15 @@ function brainContract(name: string, subject: () => Subject): void {
         expect((await brain.counts()).nodes.Character).toBe(21);
         expect((await other.counts()).nodes.Character).toBe(21);
       } finally {
-        await other.close();
+        await opened.close();
       }
+    });
+
+    describe("project isolation", () => {
+      projectIsolationCases(
+        () => current.open(),
+        (opened) => opened.close(),
+      );
     });
   });
 }
@@ -183,15 +232,29 @@ brainContract("embedded", () => {
     async corrupt() {
       const data = JSON.parse(await readFile(file(), "utf8")) as {
         graph: {
-          nodes: Array<{ key: string; attributes: { label: string } }>;
+          nodes: Array<{ key: string; attributes: { label: string; projectId: string } }>;
           edges: Array<{ key?: string; source: string; target: string; attributes: { type: string } }>;
         };
       };
-      data.graph.nodes.push({ key: "ghost", attributes: { label: "Deleted" } });
+      const ghost = `${PROJECT}/ghost`;
+      data.graph.nodes.push({ key: ghost, attributes: { label: "Deleted", projectId: PROJECT } });
       data.graph.edges = data.graph.edges.filter((edge) => !["PRODUCED", "GRADED_BY"].includes(edge.attributes.type));
       for (const type of ["DEPICTS", "SET_IN", "USES_REFERENCE", "REGENERATED_FROM"])
-        data.graph.edges.push({ key: `bad_${type}`, source: "vid_1", target: "ghost", attributes: { type } });
+        data.graph.edges.push({ key: `bad_${type}`, source: `${PROJECT}/vid_1`, target: ghost, attributes: { type } });
       await writeFile(file(), JSON.stringify(data));
+    },
+    async writeLegacy() {
+      await writeFile(file(), legacyBrainFile());
+    },
+    async expectMigrated() {
+      const data = JSON.parse(await readFile(file(), "utf8")) as {
+        graph: { nodes: Array<{ key: string; attributes: { projectId?: string } }> };
+      };
+      expect(data.graph.nodes.length).toBeGreaterThan(0);
+      for (const node of data.graph.nodes) {
+        expect(node.attributes.projectId).toBe("default");
+        expect(node.key.startsWith("default/")).toBe(true);
+      }
     },
     async cleanup() {
       await rm(directory, { recursive: true, force: true });
@@ -210,15 +273,50 @@ describe.skipIf(env === null)("on a real Neo4j", () => {
     },
     async corrupt() {
       await driver!.executeQuery(`
-        MATCH (video:Video {id: 'vid_1'})
+        MATCH (video:Video {projectId: '${PROJECT}', id: 'vid_1'})
         OPTIONAL MATCH ()-[produced:PRODUCED]->(video)
         OPTIONAL MATCH (video)-[graded:GRADED_BY]->()
         DELETE produced, graded
-        MERGE (ghost:BrainNode:Deleted {id: 'ghost'})
+        MERGE (ghost:BrainNode:Deleted {projectId: '${PROJECT}', id: 'ghost'})
         MERGE (video)-[:DEPICTS]->(ghost)
         MERGE (video)-[:SET_IN]->(ghost)
         MERGE (video)-[:USES_REFERENCE]->(ghost)
         MERGE (video)-[:REGENERATED_FROM]->(ghost)`);
+    },
+    async writeLegacy() {
+      // The graph and the global constraints an older release left behind.
+      await driver!.executeQuery("MATCH (n:BrainNode) DETACH DELETE n");
+      await driver!.executeQuery(
+        "CREATE CONSTRAINT brain_node_id IF NOT EXISTS FOR (n:BrainNode) REQUIRE n.id IS UNIQUE",
+      );
+      await driver!.executeQuery(
+        "CREATE CONSTRAINT character_name IF NOT EXISTS FOR (n:Character) REQUIRE n.nameKey IS UNIQUE",
+      );
+      const graph = (JSON.parse(legacyBrainFile()) as { graph: LegacyGraph }).graph;
+      for (const { key, attributes } of graph.nodes) {
+        await driver!.executeQuery(`CREATE (n:BrainNode:${attributes.label}) SET n = $props, n.id = $id`, {
+          id: key,
+          props: propertiesOf(attributes.label, attributes.props),
+        });
+      }
+      for (const { source, target, attributes } of graph.edges) {
+        await driver!.executeQuery(
+          `MATCH (source:BrainNode {id: $source}), (target:BrainNode {id: $target}) CREATE (source)-[:${attributes.type}]->(target)`,
+          { source, target },
+        );
+      }
+    },
+    async expectMigrated() {
+      const names = (await driver!.executeQuery("SHOW CONSTRAINTS YIELD name RETURN name")).records.map(
+        (record) => record.get("name") as string,
+      );
+      expect(names).not.toContain("brain_node_id");
+      expect(names).not.toContain("character_name");
+      expect(names).toEqual(expect.arrayContaining(["brain_node_project_id", "character_project_name"]));
+      const { records } = await driver!.executeQuery(
+        "MATCH (n:BrainNode) WHERE n.projectId IS NULL RETURN count(n) AS n",
+      );
+      expect(records[0]!.get("n")).toEqual(neo4j.int(0));
     },
     async cleanup() {
       await driver!.executeQuery("MATCH (n:BrainNode) DETACH DELETE n");

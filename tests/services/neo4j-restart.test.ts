@@ -35,7 +35,8 @@ describe.skipIf(env === null || servicesDir === null)("Neo4j restart mid-run", (
     const driver = neo4j.driver(env!.NEO4J_URI, neo4j.auth.basic(env!.NEO4J_USER, env!.NEO4J_PASSWORD));
     await driver.executeQuery("MATCH (n:BrainNode) DETACH DELETE n");
     await driver.close();
-    const brain = await Neo4jBrain.open({ ...NEO4J_OPTIONS(env!), maxTransactionRetryTimeMs: 150_000 });
+    const opened = await Neo4jBrain.open({ ...NEO4J_OPTIONS(env!), maxTransactionRetryTimeMs: 150_000 });
+    const brain = opened.forProject("default");
     try {
       await brain.saveCharacter(character("char_ana", "Ana"));
       await brain.saveLocation(location("loc_park", "City Park"));
@@ -59,7 +60,7 @@ describe.skipIf(env === null || servicesDir === null)("Neo4j restart mid-run", (
       expect(await brain.validateTake("vid_restart")).toEqual([]);
       expect((await brain.findCharacterByName("ana"))?.id).toBe("char_ana");
     } finally {
-      await brain.close();
+      await opened.close();
     }
   });
 });

@@ -3,15 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddedBrain } from "../../src/brain/embedded.js";
-import { isCutroomError } from "../../src/errors.js";
-import type { CharacterNode } from "../../src/brain/types.js";
-import { character, expectEveryRuleBroken, location, reference, take } from "../helpers/brain-fixtures.js";
+import type { CharacterNode, ProjectBrain } from "../../src/brain/types.js";
+import {
+  character,
+  expectEveryRuleBroken,
+  legacyBrainFile,
+  location,
+  reference,
+  take,
+} from "../helpers/brain-fixtures.js";
+import { expectCode, projectIsolationCases } from "../helpers/brain-isolation.js";
 
+const PROJECT = "alpha";
 let directory: string;
 let file: string;
-let brain: EmbeddedBrain;
+let root: EmbeddedBrain;
+let brain: ProjectBrain;
 
-async function seed(target: EmbeddedBrain): Promise<void> {
+async function seed(target: ProjectBrain): Promise<void> {
   await target.saveCharacter(character("char_ana", "Ana"));
   await target.saveLocation(location("loc_park", "City Park"));
   await target.saveReference(reference("ref_ana", "character-master"), "char_ana");
@@ -20,22 +29,15 @@ async function seed(target: EmbeddedBrain): Promise<void> {
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), "cutroom-brain-"));
   file = join(directory, "brain.json");
-  brain = await EmbeddedBrain.open({ file });
+  root = await EmbeddedBrain.open({ file });
+  brain = root.forProject(PROJECT);
   await seed(brain);
 });
 
 afterEach(async () => {
-  await brain.close();
+  await root.close();
   await rm(directory, { recursive: true, force: true });
 });
-
-async function expectCode(promise: Promise<unknown>, code: Parameters<typeof isCutroomError>[1]): Promise<void> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(isCutroomError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-}
 
 describe("EmbeddedBrain", () => {
   it("finds characters and locations by trimmed, case-insensitive name", async () => {
@@ -97,25 +99,53 @@ describe("EmbeddedBrain", () => {
 
   it("finds each violation in a graph written by hand", async () => {
     await brain.recordTake(take("vid_1"));
-    await brain.close();
+    await root.close();
     const data = JSON.parse(await readFile(file, "utf8")) as {
       graph: {
-        nodes: Array<{ key: string; attributes: { label: string } }>;
+        nodes: Array<{ key: string; attributes: { label: string; projectId: string } }>;
         edges: Array<{ key?: string; source: string; target: string; attributes: { type: string } }>;
       };
     };
-    data.graph.nodes.push({ key: "ghost", attributes: { label: "Deleted" } });
+    // The take's links end at a node of another label and at a node of another project.
+    data.graph.nodes.push({ key: "alpha/ghost", attributes: { label: "Deleted", projectId: PROJECT } });
+    data.graph.nodes.push({ key: "bravo/char_ana", attributes: { label: "Character", projectId: "bravo" } });
     data.graph.edges = data.graph.edges.filter((edge) => !["PRODUCED", "GRADED_BY"].includes(edge.attributes.type));
-    for (const type of ["DEPICTS", "SET_IN", "USES_REFERENCE", "REGENERATED_FROM"]) {
-      data.graph.edges.push({ key: `bad_${type}`, source: "vid_1", target: "ghost", attributes: { type } });
+    for (const type of ["SET_IN", "USES_REFERENCE", "REGENERATED_FROM"]) {
+      data.graph.edges.push({ key: `bad_${type}`, source: "alpha/vid_1", target: "alpha/ghost", attributes: { type } });
     }
+    data.graph.edges = data.graph.edges.filter((edge) => edge.attributes.type !== "DEPICTS");
+    data.graph.edges.push({
+      key: "bad_DEPICTS",
+      source: "alpha/vid_1",
+      target: "bravo/char_ana",
+      attributes: { type: "DEPICTS" },
+    });
     await writeFile(file, JSON.stringify(data));
 
     await expectEveryRuleBroken(brain, "vid_1");
   });
 
+  it("moves a file written before projects into the default project and writes it back once", async () => {
+    await root.close();
+    await writeFile(file, legacyBrainFile());
+    const legacy = (await EmbeddedBrain.open({ file })).forProject("default");
+    const rewritten = await readFile(file, "utf8");
+    expect(JSON.parse(rewritten).graph.nodes.map((node: { key: string }) => node.key)).toContain("default/vid_old");
+    expect((await legacy.getTake("vid_old"))?.characters.map((item) => item.id)).toEqual(["char_ana"]);
+    expect(await legacy.counts()).toEqual({
+      nodes: { Character: 1, Location: 1, Reference: 1, Request: 1, Video: 1, QualityReport: 1 },
+      relationships: { HAS_REFERENCE: 1, PRODUCED: 1, GRADED_BY: 1, DEPICTS: 1, SET_IN: 1, USES_REFERENCE: 1 },
+    });
+    // A second start finds nothing to move and leaves the file as it is.
+    const again = await EmbeddedBrain.open({ file });
+    expect(await readFile(file, "utf8")).toBe(rewritten);
+    expect(await again.forProject(PROJECT).getTake("vid_old")).toBeNull();
+    await again.close();
+  });
+
   it("shows one instance's writes to another on the same file", async () => {
-    const other = await EmbeddedBrain.open({ file });
+    const opened = await EmbeddedBrain.open({ file });
+    const other = opened.forProject(PROJECT);
     try {
       expect((await other.findCharacterByName("Ana"))?.id).toBe("char_ana");
       await other.recordTake(take("vid_1"));
@@ -123,14 +153,15 @@ describe("EmbeddedBrain", () => {
       await brain.setTakeStatus("vid_1", "accepted", null);
       expect((await other.getTake("vid_1"))?.video.status).toBe("accepted");
     } finally {
-      await other.close();
+      await opened.close();
     }
   });
 
   it("loses no write when two instances save concurrently", async () => {
-    const other = await EmbeddedBrain.open({ file });
+    const opened = await EmbeddedBrain.open({ file });
+    const other = opened.forProject(PROJECT);
     try {
-      const saves = (target: EmbeddedBrain, prefix: string): Array<Promise<CharacterNode>> =>
+      const saves = (target: ProjectBrain, prefix: string): Array<Promise<CharacterNode>> =>
         Array.from({ length: 20 }, (_, index) =>
           target.saveCharacter(character(`char_${prefix}${index}`, `${prefix} ${index}`)),
         );
@@ -138,10 +169,10 @@ describe("EmbeddedBrain", () => {
       expect((await brain.counts()).nodes.Character).toBe(41);
       expect((await other.counts()).nodes.Character).toBe(41);
       const fresh = await EmbeddedBrain.open({ file });
-      expect((await fresh.counts()).nodes.Character).toBe(41);
+      expect((await fresh.forProject(PROJECT).counts()).nodes.Character).toBe(41);
       await fresh.close();
     } finally {
-      await other.close();
+      await opened.close();
     }
   }, 30_000);
 
@@ -149,5 +180,12 @@ describe("EmbeddedBrain", () => {
     await expectCode(brain.saveCharacter(character("../x", "Evil")), "INVALID_ID");
     await writeFile(file, "{ not json");
     await expectCode(brain.counts(), "STORAGE");
+  });
+
+  describe("project isolation", () => {
+    projectIsolationCases(
+      async () => EmbeddedBrain.open({ file: join(await mkdtemp(join(directory, "isolation-")), "brain.json") }),
+      (opened) => opened.close(),
+    );
   });
 });

@@ -117,7 +117,7 @@ describe("voice jobs", () => {
     const jobs = new InProcessJobQueue({ backoffMs: 10 });
     const runtime = { ...test.runtime, voice, jobs };
     registerDepartmentJobs(runtime);
-    await runtime.brain.saveCharacter(character("chr_sarah", "Sarah"));
+    await runtime.brain.forProject(runtime.config.projectId).saveCharacter(character("chr_sarah", "Sarah"));
     const speak = async (takeId: string) => {
       const tools = createAudioTools(await createToolContext(runtime, "default", takeId));
       const dialogue = tools.find((item) => item.name === "generate_character_dialogue") as StructuredToolInterface;

@@ -1,6 +1,6 @@
 /**
- * Checks a Neo4j write runs inside its own transaction before merging anything, so a refused write leaves
- * the graph as it was and says what to do, in the same words as the embedded Brain.
+ * Checks a Neo4j write runs inside its own transaction, within its project, before merging anything, so a
+ * refused write leaves the graph as it was and says what to do, in the same words as the embedded Brain.
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { CutroomError } from "../../errors.js";
@@ -10,10 +10,11 @@ import * as Q from "./queries.js";
 /** Targets must exist with the right label before anything is written; the first missing one is reported. */
 export async function requireTargets(
   tx: ManagedTransaction,
+  projectId: string,
   targets: Array<{ id: string; label: Label; purpose: string }>,
 ): Promise<void> {
   if (targets.length === 0) return;
-  const missing = (await tx.run(Q.MISSING_TARGETS, { targets })).records[0];
+  const missing = (await tx.run(Q.MISSING_TARGETS, { projectId, targets })).records[0];
   if (missing !== undefined) {
     const [id, label, purpose] = [missing.get("id"), missing.get("label"), missing.get("purpose")] as string[];
     throw new CutroomError(
@@ -23,9 +24,13 @@ export async function requireTargets(
   }
 }
 
-/** Ids are one namespace across labels, as in the embedded graph. */
-export async function assertLabels(tx: ManagedTransaction, nodes: Array<{ id: string; label: Label }>): Promise<void> {
-  const clash = (await tx.run(Q.LABEL_CLASHES, { nodes })).records[0];
+/** Ids are one namespace across labels within a project, as in the embedded graph. */
+export async function assertLabels(
+  tx: ManagedTransaction,
+  projectId: string,
+  nodes: Array<{ id: string; label: Label }>,
+): Promise<void> {
+  const clash = (await tx.run(Q.LABEL_CLASHES, { projectId, nodes })).records[0];
   if (clash !== undefined) {
     throw new CutroomError(
       "BRAIN_VALIDATION",

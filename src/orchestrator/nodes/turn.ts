@@ -83,7 +83,7 @@ export async function videoDepartmentNode(
 export async function validateNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const take = state.pendingTake!;
-  const violations = await runtime.brain.validateTake(take.videoId);
+  const violations = await runtime.brain.forProject(state.projectId).validateTake(take.videoId);
   const stored = await runtime.store.head(take.key);
   if (!stored)
     violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
@@ -110,7 +110,7 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
   const choice = state.lastChoice!;
   const at = new Date().toISOString();
   if (choice.choice === "accept") {
-    await runtime.brain.setTakeStatus(take.videoId, "accepted", choice.note);
+    await runtime.brain.forProject(state.projectId).setTakeStatus(take.videoId, "accepted", choice.note);
     const reply = `Accepted ${take.videoId}; it is marked ACCEPTED in the Brain.`;
     return { pendingTake: null, reply, messages: [{ role: "department", text: reply, at }] };
   }
@@ -128,7 +128,9 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
       const tombstoneKey = await runtime.store.tombstone(record.key);
       await runtime.media.update(record.id, { status: "tombstoned", key: tombstoneKey });
     }
-    await runtime.brain.setTakeStatus(take.videoId, "discarded", choice.note ?? "discarded by the user");
+    await runtime.brain
+      .forProject(state.projectId)
+      .setTakeStatus(take.videoId, "discarded", choice.note ?? "discarded by the user");
     const reply = `Discarded ${take.videoId}; ${records.length} stored object(s) moved to tombstones.`;
     return { pendingTake: null, reply, messages: [{ role: "department", text: reply, at }] };
   }
@@ -142,7 +144,9 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
     runtime.progress.emit("regenerate", null, note);
     return { budgetNote: note };
   }
-  await runtime.brain.setTakeStatus(take.videoId, "superseded", choice.note ?? "the user asked to regenerate");
+  await runtime.brain
+    .forProject(state.projectId)
+    .setTakeStatus(take.videoId, "superseded", choice.note ?? "the user asked to regenerate");
   const feedback = [
     ...take.quality.issues,
     `the user asked for another take of ${take.videoId}${choice.note ? `: ${choice.note}` : ""}`,

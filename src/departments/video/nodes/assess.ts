@@ -36,10 +36,11 @@ import {
 const REFERENCE_SIZE = { width: 320, height: 180 };
 
 async function characterEntity(runtime: Runtime, context: ToolContext, name: string): Promise<EntityRef> {
-  let character = await runtime.brain.findCharacterByName(name);
+  const brain = runtime.brain.forProject(context.projectId);
+  let character = await brain.findCharacterByName(name);
   const created = character === null;
   if (character === null) {
-    character = await runtime.brain.saveCharacter({
+    character = await brain.saveCharacter({
       id: newId("chr"),
       name,
       profile: profileForCharacter(name),
@@ -47,7 +48,7 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
       createdAt: new Date().toISOString(),
     });
   }
-  let references = await runtime.brain.referencesOf(character.id);
+  let references = await brain.referencesOf(character.id);
   if (!references.some((reference) => reference.kind === "character-master")) {
     const path = join(context.workDir, `${newId("ref")}.png`);
     await renderCharacterReference(character.profile, path, REFERENCE_SIZE, runtime.config.ffmpegTimeoutMs);
@@ -64,7 +65,7 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
         profile: character.profile,
       },
     });
-    await runtime.brain.saveReference(
+    await brain.saveReference(
       {
         id: newId("ref"),
         kind: "character-master",
@@ -74,7 +75,7 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
       },
       character.id,
     );
-    references = await runtime.brain.referencesOf(character.id);
+    references = await brain.referencesOf(character.id);
   }
   return {
     id: character.id,
@@ -86,17 +87,18 @@ async function characterEntity(runtime: Runtime, context: ToolContext, name: str
 }
 
 async function locationEntity(runtime: Runtime, context: ToolContext, name: string): Promise<EntityRef> {
-  let location = await runtime.brain.findLocationByName(name);
+  const brain = runtime.brain.forProject(context.projectId);
+  let location = await brain.findLocationByName(name);
   const created = location === null;
   if (location === null) {
-    location = await runtime.brain.saveLocation({
+    location = await brain.saveLocation({
       id: newId("loc"),
       name,
       look: lookForLocation(name),
       createdAt: new Date().toISOString(),
     });
   }
-  let references = await runtime.brain.referencesOf(location.id);
+  let references = await brain.referencesOf(location.id);
   if (!references.some((reference) => reference.kind === "location-master")) {
     const path = join(context.workDir, `${newId("ref")}.png`);
     const { width, height } = runtime.config.video;
@@ -120,7 +122,7 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
         look: location.look,
       },
     });
-    await runtime.brain.saveReference(
+    await brain.saveReference(
       {
         id: newId("ref"),
         kind: "location-master",
@@ -130,7 +132,7 @@ async function locationEntity(runtime: Runtime, context: ToolContext, name: stri
       },
       location.id,
     );
-    references = await runtime.brain.referencesOf(location.id);
+    references = await brain.referencesOf(location.id);
   }
   return {
     id: location.id,

@@ -142,7 +142,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     ...state.characters.flatMap((character) => character.referenceIds),
     ...(state.location?.referenceIds ?? []),
   ];
-  await runtime.brain.recordTake({
+  await runtime.brain.forProject(state.projectId).recordTake({
     request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },
     video: {
       id: state.takeId,
