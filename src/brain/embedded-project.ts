@@ -5,27 +5,10 @@
  */
 import { CutroomError, assertId } from "../errors.js";
 import type { TakeStatus } from "../domain.js";
-import {
-  assertNameFree,
-  findByName,
-  idOfKey,
-  link,
-  nodeKey,
-  propsOf,
-  related,
-  requireLabel,
-  upsertNode,
-} from "./embedded-graph.js";
-import type { BrainGraph, GraphFile, NodeAttributes } from "./graph-file.js";
+import { assertNameFree, findByName, link, propsOf, related, requireLabel, upsertNode } from "./embedded-graph.js";
+import type { BrainGraph, GraphFile } from "./graph-file.js";
 import { byCreatedAt, provenanceOf } from "./provenance.js";
-import {
-  REQUIRED_INCOMING,
-  REQUIRED_OUTGOING,
-  TARGET_RULES,
-  badTargetMessage,
-  missingIncomingMessage,
-  missingOutgoingMessage,
-} from "./rules.js";
+import { countsOf, violationsOf } from "./embedded-validate.js";
 import type {
   BrainCounts,
   BrainViolation,
@@ -267,39 +250,7 @@ export class EmbeddedProjectBrain implements ProjectBrain {
   }
 
   validateTake(takeId: string): Promise<BrainViolation[]> {
-    return this.read((graph) => {
-      if (propsOf(graph, this.projectId, takeId, "Video") === null)
-        return [{ rule: "take-exists", message: `take ${takeId} is not a Video in the brain` }];
-      const key = nodeKey(this.projectId, takeId);
-      // A neighbour in another project is no node of this one, so a link to it is as good as a missing one.
-      const labelIn = (attributes: NodeAttributes): string | null =>
-        attributes.projectId === this.projectId ? attributes.label : null;
-      const violations: BrainViolation[] = [];
-      const incoming = new Set<string>();
-      const outgoing = new Set<string>();
-      graph.forEachInEdge(key, (_edge, { type }, _source, _target, sourceAttributes) => {
-        incoming.add(`${type}:${labelIn(sourceAttributes)}`);
-      });
-      graph.forEachOutEdge(key, (_edge, { type }, _source, target, _sourceAttributes, targetAttributes) => {
-        outgoing.add(`${type}:${labelIn(targetAttributes)}`);
-        const expected = TARGET_RULES.find((rule) => rule.type === type);
-        if (expected !== undefined && (labelIn(targetAttributes) !== expected.label || target === key)) {
-          violations.push({
-            rule: expected.rule,
-            message: badTargetMessage(type, expected.label, takeId, idOfKey(target)),
-          });
-        }
-      });
-      for (const { type, label, rule } of REQUIRED_INCOMING) {
-        if (!incoming.has(`${type}:${label}`))
-          violations.push({ rule, message: missingIncomingMessage(type, label, takeId) });
-      }
-      for (const { type, label, rule } of REQUIRED_OUTGOING) {
-        if (!outgoing.has(`${type}:${label}`))
-          violations.push({ rule, message: missingOutgoingMessage(type, label, takeId) });
-      }
-      return violations;
-    });
+    return this.read((graph) => violationsOf(graph, this.projectId, takeId));
   }
 
   counts(): Promise<BrainCounts> {
@@ -313,18 +264,4 @@ export class EmbeddedProjectBrain implements ProjectBrain {
   private mutate<T>(change: (draft: BrainGraph) => T): Promise<T> {
     return this.store.mutate(change);
   }
-}
-
-/** Nodes by label and relationships by type, of one project or (null) of all. */
-export function countsOf(graph: BrainGraph, projectId: string | null): BrainCounts {
-  const nodes: Record<string, number> = {};
-  const relationships: Record<string, number> = {};
-  const counted = (attributes: NodeAttributes): boolean => projectId === null || attributes.projectId === projectId;
-  graph.forEachNode((_node, attributes) => {
-    if (counted(attributes)) nodes[attributes.label] = (nodes[attributes.label] ?? 0) + 1;
-  });
-  graph.forEachEdge((_edge, { type }, _source, _target, sourceAttributes) => {
-    if (counted(sourceAttributes)) relationships[type] = (relationships[type] ?? 0) + 1;
-  });
-  return { nodes, relationships };
 }

@@ -3,7 +3,8 @@
  * without a graph server. Every node belongs to a project; all questions go through a project's view.
  */
 import { assertId } from "../errors.js";
-import { countsOf, EmbeddedProjectBrain } from "./embedded-project.js";
+import { EmbeddedProjectBrain } from "./embedded-project.js";
+import { countsOf } from "./embedded-validate.js";
 import { GraphFile } from "./graph-file.js";
 import type { Brain, BrainCounts, ProjectBrain } from "./types.js";
 
