@@ -12,7 +12,7 @@ import { DRAWINGS_WITHHELD_REASON } from "../../src/departments/video/policy.js"
 import { isLocalDrawing } from "../../src/tools/context.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { renderTestClip } from "../fakes/media.js";
-import { KEY_A, startHarness, type Harness } from "./harness.js";
+import { finishedJob, KEY_A, startHarness, type Harness } from "./harness.js";
 
 const A = { Authorization: `Bearer ${KEY_A}` };
 const FAL_KEY = "fal-route-key-8d0b";
@@ -41,14 +41,7 @@ describe("POST /videos/generate with a paid video model", () => {
   });
   const app = () => harness.server.app;
 
-  async function finished(jobId: string): Promise<JobView> {
-    for (;;) {
-      const job = (await request(app()).get(`/api/v1/projects/alpha/videos/jobs/${jobId}`).set(A).expect(200))
-        .body as JobView;
-      if (job.status === "completed" || job.status === "failed") return job;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const finished = (jobId: string) => finishedJob<JobView>(app(), A, jobId);
 
   const generate = (body: Record<string, unknown>) =>
     request(app()).post("/api/v1/projects/alpha/videos/generate").set(A).send(body);

@@ -4,7 +4,7 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEY_A, KEY_B, startHarness, type Harness } from "./harness.js";
+import { finishedJob, KEY_A, KEY_B, startHarness, type Harness } from "./harness.js";
 
 const A = { Authorization: `Bearer ${KEY_A}` };
 const B = { Authorization: `Bearer ${KEY_B}` };
@@ -28,14 +28,7 @@ describe("POST /videos/generate with the design's request shape", () => {
   afterAll(async () => harness.cleanup());
   const app = () => harness.server.app;
 
-  async function finished(jobId: string): Promise<JobView> {
-    for (;;) {
-      const job = (await request(app()).get(`/api/v1/projects/alpha/videos/jobs/${jobId}`).set(A).expect(200))
-        .body as JobView;
-      if (job.status === "completed" || job.status === "failed") return job;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const finished = (jobId: string) => finishedJob<JobView>(app(), A, jobId);
 
   function generate(body: Record<string, unknown>, headers = A, project = "alpha") {
     return request(app()).post(`/api/v1/projects/${project}/videos/generate`).set(headers).send(body);

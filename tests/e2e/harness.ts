@@ -1,6 +1,7 @@
 /** A real server over a temp-dir runtime, with two projects' keys, for the HTTP and browser tests. */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import request from "supertest";
 import { createServer, type CutroomServer, type ServerOptions } from "../../src/server/app.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
@@ -77,4 +78,19 @@ export function parseEvents(text: string): Array<{ event: string; data: unknown 
     }))
     .filter((item) => item.event !== "" && item.data !== undefined)
     .map((item) => ({ event: item.event, data: JSON.parse(item.data!) as unknown }));
+}
+
+/** Polls an API job until it completes or fails, and returns its last view. */
+export async function finishedJob<View extends { status: string }>(
+  app: CutroomServer["app"],
+  headers: Record<string, string>,
+  jobId: string,
+  project = "alpha",
+): Promise<View> {
+  for (;;) {
+    const view = (await request(app).get(`/api/v1/projects/${project}/videos/jobs/${jobId}`).set(headers).expect(200))
+      .body as View;
+    if (view.status === "completed" || view.status === "failed") return view;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
