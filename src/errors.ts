@@ -48,7 +48,8 @@ export function isCutroomError(error: unknown, code?: CutroomErrorCode): error i
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function assertId(value: string, field: string): string {
-  if (!ID_PATTERN.test(value)) {
+  // A missing value must not pass as the text "undefined" (RegExp.test converts its argument to a string).
+  if (typeof value !== "string" || !ID_PATTERN.test(value)) {
     throw new CutroomError(
       "INVALID_ID",
       `${field} must be 1-64 characters of letters, digits, '-' or '_' (starting with a letter or digit); got ${JSON.stringify(value)}`,

@@ -28,7 +28,8 @@ describe("Brain validation before presenting a take", () => {
   });
   afterAll(async () => cleanup());
 
-  const stateWith = (pending: TakeResult) => ({ pendingTake: pending }) as unknown as OrchestratorStateValue;
+  const stateWith = (pending: TakeResult) =>
+    ({ projectId: "default", pendingTake: pending }) as unknown as OrchestratorStateValue;
   const config = () => ({ context: asContext(runtime) });
 
   it("passes a consistent take", async () => {
