@@ -9,7 +9,14 @@ import { join, resolve } from "node:path";
 import { CutroomError } from "../../errors.js";
 import { escapeFilterValue } from "../../media/filtergraph.js";
 import { probe, runFfmpeg } from "../../media/runner.js";
-import type { SpeechRequest, SpeechResult, Voice, VoiceCallOptions, VoiceProvider } from "./types.js";
+import {
+  assertEffectSeconds,
+  type SpeechRequest,
+  type SpeechResult,
+  type Voice,
+  type VoiceCallOptions,
+  type VoiceProvider,
+} from "./types.js";
 
 interface CatalogueVoice extends Voice {
   espeak: string;
@@ -80,7 +87,6 @@ const EMOTIONS: Record<string, { speed: number; pitch: number; amplitude: number
 };
 
 const MAX_TEXT_LENGTH = 2000;
-const MAX_EFFECT_SECONDS = 600;
 const SAMPLE_RATE = 48000;
 
 /** Effect recipes: lavfi sources and filters by what the description mentions, first match wins. */
@@ -248,13 +254,7 @@ export class LocalVoiceProvider implements VoiceProvider {
     outputDir: string,
     options: VoiceCallOptions = {},
   ): Promise<SpeechResult> {
-    if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_EFFECT_SECONDS) {
-      throw new CutroomError(
-        "INVALID_INPUT",
-        `durationSeconds must be more than 0 and at most ${MAX_EFFECT_SECONDS}; got ${durationSeconds}`,
-        { field: "durationSeconds" },
-      );
-    }
+    assertEffectSeconds(durationSeconds);
     const recipe = EFFECTS.find((effect) => effect.words.test(description));
     const seconds = durationSeconds.toFixed(3);
     const samples = Math.round(durationSeconds * SAMPLE_RATE);

@@ -1,3 +1,5 @@
+import { CutroomError } from "../../errors.js";
+
 export interface Voice {
   voiceId: string;
   name: string;
@@ -49,4 +51,18 @@ export interface VoiceProvider {
   ): Promise<SpeechResult>;
   /** A voice made or chosen for one character; providers without voice design leave this out. */
   createCharacterVoice?(character: CharacterVoiceRequest): Promise<Voice>;
+}
+
+/** The longest sound effect either provider makes (ten minutes, ElevenLabs' own bound for a request). */
+export const MAX_EFFECT_SECONDS = 600;
+
+/** A sound effect's length, checked the same way by every provider before anything is made or paid for. */
+export function assertEffectSeconds(durationSeconds: number): void {
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_EFFECT_SECONDS) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `durationSeconds must be more than 0 and at most ${MAX_EFFECT_SECONDS}; got ${durationSeconds}`,
+      { field: "durationSeconds" },
+    );
+  }
 }

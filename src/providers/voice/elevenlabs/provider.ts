@@ -11,13 +11,14 @@ import { CutroomError } from "../../../errors.js";
 import { seedFrom } from "../../../ids.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import type { Logger } from "../../../runtime.js";
-import type {
-  CharacterVoiceRequest,
-  SpeechRequest,
-  SpeechResult,
-  Voice,
-  VoiceCallOptions,
-  VoiceProvider,
+import {
+  assertEffectSeconds,
+  type CharacterVoiceRequest,
+  type SpeechRequest,
+  type SpeechResult,
+  type Voice,
+  type VoiceCallOptions,
+  type VoiceProvider,
 } from "../types.js";
 
 export interface ElevenLabsOptions {
@@ -57,7 +58,6 @@ export function settingsForEmotion(emotion: string): VoiceSettings {
 }
 
 const MAX_TEXT_LENGTH = 2000;
-const MAX_EFFECT_SECONDS = 600;
 /** The sound-generation endpoint renders at most this long; longer beds loop the result. */
 const MAX_GENERATED_EFFECT_SECONDS = 22;
 const SAMPLE_RATE = 48000;
@@ -234,9 +234,7 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     options: VoiceCallOptions = {},
   ): Promise<SpeechResult> {
     const signal = options.signal ?? null;
-    if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_EFFECT_SECONDS) {
-      throw invalid("durationSeconds", `must be more than 0 and at most ${MAX_EFFECT_SECONDS}; got ${durationSeconds}`);
-    }
+    assertEffectSeconds(durationSeconds);
     const text = description.trim();
     if (text === "") throw invalid("description", "must not be empty");
     const generated = Math.min(MAX_GENERATED_EFFECT_SECONDS, Math.max(0.5, durationSeconds));
