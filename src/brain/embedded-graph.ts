@@ -93,6 +93,21 @@ export function link(
   if (!exists) graph.addDirectedEdgeWithKey(`${type}:${from}->${to}`, from, to, { type });
 }
 
+/** Removes a relationship; false when there was none. */
+export function unlink(
+  graph: BrainGraph,
+  projectId: string,
+  type: RelationshipType,
+  source: string,
+  target: string,
+): boolean {
+  const [from, to] = [nodeKey(projectId, source), nodeKey(projectId, target)];
+  if (!graph.hasNode(from) || !graph.hasNode(to)) return false;
+  const edges = graph.outEdges(from, to).filter((edge) => graph.getEdgeAttribute(edge, "type") === type);
+  for (const edge of edges) graph.dropEdge(edge);
+  return edges.length > 0;
+}
+
 export function requireLabel(graph: BrainGraph, projectId: string, id: string, label: Label, purpose: string): void {
   if (propsOf(graph, projectId, id, label) === null) {
     throw new CutroomError(

@@ -5,28 +5,38 @@
  */
 import { CutroomError, assertId } from "../errors.js";
 import type { TakeStatus } from "../domain.js";
-import { assertNameFree, findByName, link, propsOf, related, requireLabel, upsertNode } from "./embedded-graph.js";
+import {
+  assertNameFree,
+  findByName,
+  link,
+  propsOf,
+  related,
+  requireLabel,
+  unlink,
+  upsertNode,
+} from "./embedded-graph.js";
 import type { BrainGraph, GraphFile } from "./graph-file.js";
 import { byCreatedAt, provenanceOf } from "./provenance.js";
 import { countsOf, violationsOf } from "./embedded-validate.js";
-import type {
-  BrainCounts,
-  BrainViolation,
-  CharacterNode,
-  CharacterView,
-  LocationNode,
-  LocationView,
-  ProjectBrain,
-  QualityReportNode,
-  ReferenceNode,
-  SceneView,
-  SceneWrite,
-  RequestNode,
-  RequestTakesView,
-  TakeProvenance,
-  TakeView,
-  TakeWrite,
-  VideoNode,
+import {
+  ownerLabelOf,
+  type BrainCounts,
+  type BrainViolation,
+  type CharacterNode,
+  type CharacterView,
+  type LocationNode,
+  type LocationView,
+  type ProjectBrain,
+  type QualityReportNode,
+  type ReferenceNode,
+  type SceneView,
+  type SceneWrite,
+  type RequestNode,
+  type RequestTakesView,
+  type TakeProvenance,
+  type TakeView,
+  type TakeWrite,
+  type VideoNode,
 } from "./types.js";
 
 export class EmbeddedProjectBrain implements ProjectBrain {
@@ -63,20 +73,31 @@ export class EmbeddedProjectBrain implements ProjectBrain {
     });
   }
 
-  saveReference(reference: ReferenceNode, ownerId: string): Promise<void> {
+  saveReference(reference: ReferenceNode, ownerId: string | null): Promise<void> {
     return this.mutate((draft) => {
       assertId(reference.id, "reference.id");
-      const ownerLabel = reference.kind === "character-master" ? "Character" : "Location";
-      requireLabel(draft, this.projectId, ownerId, ownerLabel, `own a ${reference.kind} reference`);
+      const ownerLabel = ownerLabelOf(reference.kind);
+      if (ownerLabel !== null) {
+        if (ownerId === null)
+          throw new CutroomError("BRAIN_VALIDATION", `a ${reference.kind} reference needs its ${ownerLabel}`);
+        requireLabel(draft, this.projectId, ownerId, ownerLabel, `own a ${reference.kind} reference`);
+      }
+      const madeFrom = reference.madeFrom ?? [];
+      for (const id of madeFrom) requireLabel(draft, this.projectId, id, "Reference", "be a reference MADE_FROM");
       upsertNode(draft, this.projectId, reference.id, "Reference", reference);
-      link(draft, this.projectId, "HAS_REFERENCE", ownerId, reference.id);
+      if (ownerLabel !== null) link(draft, this.projectId, "HAS_REFERENCE", ownerId!, reference.id);
+      for (const id of madeFrom) link(draft, this.projectId, "MADE_FROM", reference.id, id);
     });
   }
 
   referencesOf(ownerId: string): Promise<ReferenceNode[]> {
     return this.read((graph) =>
-      related<ReferenceNode>(graph, this.projectId, ownerId, "out", "HAS_REFERENCE", "Reference"),
+      related<ReferenceNode>(graph, this.projectId, ownerId, "out", "HAS_REFERENCE", "Reference").sort(byCreatedAt),
     );
+  }
+
+  detachReference(ownerId: string, referenceId: string): Promise<boolean> {
+    return this.mutate((draft) => unlink(draft, this.projectId, "HAS_REFERENCE", ownerId, referenceId));
   }
 
   recordTake(write: TakeWrite): Promise<void> {

@@ -1,5 +1,5 @@
 /** The provenance of a take, derived from its view the same way by every Brain adapter. */
-import type { TakeProvenance, TakeView } from "./types.js";
+import { sourceOf, type TakeProvenance, type TakeView } from "./types.js";
 
 export function provenanceOf(view: TakeView): TakeProvenance {
   const { video, request, report } = view;
@@ -27,6 +27,8 @@ export function provenanceOf(view: TakeView): TakeProvenance {
       kind: reference.kind,
       mediaId: reference.mediaId,
       objectKey: reference.objectKey,
+      source: sourceOf(reference),
+      madeBy: reference.madeBy ?? null,
     })),
     grade: video.grade,
     quality:

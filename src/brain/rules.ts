@@ -16,7 +16,8 @@ export type RelationshipType =
   | "REGENERATED_FROM"
   | "RENDERS"
   | "PART_OF"
-  | "HAS_AUDIO";
+  | "HAS_AUDIO"
+  | "MADE_FROM";
 
 export const LABELS: readonly Label[] = [
   "Character",
@@ -40,6 +41,7 @@ export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "RENDERS",
   "PART_OF",
   "HAS_AUDIO",
+  "MADE_FROM",
 ];
 
 /** What each validation rule asserts; shared by the docs and every Brain implementation. */

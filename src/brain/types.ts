@@ -29,13 +29,45 @@ export interface LocationNode {
   createdAt: string;
 }
 
+/**
+ * What a reference image shows. A character has a master still (its face and clothes, front on) and a
+ * turnaround sheet (front, three-quarter, side and back: the design's 360° profile); a location has a
+ * plate (`location-master`); a shot composite is one shot's characters placed into the plate in that
+ * shot's framing, made for the take that animates it.
+ */
+export type ReferenceKind = "character-master" | "character-turnaround" | "location-master" | "shot-composite";
+
+/** Where a reference came from: the user's own image, or one the department generated. */
+export type ReferenceSource = "uploaded" | "generated";
+
 export interface ReferenceNode {
   id: string;
-  kind: "character-master" | "location-master";
+  kind: ReferenceKind;
   /** Media record id and object key of the stored image. */
   mediaId: string;
   objectKey: string;
   createdAt: string;
+  /** Absent on references stored before uploads existed: those were all generated. */
+  source?: ReferenceSource;
+  /**
+   * What made it: an image model id, `local-renderer` for the local renderer's drawings, or `upload`.
+   * Absent on older references (local drawings).
+   */
+  madeBy?: string;
+  /** References this one was made from (a turnaround from its master; a composite from masters and plate). */
+  madeFrom?: string[];
+}
+
+/** The owner label a reference kind belongs to; composites belong to no owner (they are made for a shot). */
+export function ownerLabelOf(kind: ReferenceKind): "Character" | "Location" | null {
+  if (kind === "character-master" || kind === "character-turnaround") return "Character";
+  if (kind === "location-master") return "Location";
+  return null;
+}
+
+/** A reference's source; references from before uploads existed were generated. */
+export function sourceOf(reference: Pick<ReferenceNode, "source">): ReferenceSource {
+  return reference.source ?? "generated";
 }
 
 export interface RequestNode {
@@ -176,7 +208,14 @@ export interface TakeProvenance {
   media: { mediaId: string; objectKey: string };
   characters: Array<{ id: string; name: string; voiceId: string | null }>;
   location: { id: string; name: string } | null;
-  references: Array<{ id: string; kind: ReferenceNode["kind"]; mediaId: string; objectKey: string }>;
+  references: Array<{
+    id: string;
+    kind: ReferenceNode["kind"];
+    mediaId: string;
+    objectKey: string;
+    source: ReferenceSource;
+    madeBy: string | null;
+  }>;
   grade: Grade;
   quality: { passed: boolean; overallQuality: number; issues: string[] } | null;
   choice: { status: TakeStatus; reason: string | null; at: string };
@@ -219,9 +258,19 @@ export interface ProjectBrain {
   saveCharacter(character: CharacterNode): Promise<CharacterNode>;
   findLocationByName(name: string): Promise<LocationNode | null>;
   saveLocation(location: LocationNode): Promise<LocationNode>;
-  /** Stores a reference and links it to its owner (a Character or Location) with HAS_REFERENCE. */
-  saveReference(reference: ReferenceNode, ownerId: string): Promise<void>;
+  /**
+   * Stores a reference and links it to its owner (a Character or Location) with HAS_REFERENCE, and to each
+   * reference in `madeFrom` with MADE_FROM. A shot composite has no owner (`ownerId` null); every other
+   * kind needs one of the label `ownerLabelOf(kind)`.
+   */
+  saveReference(reference: ReferenceNode, ownerId: string | null): Promise<void>;
+  /** The owner's current references, oldest first. */
   referencesOf(ownerId: string): Promise<ReferenceNode[]>;
+  /**
+   * Unlinks a reference from its owner: it is no longer used for new takes, while takes that used it keep
+   * it in their provenance. False when the owner has no such reference (in this project).
+   */
+  detachReference(ownerId: string, referenceId: string): Promise<boolean>;
   /** Writes a whole take (request, video, report and every relationship) atomically; idempotent by ids. */
   recordTake(write: TakeWrite): Promise<void>;
   setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void>;

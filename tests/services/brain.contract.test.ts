@@ -72,6 +72,41 @@ function brainContract(name: string, subject: () => Subject): void {
       expect((await brain.findCharacterByName("ana"))?.voiceId).toBe("voice_1");
     });
 
+    it("links turnarounds and shot composites to what they were made from, and detaches a reference", async () => {
+      await brain.saveReference(
+        { ...reference("ref_turn", "character-turnaround"), madeFrom: ["ref_ana"], madeBy: "fal-ai/x" },
+        "char_ana",
+      );
+      await brain.saveReference(
+        { ...reference("ref_comp", "shot-composite"), madeFrom: ["ref_ana", "ref_park"], source: "generated" },
+        null,
+      );
+      await expectCode(brain.saveReference(reference("ref_orphan", "character-master"), null), "BRAIN_VALIDATION");
+      await expectCode(
+        brain.saveReference({ ...reference("ref_bad", "shot-composite"), madeFrom: ["ref_ghost"] }, null),
+        "BRAIN_VALIDATION",
+      );
+      expect((await brain.referencesOf("char_ana")).map((item) => item.id)).toEqual(["ref_ana", "ref_turn"]);
+      const counts = await brain.counts();
+      expect(counts.relationships.MADE_FROM).toBe(3);
+      expect(counts.nodes.Reference).toBe(4);
+      await brain.recordTake({ ...take("vid_1"), referenceIds: ["ref_ana", "ref_comp"] });
+      expect(await brain.detachReference("char_ana", "ref_ana")).toBe(true);
+      expect(await brain.detachReference("char_ana", "ref_ana")).toBe(false);
+      expect(await brain.detachReference("char_ana", "ref_park")).toBe(false);
+      expect((await brain.referencesOf("char_ana")).map((item) => item.id)).toEqual(["ref_turn"]);
+      // The take that used the detached reference still names it, with where it came from.
+      const why = await brain.why("vid_1");
+      expect(why?.references.map((item) => [item.id, item.source]).sort()).toEqual([
+        ["ref_ana", "generated"],
+        ["ref_comp", "generated"],
+      ]);
+      expect(await brain.validateTake("vid_1")).toEqual([]);
+      // Another project cannot detach this project's reference.
+      expect(await root.forProject("bravo").detachReference("char_ana", "ref_turn")).toBe(false);
+      expect((await brain.referencesOf("char_ana")).map((item) => item.id)).toEqual(["ref_turn"]);
+    });
+
     it("records a take with every relationship, idempotently", async () => {
       await brain.recordTake(take("vid_1"));
       const expected = {

@@ -9,6 +9,7 @@ import type { TakeStatus } from "../../domain.js";
 import { CutroomError, assertId } from "../../errors.js";
 import { provenanceOf } from "../provenance.js";
 import { REQUIRED_INCOMING, REQUIRED_OUTGOING, TARGET_RULES, normalName, type Label } from "../rules.js";
+import { ownerLabelOf } from "../types.js";
 import type {
   BrainCounts,
   BrainViolation,
@@ -65,17 +66,32 @@ export class Neo4jProjectBrain implements ProjectBrain {
     return this.saveNamed("Location", location).then(() => structuredClone(location));
   }
 
-  async saveReference(reference: ReferenceNode, ownerId: string): Promise<void> {
+  async saveReference(reference: ReferenceNode, ownerId: string | null): Promise<void> {
     assertId(reference.id, "reference.id");
-    const ownerLabel: Label = reference.kind === "character-master" ? "Character" : "Location";
+    const ownerLabel = ownerLabelOf(reference.kind);
+    if (ownerLabel !== null && ownerId === null)
+      throw new CutroomError("BRAIN_VALIDATION", `a ${reference.kind} reference needs its ${ownerLabel}`);
+    const madeFrom = reference.madeFrom ?? [];
     await this.access.write(async (tx) => {
       await requireTargets(tx, this.projectId, [
-        { id: ownerId, label: ownerLabel, purpose: `own a ${reference.kind} reference` },
+        ...(ownerLabel === null
+          ? []
+          : [{ id: ownerId!, label: ownerLabel, purpose: `own a ${reference.kind} reference` }]),
+        ...madeFrom.map((id) => ({ id, label: "Reference" as Label, purpose: "be a reference MADE_FROM" })),
       ]);
       await assertLabels(tx, this.projectId, [{ id: reference.id, label: "Reference" }]);
       await this.run(tx, Q.UPSERT("Reference"), { id: reference.id, props: propertiesOf("Reference", reference) });
-      await this.run(tx, Q.LINK_HAS_REFERENCE, { ownerId, referenceId: reference.id });
+      if (ownerLabel !== null) await this.run(tx, Q.LINK_HAS_REFERENCE, { ownerId, referenceId: reference.id });
+      if (madeFrom.length > 0) await this.run(tx, Q.LINK_MADE_FROM, { referenceId: reference.id, madeFrom });
     });
+  }
+
+  async detachReference(ownerId: string, referenceId: string): Promise<boolean> {
+    const removed = await this.access.write(async (tx) => {
+      const result = await this.run(tx, Q.UNLINK_HAS_REFERENCE, { ownerId, referenceId });
+      return Number(result.records[0]?.get("removed") ?? 0);
+    });
+    return removed > 0;
   }
 
   async referencesOf(ownerId: string): Promise<ReferenceNode[]> {

@@ -22,6 +22,17 @@ MATCH (owner:BrainNode {projectId: $projectId, id: $ownerId}),
   (reference:BrainNode:Reference {projectId: $projectId, id: $referenceId})
 MERGE (owner)-[:HAS_REFERENCE]->(reference)`;
 
+export const LINK_MADE_FROM = `
+MATCH (reference:BrainNode:Reference {projectId: $projectId, id: $referenceId})
+UNWIND $madeFrom AS sourceId
+MATCH (source:BrainNode:Reference {projectId: $projectId, id: sourceId})
+MERGE (reference)-[:MADE_FROM]->(source)`;
+
+export const UNLINK_HAS_REFERENCE = `
+MATCH (:BrainNode {projectId: $projectId, id: $ownerId})-[link:HAS_REFERENCE]->(:Reference {projectId: $projectId, id: $referenceId})
+DELETE link
+RETURN count(link) AS removed`;
+
 export const REFERENCES_OF = `
 MATCH (:BrainNode {projectId: $projectId, id: $ownerId})-[:HAS_REFERENCE]->(reference:Reference {projectId: $projectId})
 RETURN reference.json AS json ORDER BY reference.createdAt, reference.id`;
