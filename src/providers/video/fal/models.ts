@@ -194,7 +194,11 @@ export function sanitizePrompt(prompt: string): string {
  * One revision of a rejected input: fields the model named are dropped when optional, reset when they
  * are the duration, and the prompt is cleaned. Returns null when nothing could be changed.
  */
-export function reviseInput(input: FalInput, family: ModelFamily, problems: FieldProblem[]): FalInput | null {
+export function reviseInput(
+  input: FalInput,
+  family: Pick<ModelFamily, "optional" | "safeDuration">,
+  problems: FieldProblem[],
+): FalInput | null {
   const revised: FalInput = { ...input };
   const fields = problems.map((problem) => problem.field);
   const blamesNothingSpecific = fields.every((field) => !(field in input));

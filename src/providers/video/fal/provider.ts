@@ -5,33 +5,25 @@
  * recovery table in recovery.ts; this file prepares the media going in and conforms the clip coming out.
  */
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm } from "node:fs/promises";
-import { extname, join } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
-import { createFalClient, type FalClient } from "@fal-ai/client";
+import { rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { FalClient } from "@fal-ai/client";
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../../domain.js";
 import { isCutroomError } from "../../../errors.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
+import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
 import { preparedClipRequest } from "../local.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
-import { classify, FalStatusError, FalTimeoutError, toCutroomError } from "./errors.js";
+import { classify, toCutroomError } from "./errors.js";
 import { costAtRate } from "../pricing.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
-import { runQueue, type QueueContext } from "./queue.js";
+import { runQueue, videoResultUrl, type QueueContext } from "./queue.js";
 import { recover, type RecoveryUsed } from "./recovery.js";
 
-export interface Clock {
-  now(): number;
-  sleep(milliseconds: number, signal: AbortSignal | null): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (milliseconds, signal) => delay(milliseconds, undefined, signal ? { signal } : {}),
-};
+export { systemClock, type Clock } from "../../fal-client.js";
 
 export interface FalVideoOptions {
   apiKey: string;
@@ -53,8 +45,6 @@ export interface FalVideoOptions {
 }
 
 const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-const FAL_HOSTS = /^https:\/\/(queue\.fal\.run|fal\.run|rest\.fal\.ai)(?=\/|$)/;
 
 export class FalVideoProvider extends MethodDispatchProvider {
   readonly name = "fal";
@@ -67,43 +57,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
     super();
     for (const [method, model] of Object.entries(options.models)) assertModelId(model, `model for ${method}`);
     this.clock = options.clock ?? systemClock;
-    const baseUrl = options.baseUrl?.replace(/\/+$/, "") ?? null;
-    this.client = createFalClient({
-      // A function, so the key is read when a request is made and never copied into client state.
-      credentials: () => options.apiKey,
-      fetch: (input, init) => this.fetchWithLimits(input, init),
-      requestMiddleware: async (request) =>
-        baseUrl === null ? request : { ...request, url: request.url.replace(FAL_HOSTS, baseUrl) },
-    });
-  }
-
-  /**
-   * Every HTTP call gets a deadline, and statuses the client would retry by itself are raised at once
-   * so the recovery below (with the injected clock) decides instead.
-   */
-  private async fetchWithLimits(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const deadline = AbortSignal.timeout(this.options.httpTimeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    let response: Response;
-    try {
-      response = await (this.options.fetch ?? fetch)(input, { ...init, signal });
-    } catch (error) {
-      if (deadline.aborted) {
-        const method = init?.method ?? "GET";
-        throw new FalTimeoutError(`no answer to ${method} within ${this.options.httpTimeoutMs} ms`);
-      }
-      throw error;
-    }
-    if (!RETRYABLE_STATUSES.has(response.status)) return response;
-    const text = await response.text().catch(() => "");
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the text is kept as the body.
-    }
-    const retryAfter = Number(response.headers.get("retry-after"));
-    throw new FalStatusError(response.status, body, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    this.client = createLimitedFalClient(options);
   }
 
   protected async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
@@ -121,7 +75,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
     let videoUrl: string;
     for (;;) {
       try {
-        videoUrl = await runQueue(queue, model, input, options, report);
+        videoUrl = await runQueue(queue, model, input, options, report, videoResultUrl);
         break;
       } catch (error) {
         if (isCutroomError(error)) throw error;
@@ -176,21 +130,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
   }
 
   private async upload(path: string): Promise<string> {
-    const types: Record<string, string> = {
-      ".png": "image/png",
-      ".jpg": "image/jpeg",
-      ".jpeg": "image/jpeg",
-      ".mp4": "video/mp4",
-    };
-    const blob = new Blob([await readFile(path)], {
-      type: types[extname(path).toLowerCase()] ?? "application/octet-stream",
-    });
-    try {
-      return await this.client.storage.upload(blob);
-    } catch (error) {
-      if (isCutroomError(error)) throw error;
-      throw toCutroomError(classify(error), "storage", 1);
-    }
+    return uploadToFal(this.client, path);
   }
 
   private async finish(

@@ -1,15 +1,16 @@
 /**
- * One round trip through FAL's queue: submit, poll until done, fetch the result's video URL. Every answer
+ * One round trip through FAL's queue: submit, poll until done, fetch the URL of the file the result names
+ * (a video's for the video adapter, the first image's for the image adapter). Every answer
  * is checked against the shape we rely on, since a model that changes its output must fail loudly here
  * rather than as a missing file later; a request we give up on is cancelled so it is not billed.
  */
 import type { FalClient } from "@fal-ai/client";
 import { z } from "zod";
 import { CutroomError, isCutroomError } from "../../../errors.js";
-import type { GenerateOptions } from "../types.js";
 import { classify, FalTimeoutError } from "./errors.js";
 import type { FalInput } from "./models.js";
-import type { Clock, FalVideoOptions } from "./provider.js";
+import type { Clock } from "../../fal-client.js";
+import type { FalVideoOptions } from "./provider.js";
 
 /** What a queue round trip needs from the provider. */
 export interface QueueContext {
@@ -23,7 +24,16 @@ const StatusSchema = z.object({
   status: z.enum(["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]),
   queue_position: z.number().optional(),
 });
-const ResultSchema = z.object({ video: z.object({ url: z.string().url() }), seed: z.number().optional() });
+const VideoResultSchema = z.object({ video: z.object({ url: z.string().url() }), seed: z.number().optional() });
+
+/** Reads the URL of the file a finished request made from its result, or null when the result lacks one. */
+export type ResultUrl = (data: unknown) => string | null;
+
+/** A video model's result: `{ video: { url } }`. */
+export const videoResultUrl: ResultUrl = (data) => {
+  const parsed = VideoResultSchema.safeParse(data);
+  return parsed.success ? parsed.data.video.url : null;
+};
 
 function malformed(model: string, what: string, value: unknown): CutroomError {
   const shown = JSON.stringify(value)?.slice(0, 200) ?? String(value);
@@ -40,13 +50,14 @@ export async function pause(clock: Clock, milliseconds: number, signal: AbortSig
   }
 }
 
-/** One queue round trip: submit, poll until done (or deadline / cancel), fetch the result's video URL. */
+/** One queue round trip: submit, poll until done (or deadline / cancel), read the result's file URL. */
 export async function runQueue(
   context: QueueContext,
   model: string,
   input: FalInput,
-  options: GenerateOptions,
+  options: { signal: AbortSignal | null },
   report: (fraction: number, message: string) => void,
+  resultUrl: ResultUrl,
 ): Promise<string> {
   const { client, clock } = context;
   const signal = options.signal;
@@ -87,9 +98,9 @@ export async function runQueue(
       await pause(clock, context.options.pollIntervalMs, signal);
     }
     const result = await client.queue.result(model, { requestId, ...(signal ? { abortSignal: signal } : {}) });
-    const parsedResult = ResultSchema.safeParse(result.data);
-    if (!parsedResult.success) throw malformed(model, "result", result.data);
-    return parsedResult.data.video.url;
+    const url = resultUrl(result.data);
+    if (url === null) throw malformed(model, "result", result.data);
+    return url;
   } catch (error) {
     const cancelled = signal?.aborted === true;
     if (cancelled || error instanceof FalTimeoutError) await cancel(context, model, requestId);

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "../../../runtime.js";
 import { toCutroomError, type Failure } from "./errors.js";
-import type { Clock } from "./provider.js";
+import type { Clock } from "../../fal-client.js";
 import { pause } from "./queue.js";
 
 /** The design's limits per failure kind. */
