@@ -17,6 +17,7 @@ import { OwnershipStore } from "./ownership.js";
 import { GenerationLimiter } from "./rate-limit.js";
 import { chatRoutes } from "./routes/chat.js";
 import { projectRoutes } from "./routes/projects.js";
+import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
 import { redactValue, registerRoot } from "./redact.js";
@@ -130,7 +131,14 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
   // Only POST routes take a body: a GET's or DELETE's is never read, so it cannot fail them with 400/413/415.
   app.use((request, response, next) => (request.method === "POST" ? json(request, response, next) : next()));
   app.use(systemRoutes(context));
-  app.use("/api/v1", authenticate(context.ring), chatRoutes(context), projectRoutes(context), toolRoutes(context));
+  app.use(
+    "/api/v1",
+    authenticate(context.ring),
+    chatRoutes(context),
+    projectRoutes(context),
+    referenceRoutes(context),
+    toolRoutes(context),
+  );
   const web = webDir();
   app.get("/", (_request, response) => response.sendFile("index.html", { root: web }));
   app.use("/static", express.static(web, { index: false, fallthrough: true, maxAge: "5m" }));

@@ -61,6 +61,15 @@ function bodyOf(route: RouteDoc, options: OpenApiOptions): Record<string, unknow
   return { ...generated, ...rules };
 }
 
+/** A file sent as the body: any of its content types, the bytes described as binary. */
+function rawBodyOf(raw: NonNullable<RouteDoc["rawBody"]>): Record<string, unknown> {
+  const schema = { type: "string", contentMediaType: "application/octet-stream", description: raw.description };
+  return {
+    required: true,
+    content: Object.fromEntries(raw.contentTypes.map((type) => [type, { schema }])),
+  };
+}
+
 export function buildOpenApi(options: OpenApiOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -70,13 +79,15 @@ export function buildOpenApi(options: OpenApiOptions = {}): Record<string, unkno
       required: true,
       schema: { type: "string" },
     }));
+    const query = (route.query ?? []).map((item) => ({ ...item, in: "query", required: false }));
     const body = bodyOf(route, options);
     paths[route.path] ??= {};
     paths[route.path]![route.method] = {
       summary: route.summary,
-      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(parameters.length + query.length > 0 ? { parameters: [...parameters, ...query] } : {}),
       ...(route.auth ? {} : { security: [] }),
       ...(body ? { requestBody: { required: true, content: { "application/json": { schema: body } } } } : {}),
+      ...(route.rawBody ? { requestBody: rawBodyOf(route.rawBody) } : {}),
       responses: responsesOf(route),
     };
   }

@@ -8,6 +8,7 @@ import { ChatBodySchema } from "./routes/chat.js";
 import { GenerateBodySchema } from "./generate-request.js";
 import { CHAT_BODY_RULES } from "./openapi-rules.js";
 import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
+import { REFERENCE_CONTENT_TYPES } from "./routes/references.js";
 import { ToolCallSchema } from "./routes/tools.js";
 
 export interface RouteDoc {
@@ -18,6 +19,10 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** JSON Schema rules the body's zod refinements check, added to its generated schema. */
   bodyRules?: Record<string, unknown>;
+  /** A body of raw bytes (a file) instead of JSON: the content types it may be sent as. */
+  rawBody?: { contentTypes: string[]; description: string };
+  /** Query parameters the route reads. */
+  query?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
   /** Success status → description. */
   responses: Record<string, string>;
   /** Every error status the route can answer (its description comes from ERROR_STATUSES). */
@@ -32,7 +37,7 @@ export const ERROR_STATUSES = {
   404: "not found, or another project's",
   409: "the thread or take is not in a state for this (a turn running, no choice pending)",
   412: "If-Match does not match the file",
-  413: "request body is larger than 64 kB",
+  413: "request body is larger than its limit: 64 kB of JSON, 20 MB for an uploaded image",
   415: "request body encoding or charset is not supported",
   416: "the Range lies outside the file; Content-Range: bytes */size gives the size",
   422: "the department refused the work (content policy, unusable media, an invalid Brain write)",
@@ -208,6 +213,8 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: "the character" },
     errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
   },
+  ...referenceRouteDocs("characters", "character", "a photo of the character (its face and clothes, front on)"),
+  ...referenceRouteDocs("locations", "location", "a plate of the location (the place, empty)"),
   {
     method: "get",
     path: "/api/v1/tools",
@@ -226,3 +233,49 @@ export const ROUTES: RouteDoc[] = [
     errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...WORK],
   },
 ];
+
+/** Upload, list and detach of one owner kind's references (see routes/references.ts). */
+function referenceRouteDocs(segment: string, owner: string, shows: string): RouteDoc[] {
+  const path = `/api/v1/projects/{projectId}/${segment}/{name}/references`;
+  return [
+    {
+      method: "post",
+      path,
+      summary:
+        `Upload ${shows} as the ${owner}'s master reference; the ${owner} is created if new. The body is the ` +
+        "PNG, JPEG or WebP file itself (recognised by its bytes, at most 20 MB, at least 256 px on the short side); " +
+        "it is stored re-encoded as PNG, orientation applied, with no metadata (EXIF, GPS) kept",
+      auth: true,
+      rawBody: { contentTypes: REFERENCE_CONTENT_TYPES, description: "the image file's bytes" },
+      query: [
+        {
+          name: "replace",
+          description: `true: detach the ${owner}'s earlier master references once this one is saved`,
+          schema: { type: "string", enum: ["true", "false"] },
+        },
+      ],
+      responses: {
+        201: "{ owner, ownerId, name, reference: { id, kind, source, madeBy, mediaId, createdAt }, detached }",
+      },
+      errors: [...ANY, ...AUTH, ...BODY, 404, 422, ...STORES],
+    },
+    {
+      method: "get",
+      path,
+      summary: `The ${owner}'s current references, oldest first, each with its kind and source (uploaded or generated)`,
+      auth: true,
+      responses: { 200: "{ owner, ownerId, name, references }" },
+      errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+    },
+    {
+      method: "delete",
+      path: `${path}/{referenceId}`,
+      summary:
+        `Detach one of the ${owner}'s references (by reference id or media id): new takes stop using it, ` +
+        "takes that used it keep it in their provenance",
+      auth: true,
+      responses: { 200: "{ detached: reference }" },
+      errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+    },
+  ];
+}

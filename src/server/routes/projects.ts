@@ -76,7 +76,7 @@ export function jobForClient(job: JobView): JobView {
 }
 
 /** The route's project must be the key's; any other project answers 404 like a missing one. */
-function projectOf(request: Request): string {
+export function projectOf(request: Request): string {
   const projectId = String(request.params.projectId);
   if (projectId !== principalOf(request).projectId) throw notFound("project", projectId);
   return projectId;
