@@ -1,10 +1,19 @@
-/** The smaller commands: verify, brain. */
+/** The smaller commands: verify, brain (with a character's or location's own references). */
 import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { QUALITY_CHECK_TYPES, type QualityCheckType } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { verifyVideo } from "../media/quality.js";
 import { probe } from "../media/runner.js";
-import type { TakeProvenance } from "../brain/types.js";
+import type { CharacterView, LocationView, TakeProvenance } from "../brain/types.js";
+import {
+  addUploadedReference,
+  MAX_REFERENCE_BYTES,
+  referenceListing,
+  removeReference,
+  type ReferenceListing,
+  type ReferenceOwner,
+} from "../brain/uploads.js";
 import type { Runtime } from "../runtime.js";
 import { parseResolution } from "../tools/quality.js";
 import { numberOption, parse } from "./args.js";
@@ -82,15 +91,42 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
   return result.passed ? 0 : 1;
 }
 
+const BRAIN_HELP = `cutroom brain take <videoId> | brain why <videoId> | brain request <requestId> | brain counts [--json]
+cutroom brain character <name> | brain location <name> [--json]
+    the Brain's facts, with every reference (kind, source, id, media id)
+  [--reference IMAGE ...]   add a PNG, JPEG or WebP (≤ 20 MB, ≥ 256 px on the short side) as a master
+                            reference; the character or location is created if new
+  [--replace IMAGE]         add it and detach the earlier masters (takes that used them keep them)
+  [--remove ID ...]         detach a reference, by reference id (ref_…) or media id (med_…)
+Uploads are stored re-encoded as PNG, orientation applied, with no EXIF/GPS or other metadata.
+`;
+
 export async function brainCommand(runtime: Runtime, argv: string[], write: Write): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, {
+    reference: { type: "string", multiple: true },
+    replace: { type: "string" },
+    remove: { type: "string", multiple: true },
+  });
   const [what, ...rest] = positionals;
   const json = values.json === true;
   if (values.help || what === undefined) {
-    process.stdout.write(
-      "cutroom brain take <videoId> | brain why <videoId> | brain character <name> | brain location <name> | brain request <requestId> | brain counts [--json]\n",
-    );
+    process.stdout.write(BRAIN_HELP);
     return what === undefined && !values.help ? 2 : 0;
+  }
+  const changes = {
+    references: values.reference ?? [],
+    replace: values.replace ?? null,
+    remove: values.remove ?? [],
+  };
+  const changing = changes.references.length > 0 || changes.replace !== null || changes.remove.length > 0;
+  if (changing && what !== "character" && what !== "location") {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      "--reference, --replace and --remove go with brain character or brain location",
+      {
+        field: "arguments",
+      },
+    );
   }
   // The CLI works in its configured project (CUTROOM_PROJECT): other projects' nodes are not found here.
   const brain = runtime.brain.forProject(runtime.config.projectId);
@@ -114,22 +150,18 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     write(json, provenance, formatProvenance(provenance));
     return 0;
   }
-  if (what === "location") {
-    const view = await brain.locationView(id);
-    if (!view) throw new CutroomError("NOT_FOUND", `no location named ${id} in the Brain`, { field: "name" });
-    write(json, view, JSON.stringify(view, null, 2));
-    return 0;
-  }
   if (what === "request") {
     const view = await brain.requestTakes(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no request ${id} in the Brain`, { field: "requestId" });
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }
-  if (what === "character") {
-    const view = await brain.characterView(id);
-    if (!view) throw new CutroomError("NOT_FOUND", `no character named ${id} in the Brain`, { field: "name" });
-    write(json, view, JSON.stringify(view, null, 2));
+  if (what === "character" || what === "location") {
+    const done = changing ? await changeReferences(runtime, what, id, changes) : null;
+    const view = what === "character" ? await brain.characterView(id) : await brain.locationView(id);
+    if (!view) throw new CutroomError("NOT_FOUND", `no ${what} named ${id} in the Brain`, { field: "name" });
+    const document = done === null ? view : { ...view, changes: done };
+    write(json, document, formatOwner(what, view, done));
     return 0;
   }
   throw new CutroomError(
@@ -137,6 +169,75 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     `brain: unknown query ${JSON.stringify(what)}; use take, why, character, location, request or counts`,
     { field: "query" },
   );
+}
+
+interface ReferenceChanges {
+  added: Array<{ file: string; reference: ReferenceListing }>;
+  detached: string[];
+}
+
+/** Removals first, then the replacement, then additions: `--replace a --reference b` leaves a and b. */
+async function changeReferences(
+  runtime: Runtime,
+  owner: ReferenceOwner,
+  name: string,
+  asked: { references: string[]; replace: string | null; remove: string[] },
+): Promise<ReferenceChanges> {
+  const projectId = runtime.config.projectId;
+  const done: ReferenceChanges = { added: [], detached: [] };
+  for (const referenceId of asked.remove) {
+    done.detached.push((await removeReference(runtime, projectId, owner, name, referenceId)).id);
+  }
+  const uploads = [
+    ...(asked.replace === null ? [] : [{ file: asked.replace, replace: true }]),
+    ...asked.references.map((file) => ({ file, replace: false })),
+  ];
+  for (const upload of uploads) {
+    const added = await addUploadedReference(runtime, projectId, {
+      owner,
+      name,
+      bytes: await readImageFile(upload.file, upload.replace ? "replace" : "reference"),
+      replace: upload.replace,
+    });
+    done.added.push({ file: upload.file, reference: referenceListing(added.reference) });
+    done.detached.push(...added.detached);
+  }
+  return done;
+}
+
+/** The file's bytes; one over the limit is refused from its size, before it is read into memory. */
+async function readImageFile(file: string, field: string): Promise<Buffer> {
+  const found = await stat(file).catch(() => null);
+  if (found === null || !found.isFile())
+    throw new CutroomError("NOT_FOUND", `--${field}: image file ${file} does not exist`, { field });
+  if (found.size > MAX_REFERENCE_BYTES) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `--${field}: ${file} is ${found.size} bytes; at most ${MAX_REFERENCE_BYTES} (20 MB) is accepted`,
+      { field },
+    );
+  }
+  return readFile(file);
+}
+
+/** A character or location for people: its references (kind, source, ids) and, for a character, its takes. */
+function formatOwner(owner: ReferenceOwner, view: CharacterView | LocationView, done: ReferenceChanges | null): string {
+  const node = "character" in view ? view.character : view.location;
+  const lines = [`${owner} ${node.name} (${node.id})`];
+  for (const added of done?.added ?? []) lines.push(`  + added ${added.reference.id} from ${added.file}`);
+  for (const detached of done?.detached ?? []) lines.push(`  - detached ${detached}`);
+  lines.push(`  references (${view.references.length})`);
+  for (const reference of view.references.map(referenceListing)) {
+    lines.push(
+      `    ${reference.id}  ${reference.kind.padEnd(20)} ${reference.source.padEnd(9)} media ${reference.mediaId}  by ${reference.madeBy ?? "local-renderer"}  ${reference.createdAt}`,
+    );
+  }
+  if ("takes" in view) {
+    lines.push(`  takes (${view.takes.length})`);
+    for (const take of view.takes)
+      lines.push(`    ${take.id}  ${take.status.padEnd(10)} overall ${take.overall.toFixed(3)}  ${take.createdAt}`);
+  }
+  return lines.join("\n");
 }
 
 /** "How was this clip made", for people. */

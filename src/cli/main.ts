@@ -20,6 +20,8 @@ Usage:
                  [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
   cutroom brain take <videoId> | brain why <videoId> | brain character <name> | brain location <name>
                | brain request <requestId> | brain counts [--json]
+  cutroom brain character|location <name> [--reference IMAGE ...] [--replace IMAGE] [--remove ID ...]
+      add your own PNG/JPEG/WebP as its reference, replace or detach one (cutroom brain --help)
   cutroom doctor [--json]       which adapter serves each port, and why
   cutroom serve [--host 127.0.0.1] [--port 3000] [--json]   HTTP API and web chat page
   cutroom help                  this text
