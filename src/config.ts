@@ -64,6 +64,14 @@ const EnvSchema = z.object({
   FAL_AI_IMAGE_TO_VIDEO: optionalText,
   FAL_AI_FIRST_LAST_TO_VIDEO: optionalText,
   FAL_AI_VIDEO_TO_VIDEO: optionalText,
+  /** The image port's text-to-image model (character and location masters). */
+  FAL_AI_TEXT_TO_IMAGE: optionalText,
+  /** The image port's multi-reference edit model (turnarounds and shot composites). */
+  FAL_AI_IMAGE_EDIT: optionalText,
+  /** One fallback for both image models; unset: each has its own (see FAL_IMAGE_FALLBACK_MODELS). */
+  CUTROOM_FAL_IMAGE_FALLBACK_MODEL: optionalText,
+  /** USD per image by model id prefix, as JSON; replaces or adds to the list prices. */
+  CUTROOM_IMAGE_PRICES: optionalText,
   ELEVENLABS_API_KEY: optionalText,
   ELEVENLABS_BASE_URL: optionalText,
   S3_ENDPOINT: optionalText,
@@ -112,7 +120,7 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export type PortName =
-  "llm" | "video" | "voice" | "objectStore" | "mediaRepository" | "brain" | "checkpointer" | "jobQueue";
+  "llm" | "video" | "image" | "voice" | "objectStore" | "mediaRepository" | "brain" | "checkpointer" | "jobQueue";
 
 export interface AdapterChoice {
   port: PortName;
@@ -137,6 +145,8 @@ export interface Config {
   generationConcurrency: number;
   /** USD per second of video by model id prefix: the FAL list prices, the local renderer, and CUTROOM_PRICES. */
   prices: Record<string, number>;
+  /** USD per image by model id prefix: the FAL list prices, the local renderer, and CUTROOM_IMAGE_PRICES. */
+  imagePrices: Record<string, number>;
   llm: { apiKey: string; baseURL: string | null; model: string; vision: boolean } | null;
   adapters: AdapterChoice[];
   /** The validated environment, for adapter factories (which never read process.env themselves). */
@@ -164,24 +174,62 @@ export const FAL_PRICES_USD_PER_SECOND: Record<string, number> = {
   "fal-ai/luma-dream-machine": 0.1,
 };
 
+/** FAL image models when FAL_AI_TEXT_TO_IMAGE / FAL_AI_IMAGE_EDIT are not set. */
+export const FAL_IMAGE_DEFAULT_MODELS = {
+  "text-to-image": "fal-ai/flux/dev",
+  edit: "fal-ai/nano-banana-2/edit",
+} as const;
+
+/** Used when an image model is unavailable and CUTROOM_FAL_IMAGE_FALLBACK_MODEL is not set. */
+export const FAL_IMAGE_FALLBACK_MODELS = {
+  "text-to-image": "fal-ai/flux-pro/v1.1",
+  edit: "fal-ai/flux-pro/kontext/multi",
+} as const;
+
+/**
+ * USD per image, by model id prefix (longest prefix wins), from FAL's model pages:
+ * - fal-ai/flux/dev: $0.025 per megapixel, rounded up, so one image of up to 1 MP
+ *   (https://fal.ai/models/fal-ai/flux-1/dev/playground);
+ * - fal-ai/flux-pro/v1.1: $0.04 per image at FAL (https://lumenfall.ai/models/black-forest-labs/flux1.1-pro);
+ * - fal-ai/nano-banana-2 (text and /edit): $0.08 per 1K image; 2K and 4K cost 1.5x and 2x
+ *   (https://fal.ai/models/fal-ai/nano-banana-2/edit/llms.txt);
+ * - fal-ai/flux-pro/kontext (and /multi): $0.04 per image (https://fal.ai/models/fal-ai/flux-pro/kontext/multi/llms.txt).
+ * Larger images on per-megapixel models cost more than listed; CUTROOM_IMAGE_PRICES corrects any entry.
+ */
+export const FAL_IMAGE_PRICES_USD_PER_IMAGE: Record<string, number> = {
+  "fal-ai/flux/dev": 0.025,
+  "fal-ai/flux-pro/v1.1": 0.04,
+  "fal-ai/nano-banana-2": 0.08,
+  "fal-ai/flux-pro/kontext": 0.04,
+};
+
+/** Model id the local image renderer records (its price is 0 unless CUTROOM_IMAGE_PRICES says otherwise). */
+export const LOCAL_IMAGE_MODEL = "local-renderer";
+
 /** Model id of the local animatic renderer (its price is 0 unless CUTROOM_PRICES says otherwise). */
 export const LOCAL_VIDEO_MODEL = "cutroom-animatic-1";
 
-/** CUTROOM_PRICES: a JSON object of model id prefix → USD per second, e.g. {"fal-ai/minimax-video":0.09}. */
-export function parsePrices(text: string | undefined): Record<string, number> {
+/**
+ * CUTROOM_PRICES: a JSON object of model id prefix → USD per second, e.g. {"fal-ai/minimax-video":0.09}.
+ * CUTROOM_IMAGE_PRICES has the same syntax with USD per image; `variable` and `unit` name which is read.
+ */
+export function parsePrices(
+  text: string | undefined,
+  variable = "CUTROOM_PRICES",
+  unit = "per second",
+): Record<string, number> {
   if (text === undefined) return {};
+  const example = variable === "CUTROOM_PRICES" ? '{"fal-ai/minimax-video":0.09}' : '{"fal-ai/flux/dev":0.03}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new CutroomError("CONFIG", 'CUTROOM_PRICES must be JSON, e.g. {"fal-ai/minimax-video":0.09}', {
-      field: "CUTROOM_PRICES",
-    });
+    throw new CutroomError("CONFIG", `${variable} must be JSON, e.g. ${example}`, { field: variable });
   }
   const result = z.record(z.string().min(1), z.number().min(0).max(100)).safeParse(parsed);
   if (!result.success) {
-    throw new CutroomError("CONFIG", "CUTROOM_PRICES must map model ids to a price per second between 0 and 100 USD", {
-      field: "CUTROOM_PRICES",
+    throw new CutroomError("CONFIG", `${variable} must map model ids to a price ${unit} between 0 and 100 USD`, {
+      field: variable,
     });
   }
   return result.data;
@@ -211,6 +259,15 @@ const PORT_RULES: Array<{
     available: true,
     embedded: "local-animatic",
     embeddedWhy: "ffmpeg animatic renderer",
+  },
+  {
+    // Images follow the video choice: a paid video model is given made (not drawn) stills.
+    port: "image",
+    variables: ["FAL_KEY", "FAL_API_KEY"],
+    real: "fal",
+    available: true,
+    embedded: "local-renderer",
+    embeddedWhy: "local drawing renderer",
   },
   {
     port: "voice",
@@ -322,6 +379,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     confirmAboveUsd: values.CUTROOM_CONFIRM_ABOVE_USD ?? 2,
     generationConcurrency: values.CUTROOM_JOB_CONCURRENCY ?? 5,
     prices: { ...FAL_PRICES_USD_PER_SECOND, [LOCAL_VIDEO_MODEL]: 0, ...parsePrices(values.CUTROOM_PRICES) },
+    imagePrices: {
+      ...FAL_IMAGE_PRICES_USD_PER_IMAGE,
+      [LOCAL_IMAGE_MODEL]: 0,
+      ...parsePrices(values.CUTROOM_IMAGE_PRICES, "CUTROOM_IMAGE_PRICES", "per image"),
+    },
     llm,
     adapters,
     env: values,

@@ -14,6 +14,7 @@ describe("config", () => {
     expect(Object.keys(byPort).sort()).toEqual([
       "brain",
       "checkpointer",
+      "image",
       "jobQueue",
       "llm",
       "mediaRepository",

@@ -27,3 +27,11 @@ export function costAtRate(usdPerSecond: number, seconds: number): number {
 export function videoCostUsd(model: string, seconds: number, prices: Readonly<Record<string, number>>): number {
   return costAtRate(listedPricePerSecond(model, prices) ?? 0, seconds);
 }
+
+/**
+ * USD for one image of a model: the same longest-prefix rule over the per-image table (Config.imagePrices),
+ * so an image's estimate and its recorded cost agree; a model the table does not list costs 0.
+ */
+export function imageCostUsd(model: string, prices: Readonly<Record<string, number>>): number {
+  return costAtRate(listedPricePerSecond(model, prices) ?? 0, 1);
+}
