@@ -9,7 +9,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { ChatOpenAI } from "@langchain/openai";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { adapterFor, LOCAL_VIDEO_MODEL, type AdapterChoice, type Config } from "./config.js";
+import { adapterFor, LOCAL_IMAGE_MODEL, LOCAL_VIDEO_MODEL, type AdapterChoice, type Config } from "./config.js";
 import { priceOfModel } from "./departments/video/planner/cost.js";
 import type { Brain } from "./brain/types.js";
 import { EmbeddedBrain } from "./brain/embedded.js";
@@ -25,6 +25,11 @@ import { MongoMediaRepository } from "./storage/mongo/media.js";
 import type { MongoClient } from "mongodb";
 import { ProgressBus } from "./jobs/progress.js";
 import type { VideoProvider } from "./providers/video/types.js";
+import type { ImageProvider } from "./providers/image/types.js";
+import { LocalImageProvider } from "./providers/image/local.js";
+import { FalImageProvider } from "./providers/image/fal/provider.js";
+import { falImageOptionsFrom } from "./providers/image/fal/settings.js";
+import { imageCostUsd } from "./providers/video/pricing.js";
 import { LocalAnimaticProvider } from "./providers/video/local.js";
 import { FalVideoProvider } from "./providers/video/fal/provider.js";
 import { falOptionsFrom } from "./providers/video/fal/settings.js";
@@ -46,6 +51,8 @@ export interface Runtime {
   adapters: AdapterChoice[];
   llm: BaseChatModel | null;
   video: VideoProvider;
+  /** The stills the department animates: character and location masters, turnarounds, shot composites. */
+  image: ImageProvider;
   voice: VoiceProvider;
   store: ObjectStore;
   media: MediaRepository;
@@ -63,6 +70,7 @@ export interface Runtime {
 export interface RuntimeOverrides {
   llm?: BaseChatModel | null;
   video?: VideoProvider;
+  image?: ImageProvider;
   voice?: VoiceProvider;
   log?: Logger;
 }
@@ -96,6 +104,19 @@ async function createVideoProvider(config: Config, log: Logger): Promise<VideoPr
       return new LocalAnimaticProvider({
         timeoutMs: config.ffmpegTimeoutMs,
         pricePerSecondUsd: priceOfModel(config, LOCAL_VIDEO_MODEL),
+      });
+  }
+}
+
+/** FAL when the video port is FAL (a paid video model is given made, not drawn, stills); else the local renderer. */
+export function createImageProvider(config: Config, log: Logger): ImageProvider {
+  switch (adapterFor(config, "image")) {
+    case "fal":
+      return new FalImageProvider(falImageOptionsFrom(config, log));
+    default:
+      return new LocalImageProvider({
+        timeoutMs: config.ffmpegTimeoutMs,
+        pricePerImageUsd: imageCostUsd(LOCAL_IMAGE_MODEL, config.imagePrices),
       });
   }
 }
@@ -230,6 +251,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     adapters: config.adapters,
     llm,
     video: overrides.video ?? (await createVideoProvider(config, overrides.log ?? stderrLogger)),
+    image: overrides.image ?? createImageProvider(config, overrides.log ?? stderrLogger),
     voice: overrides.voice ?? (await createVoiceProvider(config, overrides.log ?? stderrLogger)),
     store: await createObjectStore(config),
     media,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { loadConfig } from "../../src/config.js";
+import type { ImageProvider } from "../../src/providers/image/types.js";
 import type { VideoProvider } from "../../src/providers/video/types.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 
@@ -14,7 +15,12 @@ export const TEST_ENV = {
 };
 
 export async function createTestRuntime(
-  options: { llm?: BaseChatModel | null; env?: Record<string, string>; video?: VideoProvider } = {},
+  options: {
+    llm?: BaseChatModel | null;
+    env?: Record<string, string>;
+    video?: VideoProvider;
+    image?: ImageProvider;
+  } = {},
 ): Promise<{ runtime: Runtime; dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), "cutroom-test-"));
   const config = loadConfig({ ...TEST_ENV, ...options.env, CUTROOM_DATA_DIR: dataDir });
@@ -23,6 +29,7 @@ export async function createTestRuntime(
     llm: options.llm ?? null,
     log: quiet,
     ...(options.video ? { video: options.video } : {}),
+    ...(options.image ? { image: options.image } : {}),
   });
   return {
     runtime,
