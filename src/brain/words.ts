@@ -4,7 +4,7 @@
  * everyday English colour names, so "#f39c12" reads "orange" and "#2b1b0e" "dark brown".
  */
 import { differenceCiede2000, nearest } from "culori";
-import type { LocationLook, VisualProfile } from "../domain.js";
+import type { Action, LocationLook, VisualProfile } from "../domain.js";
 
 /** Everyday colour names and a typical shade of each. */
 const PALETTE: Record<string, string> = {
@@ -101,4 +101,21 @@ const PLACES: Record<LocationLook["kind"], string> = {
 export function locationInWords(name: string, look: LocationLook): string {
   const sky = look.kind === "room" ? `${colourName(look.sky)} walls` : `a ${colourName(look.sky)} sky`;
   return `${name}: ${PLACES[look.kind]}, ${sky} and ${colourName(look.ground)} ground`;
+}
+
+const ACTION_WORDS: Record<Action, string> = {
+  walk: "walking",
+  run: "running",
+  stand: "standing",
+  sit: "sitting",
+  wave: "waving",
+  dance: "dancing",
+  jump: "jumping",
+  talk: "talking",
+  look: "looking around",
+};
+
+/** The renderer's action class as words ("walk" → "walking"). */
+export function actionInWords(action: Action): string {
+  return ACTION_WORDS[action];
 }

@@ -111,10 +111,12 @@ export const LOCAL_RENDERER = "local-renderer";
 
 /**
  * Whether a stored image was drawn by the local renderer. References stored before images carried
- * `drawnBy` were all drawn locally, so a record with a `referenceKind` and no `drawnBy` is one too.
+ * `drawnBy` were all drawn locally, so a record with a `referenceKind` and no `drawnBy` is one too; a
+ * user's upload (`source: "uploaded"`) never is.
  */
 export function isLocalDrawing(record: Pick<MediaRecord, "generation">): boolean {
-  const { drawnBy, referenceKind } = record.generation;
+  const { drawnBy, referenceKind, source } = record.generation;
+  if (source === "uploaded") return false;
   return drawnBy === undefined ? referenceKind !== undefined : drawnBy === LOCAL_RENDERER;
 }
 

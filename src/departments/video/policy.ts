@@ -10,6 +10,11 @@ export interface MethodInputs {
   characterCount: number;
   /** Characters with a stored master reference image. */
   characterReferences: number;
+  /**
+   * Characters with an image a paid model may be sent (the user's upload or one a real image model made);
+   * counted only when the video model is paid (the local renderer draws characters itself).
+   */
+  characterPhotos?: number;
   hasLocationReference: boolean;
   /** A frame to continue from (the previous take's last frame), when the request continues a shot. */
   continueFrom: string | null;
@@ -61,6 +66,12 @@ export function chooseMethod(inputs: MethodInputs): MethodChoice {
   }
   if (inputs.hasLocationReference && inputs.failedChecks.includes("location-consistency")) {
     return { method: "image-to-video", reason: "location looked wrong last time: start from its reference image" };
+  }
+  if (!inputs.hasLocationReference && inputs.characterCount > 0 && (inputs.characterPhotos ?? 0) > 0) {
+    return {
+      method: "image-to-video",
+      reason: "no usable picture of the location: animate the character's reference image",
+    };
   }
   if ((inputs.drawingsWithheld ?? 0) > 0) {
     return { method: "text-to-video", reason: `${DRAWINGS_WITHHELD_REASON}: generate from the prompt` };

@@ -49,6 +49,8 @@ export interface EntityRef {
   created: boolean;
   /** The references a generation may start from: none the local renderer drew when the model is paid. */
   imageReferenceMediaIds?: string[];
+  /** The Brain ids of `imageReferenceMediaIds`, in the same order. */
+  imageReferenceIds?: string[];
 }
 
 export interface TakeResult {

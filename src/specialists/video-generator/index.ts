@@ -23,6 +23,8 @@ export interface ShotTask {
 
 export interface GeneratedClipOutput {
   index: number;
+  /** The Brain reference of the composite this clip was animated from, when one was made for its shot. */
+  compositeReferenceId?: string;
   mediaId: string;
   key: string;
   path: string | null;

@@ -138,9 +138,15 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     runtime.config.budgetUsd,
   );
   const status = willRetry ? "superseded" : "pending";
+  const composites = state.clips
+    .filter((clip) => (clip as { takeId?: string }).takeId === state.takeId)
+    .flatMap((clip) => (clip.compositeReferenceId === undefined ? [] : [clip.compositeReferenceId]));
   const referenceIds = [
-    ...state.characters.flatMap((character) => character.referenceIds),
-    ...(state.location?.referenceIds ?? []),
+    ...new Set([
+      ...state.characters.flatMap((character) => character.referenceIds),
+      ...(state.location?.referenceIds ?? []),
+      ...composites,
+    ]),
   ];
   await runtime.brain.forProject(state.projectId).recordTake({
     request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },

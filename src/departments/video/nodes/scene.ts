@@ -23,6 +23,7 @@ import { adjustFromFeedback, startImageOf } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
+import { compositeFor } from "./composite-step.js";
 import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
@@ -140,6 +141,16 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       shot.method = shot.images.lastFrame ? "image-to-video" : "text-to-video";
       if (shot.images.lastFrame) shot.images = { sourceImage: shot.images.lastFrame };
     }
+    const plannedShot = state.plan!.shots.find((candidate) => candidate.index === planned.index);
+    const composite = await compositeFor(
+      runtime,
+      config,
+      state,
+      shot,
+      plannedShot?.shotType ?? null,
+      clipCostUsd(runtime.config, shot.method, shot.durationSeconds),
+    );
+    if (composite !== null) shot.images = { ...shot.images, compositeImage: composite.mediaId };
     let adjustments = state.adjustments;
     let done: GeneratedClipOutput | null = null;
     let lastReason = "";
@@ -228,7 +239,11 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           `shot ${planned.index} ${how} ${result.output.mediaId} (${check.passed ? "passed" : "failed"} its checks)`,
         );
         if (check.passed) {
-          done = { ...result.output, takeId: state.takeId } as GeneratedClipOutput;
+          done = {
+            ...result.output,
+            takeId: state.takeId,
+            ...(composite === null ? {} : { compositeReferenceId: composite.referenceId }),
+          } as GeneratedClipOutput;
         } else {
           lastReason = check.issues.join("; ");
           adjustments = adjustFromFeedback(

@@ -18,6 +18,7 @@ import { writeShotPrompt } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue } from "../state.js";
+import { compositeFor } from "./composite-step.js";
 import { markRequestClip } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
@@ -68,7 +69,9 @@ export function planShots(state: DepartmentStateValue): ShotTask[] {
   const locationImage = startImageOf(state.location);
   const images: ShotTask["images"] = {};
   if (state.method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
-  if (state.method === "image-to-video" && locationImage) images.sourceImage = locationImage;
+  // Without a picture of the place, a character's own reference (an upload or a model's image) starts it.
+  const sourceImage = locationImage ?? state.characters.map(startImageOf).find((image) => image !== undefined);
+  if (state.method === "image-to-video" && sourceImage) images.sourceImage = sourceImage;
   // Images the caller gave win over the references the head would use.
   Object.assign(images, state.asked?.images ?? {});
   return [
@@ -94,21 +97,27 @@ export function dispatchShots(state: DepartmentStateValue): Send[] {
 
 async function generateShot(state: DepartmentStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
-  const shot = state.shots[0]!;
+  const planned = state.shots[0]!;
   // The request's earlier takes and regenerations count: nothing is spent past its budget.
   const budget = runtime.config.budgetUsd;
-  const spent = await spentOnRequest(runtime, state);
-  const next = clipCostUsd(runtime.config, shot.method, shot.durationSeconds);
-  if (wouldPassBudget(spent, next, budget)) {
-    throw new CutroomError(
-      "BUDGET_EXCEEDED",
-      `${budgetNote(spent, next, budget, `take ${state.attempt}'s clip`)}, so it was not generated`,
-      {
-        field: "CUTROOM_BUDGET_USD",
-      },
-    );
-  }
-  runtime.progress.emit("generate", 0, `shot ${shot.index}: ${shot.method}`);
+  const next = clipCostUsd(runtime.config, planned.method, planned.durationSeconds);
+  const checkBudget = async () => {
+    const spent = await spentOnRequest(runtime, state);
+    if (wouldPassBudget(spent, next, budget)) {
+      throw new CutroomError(
+        "BUDGET_EXCEEDED",
+        `${budgetNote(spent, next, budget, `take ${state.attempt}'s clip`)}, so it was not generated`,
+        { field: "CUTROOM_BUDGET_USD" },
+      );
+    }
+  };
+  await checkBudget();
+  runtime.progress.emit("generate", 0, `shot ${planned.index}: ${planned.method}`);
+  // The composite is made only when the clip still fits the budget after it.
+  const composite = await compositeFor(runtime, config, state, planned, null, next);
+  if (composite !== null) await checkBudget();
+  const shot: ShotTask =
+    composite === null ? planned : { ...planned, images: { ...planned.images, compositeImage: composite.mediaId } };
   const written = await writeShotPrompt(runtime, state.requestText, {
     description: shot.prompt,
     characters: shot.characters,
@@ -132,7 +141,13 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const { mediaId, costUsd } = result.output;
   const reused = await markRequestClip(runtime, state, { mediaId, costUsd, shotIndex: shot.index, startedMs: started });
   return {
-    clips: [{ ...result.output, takeId: state.takeId } as GeneratedClipOutput],
+    clips: [
+      {
+        ...result.output,
+        takeId: state.takeId,
+        ...(composite === null ? {} : { compositeReferenceId: composite.referenceId }),
+      } as GeneratedClipOutput,
+    ],
     // The method's reason goes with the clip, so the report says why it was made that way.
     outputs: [
       graded(state, "video-generator", { ...result, output: { ...result.output, methodReason: state.methodReason } }),

@@ -107,12 +107,16 @@ function lengths(terms: Term[]): Array<{ seconds: number; at: number }> {
       if (value === null && words.length > 1) value = valueOf(words.at(-1)!);
     } else return;
     if (value === null || value <= 0) return;
-    if (unit === "min" && terms[at + 1]?.normal === "and" && terms[at + 2]?.normal === "a" && terms[at + 3]?.normal === "half")
+    if (
+      unit === "min" &&
+      terms[at + 1]?.normal === "and" &&
+      terms[at + 2]?.normal === "a" &&
+      terms[at + 3]?.normal === "half"
+    )
       value += 0.5;
     const next = terms[at + 1];
     const before = terms[first - 1];
-    if ((next && RELATIVE_AFTER.has(next.normal)) || (before && MOMENT_BEFORE.has(before.normal)))
-      return;
+    if ((next && RELATIVE_AFTER.has(next.normal)) || (before && MOMENT_BEFORE.has(before.normal))) return;
     found.push({ seconds: unit === "min" ? value * 60 : value, at });
   });
   return found;
@@ -127,7 +131,10 @@ export function secondsIn(terms: Term[]): number | null {
 function lengthIndexes(terms: Term[]): Set<number> {
   const taken = new Set<number>();
   terms.forEach((term, at) => {
-    if (GLUED.test(term.normal) || /^(s|sec|secs|second|seconds|min|mins|minute|minutes|frames?|percent|%|times|x|fps)$/.test(term.normal)) {
+    if (
+      GLUED.test(term.normal) ||
+      /^(s|sec|secs|second|seconds|min|mins|minute|minutes|frames?|percent|%|times|x|fps)$/.test(term.normal)
+    ) {
       taken.add(at);
       for (let back = numberStart(terms, at); back < at; back++) taken.add(back);
     }
@@ -188,7 +195,8 @@ export function shotNumbersIn(terms: Term[], count: number | null): number[] {
     // Before the word: "the third shot", "the 2nd and 4th shots", "the first and last shots".
     for (let back = at - 1; back >= 0 && at - back <= 6; back--) {
       const word = terms[back]!.normal;
-      if (ORDINAL.test(word)) shots.add(word === "opening" ? 1 : (valueOf(word.replace(/^(\d+)(st|nd|rd|th)$/, "$1")) ?? 0));
+      if (ORDINAL.test(word))
+        shots.add(word === "opening" ? 1 : (valueOf(word.replace(/^(\d+)(st|nd|rd|th)$/, "$1")) ?? 0));
       else if ((word === "last" || word === "final" || word === "closing") && count !== null) shots.add(count);
       else if (!/^(and|or|&|the|,)$/.test(word)) break;
       if (terms[back - 1] && /[.;:!?]/.test(terms[back - 1]!.post)) break;

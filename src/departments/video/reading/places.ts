@@ -186,7 +186,13 @@ export function placeIn(terms: Term[]): string | null {
     const found = placeAfter(terms, index);
     if (found === null) continue;
     const last = terms[found.next - 1];
-    if (!SETTING.has(word) && last && !hasComma(last) && !endsClause(last) && SETTING_WORDS.has(terms[found.next]?.normal ?? "")) {
+    if (
+      !SETTING.has(word) &&
+      last &&
+      !hasComma(last) &&
+      !endsClause(last) &&
+      SETTING_WORDS.has(terms[found.next]?.normal ?? "")
+    ) {
       const setting = placeAfter(terms, found.next);
       if (setting !== null) return setting.name;
     }

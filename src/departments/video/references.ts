@@ -1,0 +1,225 @@
+/**
+ * The references a take works from: a character's master still and turnaround sheet, a location's plate,
+ * and a composite per shot. They belong to the character or location (never to a take), so they are made
+ * once and reused by every later take of the project.
+ *
+ * Which one is used: the user's own upload (the newest) always wins; then one a real image model made;
+ * the local renderer's drawings only when the video provider is the local renderer itself, since a paid
+ * model is never sent a drawing. With a real image model, what is missing is made by it (master, turnaround,
+ * plate); without one, the local renderer draws a missing master as it always has.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { lookForLocation, profileForCharacter } from "../../brain/profiles.js";
+import type { ReferenceKind, ReferenceNode } from "../../brain/types.js";
+import { characterInWords, locationInWords } from "../../brain/words.js";
+import { newId, seedFrom } from "../../ids.js";
+import type { Runtime } from "../../runtime.js";
+import { mediaPath, type ToolContext } from "../../tools/context.js";
+import { isDrawnReference, makeReference, ranked, type PaidBy, type ReferenceNotes } from "./reference-store.js";
+
+export { isDrawnReference, ranked, type PaidBy, type ReferenceNotes } from "./reference-store.js";
+import type { EntityRef } from "./state.js";
+
+/** The local renderer's master still of a character (as it has always drawn it). */
+const LOCAL_CHARACTER_SIZE = { width: 320, height: 180 };
+/** What a real image model is asked for: a portrait full-body still, a wide turnaround sheet, a plate. */
+const MODEL_SIZES: Record<Exclude<ReferenceKind, "shot-composite">, { width: number; height: number }> = {
+  "character-master": { width: 768, height: 1024 },
+  "character-turnaround": { width: 1536, height: 768 },
+  "location-master": { width: 1280, height: 720 },
+};
+
+const NEGATIVE = "text, captions, watermark, logo, extra people, extra limbs, distorted face, blurry, cartoon";
+
+/** The entity as a take sees it: the references it uses and those a paid model may be sent. */
+function entityOf(
+  node: { id: string; name: string },
+  created: boolean,
+  used: ReferenceNode[],
+  startImages: ReferenceNode[] | null,
+): EntityRef {
+  return {
+    id: node.id,
+    name: node.name,
+    referenceIds: used.map((reference) => reference.id),
+    referenceMediaIds: used.filter((reference) => reference.kind !== "character-turnaround").map((r) => r.mediaId),
+    ...(startImages === null
+      ? {}
+      : {
+          imageReferenceMediaIds: startImages.map((reference) => reference.mediaId),
+          imageReferenceIds: startImages.map((reference) => reference.id),
+        }),
+    created,
+  };
+}
+
+/** Finds or creates a character, makes what references it lacks, and says which it uses. */
+export async function characterEntity(
+  runtime: Runtime,
+  context: ToolContext,
+  name: string,
+  paidBy: PaidBy,
+  notes: ReferenceNotes,
+): Promise<EntityRef> {
+  const brain = runtime.brain.forProject(context.projectId);
+  let character = await brain.findCharacterByName(name);
+  const created = character === null;
+  if (character === null) {
+    character = await brain.saveCharacter({
+      id: newId("chr"),
+      name,
+      profile: profileForCharacter(name),
+      voiceId: null,
+      createdAt: new Date().toISOString(),
+    });
+  }
+  const realImages = !runtime.image.drawsLocally;
+  const subject = { name: character.name, profile: character.profile };
+  const prefix = `characters/${character.id}`;
+  const generation = { characterId: character.id, profile: character.profile };
+  const words = characterInWords(character.name, character.profile);
+  let masters = ranked(await brain.referencesOf(character.id), "character-master");
+  const usable = (reference: ReferenceNode) => runtime.video.acceptsDrawings || !isDrawnReference(reference);
+  if (masters.length === 0 || (realImages && !masters.some((reference) => !isDrawnReference(reference)))) {
+    const size = realImages ? MODEL_SIZES["character-master"] : LOCAL_CHARACTER_SIZE;
+    const made = await makeReference(
+      runtime,
+      context,
+      paidBy,
+      {
+        kind: "character-master",
+        ownerId: character.id,
+        prefix,
+        request: {
+          subject: { kind: "character-master", character: subject },
+          prompt:
+            `Full-body reference photograph of ${words}. Standing, facing the camera, arms relaxed, neutral ` +
+            "expression, whole figure in frame, plain light grey studio background, soft even lighting, photorealistic.",
+          negativePrompt: NEGATIVE,
+          references: [],
+          ...size,
+          seed: seedFrom(character.id),
+        },
+        madeFrom: [],
+        what: `${character.name}'s master reference`,
+        generation,
+      },
+      notes,
+    );
+    if (made !== null) masters = ranked([...masters, made.reference], "character-master");
+  }
+  const master = masters.find(usable) ?? null;
+  notes.withheld += master === null ? masters.filter(isDrawnReference).length : 0;
+  const used: ReferenceNode[] = master === null ? [] : [master];
+  if (realImages && master !== null && !isDrawnReference(master)) {
+    const turnarounds = ranked(await brain.referencesOf(character.id), "character-turnaround").filter(
+      (reference) => !isDrawnReference(reference),
+    );
+    // A turnaround follows the master it was made from: a new upload gets a new one.
+    let turnaround = turnarounds.find((reference) => reference.madeFrom?.includes(master.id)) ?? null;
+    if (turnaround === null) {
+      const { path } = await mediaPath(context, master.mediaId, "master reference");
+      turnaround =
+        (
+          await makeReference(
+            runtime,
+            context,
+            paidBy,
+            {
+              kind: "character-turnaround",
+              ownerId: character.id,
+              prefix,
+              request: {
+                subject: { kind: "character-turnaround", character: subject },
+                prompt:
+                  `Character turnaround sheet of the person in the image (${words}): four full-body views side by ` +
+                  "side, front, three-quarter, side profile and back; the same person, face, hair and clothes in " +
+                  "every view; plain light grey background, even lighting, photorealistic.",
+                negativePrompt: NEGATIVE,
+                references: [path],
+                ...MODEL_SIZES["character-turnaround"],
+                seed: seedFrom(`${character.id}:turnaround`),
+              },
+              madeFrom: [master.id],
+              what: `${character.name}'s turnaround sheet`,
+              generation,
+            },
+            notes,
+          )
+        )?.reference ?? null;
+    }
+    if (turnaround !== null) used.push(turnaround);
+  }
+  return entityOf(character, created, used, runtime.video.acceptsDrawings ? null : master === null ? [] : [master]);
+}
+
+/** Finds or creates a location, makes its plate when it lacks one, and says which it uses. */
+export async function locationEntity(
+  runtime: Runtime,
+  context: ToolContext,
+  name: string,
+  paidBy: PaidBy,
+  notes: ReferenceNotes,
+): Promise<EntityRef> {
+  const brain = runtime.brain.forProject(context.projectId);
+  let location = await brain.findLocationByName(name);
+  const created = location === null;
+  if (location === null) {
+    location = await brain.saveLocation({
+      id: newId("loc"),
+      name,
+      look: lookForLocation(name),
+      createdAt: new Date().toISOString(),
+    });
+  }
+  const realImages = !runtime.image.drawsLocally;
+  let plates = ranked(await brain.referencesOf(location.id), "location-master");
+  if (plates.length === 0 || (realImages && !plates.some((reference) => !isDrawnReference(reference)))) {
+    const { width, height } = realImages ? MODEL_SIZES["location-master"] : runtime.config.video;
+    const made = await makeReference(
+      runtime,
+      context,
+      paidBy,
+      {
+        kind: "location-master",
+        ownerId: location.id,
+        prefix: `locations/${location.id}`,
+        request: {
+          subject: {
+            kind: "location-master",
+            location: { name: location.name, look: location.look, layoutSeed: seedFrom(location.id) },
+          },
+          prompt:
+            `Wide establishing photograph of ${locationInWords(location.name, location.look)}. No people, eye-level ` +
+            "camera, natural light, sharp focus, photorealistic.",
+          negativePrompt: NEGATIVE,
+          references: [],
+          width,
+          height,
+          seed: seedFrom(location.id),
+        },
+        madeFrom: [],
+        what: `the ${location.name} plate`,
+        generation: { locationId: location.id, look: location.look },
+      },
+      notes,
+    );
+    if (made !== null) plates = ranked([...plates, made.reference], "location-master");
+  }
+  const plate = plates.find((reference) => runtime.video.acceptsDrawings || !isDrawnReference(reference)) ?? null;
+  notes.withheld += plate === null ? plates.filter(isDrawnReference).length : 0;
+  return entityOf(
+    location,
+    created,
+    plate === null ? [] : [plate],
+    runtime.video.acceptsDrawings ? null : plate === null ? [] : [plate],
+  );
+}
+
+/** Where a take's references are made: outside the take's scratch root, where no tool can name them. */
+export async function referenceWorkDir(context: ToolContext): Promise<ToolContext> {
+  const workDir = join(context.workDir, "references");
+  await mkdir(workDir, { recursive: true });
+  return { ...context, workDir };
+}
