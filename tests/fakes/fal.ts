@@ -4,11 +4,16 @@
  * `GET .../requests/{id}`, cancel `PUT .../requests/{id}/cancel`, storage `POST /storage/upload/initiate`
  * then `PUT` to the returned upload URL. Each submission follows the next scripted scenario; a prompt
  * matching `refusePrompts` is refused under the content policy every time, as FAL's checker would.
+ * A finished video model answers `{ video: { url } }`; a finished image model (text-to-image or edit)
+ * answers `{ images: [{ url, content_type, width, height }], seed }`, serving a real PNG.
  */
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderLavfi } from "./media.js";
 
 export type FalScenario =
   | { kind: "ok"; polls?: number }
@@ -58,8 +63,23 @@ export interface FakeFal {
 
 export interface FakeFalOptions {
   apiKey: string;
-  /** The MP4 a finished request returns: a file, or made per submission (e.g. rendered for its prompt). */
-  video: string | ((submission: FalSubmission) => Promise<string>);
+  /** The MP4 a finished video request returns: a file, or made per submission (e.g. rendered for its prompt). */
+  video?: string | ((submission: FalSubmission) => Promise<string>);
+  /** The PNG a finished image request returns; default: a 512x512 test pattern rendered once. */
+  image?: string | ((submission: FalSubmission) => Promise<string>);
+  /**
+   * Which model ids answer with images; default: ids naming image, flux, banana, seedream or edit, unless
+   * they name video (image-to-video models answer with a clip).
+   */
+  isImageModel?: (model: string) => boolean;
+}
+
+const IMAGE_MODEL_WORDS = /image|flux|banana|seedream|edit/i;
+
+/** Width and height from a PNG's IHDR chunk (null for anything else), as FAL reports them. */
+function pngSize(bytes: Buffer): { width: number; height: number } | null {
+  const signature = bytes.subarray(0, 8).toString("hex") === "89504e470d0a1a0a";
+  return signature && bytes.length >= 24 ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : null;
 }
 
 async function bodyOf(request: IncomingMessage): Promise<Buffer> {
@@ -86,6 +106,19 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
   };
   let base = "";
   let refused: RegExp | null = null;
+  const isImageModel =
+    options.isImageModel ?? ((model: string) => IMAGE_MODEL_WORDS.test(model) && !/video/i.test(model));
+  let defaultImage: Promise<string> | null = null;
+  let scratch: string | null = null;
+  const imageFor = async (submission: FalSubmission): Promise<string> => {
+    if (typeof options.image === "string") return options.image;
+    if (options.image) return options.image(submission);
+    defaultImage ??= mkdtemp(join(tmpdir(), "fake-fal-")).then((directory) => {
+      scratch = directory;
+      return renderLavfi("testsrc2=size=512x512", ["-frames:v", "1", "-update", "1"], join(directory, "image.png"));
+    });
+    return defaultImage;
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", base);
@@ -142,7 +175,20 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
       if (scenario.kind === "content-policy") {
         return json(response, 422, CONTENT_POLICY_BODY, { "x-fal-retryable": "false" });
       }
-      if (scenario.kind === "malformed-result") return json(response, 200, { video: { url: 42 } });
+      const image = isImageModel(submission.model);
+      if (scenario.kind === "malformed-result") {
+        return json(response, 200, image ? { images: [{ url: 42 }] } : { video: { url: 42 } });
+      }
+      if (image) {
+        const bytes = await readFile(await imageFor(submission));
+        const id = `${requestId}.png`;
+        files.set(id, { contentType: "image/png", bytes });
+        return json(response, 200, {
+          images: [{ url: `${base}/files/${id}`, content_type: "image/png", ...pngSize(bytes) }],
+          seed: 7,
+        });
+      }
+      if (options.video === undefined) return json(response, 500, { detail: "the fake has no video to serve" });
       const videoPath = typeof options.video === "string" ? options.video : await options.video(submission);
       const bytes = await readFile(videoPath);
       const id = `${requestId}.mp4`;
@@ -201,10 +247,12 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
       await new Promise((resolve) => setTimeout(resolve, milliseconds));
       return state.statusCalls.length - before;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (scratch !== null) await rm(scratch, { recursive: true, force: true });
+    },
   };
 }
