@@ -2,60 +2,28 @@
  * The web chat in a real browser: Debian's Chromium, driven by playwright-core, against `createServer`
  * listening on 127.0.0.1 with the local key a fresh data dir generates (as `cutroom serve` prints it).
  */
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./harness.js";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { startBrowserHarness, type BrowserHarness } from "./browser-harness.js";
+import type { Harness } from "./harness.js";
 const OUTPUT = fileURLToPath(new URL("./output/", import.meta.url));
 
 describe("web chat in Chromium", () => {
+  let setup: BrowserHarness;
   let harness: Harness;
-  let listener: Server;
   let browser: BrowserContext;
-  let profile: string;
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    harness = await startHarness({ keys: false });
-    listener = harness.server.app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => listener.once("listening", resolve));
-    base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-    profile = await mkdtemp(join(tmpdir(), "cutroom-chromium-"));
     await mkdir(OUTPUT, { recursive: true });
-    // A persistent context on a fresh, empty profile dir is playwright's form of --user-data-dir.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    setup = await startBrowserHarness();
+    ({ harness, browser, base } = setup);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    listener?.closeAllConnections();
-    await new Promise((resolve) => listener?.close(resolve));
-    await harness?.cleanup();
-    if (profile) await rm(profile, { recursive: true, force: true });
-  });
+  afterAll(async () => setup?.close());
 
   it("generates, plays, accepts, and shows the take accepted in the Brain panel", async () => {
     const key = harness.server.keys.localKey?.key;

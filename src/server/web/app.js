@@ -6,6 +6,7 @@
  */
 import { costCard, refreshBrain, settleTakeCards, takeCard } from "./cards.js";
 import { $, api, element, PAGE_HEADERS, state } from "./page.js";
+import { wireReferenceForm } from "./references.js";
 
 function setThread(threadId) {
   state.threadId = threadId;
@@ -179,6 +180,7 @@ $("new-thread").addEventListener("click", () => {
   setThread(null);
   $("log").replaceChildren();
   state.characters.clear();
+  state.locations.clear();
   void refreshBrain([]);
   $("message").focus();
 });
@@ -187,6 +189,8 @@ $("sign-out").addEventListener("click", async () => {
   await api("/api/v1/session", { method: "DELETE", headers: PAGE_HEADERS }).catch(() => null);
   window.location.reload();
 });
+
+wireReferenceForm(() => refreshBrain([]));
 
 // Pasting a "#key=…" address into an open page changes only the fragment, which reloads nothing.
 window.addEventListener("hashchange", () => {

@@ -5,6 +5,7 @@
  * sending turns themselves, so only app.js talks to /api/v1/chat.
  */
 import { $, api, element, state } from "./page.js";
+import { addReferencesBlock } from "./references.js";
 
 /* A take: its player, grade, measured checks and the three choices. */
 export function takeCard(result, choose) {
@@ -103,13 +104,15 @@ export function settleTakeCards(takes) {
   }
 }
 
-/* The Brain panel: every character seen in this thread's takes, with the project's takes of them. */
+/* The Brain panel: every character and location seen in this thread's takes (or given a reference here),
+   with the project's takes of each character and every owner's references. */
 export async function refreshBrain(videoIds) {
   for (const videoId of videoIds) {
     const details = await api(
       `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(videoId)}`,
     ).catch(() => null);
     for (const name of details?.metadata.characters ?? []) state.characters.add(name);
+    if (details?.metadata.location) state.locations.add(details.metadata.location);
   }
   const panels = [];
   for (const name of state.characters) {
@@ -130,16 +133,25 @@ export async function refreshBrain(videoIds) {
         ),
       ),
     );
-    panels.push(
-      element(
-        "section",
-        { class: "character", "aria-label": `Brain facts about ${facts.name}` },
-        element("h3", { text: facts.name }),
-        element("p", { text: facts.description }),
-        element("p", { text: counts }),
-        list,
-      ),
+    const panel = element(
+      "section",
+      { class: "character", "aria-label": `Brain facts about ${facts.name}` },
+      element("h3", { text: facts.name }),
+      element("p", { text: facts.description }),
+      element("p", { text: counts }),
+      list,
     );
+    await addReferencesBlock(panel, "character", facts.name);
+    panels.push(panel);
+  }
+  for (const name of state.locations) {
+    const panel = element(
+      "section",
+      { class: "character location", "aria-label": `Brain facts about the location ${name}` },
+      element("h3", { text: name }),
+    );
+    await addReferencesBlock(panel, "location", name);
+    panels.push(panel);
   }
   $("brain").replaceChildren(...panels);
   $("brain-empty").hidden = panels.length > 0;

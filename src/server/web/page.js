@@ -5,7 +5,7 @@
  * server sends is ever parsed as HTML.
  */
 export const $ = (id) => document.getElementById(id);
-export const state = { projectId: null, threadId: null, busy: false, characters: new Set() };
+export const state = { projectId: null, threadId: null, busy: false, characters: new Set(), locations: new Set() };
 export const PAGE_HEADERS = { "Content-Type": "application/json", "X-Cutroom-Page": "1" };
 
 export function element(tag, attributes = {}, ...children) {
