@@ -8,15 +8,13 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FalClient } from "@fal-ai/client";
-import { isCutroomError } from "../../../errors.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
-import { classify, toCutroomError } from "../../video/fal/errors.js";
 import { assertModelId, reviseInput, type Quality } from "../../video/fal/models.js";
-import { runQueue, type QueueContext } from "../../video/fal/queue.js";
-import { recover, type RecoveryUsed } from "../../video/fal/recovery.js";
+import type { QueueContext } from "../../video/fal/queue.js";
+import { runRecovering } from "../../video/fal/recovery.js";
 import { imageCostUsd, listedPricePerSecond } from "../../video/pricing.js";
 import { checkedImageRequest } from "../request.js";
 import type { GeneratedImage, ImageKind, ImageOptions, ImageProvider, ImageRequest } from "../types.js";
@@ -78,37 +76,33 @@ export class FalImageProvider implements ImageProvider {
       // One at a time, in order: the prompt may name them by position.
       for (const path of checked.references) referenceUrls.push(await uploadToFal(this.client, path));
     }
-    let model = this.options.models[route];
-    let family = imageFamilyOf(model);
+    let family = imageFamilyOf(this.options.models[route]);
     let quality: Quality = "standard";
-    let input = family.build(checked, referenceUrls, quality);
     const queue: QueueContext = { client: this.client, clock: this.clock, options: this.options };
-    const used: RecoveryUsed = { rateLimited: 0, timeouts: 0, revisions: 0, fallback: false };
-    let imageUrl: string;
-    for (;;) {
-      try {
-        imageUrl = await runQueue(queue, model, input, options, report, imageResultUrl);
-        break;
-      } catch (error) {
-        if (isCutroomError(error)) throw error;
-        const failure = classify(error);
-        const fallback = this.options.fallbackModels[route];
-        const next = await recover(failure, model, fallback, used, options.signal, this.clock, this.options.log);
-        if (next === "draft") {
+    const made = await runRecovering(
+      queue,
+      {
+        model: this.options.models[route],
+        input: family.build(checked, referenceUrls, quality),
+        fallback: this.options.fallbackModels[route],
+      },
+      {
+        draft: () => {
           quality = "draft";
-          input = family.build(checked, referenceUrls, quality);
-        } else if (next === "revise") {
-          const revised = reviseInput(input, family, failure.problems);
-          if (revised === null) throw toCutroomError(failure, model, used.revisions);
-          input = revised;
-        } else if (next === "fallback") {
-          model = fallback!;
-          family = imageFamilyOf(model);
-          input = family.build(checked, referenceUrls, quality);
-        }
-      }
-    }
-    return this.finish(imageUrl, model, checked, outputDir, started, options, report);
+          return family.build(checked, referenceUrls, quality);
+        },
+        revise: (input, problems) => reviseInput(input, family, problems),
+        // The references were uploaded once; the fallback model is given the same URLs.
+        fallback: async (next) => {
+          family = imageFamilyOf(next);
+          return family.build(checked, referenceUrls, quality);
+        },
+      },
+      options,
+      report,
+      imageResultUrl,
+    );
+    return this.finish(made.url, made.model, checked, outputDir, started, options, report);
   }
 
   /** Downloads the image under the URL policy and keeps it as PNG or JPEG, re-encoding anything else to PNG. */

@@ -9,19 +9,17 @@ import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FalClient } from "@fal-ai/client";
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../../domain.js";
-import { isCutroomError } from "../../../errors.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../runtime.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
 import { preparedClipRequest } from "../local.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
-import { classify, toCutroomError } from "./errors.js";
 import { costAtRate } from "../pricing.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
-import { runQueue, videoResultUrl, type QueueContext } from "./queue.js";
-import { recover, type RecoveryUsed } from "./recovery.js";
+import { videoResultUrl, type QueueContext } from "./queue.js";
+import { runRecovering } from "./recovery.js";
 
 export { systemClock, type Clock } from "../../fal-client.js";
 
@@ -65,39 +63,31 @@ export class FalVideoProvider extends MethodDispatchProvider {
     const started = this.clock.now();
     const report = (fraction: number, message: string) => options.onProgress?.(fraction, message);
 
-    let model = this.options.models[method];
+    const model = this.options.models[method];
     let family = familyOf(model);
     let quality: Quality = "standard";
     let media = await this.prepareMedia(clip, family.videoInput, outputDir, options.signal);
-    let input = family.build(clip, media, quality);
     const queue: QueueContext = { client: this.client, clock: this.clock, options: this.options };
-    const used: RecoveryUsed = { rateLimited: 0, timeouts: 0, revisions: 0, fallback: false };
-    let videoUrl: string;
-    for (;;) {
-      try {
-        videoUrl = await runQueue(queue, model, input, options, report, videoResultUrl);
-        break;
-      } catch (error) {
-        if (isCutroomError(error)) throw error;
-        const failure = classify(error);
-        const fallback = this.options.fallbackModels[method];
-        const next = await recover(failure, model, fallback, used, options.signal, this.clock, this.options.log);
-        if (next === "draft") {
+    const made = await runRecovering(
+      queue,
+      { model, input: family.build(clip, media, quality), fallback: this.options.fallbackModels[method] },
+      {
+        draft: () => {
           quality = "draft";
-          input = family.build(clip, media, quality);
-        } else if (next === "revise") {
-          const revised = reviseInput(input, family, failure.problems);
-          if (revised === null) throw toCutroomError(failure, model, used.revisions);
-          input = revised;
-        } else if (next === "fallback") {
-          model = this.options.fallbackModels[method]!;
-          family = familyOf(model);
+          return family.build(clip, media, quality);
+        },
+        revise: (input, problems) => reviseInput(input, family, problems),
+        fallback: async (next) => {
+          family = familyOf(next);
           media = await this.prepareMedia(clip, family.videoInput, outputDir, options.signal);
-          input = family.build(clip, media, quality);
-        }
-      }
-    }
-    return this.finish(videoUrl, model, clip, outputDir, started, options, report);
+          return family.build(clip, media, quality);
+        },
+      },
+      options,
+      report,
+      videoResultUrl,
+    );
+    return this.finish(made.url, made.model, clip, outputDir, started, options, report);
   }
 
   /** Local images go to FAL storage; a model that animates video gets the composite as a still clip. */

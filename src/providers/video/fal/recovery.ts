@@ -2,10 +2,12 @@
  * The design's recovery per FAL failure kind, kept apart from the queue calls so the limits and the order
  * of remedies (back off, draft quality, revised input, fallback model, stop) read as one table.
  */
+import { isCutroomError } from "../../../errors.js";
 import type { Logger } from "../../../runtime.js";
-import { toCutroomError, type Failure } from "./errors.js";
 import type { Clock } from "../../fal-client.js";
-import { pause } from "./queue.js";
+import { classify, toCutroomError, type Failure } from "./errors.js";
+import type { FalInput, FieldProblem } from "./models.js";
+import { pause, runQueue, type QueueContext, type ResultUrl } from "./queue.js";
 
 /** The design's limits per failure kind. */
 export const RECOVERY = {
@@ -70,5 +72,50 @@ export async function recover(
     }
     default:
       throw toCutroomError(failure, model, 1);
+  }
+}
+
+/** How a generation's input changes under each remedy; each adapter knows its own models' fields. */
+export interface Remedies {
+  /** The input at draft quality, for the model in use. */
+  draft(): FalInput;
+  /** The rejected input revised for the model in use, or null when nothing could be changed. */
+  revise(input: FalInput, problems: FieldProblem[]): FalInput | null;
+  /** The input for the fallback model (media may need preparing again for it). */
+  fallback(model: string): Promise<FalInput>;
+}
+
+/**
+ * Queue round trips until one succeeds or the table says stop: the loop both FAL adapters run. Returns the
+ * result's file URL and the model that made it (the fallback, when one was used).
+ */
+export async function runRecovering(
+  queue: QueueContext,
+  first: { model: string; input: FalInput; fallback: string | null },
+  remedies: Remedies,
+  options: { signal: AbortSignal | null },
+  report: (fraction: number, message: string) => void,
+  resultUrl: ResultUrl,
+): Promise<{ url: string; model: string }> {
+  let { model, input } = first;
+  const used: RecoveryUsed = { rateLimited: 0, timeouts: 0, revisions: 0, fallback: false };
+  for (;;) {
+    try {
+      return { url: await runQueue(queue, model, input, options, report, resultUrl), model };
+    } catch (error) {
+      if (isCutroomError(error)) throw error;
+      const failure = classify(error);
+      const next = await recover(failure, model, first.fallback, used, options.signal, queue.clock, queue.options.log);
+      if (next === "draft") {
+        input = remedies.draft();
+      } else if (next === "revise") {
+        const revised = remedies.revise(input, failure.problems);
+        if (revised === null) throw toCutroomError(failure, model, used.revisions);
+        input = revised;
+      } else if (next === "fallback") {
+        model = first.fallback!;
+        input = await remedies.fallback(model);
+      }
+    }
   }
 }
