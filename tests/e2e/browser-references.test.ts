@@ -3,6 +3,7 @@
  * for a new character, whose panel then lists it as uploaded; its keyboard button refuses a tiny image
  * inline; and an image dropped on the panel is added too.
  */
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBrowserHarness, type BrowserHarness } from "./browser-harness.js";
@@ -56,6 +57,10 @@ describe("references on the web page", () => {
     await panel.dispatchEvent("drop", { dataTransfer: transfer });
     await expect.poll(() => panel.locator(".references .badge.uploaded").count()).toBe(2);
     await expect.poll(() => panel.locator(".upload-status").textContent()).toMatch(/^Added ref_/);
+    await page.screenshot({
+      path: fileURLToPath(new URL("./output/web-references.png", import.meta.url)),
+      fullPage: true,
+    });
     expect(problems).toEqual([]);
   });
 });
