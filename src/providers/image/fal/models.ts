@@ -59,6 +59,24 @@ function withoutNulls(input: FalInput): FalInput {
 
 const references = (urls: string[]) => (urls.length > 0 ? urls : null);
 
+/** A family sized by an aspect ratio from its list, taking what to avoid in the prompt: Kontext and Nano Banana. */
+function byAspectRatio(name: "kontext" | "nano-banana", ratios: readonly string[]): ImageModelFamily {
+  return {
+    name,
+    optional: ["aspect_ratio", "seed"],
+    safeDuration: null,
+    build: (request, urls) =>
+      withoutNulls({
+        prompt: promptWithAvoid(request),
+        image_urls: references(urls),
+        aspect_ratio: nearestAspectRatio(request, ratios),
+        seed: request.seed,
+        num_images: 1,
+        output_format: "png",
+      }),
+  };
+}
+
 const FAMILIES: Record<ImageModelFamily["name"], ImageModelFamily> = {
   flux: {
     name: "flux",
@@ -76,34 +94,8 @@ const FAMILIES: Record<ImageModelFamily["name"], ImageModelFamily> = {
         enable_safety_checker: true,
       }),
   },
-  kontext: {
-    name: "kontext",
-    optional: ["aspect_ratio", "seed"],
-    safeDuration: null,
-    build: (request, urls) =>
-      withoutNulls({
-        prompt: promptWithAvoid(request),
-        image_urls: references(urls),
-        aspect_ratio: nearestAspectRatio(request, KONTEXT_RATIOS),
-        seed: request.seed,
-        num_images: 1,
-        output_format: "png",
-      }),
-  },
-  "nano-banana": {
-    name: "nano-banana",
-    optional: ["aspect_ratio", "seed"],
-    safeDuration: null,
-    build: (request, urls) =>
-      withoutNulls({
-        prompt: promptWithAvoid(request),
-        image_urls: references(urls),
-        aspect_ratio: nearestAspectRatio(request, NANO_BANANA_RATIOS),
-        seed: request.seed,
-        num_images: 1,
-        output_format: "png",
-      }),
-  },
+  kontext: byAspectRatio("kontext", KONTEXT_RATIOS),
+  "nano-banana": byAspectRatio("nano-banana", NANO_BANANA_RATIOS),
   seedream: {
     name: "seedream",
     optional: ["image_size", "seed"],

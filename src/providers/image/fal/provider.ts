@@ -9,9 +9,9 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FalClient } from "@fal-ai/client";
 import { probe, runFfmpeg } from "../../../media/runner.js";
-import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
-import type { Logger } from "../../../runtime.js";
+import { downloadToFile } from "../../../net/safe-fetch.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
+import type { FalVideoOptions } from "../../video/fal/provider.js";
 import { assertModelId, reviseInput, type Quality } from "../../video/fal/models.js";
 import type { QueueContext } from "../../video/fal/queue.js";
 import { runRecovering } from "../../video/fal/recovery.js";
@@ -20,24 +20,13 @@ import { checkedImageRequest } from "../request.js";
 import type { GeneratedImage, ImageKind, ImageOptions, ImageProvider, ImageRequest } from "../types.js";
 import { imageFamilyOf, imageResultUrl, routeOf, type ImageRoute } from "./models.js";
 
-export interface FalImageOptions {
-  apiKey: string;
-  /** Replaces https://fal.run, https://queue.fal.run and https://rest.fal.ai; null talks to FAL itself. */
-  baseUrl: string | null;
+/** The video adapter's connection, queue and download settings, with image models and per-image prices. */
+export interface FalImageOptions extends Omit<FalVideoOptions, "models" | "fallbackModels" | "pricesPerSecond"> {
   models: Record<ImageRoute, string>;
   /** Used when a model is unavailable. */
   fallbackModels: Record<ImageRoute, string | null>;
-  timeoutMs: number;
-  pollIntervalMs: number;
-  httpTimeoutMs: number;
-  webhookUrl: string | null;
   /** USD per image by model id prefix (Config.imagePrices). */
   pricesPerImage: Record<string, number>;
-  urlPolicy: UrlPolicy;
-  ffmpegTimeoutMs: number;
-  log: Logger;
-  clock?: Clock;
-  fetch?: typeof fetch;
 }
 
 const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
