@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   CUTROOM_FAL_IMAGE_FALLBACK_MODEL: optionalText,
   /** USD per image by model id prefix, as JSON; replaces or adds to the list prices. */
   CUTROOM_IMAGE_PRICES: optionalText,
+  /** `local` keeps images on the local renderer while FAL_KEY is set (no image model is paid for). */
+  CUTROOM_IMAGES: z.enum(["local", "fal"]).optional(),
   ELEVENLABS_API_KEY: optionalText,
   ELEVENLABS_BASE_URL: optionalText,
   S3_ENDPOINT: optionalText,
@@ -354,6 +356,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   for (const entry of PORT_RULES) {
     const present = entry.variables.filter((variable) => values[variable as keyof Env] !== undefined);
+    // A paid video model may still be given stills the user uploads while no image model is paid for.
+    if (entry.port === "image" && present.length > 0 && values.CUTROOM_IMAGES === "local") {
+      adapters.push({
+        port: entry.port,
+        adapter: entry.embedded,
+        reason: "CUTROOM_IMAGES=local: references are drawn locally (never sent to a paid model) or uploaded",
+      });
+      continue;
+    }
     if (present.length > 0 && entry.available) {
       adapters.push({ port: entry.port, adapter: entry.real, reason: `${present.join(", ")} is set` });
       continue;

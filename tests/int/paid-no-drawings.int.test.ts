@@ -1,12 +1,16 @@
 /**
- * With FAL configured (the wire-level fake), nothing the local renderer drew is uploaded to the paid model:
+ * With FAL configured for video but images kept local (CUTROOM_IMAGES=local), nothing the local renderer
+ * drew is uploaded to the paid model:
  * a single clip of Sarah in the park is made from text, a scene's first shot too, and its continuing shot
- * starts from a frame of the clip FAL made. The report says why.
+ * starts from a frame of the clip FAL made. The report says why. A photo the user uploads is sent: the
+ * clip starts from it.
  */
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addUploadedReference } from "../../src/brain/uploads.js";
 import { FAL_DEFAULT_MODELS } from "../../src/config.js";
 import { DRAWINGS_WITHHELD_REASON } from "../../src/departments/video/policy.js";
 import { extractFrame } from "../../src/media/frames.js";
@@ -43,7 +47,14 @@ describe("a paid video model with only local drawings as references", () => {
       signal: null,
     });
     fal = await startFakeFal({ apiKey: KEY, video: clip.path });
-    env = { FAL_KEY: KEY, FAL_BASE_URL: fal.url, CUTROOM_FAL_POLL_MS: "20", CUTROOM_CONFIRM_ABOVE_USD: "1000" };
+    // Images stay on the local renderer: a paid video model with no paid image model.
+    env = {
+      FAL_KEY: KEY,
+      FAL_BASE_URL: fal.url,
+      CUTROOM_FAL_POLL_MS: "20",
+      CUTROOM_CONFIRM_ABOVE_USD: "1000",
+      CUTROOM_IMAGES: "local",
+    };
   });
   afterAll(async () => {
     await fal.close();
@@ -76,6 +87,42 @@ describe("a paid video model with only local drawings as references", () => {
       expect(String((generated.output as { methodReason?: string }).methodReason)).toContain(DRAWINGS_WITHHELD_REASON);
       const stored = await runtime.media.get((generated.output as { mediaId: string }).mediaId);
       expect(stored?.generation.method).toBe("text-to-video");
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("animates the user's own photo of the character, and still sends no drawing", async () => {
+    const { runtime, cleanup } = await createTestRuntime({ env });
+    try {
+      const photo = await sharp({
+        create: { width: 480, height: 640, channels: 3, background: { r: 30, g: 90, b: 160 } },
+      })
+        .png()
+        .toBuffer();
+      const uploaded = await addUploadedReference(runtime, runtime.config.projectId, {
+        owner: "character",
+        name: "Sarah",
+        bytes: photo,
+      });
+      const turn = await new ChatService(runtime).turn({
+        threadId: "paid-photo",
+        message: "generate Sarah walking in the park",
+      });
+      expect(turn.status, turn.reply).toBe("awaiting-choice");
+      const generated = turn.report!.outputs.find((output) => output.specialist === "video-generator")!;
+      expect(generated.output).toMatchObject({ method: "image-to-video" });
+      const stored = (await runtime.media.get(uploaded.reference.mediaId))!;
+      const bytes = await readFile(await runtime.store.localPath(stored.key, directory));
+      // Every upload (one per attempt) is the photo as stored.
+      expect(fal.uploads.length).toBeGreaterThan(0);
+      expect(fal.uploads.every((upload) => upload.bytes.equals(bytes))).toBe(true);
+      const drawn = await drawings(runtime, directory);
+      expect(drawn.length).toBeGreaterThanOrEqual(1);
+      const why = (await runtime.brain.forProject(runtime.config.projectId).why(turn.videoId!))!;
+      expect(why.references).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: uploaded.reference.id, source: "uploaded" })]),
+      );
     } finally {
       await cleanup();
     }
