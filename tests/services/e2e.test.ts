@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MongoClient } from "mongodb";
 import neo4j from "neo4j-driver";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMqJobQueue } from "../../src/jobs/bullmq.js";
 import { generateJobId } from "../../src/jobs/department.js";
@@ -132,5 +133,52 @@ describe.skipIf(env === null)("the department on Neo4j, MongoDB and BullMQ", () 
 
     for (const embedded of ["brain.json", "media.sqlite", "checkpoints.sqlite"])
       expect(existsSync(join(dataDir, embedded)), embedded).toBe(false);
+  });
+
+  it("keeps an uploaded reference through a discard, uses it next time, and hides it from another project", async () => {
+    const photo = join(dataDir, "mia.png");
+    await sharp({ create: { width: 300, height: 400, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+      .png()
+      .toFile(photo);
+    const upload = await runCliWith(["brain", "character", "Mia", "--reference", photo, "--json"], variables);
+    expect(upload.code, upload.stderr).toBe(0);
+    const listed = await runCliWith(["brain", "character", "Mia", "--json"], variables);
+    const references = (listed.json as { references: Array<{ id: string; source: string }> }).references;
+    expect(references).toEqual([expect.objectContaining({ source: "uploaded" })]);
+    const uploaded = references[0]!.id;
+
+    const first = await runCliWith(
+      ["chat", "--thread", "mia1", "--json", "generate Mia walking in the park"],
+      variables,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const firstTake = (first.json as { videoId: string }).videoId;
+    const discarded = await runCliWith(["chat", "--thread", "mia1", "--choice", "discard", "--json"], variables);
+    expect(discarded.code, discarded.stderr).toBe(0);
+    const second = await runCliWith(
+      ["chat", "--thread", "mia2", "--json", "generate Mia waving in the park"],
+      variables,
+    );
+    expect(second.code, second.stderr).toBe(0);
+    const secondTake = (second.json as { videoId: string }).videoId;
+    for (const take of [firstTake, secondTake]) {
+      const why = await runCliWith(["brain", "why", take, "--json"], variables);
+      expect(why.code, why.stderr).toBe(0);
+      expect((why.json as { references: Array<{ id: string; source: string }> }).references).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: uploaded, source: "uploaded" })]),
+      );
+    }
+
+    // Another project on the same Neo4j sees none of it: the take and Mia's upload are not found there.
+    const other = { ...variables, CUTROOM_PROJECT: `${project}b` };
+    const whyElsewhere = await runCliWith(["brain", "why", secondTake, "--json"], other);
+    expect(whyElsewhere.code).not.toBe(0);
+    expect(whyElsewhere.stderr).toMatch(/not found|no take|NOT_FOUND/i);
+    const miaElsewhere = await runCliWith(["brain", "character", "Mia", "--json"], other);
+    expect(miaElsewhere.code).not.toBe(0);
+    const removeElsewhere = await runCliWith(["brain", "character", "Mia", "--remove", uploaded, "--json"], other);
+    expect(removeElsewhere.code).not.toBe(0);
+    const still = await runCliWith(["brain", "character", "Mia", "--json"], variables);
+    expect((still.json as { references: Array<{ id: string }> }).references.map((item) => item.id)).toContain(uploaded);
   });
 });
