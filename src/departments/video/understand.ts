@@ -1,7 +1,8 @@
 /**
  * Deterministic reading of a video request: who, where, doing what, how long, which look, which lines.
- * Names, places, lengths and speakers come from the English tagger (./reading/); the action, camera move
- * and look are the renderer's own classes, matched by word. The LLM planner (when configured) produces
+ * Names, places, lengths, speakers, the action in the request's words and what a character is said to look
+ * like come from the English tagger (./reading/); the action class, camera move and look are the renderer's
+ * own classes, matched by word. The LLM planner (when configured) produces
  * the same shape and is validated against VideoBriefSchema.
  */
 import { z } from "zod";
@@ -22,6 +23,14 @@ export const VideoBriefSchema = z.object({
   grade: z.enum(GRADE_PRESETS).nullable(),
   dialogue: z.array(z.object({ character: z.string().nullable(), text: z.string().min(1).max(400) })).max(4),
   ambience: z.string().max(80).nullable(),
+  /**
+   * The request's own words, for a model that can draw more than the renderer's classes: what the subject
+   * does ("playing chess"), the place as written ("the town square") and what the user said a character
+   * looks like or is (Sarah → "a tall woman in a red coat"). Optional, so a brief without them is valid.
+   */
+  actionPhrase: z.string().min(1).max(120).nullable().optional(),
+  placePhrase: z.string().min(1).max(80).nullable().optional(),
+  descriptions: z.record(z.string(), z.string().min(1).max(200)).optional(),
 });
 export type VideoBrief = z.infer<typeof VideoBriefSchema>;
 
@@ -106,6 +115,9 @@ export function understandRequest(message: string): VideoBrief {
     grade,
     dialogue: reading.dialogue,
     ambience: ambienceMatch ? ambienceMatch[1]!.toLowerCase() : null,
+    actionPhrase: reading.actionPhrase?.slice(0, 120) ?? null,
+    placePhrase: reading.placePhrase,
+    descriptions: reading.descriptions,
   };
 }
 

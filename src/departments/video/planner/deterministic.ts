@@ -5,7 +5,7 @@
  */
 import { MAX_CLIP_SECONDS, type Action, type GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
-import { readRequest } from "../reading/index.js";
+import { actionPhraseOf, readRequest } from "../reading/index.js";
 import { ACTION_WORDS } from "../understand.js";
 import { SCENE_ARCHETYPES, SHOT_LIBRARY, shotById, type SceneArchetype, type ShotSpec } from "./library.js";
 import {
@@ -21,6 +21,8 @@ import {
 export interface Beat {
   text: string;
   action: Action;
+  /** The beat's action in its own words ("walking past the fountain"), null when it names none. */
+  actionPhrase: string | null;
 }
 
 export interface SceneFacts {
@@ -66,7 +68,7 @@ export function extractSceneFacts(text: string): SceneFacts {
       continue;
     }
     const action = ACTION_WORDS.find(([pattern]) => pattern.test(segment))?.[1];
-    if (action) beats.push({ text: segment, action });
+    if (action) beats.push({ text: segment, action, actionPhrase: actionPhraseOf(segment)?.slice(0, 120) ?? null });
     else if (SOUND_WORDS.test(segment)) sfx.push(segment.replace(/\bin the background\b/i, "").trim() || segment);
   }
   return {
@@ -121,7 +123,10 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
       },
     );
   }
-  const beats = facts.beats.length > 0 ? facts.beats : [{ text: text.trim(), action: "stand" as Action }];
+  const beats =
+    facts.beats.length > 0
+      ? facts.beats
+      : [{ text: text.trim(), action: "stand" as Action, actionPhrase: readRequest(text).actionPhrase }];
   const archetype = chooseArchetype(text, facts);
   const shortest = 1.5;
   const count = Math.max(
@@ -190,6 +195,8 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
       location: facts.location,
       method,
       continuesFrom: continues[index] ? index : null,
+      // A shot of the place alone shows no one doing anything.
+      actionPhrase: placeOnly ? null : beat.actionPhrase,
     });
     start += duration;
   });

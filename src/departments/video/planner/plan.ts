@@ -29,6 +29,8 @@ export const PlannedShotSchema = z.object({
   method: z.enum(GENERATION_METHODS),
   /** Index of the shot whose last frame this one starts from, or null. */
   continuesFrom: z.number().int().min(1).nullable(),
+  /** What the shot's subject does in the request's words ("walking past the fountain"); optional for LLM plans. */
+  actionPhrase: z.string().min(1).max(120).nullable().optional(),
 });
 export type PlannedShot = z.infer<typeof PlannedShotSchema>;
 

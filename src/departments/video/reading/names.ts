@@ -173,6 +173,13 @@ function termAfterChain(spans: NameSpan[], at: number, terms: Term[]): { next: n
   return { next, chain };
 }
 
+/** The verb a name (or the run of names it leads) is the subject of, as a term index; null when none follows. */
+export function verbAfterSubject(spans: NameSpan[], at: number, terms: Term[]): number | null {
+  if (spans[at]!.possessive) return null;
+  const { next } = termAfterChain(spans, at, terms);
+  return next >= 0 && next < terms.length && readsAsVerb(terms[next]!) ? next : null;
+}
+
 /** Whether a name span acts: it (or the run of names it leads) is followed by a verb. */
 function acts(spans: NameSpan[], at: number, terms: Term[]): NameSpan[] {
   const span = spans[at]!;

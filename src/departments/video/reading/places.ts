@@ -45,6 +45,14 @@ const TO_ADDRESSEE = /^(talk|speak|say|whisper|listen|sing|reply|shout|yell|call
 interface Found {
   name: string;
   next: number;
+  /** The place as written, with its article or owner: "the town square", "his kitchen". */
+  phrase: string;
+}
+
+/** A place the request names: the short name the Brain keys on, and the words the user wrote. */
+export interface Place {
+  name: string;
+  phrase: string;
 }
 
 const NOT_PLACE_TAGS = ["Date", "Value", "Duration", "Month", "WeekDay", "Holiday", "Pronoun", "Demonym"];
@@ -105,6 +113,20 @@ function nounPhrase(terms: Term[], at: number): { words: Term[]; next: number } 
   while (words.length > 0 && !words.at(-1)!.tags.has("Noun") && !words.at(-1)!.tags.has("Verb")) words.pop();
   if (words.length === 0) return null;
   return { words, next: terms.indexOf(words.at(-1)!) + 1 };
+}
+
+/** The words as written (an article opening them in lower case), for a prompt rather than a key. */
+function asWritten(words: Term[]): string {
+  const text = words
+    .map((term, index) => {
+      const word = term.possessive ? `${term.text}'s` : term.text;
+      return index < words.length - 1 && /^-$/.test(term.post) ? `${word}-` : `${word} `;
+    })
+    .join("")
+    .trim();
+  return ARTICLES.has(words[0]!.normal) || OWNERS.has(words[0]!.normal)
+    ? text.charAt(0).toLowerCase() + text.slice(1)
+    : text;
 }
 
 /** The words as a name: lower case, hyphenated words kept whole ("neon-lit street"). */
@@ -170,16 +192,24 @@ function placeAfter(terms: Term[], at: number): Found | null {
       }
     }
   }
-  return { name: name.length <= 40 ? name : spoken([head]), next };
+  const written = asWritten(terms.slice(start, next));
+  return { name: name.length <= 40 ? name : spoken([head]), next, phrase: written.length <= 80 ? written : name };
 }
 
 const SETTING_WORDS = new Set(["in", "inside", "at", "within"]);
+
+/** Whether a place phrase starts at this term (a preposition of place with a place after it). */
+export function placeStartsAt(terms: Term[], index: number): boolean {
+  const word = terms[index]!.normal;
+  if (!SETTING.has(word) && !SPOT.has(word) && word !== "next" && word !== "out") return false;
+  return placeAfter(terms, index) !== null;
+}
 
 /**
  * The place of a request: the first place phrase; a spot inside a setting named right after it gives the
  * setting ("sits on a bench in the park" → park, "waits by the fire in the cabin" → cabin).
  */
-export function placeIn(terms: Term[]): string | null {
+export function placeIn(terms: Term[]): Place | null {
   for (let index = 0; index < terms.length; index++) {
     const word = terms[index]!.normal;
     if (!SETTING.has(word) && !SPOT.has(word) && word !== "next" && word !== "out") continue;
@@ -194,9 +224,9 @@ export function placeIn(terms: Term[]): string | null {
       SETTING_WORDS.has(terms[found.next]?.normal ?? "")
     ) {
       const setting = placeAfter(terms, found.next);
-      if (setting !== null) return setting.name;
+      if (setting !== null) return { name: setting.name, phrase: setting.phrase };
     }
-    return found.name;
+    return { name: found.name, phrase: found.phrase };
   }
   // A named place opening a clause that no preposition introduces: "Tokyo at night, Yuki walks home".
   const first = terms.findIndex(
@@ -209,5 +239,5 @@ export function placeIn(terms: Term[]): string | null {
   if (first < 0) return null;
   let last = first;
   while (last + 1 < terms.length && terms[last + 1]!.tags.has("Place") && !hasComma(terms[last]!)) last++;
-  return spoken(terms.slice(first, last + 1));
+  return { name: spoken(terms.slice(first, last + 1)), phrase: asWritten(terms.slice(first, last + 1)) };
 }
