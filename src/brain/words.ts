@@ -76,12 +76,13 @@ function buildOf(profile: Pick<VisualProfile, "build" | "height">): string {
 }
 
 /**
- * A character in words: "Sarah: a tall, slim person with light skin and dark brown hair, wearing an orange
- * top and navy blue trousers, with a yellow accent".
+ * A character in words: "Sarah: a tall, slim person in their thirties with light skin and dark brown hair,
+ * wearing an orange top and navy blue trousers, with a yellow accent".
  */
-export function characterInWords(name: string, profile: VisualProfile): string {
+export function characterInWords(name: string, profile: Omit<VisualProfile, "description">): string {
+  const age = profile.apparentAge ? ` ${profile.apparentAge}` : "";
   return (
-    `${name}: a ${buildOf(profile)} person with ${skinTone(profile.skin)} skin and ${colourName(profile.hair)} hair, ` +
+    `${name}: a ${buildOf(profile)} person${age} with ${skinTone(profile.skin)} skin and ${colourName(profile.hair)} hair, ` +
     `wearing a ${colourName(profile.top)} top and ${colourName(profile.bottom)} trousers, ` +
     `with a ${colourName(profile.accent)} accent`
   );
@@ -98,7 +99,7 @@ const PLACES: Record<LocationLook["kind"], string> = {
 };
 
 /** A location in words: its name and kind of place, the sky and ground colours named. */
-export function locationInWords(name: string, look: LocationLook): string {
+export function locationInWords(name: string, look: Omit<LocationLook, "description">): string {
   const sky = look.kind === "room" ? `${colourName(look.sky)} walls` : `a ${colourName(look.sky)} sky`;
   return `${name}: ${PLACES[look.kind]}, ${sky} and ${colourName(look.ground)} ground`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lookForLocation, profileForCharacter } from "../../src/brain/profiles.js";
+import { describeProfile, lookForLocation, profileForCharacter, wordsOf } from "../../src/brain/profiles.js";
 import { characterInWords, colourName, locationInWords } from "../../src/brain/words.js";
 
 describe("characters and locations in words", () => {
@@ -25,5 +25,40 @@ describe("characters and locations in words", () => {
       expect(words).not.toMatch(/#[0-9a-f]{3,6}/i);
     }
     expect(locationInWords("kitchen", lookForLocation("kitchen"))).toMatch(/walls/);
+  });
+
+  it("stores a profile described in words, with an apparent age stable per name", () => {
+    const ages = new Set<string>();
+    for (const name of ["Sarah", "Ivan", "Mia", "Tom", "Ana", "Bob", "Zed", "Lu", "Kenji", "Amara", "Olu", "Priya"]) {
+      const profile = profileForCharacter(name);
+      expect(profile.apparentAge).toMatch(/^in their (twenties|thirties|forties|fifties)$/);
+      expect(profileForCharacter(name).apparentAge).toBe(profile.apparentAge);
+      expect(profile.description).toBe(characterInWords(name, profile));
+      expect(profile.description).toContain(profile.apparentAge!);
+      expect(profile.description).not.toMatch(/#[0-9a-f]{3,6}/i);
+      ages.add(profile.apparentAge!);
+    }
+    expect(ages.size).toBeGreaterThan(1);
+    const park = lookForLocation("town square");
+    expect(park.description).toBe(locationInWords("town square", park));
+    expect(park.description).not.toMatch(/#[0-9a-f]{3,6}/i);
+  });
+
+  it("describes a character by the user's words when given, else by the profile in words", () => {
+    const profile = profileForCharacter("Sarah");
+    expect(describeProfile("Sarah", profile, "a tall woman in a red coat")).toBe("Sarah: a tall woman in a red coat");
+    expect(describeProfile("Sarah", profile)).toBe(profile.description);
+    expect(describeProfile("Sarah", profile, "  ")).toBe(profile.description);
+  });
+
+  it("reads a profile stored with hex colours in words", () => {
+    const { apparentAge: _age, ...fresh } = profileForCharacter("Sarah");
+    const legacy = { ...fresh, description: "Sarah: #2b1b0e hair, #c0392b top, #34495e trousers, #f1c40f accent" };
+    expect(wordsOf("Sarah", legacy)).toBe(characterInWords("Sarah", legacy));
+    expect(wordsOf("Sarah", legacy)).not.toMatch(/#[0-9a-f]{6}/i);
+    expect(describeProfile("Sarah", legacy)).toMatch(/^Sarah: a .+ person with .+ skin/);
+    expect(wordsOf("Sarah", { ...legacy, description: "Sarah: a woman with grey hair" })).toBe(
+      "Sarah: a woman with grey hair",
+    );
   });
 });
