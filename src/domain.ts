@@ -28,6 +28,8 @@ export const VisualProfileSchema = z.object({
   height: z.number().min(0.3).max(0.7),
   /** Build: width relative to height, 0.18-0.34. */
   build: z.number().min(0.18).max(0.34),
+  /** How old the character looks, in words ("in their thirties"); profiles stored before it have none. */
+  apparentAge: z.string().optional(),
   description: z.string(),
 });
 export type VisualProfile = z.infer<typeof VisualProfileSchema>;
