@@ -35,6 +35,9 @@ class LatencyProvider implements VideoProvider {
   // It answers with clips rendered beforehand whatever it is sent, so drawings cost nothing here.
   readonly acceptsDrawings = true;
   readonly calls: Array<{ start: number; end: number }> = [];
+  modelFor(): string {
+    return "bench-latency";
+  }
   private readonly templates = new Map<string, GeneratedClip>();
   constructor(
     private readonly latencySeconds: number,

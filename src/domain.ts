@@ -117,6 +117,14 @@ export interface QualityCheck {
   passed: boolean;
   details: string;
   threshold: number;
+  /** False when the measurement itself failed: the check says nothing about the clip ("not measured"). */
+  measured?: boolean;
+}
+
+/** A check left out of a take's grade, and why it says nothing about the take. */
+export interface IgnoredCheck {
+  type: QualityCheckType;
+  why: string;
 }
 
 export interface VideoQualityResult {
@@ -125,6 +133,11 @@ export interface VideoQualityResult {
   checks: QualityCheck[];
   issues: string[];
   suggestions: string[];
+  /**
+   * Checks that were not informative for this take (not measured, or compared with something that proves
+   * nothing, such as a local drawing for a generated clip): shown, never graded or paid for again.
+   */
+  ignored?: IgnoredCheck[];
 }
 
 export interface SelfAssessment {

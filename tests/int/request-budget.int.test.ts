@@ -15,11 +15,11 @@ const REQUEST = "generate Sarah walking in the park";
 /** 2 s clips (TEST_ENV) at $0.10 a second: every take costs $0.20. */
 const PRICED = { CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.1 }) };
 
-/** The clips stored for the thread's request and what each cost. */
+/** The clips stored for the thread's request and what each cost (its reference images are free here). */
 async function paidClips(runtime: Runtime, requestId: string): Promise<number[]> {
   const records = await runtime.media.listByProject(runtime.config.projectId);
   return records
-    .filter((record) => record.generation.requestId === requestId)
+    .filter((record) => record.kind === "video" && record.generation.requestId === requestId)
     .map((record) => Number(record.generation.costUsd));
 }
 

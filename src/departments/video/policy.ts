@@ -2,7 +2,14 @@
  * The head's deterministic decisions: which generation method, which specialists, how to grade,
  * and what to change when a take falls short. Each has a unit test; the LLM versions fall back here.
  */
-import type { GenerationMethod, Grade, QualityCheck, SpecialistName, VideoQualityResult } from "../../domain.js";
+import type {
+  GenerationMethod,
+  Grade,
+  IgnoredCheck,
+  QualityCheck,
+  SpecialistName,
+  VideoQualityResult,
+} from "../../domain.js";
 import type { EntityRef } from "./state.js";
 import type { VideoBrief } from "./understand.js";
 
@@ -129,11 +136,42 @@ export function measureRelevance(facts: RelevanceFacts): number {
   return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore + 0.2 * askedScore);
 }
 
+/**
+ * The verification a take is graded on: checks that were not measured, or that compared the take with
+ * something proving nothing about it (`ignored`), are kept for the report but left out of the quality score
+ * and the verdict, so no take is failed (and paid for again) on them.
+ */
+export function informativeVerification(
+  verification: VideoQualityResult,
+  ignored: IgnoredCheck[],
+  threshold: number,
+): VideoQualityResult {
+  const left: IgnoredCheck[] = [...ignored];
+  for (const check of verification.checks) {
+    if (check.measured === false && !left.some((item) => item.type === check.type))
+      left.push({ type: check.type, why: `not measured (${check.details})` });
+  }
+  const skipped = new Set(left.map((item) => item.type));
+  const kept = verification.checks.filter((check) => !skipped.has(check.type));
+  if (left.length === 0) return verification;
+  if (kept.length === 0) return { ...verification, ignored: left };
+  const overallQuality = round(kept.reduce((sum, check) => sum + check.score, 0) / kept.length);
+  return {
+    ...verification,
+    overallQuality,
+    passed: kept.every((check) => check.passed) && overallQuality >= threshold,
+    issues: verification.issues.filter((issue) => ![...skipped].some((type) => issue.startsWith(type))),
+    ignored: left,
+  };
+}
+
 export const GRADE_WEIGHTS = { quality: 0.5, relevance: 0.2, consistency: 0.3 } as const;
 
 export function gradeTake(verification: VideoQualityResult, relevance: number, threshold: number): Grade {
+  const ignored = new Set((verification.ignored ?? []).map((item) => item.type));
   const consistencyChecks = verification.checks.filter(
-    (check) => check.type === "character-consistency" || check.type === "location-consistency",
+    (check) =>
+      (check.type === "character-consistency" || check.type === "location-consistency") && !ignored.has(check.type),
   );
   const consistency =
     consistencyChecks.length > 0
@@ -156,12 +194,50 @@ export function gradeTake(verification: VideoQualityResult, relevance: number, t
 export interface Adjustments {
   motionStrength: number;
   sharpen: number | null;
+  /** What was changed and why, for the report and the progress (may quote measurements). */
   notes: string[];
+  /**
+   * What the next prompt asks for, as visible things a video model can act on; never an id, a file name, a
+   * hex colour or a score. Absent in a state from before corrections existed.
+   */
+  corrections?: string[];
 }
 
-/** What to change for the next attempt, from the checks that failed. */
-export function adjustFromFeedback(failed: QualityCheck[], previous: Adjustments): Adjustments {
-  const next: Adjustments = { motionStrength: previous.motionStrength, sharpen: previous.sharpen, notes: [] };
+/** Who and where a take shows, to word its corrections. */
+export interface Cast {
+  characters: string[];
+  location: string | null;
+}
+
+/** A failed check as something a video model can see and do. Technical checks are fixed by settings, not words. */
+function correctionFor(type: QualityCheck["type"], cast: Cast): string | null {
+  switch (type) {
+    case "character-consistency":
+      return cast.characters.length === 0
+        ? null
+        : `keep ${cast.characters.join(" and ")} looking exactly as described (same face, hair and clothes) and fully in frame`;
+    case "location-consistency":
+      return cast.location === null ? null : `keep the ${cast.location} clearly recognisable behind them throughout`;
+    case "motion-quality":
+      return "continuous natural motion through the whole clip, no frozen, repeated or black frames";
+    case "visual-clarity":
+    case "bitrate":
+      return "sharp focus and clean fine detail, no blur or blocky compression";
+    case "continuity":
+      return "steady camera, no sudden jumps";
+    default:
+      return null;
+  }
+}
+
+/** What to change for the next attempt, from the checks that failed: settings, report notes and prompt corrections. */
+export function adjustFromFeedback(failed: QualityCheck[], previous: Adjustments, cast?: Cast): Adjustments {
+  const next: Adjustments = {
+    motionStrength: previous.motionStrength,
+    sharpen: previous.sharpen,
+    notes: [],
+    corrections: [],
+  };
   for (const check of failed) {
     if (check.type === "motion-quality") {
       next.motionStrength = Math.min(1, previous.motionStrength + 0.3);
@@ -172,6 +248,8 @@ export function adjustFromFeedback(failed: QualityCheck[], previous: Adjustments
     } else {
       next.notes.push(`${check.type} failed (${check.details}): new seed, same references`);
     }
+    const correction = correctionFor(check.type, cast ?? { characters: [], location: null });
+    if (correction !== null && !next.corrections!.includes(correction)) next.corrections!.push(correction);
   }
   return next;
 }

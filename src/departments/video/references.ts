@@ -38,8 +38,10 @@ function entityOf(
   created: boolean,
   used: ReferenceNode[],
   startImages: ReferenceNode[] | null,
+  drawingsWithheld: number,
 ): EntityRef {
   return {
+    ...(drawingsWithheld > 0 ? { drawingsWithheld } : {}),
     id: node.id,
     name: node.name,
     referenceIds: used.map((reference) => reference.id),
@@ -110,7 +112,8 @@ export async function characterEntity(
     if (made !== null) masters = ranked([...masters, made.reference], "character-master");
   }
   const master = masters.find(usable) ?? null;
-  notes.withheld += master === null ? masters.filter(isDrawnReference).length : 0;
+  const withheld = master === null ? masters.filter(isDrawnReference).length : 0;
+  notes.withheld += withheld;
   const used: ReferenceNode[] = master === null ? [] : [master];
   if (realImages && master !== null && !isDrawnReference(master)) {
     const turnarounds = ranked(await brain.referencesOf(character.id), "character-turnaround").filter(
@@ -151,7 +154,13 @@ export async function characterEntity(
     }
     if (turnaround !== null) used.push(turnaround);
   }
-  return entityOf(character, created, used, runtime.video.acceptsDrawings ? null : master === null ? [] : [master]);
+  return entityOf(
+    character,
+    created,
+    used,
+    runtime.video.acceptsDrawings ? null : master === null ? [] : [master],
+    withheld,
+  );
 }
 
 /** Finds or creates a location, makes its plate when it lacks one, and says which it uses. */
@@ -208,12 +217,14 @@ export async function locationEntity(
     if (made !== null) plates = ranked([...plates, made.reference], "location-master");
   }
   const plate = plates.find((reference) => runtime.video.acceptsDrawings || !isDrawnReference(reference)) ?? null;
-  notes.withheld += plate === null ? plates.filter(isDrawnReference).length : 0;
+  const withheld = plate === null ? plates.filter(isDrawnReference).length : 0;
+  notes.withheld += withheld;
   return entityOf(
     location,
     created,
     plate === null ? [] : [plate],
     runtime.video.acceptsDrawings ? null : plate === null ? [] : [plate],
+    withheld,
   );
 }
 

@@ -51,6 +51,8 @@ export interface EntityRef {
   imageReferenceMediaIds?: string[];
   /** The Brain ids of `imageReferenceMediaIds`, in the same order. */
   imageReferenceIds?: string[];
+  /** Local drawings left out because the video model is paid: neither sent nor compared with its clip. */
+  drawingsWithheld?: number;
 }
 
 export interface TakeResult {

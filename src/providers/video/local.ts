@@ -130,6 +130,10 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
   readonly name = "local-animatic";
   readonly acceptsDrawings: boolean = true;
   readonly model = LOCAL_VIDEO_MODEL;
+
+  modelFor(): string {
+    return this.model;
+  }
   private readonly timeoutMs: number;
 
   /** USD per second of rendered video: local rendering is free unless the price table says otherwise. */

@@ -45,6 +45,8 @@ export interface VideoProvider {
    * blocky drawing would animate the drawing, so it is never sent one.
    */
   readonly acceptsDrawings: boolean;
+  /** The model a method is made with (before any fallback): its family decides how the prompt is written. */
+  modelFor(method: GenerationMethod): string;
   textToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   imageToVideo(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
   firstLastFrame(request: ClipRequest, options: GenerateOptions): Promise<GeneratedClip>;
@@ -55,6 +57,7 @@ export interface VideoProvider {
 export abstract class MethodDispatchProvider implements VideoProvider {
   abstract readonly name: string;
   abstract readonly acceptsDrawings: boolean;
+  abstract modelFor(method: GenerationMethod): string;
 
   protected abstract generate(
     method: GenerationMethod,

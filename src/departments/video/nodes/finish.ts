@@ -4,15 +4,15 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
-import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput } from "../../../domain.js";
+import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCheck } from "../../../domain.js";
 import { newId } from "../../../ids.js";
 import { removeTakeScratch } from "../../../tools/context.js";
 import { takeBar } from "../asked.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
-import { adjustFromFeedback, gradeTake, measureRelevance } from "../policy.js";
-import type { DepartmentStateValue, TakeResult } from "../state.js";
+import { adjustFromFeedback, gradeTake, informativeVerification, measureRelevance } from "../policy.js";
+import type { DepartmentStateValue, EntityRef, TakeResult } from "../state.js";
 import { reusedClips, runCost, runSeconds, sceneWrite, takeClips, takeCost } from "./take-facts.js";
 import { endsTakeOnFailure, runOf } from "./take-run.js";
 
@@ -52,8 +52,9 @@ async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnab
     measured,
     frames,
   );
+  const graded = informativeVerification(verification, ignoredChecks(state), runtime.config.qualityThreshold);
   const grade: Grade = {
-    ...gradeTake(verification, judged.relevance, takeBar(state.asked, runtime.config).threshold),
+    ...gradeTake(graded, judged.relevance, takeBar(state.asked, runtime.config).threshold),
     relevanceBasis: judged.judgedFrom ?? "measured",
     relevanceReason: judged.reason,
   };
@@ -62,7 +63,29 @@ async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnab
     1,
     `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}${judged.decidedBy === "llm" ? ` (judged from the ${judged.judgedFrom}: ${judged.reason})` : ""}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
   );
-  return { grade };
+  return { grade, verification: { ...graded, reportId: verification.reportId } };
+}
+
+/**
+ * Consistency that was not checked because the only references are local drawings and the clip came from
+ * a paid model: a drawing proves nothing about a generated clip, so no take is failed (or paid for again)
+ * on it, and the report says so.
+ */
+export function ignoredChecks(state: DepartmentStateValue): IgnoredCheck[] {
+  const ignored: IgnoredCheck[] = [];
+  const drawnOnly = (entity: EntityRef) => (entity.drawingsWithheld ?? 0) > 0 && entity.referenceMediaIds.length === 0;
+  const people = state.characters.filter(drawnOnly).map((character) => character.name);
+  if (people.length > 0)
+    ignored.push({
+      type: "character-consistency",
+      why: `${people.join(" and ")}: the only references are local drawings, which a generated clip is not compared with`,
+    });
+  if (state.location !== null && drawnOnly(state.location))
+    ignored.push({
+      type: "location-consistency",
+      why: `${state.location.name}: the only reference is a local drawing, which a generated clip is not compared with`,
+    });
+  return ignored;
 }
 
 /**
@@ -235,8 +258,12 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
 export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphRunnableConfig): Update {
   const runtime = runtimeOf(config);
-  const failed = state.verification?.checks.filter((check) => !check.passed) ?? [];
-  const adjustments = adjustFromFeedback(failed, state.adjustments);
+  const ignored = new Set((state.verification?.ignored ?? []).map((item) => item.type));
+  const failed = state.verification?.checks.filter((check) => !check.passed && !ignored.has(check.type)) ?? [];
+  const adjustments = adjustFromFeedback(failed, state.adjustments, {
+    characters: state.characters.map((character) => character.name),
+    location: state.location?.name ?? null,
+  });
   if (adjustments.notes.length === 0)
     adjustments.notes.push(`overall ${state.grade?.overall} below ${state.grade?.threshold}: new seed`);
   const specialists =

@@ -249,6 +249,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           adjustments = adjustFromFeedback(
             check.checks.filter((item) => !item.passed),
             adjustments,
+            { characters: planned.characters, location: planned.location },
           );
         }
       } catch (error) {

@@ -58,6 +58,10 @@ export class FalVideoProvider extends MethodDispatchProvider {
     this.client = createLimitedFalClient(options);
   }
 
+  modelFor(method: GenerationMethod): string {
+    return this.options.models[method];
+  }
+
   protected async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
     const { clip, outputDir } = await preparedClipRequest(method, request, options.outputDir);
     const started = this.clock.now();
