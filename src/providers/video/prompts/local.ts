@@ -12,6 +12,7 @@ import {
   lightingOf,
   placePhrase,
   sentence,
+  withArticle,
   SHOT_SIZE_WORDS,
   type FamilyBuilder,
 } from "./phrases.js";
@@ -37,7 +38,9 @@ export const buildLocal: FamilyBuilder = (clean) => {
       : join(who, placePhrase(facts, "parentheses"), `where ${actionClause(facts)}`);
     const light = lightingOf(facts.style).split(",")[0] ?? "";
     return join(
-      sentence(`A ${facts.durationSeconds}-second ${size} of ${what}, with ${CAMERA[facts.camera]} and ${light}`),
+      sentence(
+        `${withArticle(`${facts.durationSeconds}-second`)} ${size} of ${what}, with ${CAMERA[facts.camera]} and ${light}`,
+      ),
       correctionsSentence(facts),
     );
   });

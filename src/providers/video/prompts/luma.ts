@@ -16,6 +16,7 @@ import {
   namesOf,
   placePhrase,
   sentence,
+  withArticle,
   SHOT_SIZE_WORDS,
   type FamilyBuilder,
 } from "./phrases.js";
@@ -46,8 +47,11 @@ export const buildLuma: FamilyBuilder = (clean) => {
     const size = SHOT_SIZE_WORDS[facts.shotSize];
     // "A medium shot of Ivan, a tall man, playing chess in the town square": one descriptive sentence.
     const opening = isParticiple(facts.action)
-      ? sentence(join(`A ${size} of ${subjects}`, facts.action, placePhrase(facts, "comma")))
-      : join(sentence(join(`A ${size} of ${subjects}`, placePhrase(facts, "comma"))), sentence(actionClause(facts)));
+      ? sentence(join(`${withArticle(size)} of ${subjects}`, facts.action, placePhrase(facts, "comma")))
+      : join(
+          sentence(join(`${withArticle(size)} of ${subjects}`, placePhrase(facts, "comma"))),
+          sentence(actionClause(facts)),
+        );
     return join(
       opening,
       lumaCamera(facts.camera, names),

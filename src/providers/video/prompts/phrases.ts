@@ -110,6 +110,11 @@ export function describedSubjects(subjects: ShotSubject[], form: "comma" | "pare
   return `${head.join(" ")} and ${described[described.length - 1]}`;
 }
 
+/** "a medium shot", "an extreme wide shot", "an 8-second", "an 11-second". */
+export function withArticle(phrase: string): string {
+  return `${/^(?:[aeiou]|8|11\b|11-|18\b|18-)/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+
 export function sentence(text: string): string {
   const trimmed = text.trim().replace(/[,;:\s]+$/, "");
   if (trimmed === "") return "";
