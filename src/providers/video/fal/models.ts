@@ -4,7 +4,9 @@
  * own mapping; an unknown model id gets the common fields most FAL video endpoints accept.
  */
 import type { ClipRequest } from "../../../domain.js";
+import { characterInWords, locationInWords } from "../../../brain/words.js";
 import { CutroomError } from "../../../errors.js";
+import { promptProblems } from "../prompts/sanitize.js";
 
 export type FalInput = Record<string, unknown>;
 
@@ -39,13 +41,42 @@ export function aspectRatioOf(request: Pick<ClipRequest, "width" | "height">): "
   return "1:1";
 }
 
-/** The prompt we send: the shot prompt plus the characters' looks, so the model draws them consistently. */
+/** A name followed by words about it: "Ivan, a tall man", "Ivan (a tall man)", "Ivan: a tall man", "Ivan in a red coat". */
+function describes(prompt: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const described = new RegExp(
+    `\\b${escaped}\\b(?:\\s*\\(\\s*|\\s*[,:]\\s*|\\s+(?:is|wears|wearing|dressed in|in)\\s+)` +
+      "(?:a|an|the|his|her|their|wearing|dressed|with|who)\\b",
+    "i",
+  );
+  return described.test(prompt);
+}
+
+/**
+ * The prompt we send: the request's prompt as given (a builder in prompts/ wrote it for this family), plus,
+ * in words, any character or setting it does not already describe, so the model draws them consistently.
+ * Never the renderer's profile text: it may hold hex colours, which a model would draw as text or ignore.
+ */
 export function promptOf(request: ClipRequest): string {
-  const looks = request.characters.map((character) => character.profile.description).filter(Boolean);
-  const place = request.location ? `Setting: ${request.location.look.description}.` : "";
-  const camera = request.camera === "static" ? "" : `Camera: ${request.camera.replace("-", " ")}.`;
-  const shot = /[.!?]$/.test(request.prompt.trim()) ? request.prompt.trim() : `${request.prompt.trim()}.`;
-  return [shot, looks.length > 0 ? `Characters: ${looks.join("; ")}.` : "", place, camera]
+  const given = request.prompt.trim();
+  const shot = given === "" || /[.!?]$/.test(given) ? given : `${given}.`;
+  const looks = request.characters
+    .filter((character) => !describes(shot, character.name))
+    .map((character) => characterInWords(character.name, character.profile))
+    .filter((words) => promptProblems(words).length === 0);
+  const location = request.location;
+  const place =
+    location !== null && !describes(shot, location.name) ? locationInWords(location.name, location.look) : null;
+  const mentionsCamera = /\b(?:camera|pan|pans|panning|dolly|dollies|tracking|push in|pull out|static shot)\b/i.test(
+    shot,
+  );
+  const camera = request.camera === "static" || mentionsCamera ? "" : `Camera: ${request.camera.replace("-", " ")}.`;
+  return [
+    shot,
+    looks.length > 0 ? `Characters: ${looks.join("; ")}.` : "",
+    place !== null && promptProblems(place).length === 0 ? `Setting: ${place}.` : "",
+    camera,
+  ]
     .filter((part) => part !== "")
     .join(" ")
     .slice(0, MAX_PROMPT_CHARACTERS);
