@@ -34,6 +34,8 @@ describe("paid FAL calls through the department's jobs", () => {
       // Retries would happen at once; the test is about whether they happen.
       CUTROOM_JOB_BACKOFF_MS: "10",
       CUTROOM_CONFIRM_ABOVE_USD: "1000",
+      // About the video jobs: references stay on the local renderer, so every submission is a clip.
+      CUTROOM_IMAGES: "local",
     };
   });
   afterAll(async () => {

@@ -51,6 +51,8 @@ describe("one thread, two processes", () => {
       FAL_BASE_URL: fal.url,
       // Each clip stays in FAL's queue for about 3 s, so a scene takes several times that.
       CUTROOM_FAL_POLL_MS: "100",
+      // Only clips go to FAL here: references stay on the local renderer.
+      CUTROOM_IMAGES: "local",
       CUTROOM_JOB_CONCURRENCY: "1",
       CUTROOM_MAX_ATTEMPTS: "1",
       CUTROOM_CONFIRM_ABOVE_USD: "1000",
