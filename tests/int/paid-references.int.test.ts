@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addUploadedReference } from "../../src/brain/uploads.js";
 import { FAL_DEFAULT_MODELS } from "../../src/config.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
+import { promptProblems } from "../../src/providers/video/prompts/index.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import type { Runtime } from "../../src/runtime.js";
 import { isLocalDrawing } from "../../src/tools/context.js";
@@ -118,10 +119,14 @@ describe("references made by a real image model", () => {
       expect(clipSubmission.model).toBe(FAL_DEFAULT_MODELS["composite-to-video"]);
       expect(JSON.stringify(clipSubmission.body)).toMatch(/\/files\//);
       await expectNoDrawingUploaded(fal, runtime, directory);
-      // Image prompts describe people and places in words, never in the renderer's hex colours.
-      for (const submission of fal.submissions.filter((item) => !videoModels.includes(item.model))) {
-        expect(JSON.stringify(submission.body)).not.toMatch(/#[0-9a-f]{6}/i);
+      // Every prompt describes people and places in words: no hex colour, id, file name or score.
+      for (const submission of fal.submissions) {
+        for (const field of ["prompt", "negative_prompt"]) {
+          expect(promptProblems(String(submission.body[field] ?? "")), `${submission.model} ${field}`).toEqual([]);
+        }
       }
+      expect(String(clipSubmission.body.prompt)).toMatch(/Sarah/);
+      expect(String(clipSubmission.body.prompt)).toMatch(/walking/);
 
       // A second request for Sarah in the park pays only for its composite and its clip.
       fal.submissions.length = 0;

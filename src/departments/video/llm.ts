@@ -6,6 +6,8 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { promptProblems } from "../../providers/video/prompts/index.js";
+import type { BuiltPrompt, ShotFacts } from "../../providers/video/prompts/types.js";
 import { extractKeyFrames } from "../../media/frames.js";
 import type { Runtime } from "../../runtime.js";
 import { createToolContext, mediaPath } from "../../tools/context.js";
@@ -16,12 +18,17 @@ const ShotPromptSchema = z.object({
   negativePrompt: z.string().max(400).nullable(),
 });
 
-/** A provider-ready prompt for a shot; it must still name every character and the action. */
+/**
+ * A provider-ready prompt for a shot. Without a chat model it is the family builder's prompt; a chat
+ * model may rewrite it, and its prompt is held to the same rules: it names every character, and carries no
+ * internal id, file name, hex colour or number from a quality check (otherwise the builder's prompt is sent).
+ */
 export async function writeShotPrompt(
   runtime: Runtime,
   request: string,
-  shot: { description: string; characters: string[]; action: string; camera: string; location: string | null },
+  shot: { facts: ShotFacts; built: BuiltPrompt },
 ): Promise<{ prompt: string; negativePrompt: string | null; decidedBy: "llm" | "policy" }> {
+  const { facts, built } = shot;
   const decision = await decide({
     llm: runtime.llm,
     log: runtime.log,
@@ -29,15 +36,24 @@ export async function writeShotPrompt(
     name: "shot_prompt",
     schema: ShotPromptSchema,
     system:
-      "You write prompts for a text-to-video model: one vivid sentence or two about who, doing what, where, framing and camera move, plus an optional negative prompt.",
-    user: `Request: ${request}\nShot: ${JSON.stringify(shot)}`,
-    fallback: () => ({ prompt: shot.description, negativePrompt: null }),
+      `You write prompts for a ${built.family} video model, following its prompt guide: who (with how they look), ` +
+      "doing what, where, framing and camera move, light and style, in plain words. Keep every character's name " +
+      "and look, the action and the place. Never include ids, file names, colour codes or numbers from measurements." +
+      (built.negativePrompt === null ? " This model takes no negative prompt: give null." : ""),
+    user: `Request: ${request}\nShot facts: ${JSON.stringify(facts)}\nA prompt that follows the guide: ${built.prompt}`,
+    fallback: () => ({ prompt: built.prompt, negativePrompt: built.negativePrompt }),
     check: (value) => {
-      const missing = shot.characters.filter((name) => !value.prompt.toLowerCase().includes(name.toLowerCase()));
-      return missing.length > 0 ? `the prompt leaves out ${missing.join(", ")}` : null;
+      const missing = facts.subjects.filter(
+        (subject) => !value.prompt.toLowerCase().includes(subject.name.toLowerCase()),
+      );
+      if (missing.length > 0) return `the prompt leaves out ${missing.map((subject) => subject.name).join(", ")}`;
+      const problems = [...promptProblems(value.prompt), ...promptProblems(value.negativePrompt ?? "")];
+      return problems.length > 0 ? `the prompt ${problems.join("; ")}` : null;
     },
   });
-  return { ...decision.value, decidedBy: decision.decidedBy };
+  // A family without a negative prompt field gets none, whatever the model wrote.
+  const value = built.negativePrompt === null ? { ...decision.value, negativePrompt: null } : decision.value;
+  return { ...value, decidedBy: decision.decidedBy };
 }
 
 const RelevanceSchema = z.object({ relevance: z.number().min(0).max(1), reason: z.string().min(1).max(400) });

@@ -10,9 +10,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { lookForLocation, profileForCharacter } from "../../brain/profiles.js";
+import { describeProfile, lookForLocation, profileForCharacter, wordsOf } from "../../brain/profiles.js";
 import type { ReferenceKind, ReferenceNode } from "../../brain/types.js";
-import { characterInWords, locationInWords } from "../../brain/words.js";
+import { locationInWords } from "../../brain/words.js";
 import { newId, seedFrom } from "../../ids.js";
 import type { Runtime } from "../../runtime.js";
 import { mediaPath, type ToolContext } from "../../tools/context.js";
@@ -63,6 +63,7 @@ export async function characterEntity(
   name: string,
   paidBy: PaidBy,
   notes: ReferenceNotes,
+  userDescription: string | null = null,
 ): Promise<EntityRef> {
   const brain = runtime.brain.forProject(context.projectId);
   let character = await brain.findCharacterByName(name);
@@ -76,11 +77,16 @@ export async function characterEntity(
       createdAt: new Date().toISOString(),
     });
   }
+  // The user's own words for the character win over generated ones, now and in every later take.
+  const described = describeProfile(character.name, character.profile, userDescription);
+  if (userDescription !== null && character.profile.description !== described) {
+    character = await brain.saveCharacter({ ...character, profile: { ...character.profile, description: described } });
+  }
   const realImages = !runtime.image.drawsLocally;
   const subject = { name: character.name, profile: character.profile };
   const prefix = `characters/${character.id}`;
   const generation = { characterId: character.id, profile: character.profile };
-  const words = characterInWords(character.name, character.profile);
+  const words = wordsOf(character.name, character.profile);
   let masters = ranked(await brain.referencesOf(character.id), "character-master");
   const usable = (reference: ReferenceNode) => runtime.video.acceptsDrawings || !isDrawnReference(reference);
   if (masters.length === 0 || (realImages && !masters.some((reference) => !isDrawnReference(reference)))) {
@@ -154,13 +160,16 @@ export async function characterEntity(
     }
     if (turnaround !== null) used.push(turnaround);
   }
-  return entityOf(
-    character,
-    created,
-    used,
-    runtime.video.acceptsDrawings ? null : master === null ? [] : [master],
-    withheld,
-  );
+  return {
+    ...entityOf(
+      character,
+      created,
+      used,
+      runtime.video.acceptsDrawings ? null : master === null ? [] : [master],
+      withheld,
+    ),
+    description: words,
+  };
 }
 
 /** Finds or creates a location, makes its plate when it lacks one, and says which it uses. */
@@ -219,13 +228,16 @@ export async function locationEntity(
   const plate = plates.find((reference) => runtime.video.acceptsDrawings || !isDrawnReference(reference)) ?? null;
   const withheld = plate === null ? plates.filter(isDrawnReference).length : 0;
   notes.withheld += withheld;
-  return entityOf(
-    location,
-    created,
-    plate === null ? [] : [plate],
-    runtime.video.acceptsDrawings ? null : plate === null ? [] : [plate],
-    withheld,
-  );
+  return {
+    ...entityOf(
+      location,
+      created,
+      plate === null ? [] : [plate],
+      runtime.video.acceptsDrawings ? null : plate === null ? [] : [plate],
+      withheld,
+    ),
+    description: locationInWords(location.name, location.look),
+  };
 }
 
 /** Where a take's references are made: outside the take's scratch root, where no tool can name them. */

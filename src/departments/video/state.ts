@@ -53,6 +53,8 @@ export interface EntityRef {
   imageReferenceIds?: string[];
   /** Local drawings left out because the video model is paid: neither sent nor compared with its clip. */
   drawingsWithheld?: number;
+  /** The character or place in words (a user's description first), for prompts. */
+  description?: string;
 }
 
 export interface TakeResult {

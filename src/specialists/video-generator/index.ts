@@ -1,4 +1,5 @@
 /** Video Generator: makes one clip with the chosen method, stores it, and says how sure it is. */
+import type { ShotFacts } from "../../providers/video/prompts/types.js";
 import type { Action, CameraMove, GenerationMethod, SelfAssessment } from "../../domain.js";
 import { createGeneratorTools, METHOD_TOOL } from "../../tools/generator.js";
 import type { ToolContext } from "../../tools/context.js";
@@ -19,6 +20,8 @@ export interface ShotTask {
   seed: number;
   /** Media ids of images the method needs. */
   images: { sourceImage?: string; compositeImage?: string; firstFrame?: string; lastFrame?: string };
+  /** What the shot shows in words, from which its prompt is written for the model that renders it. */
+  facts?: ShotFacts;
 }
 
 export interface GeneratedClipOutput {

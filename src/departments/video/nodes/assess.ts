@@ -74,7 +74,10 @@ export async function assessNode(
   const paidBy = { projectId: state.projectId, requestId: state.requestId };
   const notes: ReferenceNotes = { withheld: 0, unmade: [] };
   const characters: EntityRef[] = [];
-  for (const name of brief.characters) characters.push(await characterEntity(runtime, drawing, name, paidBy, notes));
+  for (const name of brief.characters) {
+    const described = brief.descriptions?.[name] ?? null;
+    characters.push(await characterEntity(runtime, drawing, name, paidBy, notes, described));
+  }
   const characterWithheld = notes.withheld;
   const location =
     brief.location === null ? null : await locationEntity(runtime, drawing, brief.location, paidBy, notes);

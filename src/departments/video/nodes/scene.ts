@@ -23,6 +23,8 @@ import { adjustFromFeedback, startImageOf } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
+import { LOCAL_VIDEO_MODEL } from "../../../config.js";
+import { factsOfTask, shotFacts, shotPrompt, shotSizeOf } from "../shot-prompt.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
@@ -49,11 +51,28 @@ export function sceneShots(state: DepartmentStateValue): ShotTask[] {
     } else if (method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
     else if (method === "image-to-video" && locationImage) images.sourceImage = locationImage;
     else method = "text-to-video";
+    const durationSeconds = Math.round(clipSeconds(plan, shot) * 1e6) / 1e6;
+    const facts = shotFacts(
+      state.brief ?? { grade: null },
+      { characters: state.characters, location: state.location },
+      {
+        characters: shot.characters,
+        action: shot.action,
+        actionPhrase: shot.actionPhrase ?? null,
+        location: shot.location,
+        camera: shot.camera,
+        shotSize: shotSizeOf(shot.shotType),
+        durationSeconds,
+        corrections: [],
+      },
+    );
     return {
       index: shot.index,
       method,
-      prompt: `${shot.description}; ${shot.shotType} shot, ${shot.camera} camera, action: ${shot.action}${shot.location ? ` in the ${shot.location}` : ""}`,
-      durationSeconds: Math.round(clipSeconds(plan, shot) * 1e6) / 1e6,
+      // Written for the model that renders it when the chain reaches the shot; this reads well until then.
+      prompt: shotPrompt(LOCAL_VIDEO_MODEL, facts).prompt,
+      facts,
+      durationSeconds,
       characters: shot.characters,
       location: shot.location,
       action: shot.action,
@@ -115,19 +134,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       previousPath = clip.path;
       continue;
     }
-    const written = await writeShotPrompt(runtime, state.requestText, {
-      description: planned.prompt,
-      characters: planned.characters,
-      action: planned.action,
-      camera: planned.camera,
-      location: planned.location,
-    });
-    const shot: ShotTask = {
-      ...planned,
-      prompt: written.prompt,
-      negativePrompt: written.negativePrompt,
-      images: { ...planned.images },
-    };
+    const shot: ShotTask = { ...planned, images: { ...planned.images } };
     const continuing = state.plan!.shots.find((candidate) => candidate.index === planned.index)?.continuesFrom !== null;
     if (continuing && previousPath !== null) {
       const frameId = newId("frame");
@@ -151,6 +158,15 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       clipCostUsd(runtime.config, shot.method, shot.durationSeconds),
     );
     if (composite !== null) shot.images = { ...shot.images, compositeImage: composite.mediaId };
+    // The prompt is written once the method (so the model) is settled, and again with each retry's corrections.
+    const writePrompt = (corrections: string[]) => {
+      const facts = { ...factsOfTask(planned), corrections };
+      return writeShotPrompt(runtime, state.requestText, {
+        facts,
+        built: shotPrompt(runtime.video.modelFor(shot.method), facts),
+      });
+    };
+    let written = await writePrompt([]);
     let adjustments = state.adjustments;
     let done: GeneratedClipOutput | null = null;
     let lastReason = "";
@@ -173,6 +189,8 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
         // Through the job queue, which bounds how many clips render at once across all chains.
         const jobShot: ShotTask = {
           ...shot,
+          prompt: written.prompt,
+          negativePrompt: written.negativePrompt,
           motionStrength: adjustments.motionStrength,
           seed: shotSeed(state.takeId, planned.index, attempt),
         };
@@ -251,6 +269,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
             adjustments,
             { characters: planned.characters, location: planned.location },
           );
+          written = await writePrompt(adjustments.corrections ?? []);
         }
       } catch (error) {
         hold.release();

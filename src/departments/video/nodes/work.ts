@@ -20,6 +20,8 @@ import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue } from "../state.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip } from "./scene-reuse.js";
+import { LOCAL_VIDEO_MODEL } from "../../../config.js";
+import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = Partial<DepartmentStateValue>;
@@ -53,18 +55,29 @@ function finalOf(output: {
   return { mediaId: output.mediaId, key: output.key, path: output.path, durationSeconds: output.durationSeconds };
 }
 
-function describeShot(state: DepartmentStateValue): string {
+/** The single clip's facts: the request's own words, the Brain's characters and place in words, corrections. */
+function clipFacts(state: DepartmentStateValue) {
   const brief = state.brief!;
-  const who = brief.characters.length > 0 ? brief.characters.join(" and ") : "the scene";
-  const where = brief.location ? ` in the ${brief.location}` : "";
-  const camera = brief.camera === "static" ? "static camera" : `${brief.camera} camera`;
-  const notes = state.adjustments.notes.length > 0 ? `; corrections: ${state.adjustments.notes.join("; ")}` : "";
-  return `${who}, action: ${brief.action}${where}, ${camera}, ${state.durationSeconds}s${notes}`;
+  return shotFacts(
+    brief,
+    { characters: state.characters, location: state.location },
+    {
+      characters: state.characters.map((character) => character.name),
+      action: brief.action,
+      actionPhrase: brief.actionPhrase ?? null,
+      location: state.location?.name ?? null,
+      camera: brief.camera,
+      shotSize: shotSizeIn(state.requestText),
+      durationSeconds: state.durationSeconds,
+      corrections: state.adjustments.corrections ?? [],
+    },
+  );
 }
 
 /** Plans the shots of this take (one clip for a single-shot request) and fans them out with Send. */
 export function planShots(state: DepartmentStateValue): ShotTask[] {
   const brief = state.brief!;
+  const facts = clipFacts(state);
   // Only a reference the provider may be sent: a paid model's take is made from text instead of a drawing.
   const locationImage = startImageOf(state.location);
   const images: ShotTask["images"] = {};
@@ -78,7 +91,9 @@ export function planShots(state: DepartmentStateValue): ShotTask[] {
     {
       index: 1,
       method: state.method ?? "text-to-video",
-      prompt: describeShot(state),
+      // Written for the model that renders it when the shot is generated; this reads well until then.
+      prompt: shotPrompt(LOCAL_VIDEO_MODEL, facts).prompt,
+      facts,
       durationSeconds: state.durationSeconds,
       characters: state.characters.map((character) => character.name),
       location: state.location?.name ?? null,
@@ -118,12 +133,10 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   if (composite !== null) await checkBudget();
   const shot: ShotTask =
     composite === null ? planned : { ...planned, images: { ...planned.images, compositeImage: composite.mediaId } };
+  const facts = shot.facts ?? clipFacts(state);
   const written = await writeShotPrompt(runtime, state.requestText, {
-    description: shot.prompt,
-    characters: shot.characters,
-    action: shot.action,
-    camera: shot.camera,
-    location: shot.location,
+    facts,
+    built: shotPrompt(runtime.video.modelFor(shot.method), facts),
   });
   // A job, so a clip is generated once per take and clip index even when the job is retried after a crash.
   const data: GenerateJobData = {

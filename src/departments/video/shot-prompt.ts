@@ -1,0 +1,111 @@
+/**
+ * What the department asks a video model: the shot's facts in words (the request's own phrases, the Brain's
+ * characters and places in words, a user's description first, corrections as visible things), written by
+ * the builder of the model family that will render it. One function serves a single clip, each shot of a
+ * scene, the retries of both and `cutroom plan`, so what the plan shows is what chat sends.
+ */
+import { actionInWords } from "../../brain/words.js";
+import type { Action, CameraMove } from "../../domain.js";
+import { buildPrompt } from "../../providers/video/prompts/index.js";
+import type { BuiltPrompt, ShotFacts, ShotSize } from "../../providers/video/prompts/types.js";
+import type { ShotType } from "./planner/library.js";
+import type { EntityRef } from "./state.js";
+import type { VideoBrief } from "./understand.js";
+
+/** A plan's shot type as a shot size; two-shots and over-the-shoulder shots are medium. */
+export function shotSizeOf(shotType: ShotType | null): ShotSize {
+  switch (shotType) {
+    case "extreme-wide":
+      return "extreme-wide";
+    case "wide":
+      return "wide";
+    case "close-up":
+      return "close-up";
+    case "medium":
+    case "two-shot":
+    case "over-the-shoulder":
+      return "medium";
+    default:
+      return "full";
+  }
+}
+
+/** A single clip's framing from the request's words ("a close-up of …"); a full shot shows the action. */
+export function shotSizeIn(text: string): ShotSize {
+  if (/\bextreme(ly)?[- ]wide\b/i.test(text)) return "extreme-wide";
+  if (/\bmedium[- ]close\b/i.test(text)) return "medium-close";
+  if (/\bclose[- ]?ups?\b|\bcloseups?\b/i.test(text)) return "close-up";
+  if (/\bmedium shot\b|\bmid[- ]shot\b/i.test(text)) return "medium";
+  if (/\bwide shot\b|\bwide angle\b|\bestablishing shot\b/i.test(text)) return "wide";
+  return "full";
+}
+
+export interface ShotInput {
+  characters: string[];
+  action: Action;
+  /** The request's or the plan shot's own words for the action. */
+  actionPhrase: string | null;
+  location: string | null;
+  camera: CameraMove;
+  shotSize: ShotSize;
+  durationSeconds: number;
+  corrections: string[];
+}
+
+/** The facts of one shot, from the brief and the entities the head looked up. */
+export function shotFacts(
+  brief: Pick<VideoBrief, "grade"> & Partial<Pick<VideoBrief, "placePhrase" | "descriptions" | "location">>,
+  entities: { characters: EntityRef[]; location: EntityRef | null },
+  shot: ShotInput,
+): ShotFacts {
+  const subjects = shot.characters.map((name) => {
+    const entity = entities.characters.find((character) => character.name.toLowerCase() === name.toLowerCase());
+    const given = brief.descriptions?.[name];
+    return { name, description: given ? `${name}: ${given}` : (entity?.description ?? name) };
+  });
+  const samePlace = shot.location !== null && brief.location === shot.location;
+  return {
+    subjects,
+    action: shot.actionPhrase ?? actionInWords(shot.action),
+    setting:
+      shot.location === null ? null : samePlace && brief.placePhrase ? brief.placePhrase : `the ${shot.location}`,
+    settingDescription:
+      entities.location !== null && entities.location.name === shot.location
+        ? (entities.location.description ?? null)
+        : null,
+    shotSize: shot.shotSize,
+    camera: shot.camera,
+    style: brief.grade,
+    durationSeconds: shot.durationSeconds,
+    corrections: shot.corrections,
+  };
+}
+
+/** The prompt for a shot as the model that will make it reads prompts. */
+export function shotPrompt(modelId: string, facts: ShotFacts): BuiltPrompt {
+  return buildPrompt(modelId, facts);
+}
+
+/** A shot task's facts; a task from before facts were carried is described from its own fields. */
+export function factsOfTask(task: {
+  facts?: ShotFacts;
+  characters: string[];
+  action: Action;
+  location: string | null;
+  camera: CameraMove;
+  durationSeconds: number;
+}): ShotFacts {
+  return (
+    task.facts ?? {
+      subjects: task.characters.map((name) => ({ name, description: name })),
+      action: actionInWords(task.action),
+      setting: task.location === null ? null : `the ${task.location}`,
+      settingDescription: null,
+      shotSize: "full",
+      camera: task.camera,
+      style: null,
+      durationSeconds: task.durationSeconds,
+      corrections: [],
+    }
+  );
+}
