@@ -82,26 +82,36 @@ function buildOf(profile: Pick<VisualProfile, "build" | "height">): string {
 export function characterInWords(name: string, profile: Omit<VisualProfile, "description">): string {
   const age = profile.apparentAge ? ` ${profile.apparentAge}` : "";
   return (
-    `${name}: a ${buildOf(profile)} person${age} with ${skinTone(profile.skin)} skin and ${colourName(profile.hair)} hair, ` +
-    `wearing a ${colourName(profile.top)} top and ${colourName(profile.bottom)} trousers, ` +
-    `with a ${colourName(profile.accent)} accent`
+    `${name}: ${article(buildOf(profile))} person${age} with ${skinTone(profile.skin)} skin and ${colourName(profile.hair)} hair, ` +
+    `wearing ${article(colourName(profile.top))} top and ${colourName(profile.bottom)} trousers, ` +
+    `with ${article(colourName(profile.accent))} accent`
   );
 }
 
-const PLACES: Record<LocationLook["kind"], string> = {
+/** "a tall, slim", "an orange", "an average-height". */
+function article(words: string): string {
+  return `${/^[aeiou]/i.test(words) ? "an" : "a"} ${words}`;
+}
+
+const PLACES: Record<Exclude<LocationLook["kind"], "generic">, string> = {
   park: "a park with grass and trees",
   street: "a street with buildings and pavement",
-  room: "an indoor room with walls and a wooden floor",
-  beach: "a beach with sand and water",
+  room: "an indoor room",
+  beach: "a waterside with sand and water",
   forest: "a forest with tall trees",
   city: "a city with buildings and lights",
-  generic: "an open outdoor space",
 };
 
-/** A location in words: its name and kind of place, the sky and ground colours named. */
+/**
+ * A location in words: its name and kind of place, the sky and ground (walls and floor indoors) named. A
+ * place of no known kind is its name alone: words for a kind it is not would mislead a model.
+ */
 export function locationInWords(name: string, look: Omit<LocationLook, "description">): string {
-  const sky = look.kind === "room" ? `${colourName(look.sky)} walls` : `a ${colourName(look.sky)} sky`;
-  return `${name}: ${PLACES[look.kind]}, ${sky} and ${colourName(look.ground)} ground`;
+  if (look.kind === "generic") return name;
+  if (look.kind === "room")
+    return `${name}: ${PLACES.room} with ${colourName(look.sky)} walls and ${article(colourName(look.ground))} floor`;
+  const skyColour = colourName(look.sky).replace(/^sky blue$/, "clear blue");
+  return `${name}: ${PLACES[look.kind]}, ${article(skyColour)} sky and ${colourName(look.ground)} ground`;
 }
 
 const ACTION_WORDS: Record<Action, string> = {

@@ -1,13 +1,12 @@
 /** `cutroom plan "<request>"`: the scene plan the department would follow, without generating anything. */
 import { loadConfig } from "../config.js";
-import { pricePerSecond } from "../departments/video/planner/cost.js";
-import { planSceneRequest } from "../departments/video/planner/index.js";
+import { previewRequest, type Preview } from "../departments/video/preview.js";
 import type { ScenePlan } from "../departments/video/planner/plan.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import { CutroomError } from "../errors.js";
 import { routeTurn } from "../orchestrator/router.js";
 import type { OrchestratorStateValue } from "../orchestrator/state.js";
-import { createLlmFromConfig, stderrLogger } from "../runtime.js";
+import { createLlmFromConfig, createRuntime, stderrLogger } from "../runtime.js";
 import { parse } from "./args.js";
 
 type Write = (json: boolean, document: unknown, text: string) => void;
@@ -29,11 +28,29 @@ export function formatPlan(plan: ScenePlan): string {
   return lines.join("\n");
 }
 
+/** A preview as people read it: the shots, each with its method, model and the prompt it will be sent. */
+export function formatPreview(preview: Preview): string {
+  const lines =
+    preview.kind === "scene" && preview.plan !== null
+      ? [formatPlan(preview.plan)]
+      : [`one clip: ${preview.totalDuration} s, no scene plan (a single generation)`];
+  lines.push(`estimated cost $${preview.estimatedCostUsd.toFixed(2)}`);
+  if (preview.referencesToMake.length > 0) lines.push(`made first: ${preview.referencesToMake.join(", ")}`);
+  for (const shot of preview.shots) {
+    lines.push(
+      `shot ${shot.index}: ${shot.durationSeconds} s, ${shot.method} with ${shot.model}`,
+      `  prompt: ${shot.prompt}`,
+      ...(shot.negativePrompt ? [`  negative: ${shot.negativePrompt}`] : []),
+    );
+  }
+  return lines.join("\n");
+}
+
 export async function planCommand(argv: string[], write: Write): Promise<number> {
   const { values, positionals } = parse(argv, {});
   if (values.help) {
     process.stdout.write(
-      'cutroom plan "<request>" [--json]\n  Plans a scene (shots of at most 7 s, transitions, lines, music, sfx, estimated cost) without generating.\n',
+      'cutroom plan "<request>" [--json]\n  Shows what chat would make of a request without generating: one clip or a scene plan (shots of at most\n  7 s, transitions, lines, music, sfx), each shot\'s method, model and the prompt it will be sent, and the\n  estimated cost (clips plus the reference images that would be made first).\n',
     );
     return 0;
   }
@@ -48,12 +65,13 @@ export async function planCommand(argv: string[], write: Write): Promise<number>
     const { reply } = noDepartmentNode({ route } as Pick<OrchestratorStateValue, "route"> as OrchestratorStateValue);
     throw new CutroomError("INVALID_INPUT", reply ?? route.reason, { field: "request" });
   }
-  const plan = await planSceneRequest(request, {
-    fps: config.video.fps,
-    priceFor: (method, seconds) => pricePerSecond(config, method) * seconds,
-    llm,
-    log: stderrLogger,
-  });
-  write(values.json === true, plan, formatPlan(plan));
+  // The same reading, Brain and adapters as a chat turn: the plan shows what chat would render and send.
+  const runtime = await createRuntime(config, { llm });
+  try {
+    const preview = await previewRequest(runtime, request);
+    write(values.json === true, preview, formatPreview(preview));
+  } finally {
+    await runtime.close();
+  }
   return 0;
 }

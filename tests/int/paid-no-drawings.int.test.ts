@@ -77,7 +77,12 @@ describe("a paid video model with only local drawings as references", () => {
       // The references were drawn (the local verifier still compares against them) but never sent.
       expect((await drawings(runtime, directory)).length).toBeGreaterThanOrEqual(2);
       expect(fal.uploads).toEqual([]);
-      expect(fal.submissions.length).toBeGreaterThan(0);
+      // The only consistency the take could be checked on is against drawings: that proves nothing about a
+      // generated clip, so it is reported as ignored and no second take is paid for on it.
+      expect(fal.submissions).toHaveLength(1);
+      const ignored = (turn.quality as { ignored?: Array<{ type: string; why: string }> }).ignored ?? [];
+      expect(ignored.map((item) => item.type).sort()).toEqual(["character-consistency", "location-consistency"]);
+      for (const item of ignored) expect(item.why).toMatch(/local drawing/);
       for (const submission of fal.submissions) {
         expect(submission.model).toBe(FAL_DEFAULT_MODELS["text-to-video"]);
         expect(JSON.stringify(submission.body)).not.toMatch(/image_url|\/files\//);

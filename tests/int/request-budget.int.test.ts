@@ -34,10 +34,18 @@ describe("a request's budget", () => {
     const made = await createTestRuntime({ env: { ...PRICED, CUTROOM_BUDGET_USD: "0.5" } });
     cleanup = made.cleanup;
     const chat = new ChatService(made.runtime);
+    const said: string[] = [];
+    made.runtime.progress.subscribe((event) => said.push(event.message));
     const first = await chat.turn({ threadId: "budget1", message: REQUEST });
     expect(first.status).toBe("awaiting-choice");
     expect(first.report?.summary?.costUsd).toBe(0.2);
     const second = await chat.turn({ threadId: "budget1", choice: "regenerate" });
+    // Before anything was spent, the regenerate said what it would cost and what the budget leaves.
+    expect(said).toContainEqual(
+      expect.stringMatching(
+        /^regenerating from vid_\w+; estimated \$0\.20, at most \$0\.30 more \(the request's budget of \$0\.50, \$0\.20 spent\)$/,
+      ),
+    );
     expect(second.status).toBe("awaiting-choice");
     expect(second.videoId).not.toBe(first.videoId);
     expect(second.report?.summary?.costUsd).toBe(0.2);

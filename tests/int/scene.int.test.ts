@@ -60,18 +60,30 @@ describe("a 30-second scene from one request", () => {
   it("plans, generates, assembles, voices and verifies the park scene", async () => {
     const planned = await runCli(["plan", "--json", PARK], dataDir);
     expect(planned.code, planned.stderr).toBe(0);
-    const plan = planned.json as {
+    const preview = planned.json as {
+      kind: string;
       totalDuration: number;
-      shots: unknown[];
-      dialogue: Array<{ startTime: number; estimatedDuration: number }>;
+      shots: Array<{ prompt: string }>;
+      plan: { dialogue: Array<{ startTime: number; estimatedDuration: number }> };
     };
-    expect(plan.totalDuration).toBe(30);
+    expect(preview).toMatchObject({ kind: "scene", totalDuration: 30 });
+    const plan = preview.plan;
 
     const run = await runCli(["chat", "--thread", "park30", "--json", PARK], dataDir);
     expect(run.code, run.stderr).toBe(0);
     const turn = run.json as unknown as SceneTurn;
     expect(turn.report.summary.clipsTotal).toBeGreaterThanOrEqual(5);
     expect(turn.report.summary.clipsCompleted).toBe(turn.report.summary.clipsTotal);
+    // Each shot's first attempt was sent the prompt the plan showed.
+    const firstAttempts = (
+      turn.report.outputs as unknown as Array<{
+        specialist: string;
+        output: { shotIndex?: number; attempt?: number; prompt?: string };
+      }>
+    ).filter((output) => output.specialist === "video-generator" && output.output.attempt === 1);
+    expect(firstAttempts.length).toBe(preview.shots.length);
+    for (const output of firstAttempts)
+      expect(output.output.prompt).toBe(preview.shots[output.output.shotIndex! - 1]!.prompt);
     expect(turn.report.outputs.map((output) => output.specialist)).toEqual(
       expect.arrayContaining(["scene-assembler", "audio-integrator"]),
     );

@@ -69,16 +69,20 @@ export function shotFacts(
     action: shot.actionPhrase ?? actionInWords(shot.action),
     setting:
       shot.location === null ? null : samePlace && brief.placePhrase ? brief.placePhrase : `the ${shot.location}`,
-    settingDescription:
-      entities.location !== null && entities.location.name === shot.location
-        ? (entities.location.description ?? null)
-        : null,
+    settingDescription: placeWords(entities.location, shot.location),
     shotSize: shot.shotSize,
     camera: shot.camera,
     style: brief.grade,
     durationSeconds: shot.durationSeconds,
     corrections: shot.corrections,
   };
+}
+
+/** The shot's place in words, when the Brain's words say more than its name. */
+function placeWords(location: EntityRef | null, name: string | null): string | null {
+  if (location === null || name === null || location.name !== name) return null;
+  const words = location.description ?? null;
+  return words === null || words.trim().toLowerCase() === name.toLowerCase() ? null : words;
 }
 
 /** The prompt for a shot as the model that will make it reads prompts. */

@@ -151,10 +151,15 @@ export async function applyChoiceNode(state: OrchestratorStateValue, config: Lan
     ...take.quality.issues,
     `the user asked for another take of ${take.videoId}${choice.note ? `: ${choice.note}` : ""}`,
   ];
+  // What it may spend is said before anything is spent: the estimate and what is left of the budget.
+  const spending =
+    next > 0
+      ? `; estimated $${next.toFixed(2)}, at most $${Math.max(0, budget - spent).toFixed(2)} more (the request's budget of $${budget.toFixed(2)}, $${spent.toFixed(2)} spent)`
+      : "";
   runtime.progress.emit(
     "regenerate",
     null,
-    `regenerating from ${take.videoId}${redoShots ? `: shot(s) ${redoShots.join(", ")} only, the rest reused` : ""}`,
+    `regenerating from ${take.videoId}${redoShots ? `: shot(s) ${redoShots.join(", ")} only, the rest reused` : ""}${spending}`,
   );
   return { previousTakeId: take.videoId, feedback, redoShots, pendingTake: null, budgetNote: null };
 }

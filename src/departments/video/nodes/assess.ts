@@ -5,48 +5,13 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
 import { newId } from "../../../ids.js";
-import type { Runtime } from "../../../runtime.js";
 import { createToolContext } from "../../../tools/context.js";
 import { askedMethod, asksForOneClip, withAsked } from "../asked.js";
 import { chooseMethod, chooseSpecialists, DRAWINGS_WITHHELD_REASON, startImageOf } from "../policy.js";
+import { sceneBrief } from "../scene-brief.js";
 import { characterEntity, locationEntity, referenceWorkDir, type ReferenceNotes } from "../references.js";
 import type { DepartmentStateValue, EntityRef } from "../state.js";
-import { pricePerSecond } from "../planner/cost.js";
-import { extractSceneFacts } from "../planner/deterministic.js";
-import { planSceneRequest } from "../planner/index.js";
-import type { ScenePlan } from "../planner/plan.js";
-import {
-  assertUsableMessage,
-  GRADE_PRESETS,
-  isSceneRequest,
-  understandRequest,
-  videoRelevance,
-  type VideoBrief,
-} from "../understand.js";
-
-/** A scene request becomes a plan first; its brief is what the head and the specialists read. */
-async function sceneBrief(runtime: Runtime, text: string): Promise<{ plan: ScenePlan; brief: VideoBrief }> {
-  assertUsableMessage(text);
-  const plan = await planSceneRequest(text, {
-    fps: runtime.config.video.fps,
-    priceFor: (method, seconds) => pricePerSecond(runtime.config, method) * seconds,
-    llm: runtime.llm,
-    log: runtime.log,
-  });
-  const first = plan.shots[0]!;
-  const characters = [...new Set(plan.shots.flatMap((shot) => shot.characters))];
-  const brief: VideoBrief = {
-    characters: characters.length > 0 ? characters : extractSceneFacts(text).characters,
-    location: first.location,
-    action: first.action,
-    camera: first.camera,
-    durationSeconds: null,
-    grade: GRADE_PRESETS.find((preset) => new RegExp(`\\b${preset}\\b`, "i").test(text)) ?? null,
-    dialogue: plan.dialogue.map((line) => ({ character: line.character, text: line.text })),
-    ambience: plan.sfx[0]?.description ?? null,
-  };
-  return { plan, brief };
-}
+import { isSceneRequest, understandRequest, videoRelevance } from "../understand.js";
 
 export async function assessNode(
   state: DepartmentStateValue,

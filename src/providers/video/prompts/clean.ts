@@ -53,10 +53,14 @@ function descriptionOf(name: string, description: string, article: boolean): str
   let text = description.trim().replace(/[.\s]+$/, "");
   const lead = `${name.toLowerCase()}:`;
   if (text.toLowerCase().startsWith(lead)) text = text.slice(lead.length).trim();
+  // A place's words lead with its short name ("park: a park with …") where the setting reads "the park".
+  const bare = name.toLowerCase().replace(/^(?:the|a|an|his|her|their|my|our|your)\s+/, "");
+  if (text.toLowerCase().startsWith(`${bare}:`)) text = text.slice(bare.length + 1).trim();
   text = truncateAtWord(text, DESCRIPTION_CHARACTERS);
   if (text === "") return "";
   text = text.charAt(0).toLowerCase() + text.slice(1);
-  if (!article || /^(?:a|an|the|his|her|their|wearing|with|who|dressed)\b/.test(text)) return text;
+  if (!article || /^(?:a|an|the|his|her|their|my|our|your|its|one|two|three|wearing|with|who|dressed|\d)/.test(text))
+    return text;
   return `${/^[aeiou]/.test(text) ? "an" : "a"} ${text}`;
 }
 
@@ -86,11 +90,14 @@ export function cleanFacts(facts: ShotFacts): CleanFacts {
     if (thing !== null && !avoid.includes(thing)) avoid.push(thing);
   }
   return {
-    subjects: subjects.length > 0 ? subjects : [{ name: "a person", description: "" }],
+    // A shot of the place alone (an establishing shot) shows the place itself, not an invented person.
+    subjects: subjects.length > 0 ? subjects : [{ name: "the place", description: "" }],
     // A word cut out of the action may leave it hanging on a preposition ("dancing with").
     action:
-      scrub(facts.action).replace(/(?:\s+(?:with|at|of|to|for|from|in|on|by|and|the|a|an))+$/i, "") ||
-      "moving naturally",
+      subjects.length === 0
+        ? "seen with gentle natural movement and no people in frame"
+        : scrub(facts.action).replace(/(?:\s+(?:with|at|of|to|for|from|in|on|by|and|the|a|an))+$/i, "") ||
+          "moving naturally",
     setting: setting === "" ? null : setting,
     settingDescription: settingDescription === "" ? null : settingDescription,
     shotSize: facts.shotSize,

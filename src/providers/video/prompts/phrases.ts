@@ -211,6 +211,25 @@ const ON_PLACES = new Set([
   "boat",
 ]);
 
+/** Places one is beside rather than in: "by the river", "by the window". */
+const BY_PLACES = new Set([
+  "river",
+  "riverside",
+  "lake",
+  "canal",
+  "sea",
+  "ocean",
+  "pond",
+  "stream",
+  "fountain",
+  "window",
+  "fireplace",
+  "fire",
+  "waterfall",
+  "harbour",
+  "harbor",
+]);
+
 /** "in the town square, an open square with cobblestones" or "in the town square (…)", or "" with no place. */
 export function placePhrase(facts: CleanFacts, form: "comma" | "parentheses"): string {
   if (facts.setting === null) return "";
@@ -219,7 +238,7 @@ export function placePhrase(facts: CleanFacts, form: "comma" | "parentheses"): s
   const place = bare ? `the ${facts.setting}` : facts.setting;
   // One is on a beach or a stage but in a square or a kitchen: the place's last word decides.
   const head = facts.setting.toLowerCase().match(/([a-z]+)\W*$/)?.[1] ?? "";
-  const preposition = ON_PLACES.has(head) ? "on" : "in";
+  const preposition = ON_PLACES.has(head) ? "on" : BY_PLACES.has(head) ? "by" : "in";
   if (facts.settingDescription === null) return `${preposition} ${place}`;
   return form === "parentheses"
     ? `${preposition} ${place} (${facts.settingDescription})`

@@ -1,0 +1,247 @@
+/**
+ * What a request will become, without making anything: one clip or a planned scene, each shot's method,
+ * model, length and the prompt it will be sent, and the estimated cost. `cutroom plan` shows it; it reads
+ * the request, the Brain and the configured adapters exactly as a chat turn does, so the two agree.
+ */
+import { lookForLocation, profileForCharacter, wordsOf } from "../../brain/profiles.js";
+import type { ProjectBrain, ReferenceNode } from "../../brain/types.js";
+import { locationInWords } from "../../brain/words.js";
+import type { GenerationMethod } from "../../domain.js";
+import type { Runtime } from "../../runtime.js";
+import { chooseMethod } from "./policy.js";
+import { clipCostUsd, modelFor } from "./planner/cost.js";
+import { clipSeconds, type ScenePlan } from "./planner/plan.js";
+import { isDrawnReference } from "./reference-store.js";
+import { sceneBrief } from "./scene-brief.js";
+import { shotFacts, shotPrompt, shotSizeIn, shotSizeOf } from "./shot-prompt.js";
+import type { EntityRef } from "./state.js";
+import { isSceneRequest, understandRequest, type VideoBrief } from "./understand.js";
+
+export interface PreviewShot {
+  index: number;
+  start: number;
+  durationSeconds: number;
+  method: GenerationMethod;
+  model: string;
+  characters: string[];
+  location: string | null;
+  action: string;
+  actionPhrase: string | null;
+  camera: string;
+  shotSize: string;
+  continuesFrom: number | null;
+  prompt: string;
+  negativePrompt: string | null;
+}
+
+export interface Preview {
+  kind: "clip" | "scene";
+  request: string;
+  totalDuration: number;
+  shots: PreviewShot[];
+  /** Clips at their models' prices plus the reference images that would be made. */
+  estimatedCostUsd: number;
+  /** The scene's plan (transitions, lines, music, effects) when the request is a scene. */
+  plan: ScenePlan | null;
+  /** Reference images the request would have made first (none when they exist or are drawn for free). */
+  referencesToMake: string[];
+}
+
+/** Whether an owner has an image a paid model may be sent (an upload or a model's image). */
+function hasPhoto(references: ReferenceNode[], kind: ReferenceNode["kind"]): boolean {
+  return references.some((reference) => reference.kind === kind && !isDrawnReference(reference));
+}
+
+interface Cast {
+  entities: EntityRef[];
+  location: EntityRef | null;
+  toMake: string[];
+  imageUsd: number;
+  withImages: { characters: number; location: boolean };
+}
+
+/** The characters and place as a turn would find or make them, in words, without writing anything. */
+async function castOf(runtime: Runtime, brain: ProjectBrain, brief: VideoBrief): Promise<Cast> {
+  const paid = !runtime.video.acceptsDrawings;
+  const realImages = !runtime.image.drawsLocally;
+  const toMake: string[] = [];
+  let imageUsd = 0;
+  const make = (what: string, kind: Parameters<Runtime["image"]["priceOf"]>[0]) => {
+    toMake.push(what);
+    imageUsd += runtime.image.priceOf(kind);
+  };
+  const entities: EntityRef[] = [];
+  let withCharacterImages = 0;
+  for (const name of brief.characters) {
+    const found = await brain.findCharacterByName(name);
+    const references = found === null ? [] : await brain.referencesOf(found.id);
+    const profile = found?.profile ?? profileForCharacter(name);
+    const given = brief.descriptions?.[name];
+    const photo = hasPhoto(references, "character-master");
+    if (realImages && !photo) make(`${name}'s master reference`, "character-master");
+    if (realImages && !hasPhoto(references, "character-turnaround"))
+      make(`${name}'s turnaround sheet`, "character-turnaround");
+    if (!realImages && !references.some((reference) => reference.kind === "character-master"))
+      make(`${name}'s master reference`, "character-master");
+    if (!paid || photo || realImages) withCharacterImages++;
+    entities.push({
+      id: found?.id ?? name,
+      name: found?.name ?? name,
+      referenceIds: [],
+      referenceMediaIds: [],
+      created: found === null,
+      description: given ? `${name}: ${given}` : wordsOf(name, profile),
+    });
+  }
+  let location: EntityRef | null = null;
+  let locationImage = false;
+  if (brief.location !== null) {
+    const found = await brain.findLocationByName(brief.location);
+    const references = found === null ? [] : await brain.referencesOf(found.id);
+    const photo = hasPhoto(references, "location-master");
+    if (realImages && !photo) make(`the ${brief.location} plate`, "location-master");
+    if (!realImages && !references.some((reference) => reference.kind === "location-master"))
+      make(`the ${brief.location} plate`, "location-master");
+    locationImage = !paid || photo || realImages;
+    location = {
+      id: found?.id ?? brief.location,
+      name: found?.name ?? brief.location,
+      referenceIds: [],
+      referenceMediaIds: [],
+      created: found === null,
+      description: locationInWords(brief.location, found?.look ?? lookForLocation(brief.location)),
+    };
+  }
+  return {
+    entities,
+    location,
+    toMake,
+    imageUsd,
+    withImages: { characters: withCharacterImages, location: locationImage },
+  };
+}
+
+/** The preview of a request as a chat turn on this runtime would make it. */
+export async function previewRequest(runtime: Runtime, text: string): Promise<Preview> {
+  const config = runtime.config;
+  const brain = runtime.brain.forProject(config.projectId);
+  if (isSceneRequest(text)) {
+    const { plan, brief } = await sceneBrief(runtime, text);
+    const cast = await castOf(runtime, brain, brief);
+    const shots = plan.shots.map((shot): PreviewShot => {
+      // As the scene's chains do: a continuing shot starts from the clip before it, a shot without a picture
+      // of the place it may be sent is made from text.
+      const method: GenerationMethod =
+        shot.continuesFrom !== null
+          ? cast.withImages.location
+            ? shot.method
+            : "image-to-video"
+          : (shot.method === "composite-to-video" || shot.method === "image-to-video") && cast.withImages.location
+            ? shot.method
+            : "text-to-video";
+      const durationSeconds = Math.round(clipSeconds(plan, shot) * 1e6) / 1e6;
+      const facts = shotFacts(
+        brief,
+        { characters: cast.entities, location: cast.location },
+        {
+          characters: shot.characters,
+          action: shot.action,
+          actionPhrase: shot.actionPhrase ?? null,
+          location: shot.location,
+          camera: shot.camera,
+          shotSize: shotSizeOf(shot.shotType),
+          durationSeconds,
+          corrections: [],
+        },
+      );
+      const model = modelFor(config, method);
+      const built = shotPrompt(model, facts);
+      return {
+        index: shot.index,
+        start: shot.start,
+        durationSeconds,
+        method,
+        model,
+        characters: shot.characters,
+        location: shot.location,
+        action: shot.action,
+        actionPhrase: shot.actionPhrase ?? null,
+        camera: shot.camera,
+        shotSize: facts.shotSize,
+        continuesFrom: shot.continuesFrom,
+        prompt: built.prompt,
+        negativePrompt: built.negativePrompt,
+      };
+    });
+    const clipsUsd = shots.reduce((sum, shot) => sum + clipCostUsd(config, shot.method, shot.durationSeconds), 0);
+    return {
+      kind: "scene",
+      request: text,
+      totalDuration: plan.totalDuration,
+      shots,
+      estimatedCostUsd: round(clipsUsd + cast.imageUsd),
+      plan,
+      referencesToMake: cast.toMake,
+    };
+  }
+  const brief = understandRequest(text);
+  const cast = await castOf(runtime, brain, brief);
+  const method = chooseMethod({
+    characterCount: brief.characters.length,
+    characterReferences: cast.withImages.characters,
+    characterPhotos: runtime.video.acceptsDrawings ? 0 : cast.withImages.characters,
+    hasLocationReference: cast.withImages.location,
+    continueFrom: null,
+    failedChecks: [],
+  }).method;
+  const durationSeconds = brief.durationSeconds ?? config.video.clipSeconds;
+  const facts = shotFacts(
+    brief,
+    { characters: cast.entities, location: cast.location },
+    {
+      characters: brief.characters,
+      action: brief.action,
+      actionPhrase: brief.actionPhrase ?? null,
+      location: brief.location,
+      camera: brief.camera,
+      shotSize: shotSizeIn(text),
+      durationSeconds,
+      corrections: [],
+    },
+  );
+  const model = modelFor(config, method);
+  const built = shotPrompt(model, facts);
+  const composite = method === "composite-to-video" && !runtime.image.drawsLocally;
+  if (composite) cast.toMake.push("the composite for shot 1");
+  const compositeUsd = composite ? runtime.image.priceOf("shot-composite") : 0;
+  return {
+    kind: "clip",
+    request: text,
+    totalDuration: durationSeconds,
+    shots: [
+      {
+        index: 1,
+        start: 0,
+        durationSeconds,
+        method,
+        model,
+        characters: brief.characters,
+        location: brief.location,
+        action: brief.action,
+        actionPhrase: brief.actionPhrase ?? null,
+        camera: brief.camera,
+        shotSize: facts.shotSize,
+        continuesFrom: null,
+        prompt: built.prompt,
+        negativePrompt: built.negativePrompt,
+      },
+    ],
+    estimatedCostUsd: round(clipCostUsd(config, method, durationSeconds) + cast.imageUsd + compositeUsd),
+    plan: null,
+    referencesToMake: cast.toMake,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
