@@ -7,7 +7,7 @@ import { estimateRequestCost } from "../../src/orchestrator/nodes/cost.js";
 import { pricePerSecond } from "../../src/providers/video/fal/media.js";
 import { falOptionsFrom } from "../../src/providers/video/fal/settings.js";
 import { costAtRate, listedPricePerSecond, videoCostUsd } from "../../src/providers/video/pricing.js";
-import type { Runtime } from "../../src/runtime.js";
+import { createTestRuntime } from "../helpers/runtime.js";
 
 const METHODS: GenerationMethod[] = ["text-to-video", "image-to-video", "first-last-frame", "composite-to-video"];
 const VARIABLE: Record<GenerationMethod, string> = {
@@ -91,19 +91,43 @@ describe("the price rule", () => {
     expect(clipCostUsd(local, "text-to-video", 4)).toBe(0.04);
   });
 
-  it("estimates a request as the sum of what its clips will be recorded at", () => {
-    // A paid model is never sent the location's drawn plate, so the clip is made (and billed) from text.
-    const config = loadConfig({ FAL_KEY: "k" });
-    const paid = { config, video: { acceptsDrawings: false } } as Runtime;
-    expect(clipCostUsd(config, "text-to-video", 4)).not.toBe(clipCostUsd(config, "composite-to-video", 4));
-    expect(estimateRequestCost(paid, "generate Sarah walking in the park for 4 seconds")).toBe(
-      clipCostUsd(config, "text-to-video", 4),
-    );
+  it("estimates a request as the sum of what its clips and reference images will be recorded at", async () => {
+    const text = "generate Sarah walking in the park for 4 seconds";
+    // FAL for video and images: Sarah's master and turnaround, the park's plate and the shot's composite are
+    // made first, then the clip is made composite-to-video.
+    const paid = await createTestRuntime({ env: { FAL_KEY: "k" } });
+    try {
+      const { config, image } = paid.runtime;
+      const images =
+        image.priceOf("character-master") +
+        image.priceOf("character-turnaround") +
+        image.priceOf("location-master") +
+        image.priceOf("shot-composite");
+      expect(images).toBeGreaterThan(0);
+      expect(await estimateRequestCost(paid.runtime, text)).toBeCloseTo(
+        clipCostUsd(config, "composite-to-video", 4) + images,
+        6,
+      );
+    } finally {
+      await paid.cleanup();
+    }
+    // A paid video model with images kept local is never sent the drawn plate: the clip is made from text.
+    const textOnly = await createTestRuntime({ env: { FAL_KEY: "k", CUTROOM_IMAGES: "local" } });
+    try {
+      const { config } = textOnly.runtime;
+      expect(clipCostUsd(config, "text-to-video", 4)).not.toBe(clipCostUsd(config, "composite-to-video", 4));
+      expect(await estimateRequestCost(textOnly.runtime, text)).toBe(clipCostUsd(config, "text-to-video", 4));
+    } finally {
+      await textOnly.cleanup();
+    }
     // The local renderer composes from the plate, priced as configured.
-    const local = loadConfig({ CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.01 }) });
-    const drawn = { config: local, video: { acceptsDrawings: true } } as Runtime;
-    expect(estimateRequestCost(drawn, "generate Sarah walking in the park for 4 seconds")).toBe(
-      clipCostUsd(local, "composite-to-video", 4),
-    );
+    const local = await createTestRuntime({ env: { CUTROOM_PRICES: JSON.stringify({ [LOCAL_VIDEO_MODEL]: 0.01 }) } });
+    try {
+      expect(await estimateRequestCost(local.runtime, text)).toBe(
+        clipCostUsd(local.runtime.config, "composite-to-video", 4),
+      );
+    } finally {
+      await local.cleanup();
+    }
   });
 });

@@ -122,11 +122,17 @@ async function castOf(runtime: Runtime, brain: ProjectBrain, brief: VideoBrief):
 }
 
 /** The preview of a request as a chat turn on this runtime would make it. */
-export async function previewRequest(runtime: Runtime, text: string): Promise<Preview> {
+export async function previewRequest(
+  runtime: Runtime,
+  text: string,
+  options: { projectId?: string; planner?: "configured" | "deterministic" } = {},
+): Promise<Preview> {
   const config = runtime.config;
-  const brain = runtime.brain.forProject(config.projectId);
+  const brain = runtime.brain.forProject(options.projectId ?? config.projectId);
   if (isSceneRequest(text)) {
-    const { plan, brief } = await sceneBrief(runtime, text);
+    // The cost check before a turn plans without the chat model: one model call per request is enough.
+    const planning = options.planner === "deterministic" ? { ...runtime, llm: null } : runtime;
+    const { plan, brief } = await sceneBrief(planning, text);
     const cast = await castOf(runtime, brain, brief);
     const shots = plan.shots.map((shot): PreviewShot => {
       // As the scene's chains do: a continuing shot starts from the clip before it, a shot without a picture

@@ -8,9 +8,10 @@ import { runtimeOf } from "../../context.js";
 import { budgetNote, wouldPassBudget } from "../../departments/video/budget.js";
 import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
+import { previewRequest } from "../../departments/video/preview.js";
 import { clipSeconds } from "../../departments/video/planner/plan.js";
 import type { TakeResult } from "../../departments/video/state.js";
-import { isSceneRequest, requestedSeconds } from "../../departments/video/understand.js";
+import { isSceneRequest } from "../../departments/video/understand.js";
 import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
 import type { Runtime } from "../../runtime.js";
@@ -27,17 +28,16 @@ export interface CostPrompt {
   choices: readonly CostDecision[];
 }
 
-/** The request's cost before any call: a scene's plan, or one clip at the method a plan would pick. */
-export function estimateRequestCost(runtime: Runtime, text: string): number {
-  const config = runtime.config;
-  // Each shot priced as its clip will be recorded, so the estimate is the sum of the clips' recorded costs.
-  // A provider that is never sent a drawing makes from text what the local renderer would compose from the
-  // location's drawn plate, so that is the model it is priced at.
-  const made = (method: GenerationMethod): GenerationMethod =>
-    method === "composite-to-video" && !runtime.video.acceptsDrawings ? "text-to-video" : method;
-  const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, made(method), seconds);
-  if (isSceneRequest(text)) return planScene(text, { fps: config.video.fps, priceFor }).estimatedCostUsd;
-  return priceFor("composite-to-video", requestedSeconds(text) ?? config.video.clipSeconds);
+/**
+ * The request's cost before any call: what `cutroom plan` shows for it (clips at their models' prices plus
+ * the reference images a real image model would make first), with the scene planned deterministically.
+ */
+export async function estimateRequestCost(runtime: Runtime, text: string, projectId?: string): Promise<number> {
+  const preview = await previewRequest(runtime, text, {
+    planner: "deterministic",
+    ...(projectId === undefined ? {} : { projectId }),
+  });
+  return preview.estimatedCostUsd;
 }
 
 /**
@@ -51,7 +51,12 @@ export function estimateRegenerateCost(
   redoShots: number[] | null,
 ): number {
   const config = runtime.config;
-  if (!isSceneRequest(text)) return clipCostUsd(config, take.method, take.durationSeconds);
+  if (!isSceneRequest(text)) {
+    // A new take of a composite clip gets a new composite made for it by a real image model.
+    const composite =
+      take.method === "composite-to-video" && !runtime.image.drawsLocally ? runtime.image.priceOf("shot-composite") : 0;
+    return clipCostUsd(config, take.method, take.durationSeconds) + composite;
+  }
   const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
   try {
     const plan = planScene(text, { fps: config.video.fps, priceFor });
@@ -74,14 +79,14 @@ export function parseCostDecision(answer: unknown): CostDecision {
   });
 }
 
-export function confirmCostNode(
+export async function confirmCostNode(
   state: OrchestratorStateValue,
   config: LangGraphRunnableConfig,
-): Partial<OrchestratorStateValue> {
+): Promise<Partial<OrchestratorStateValue>> {
   const runtime = runtimeOf(config);
   let estimate = 0;
   try {
-    estimate = estimateRequestCost(runtime, state.requestText ?? "");
+    estimate = await estimateRequestCost(runtime, state.requestText ?? "", state.projectId);
   } catch {
     // A request the planner refuses is refused with its own message by the department.
     return { reply: "", costDecision: null };
