@@ -31,7 +31,14 @@ describe("POST /videos/generate with a paid video model", () => {
     directory = await mkdtemp(join(tmpdir(), "cutroom-route-paid-"));
     fal = await startFakeFal({ apiKey: FAL_KEY, video: await renderTestClip(directory, 5) });
     harness = await startHarness({
-      env: { FAL_KEY, FAL_BASE_URL: fal.url, CUTROOM_FAL_POLL_MS: "20", CUTROOM_CONFIRM_ABOVE_USD: "1000" },
+      // A paid video model with images kept on the local renderer: its references are drawings.
+      env: {
+        FAL_KEY,
+        FAL_BASE_URL: fal.url,
+        CUTROOM_FAL_POLL_MS: "20",
+        CUTROOM_CONFIRM_ABOVE_USD: "1000",
+        CUTROOM_IMAGES: "local",
+      },
     });
   });
   afterAll(async () => {
