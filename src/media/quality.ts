@@ -7,13 +7,7 @@
  *   extra against duration × rate.
  * - motion-quality, visual-clarity, bitrate and audio: see quality-signal.ts. They share one decode
  *   pass (analysis.ts), which also counts the frames actually decoded for the fps check.
- * - character-consistency: key frames at 10%, 50% and 90% and each reference still decoded at 160x90
- *   (nearest-neighbour, so flat colours stay unblended). F = the reference's colour histogram over its
- *   non-grey pixels (the character, drawn on #808080); per frame, the share of F whose bins hold ≥ 0.05%
- *   of the frame; averaged over frames. Several references: the weakest one counts.
- * - location-consistency: histogram intersection of the reference still and each key frame over all
- *   pixels, averaged over frames; with several references the best match counts.
- * Histograms are 8 levels per channel, soft-binned (see colour-match.ts).
+ * - character-consistency and location-consistency: see identity.ts.
  *
  * Thresholds: the given threshold (default 0.7) for every check, except that duration and fps pass only
  * at ≥ 0.9 and resolution at ≥ 0.95 (a clip 30% short or a quarter of the pixels is not a pass).
@@ -25,17 +19,14 @@ import {
   type QualityCheckType,
   type VideoQualityResult,
 } from "../domain.js";
-import { DEFAULT_THRESHOLD, mean, summarize } from "./quality-report.js";
-import {
-  characterPalette,
-  histogramIntersection,
-  paletteCoverage,
-  paletteIsEmpty,
-  softHistogram,
-} from "./colour-match.js";
+import { DEFAULT_THRESHOLD, summarize } from "./quality-report.js";
 import { analyseMedia, type Analysis } from "./analysis.js";
+import { checkCharacterConsistency, checkLocationConsistency, keyFrameHistograms } from "./identity.js";
 import { audioCheck, bitrateCheck, clarityCheck, makeCheck, motionCheck } from "./quality-signal.js";
-import { decodeRawFrames, probe, type ProbeResult } from "./runner.js";
+import { probe } from "./runner.js";
+import { factsOf, type CheckOptions } from "./check-options.js";
+
+export type { CheckOptions } from "./check-options.js";
 
 export {
   clarityScore,
@@ -46,11 +37,10 @@ export {
   type Interval,
 } from "./detections.js";
 export { DEFAULT_THRESHOLD, summarize } from "./quality-report.js";
+export { checkCharacterConsistency, checkLocationConsistency, keyFrameHistograms } from "./identity.js";
 
 const TECHNICAL_FLOOR = 0.9;
 const RESOLUTION_FLOOR = 0.95;
-const ANALYSIS_SIZE = { width: 160, height: 90 };
-const KEY_FRAME_POSITIONS = [0.1, 0.5, 0.9];
 const ANALYSIS_TIMEOUT_MS = 120_000;
 
 export interface VerifyParams {
@@ -65,26 +55,12 @@ export interface VerifyParams {
   threshold?: number;
 }
 
-export interface CheckOptions {
-  threshold?: number;
-  /** Facts already probed from the same file, to skip probing again. */
-  probed?: ProbeResult;
-  /** Key-frame histograms already decoded from the same file (consistency checks share them). */
-  keyFrames?: Float64Array[];
-  /** The one-pass measurements of the same file, shared by the motion, clarity, fps and audio checks. */
-  analysis?: Analysis;
-}
-
 async function analysisOf(path: string, options: CheckOptions): Promise<Analysis> {
   options.analysis ??= await analyseMedia(path, await factsOf(path, options), ANALYSIS_TIMEOUT_MS);
   return options.analysis;
 }
 
 const result = makeCheck;
-
-async function factsOf(path: string, options: CheckOptions): Promise<ProbeResult> {
-  return options.probed ?? probe(path, { requireVideo: true });
-}
 
 export async function checkDuration(
   path: string,
@@ -170,69 +146,6 @@ export async function checkAudio(path: string, options: CheckOptions = {}): Prom
   const facts = await factsOf(path, options);
   const analysis = facts.hasAudio ? await analysisOf(path, options) : null;
   return audioCheck(analysis, facts, options.threshold ?? DEFAULT_THRESHOLD);
-}
-
-/** Colour histograms of the key frames at 10%, 50% and 90% of the clip, decoded at 160x90. */
-export async function keyFrameHistograms(path: string, options: CheckOptions = {}): Promise<Float64Array[]> {
-  const { durationSeconds } = await factsOf(path, options);
-  const times = KEY_FRAME_POSITIONS.map((position) => position * durationSeconds);
-  const frames = await decodeRawFrames(path, { times, ...ANALYSIS_SIZE, scaleFlags: "neighbor" });
-  return frames.map((frame) => softHistogram(frame));
-}
-
-async function referencePixels(reference: string): Promise<Buffer> {
-  const [pixels] = await decodeRawFrames(reference, { times: [0], ...ANALYSIS_SIZE, scaleFlags: "neighbor" });
-  return pixels!;
-}
-
-export async function checkCharacterConsistency(
-  path: string,
-  references: string[],
-  options: CheckOptions = {},
-): Promise<QualityCheck> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const histograms = options.keyFrames ?? (await keyFrameHistograms(path, options));
-  const scores: string[] = [];
-  let weakest = 1;
-  for (const reference of references) {
-    const palette = characterPalette(await referencePixels(reference));
-    const score = paletteIsEmpty(palette)
-      ? 0
-      : mean(histograms.map((histogram) => paletteCoverage(palette, histogram)));
-    weakest = Math.min(weakest, score);
-    scores.push(
-      `${reference.split("/").pop()}: ${score.toFixed(3)}${paletteIsEmpty(palette) ? " (reference shows nothing but grey)" : ""}`,
-    );
-  }
-  return result(
-    "character-consistency",
-    references.length === 0 ? 0 : weakest,
-    threshold,
-    `share of each reference's character colours present in key frames: ${scores.join(", ")}`,
-  );
-}
-
-export async function checkLocationConsistency(
-  path: string,
-  references: string[],
-  options: CheckOptions = {},
-): Promise<QualityCheck> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const histograms = options.keyFrames ?? (await keyFrameHistograms(path, options));
-  const scores: string[] = [];
-  let best = 0;
-  for (const reference of references) {
-    const referenceHistogram = softHistogram(await referencePixels(reference));
-    const score = mean(histograms.map((histogram) => histogramIntersection(referenceHistogram, histogram)));
-    best = Math.max(best, score);
-    scores.push(`${reference.split("/").pop()}: ${score.toFixed(3)}`);
-  }
-  return result(
-    "location-consistency",
-    best,
-    threshold,
-    `colour histogram intersection with key frames: ${scores.join(", ")}`,
-  );
 }
 
 export async function verifyVideo(params: VerifyParams): Promise<VideoQualityResult> {
