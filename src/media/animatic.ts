@@ -41,17 +41,27 @@ function imageInput(path: string, fps: number, durationSeconds: number): FfmpegI
   return { source: `file:${path}`, options: ["-loop", "1", "-framerate", String(fps), "-t", num(durationSeconds)] };
 }
 
-function backgroundImages(request: ClipRequest): { first: string; last: string | null } | null {
+function backgroundImage(request: ClipRequest): string | null {
   switch (request.method) {
     case "image-to-video":
-      return request.sourceImage === null ? null : { first: request.sourceImage, last: null };
+      return request.sourceImage;
     case "first-last-frame":
-      return request.firstFrame === null ? null : { first: request.firstFrame, last: request.lastFrame };
+      // The first frame is the previous clip's, figures and all: it is only blended out at the start (see
+      // startImage). Played under the whole clip it would show every figure twice, one of them see-through.
+      // The clip plays on the last frame (the place) or, without one, on the drawn scenery.
+      return request.lastFrame;
     case "composite-to-video":
-      return request.compositeImage === null ? null : { first: request.compositeImage, last: null };
+      return request.compositeImage;
     case "text-to-video":
       return null;
   }
+}
+
+/** The frame a clip starts on exactly before it blends into its own animation, if it starts from one. */
+function startImage(request: ClipRequest): string | null {
+  if (request.method === "image-to-video") return request.sourceImage;
+  if (request.method === "first-last-frame") return request.firstFrame;
+  return null;
 }
 
 /**
@@ -160,34 +170,26 @@ export const START_BLEND_SECONDS = 0.5;
 
 export function buildAnimaticSpec(request: ClipRequest, outputPath: string, workDir?: string): FfmpegSpec {
   const { width, height, fps, durationSeconds } = request;
-  const images = backgroundImages(request);
+  const image = backgroundImage(request);
   const strength = effectiveStrength(request.motionStrength);
   // A shot with nothing to act still gets a gentle push-in, so a positive motion strength always shows.
   const implicitPush = request.camera === "static" && request.characters.length === 0 && strength > 0;
   const camera: CameraMove = implicitPush ? "dolly-in" : request.camera;
   const dollyFactor = implicitPush ? 1 + 0.3 * strength : 1.25;
-  const framing = framingFor(width, height, camera, images === null);
+  const framing = framingFor(width, height, camera, image === null);
   const { canvasWidth, canvasHeight } = framing;
   const inputs: FfmpegInput[] = [];
   const graph: string[] = [];
 
-  if (images === null) {
+  if (image === null) {
     const look = request.location?.look ?? null;
     inputs.push(lavfiColor(ffColor(skyColor(look)), canvasWidth, canvasHeight, fps, durationSeconds));
     const layoutSeed = sceneryLayoutSeed(request);
     graph.push(`[0:v]${[...sceneryFilters(look, layoutSeed, framing), "format=yuv420p"].join(",")}[bg]`);
   } else {
     const fill = `scale=${canvasWidth}:${canvasHeight}:force_original_aspect_ratio=increase,crop=${canvasWidth}:${canvasHeight},setsar=1`;
-    inputs.push(imageInput(images.first, fps, durationSeconds));
-    if (images.last === null) {
-      graph.push(`[0:v]${fill},format=yuv420p[bg]`);
-    } else {
-      // The last frame fades in over the whole clip: an alpha fade, cheaper than a per-pixel blend.
-      inputs.push(imageInput(images.last, fps, durationSeconds));
-      graph.push(`[0:v]${fill},format=yuv420p[first]`);
-      graph.push(`[1:v]${fill},format=yuva420p,fade=t=in:st=0:d=${num(durationSeconds)}:alpha=1[last]`);
-      graph.push(`[first][last]overlay=eof_action=pass:format=auto,format=yuv420p[bg]`);
-    }
+    inputs.push(imageInput(image, fps, durationSeconds));
+    graph.push(`[0:v]${fill},format=yuv420p[bg]`);
   }
 
   const direction: 1 | -1 = camera === "pan-left" ? -1 : camera === "pan-right" ? 1 : request.seed % 2 === 0 ? 1 : -1;
@@ -237,7 +239,7 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   // A clip made from a frame starts on that frame exactly, as an image-to-video or first-last-frame model
   // does, and blends into the animation: the cut from the shot it continues does not jump. (A composite is
   // a layout of references, not a frame to start on.)
-  const start = images !== null && request.method !== "composite-to-video" ? images.first : null;
+  const start = startImage(request);
   if (start === null) {
     graph.push(`[${current}]${finishing.join(",")}[vout]`);
   } else {

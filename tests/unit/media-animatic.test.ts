@@ -178,11 +178,12 @@ describe("buildAnimaticSpec", () => {
       request({ method: "first-last-frame", firstFrame: "/in/first.png", lastFrame: "/in/last.png" }),
       "/out/a.mp4",
     );
-    expect(firstLast.inputs.slice(0, 2).map((input) => input.source)).toEqual([
-      "file:/in/first.png",
-      "file:/in/last.png",
-    ]);
-    expect(firstLast.filterComplex).toContain("fade=t=in:st=0:d=5:alpha=1");
+    // The clip plays on the last frame (the place); the first frame (the previous clip's, figures and all) is
+    // only blended out over the start, so no figure shows twice, see-through, for the whole shot.
+    expect(firstLast.inputs.map((input) => input.source)).toContain("file:/in/first.png");
+    expect(firstLast.inputs[0]!.source).toBe("file:/in/last.png");
+    expect(firstLast.filterComplex).not.toContain("fade=t=in:st=0:d=5:alpha=1");
+    expect(firstLast.filterComplex).toMatch(/fade=t=out:st=0:d=0\.5:alpha=1\[start\]/);
     const composite = buildAnimaticSpec(
       request({ method: "composite-to-video", compositeImage: "/in/comp.png" }),
       "/out/a.mp4",
