@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   CUTROOM_FPS: number("CUTROOM_FPS", 1, 60),
   CUTROOM_CLIP_SECONDS: number("CUTROOM_CLIP_SECONDS", 1, 7),
   CUTROOM_QUALITY_THRESHOLD: number("CUTROOM_QUALITY_THRESHOLD", 0, 1),
+  CUTROOM_LOUDNESS_TARGET: optionalText,
   CUTROOM_MAX_ATTEMPTS: number("CUTROOM_MAX_ATTEMPTS", 1, 5),
   CUTROOM_FFMPEG_TIMEOUT_MS: number("CUTROOM_FFMPEG_TIMEOUT_MS", 1000, 3_600_000),
   CUTROOM_JOB_CONCURRENCY: number("CUTROOM_JOB_CONCURRENCY", 1, 64),
@@ -137,6 +138,8 @@ export interface Config {
   projectId: string;
   video: { width: number; height: number; fps: number; clipSeconds: number };
   qualityThreshold: number;
+  /** Integrated loudness a final mix is delivered at (LUFS): web -16 unless CUTROOM_LOUDNESS_TARGET says otherwise. */
+  loudnessTargetLufs: number;
   maxAttempts: number;
   ffmpegTimeoutMs: number;
   /** Per-request spending limit: regeneration stops when it is reached. */
@@ -384,6 +387,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     projectId: values.CUTROOM_PROJECT ?? "default",
     video: { width, height, fps: values.CUTROOM_FPS ?? 24, clipSeconds: values.CUTROOM_CLIP_SECONDS ?? 5 },
     qualityThreshold: values.CUTROOM_QUALITY_THRESHOLD ?? 0.7,
+    loudnessTargetLufs: parseLoudnessTarget(values.CUTROOM_LOUDNESS_TARGET),
     maxAttempts: values.CUTROOM_MAX_ATTEMPTS ?? 3,
     ffmpegTimeoutMs: values.CUTROOM_FFMPEG_TIMEOUT_MS ?? 120_000,
     budgetUsd: values.CUTROOM_BUDGET_USD ?? 10,
@@ -399,4 +403,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adapters,
     env: values,
   };
+}
+
+/** Delivery loudness profiles: streaming/web platforms (-16 LUFS) and EBU R128 broadcast (-23 LUFS). */
+export const LOUDNESS_PROFILES = { web: -16, broadcast: -23 } as const;
+
+/** A loudness target given as a profile name or LUFS (e.g. "web", "broadcast", "-14"); web when not set. */
+export function parseLoudnessTarget(value: string | undefined, field = "CUTROOM_LOUDNESS_TARGET"): number {
+  const text = value?.trim().toLowerCase() ?? "";
+  if (text === "") return LOUDNESS_PROFILES.web;
+  if (text in LOUDNESS_PROFILES) return LOUDNESS_PROFILES[text as keyof typeof LOUDNESS_PROFILES];
+  const lufs = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(lufs >= -40 && lufs <= -5)) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `${field} must be web (-16), broadcast (-23) or a loudness in LUFS from -40 to -5; got ${JSON.stringify(value)}`,
+      { field },
+    );
+  }
+  return lufs;
 }

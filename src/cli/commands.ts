@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { QUALITY_CHECK_TYPES, type QualityCheckType } from "../domain.js";
+import { parseLoudnessTarget } from "../config.js";
 import { CutroomError } from "../errors.js";
 import { verifyVideo } from "../media/quality.js";
 import { probe } from "../media/runner.js";
@@ -29,13 +30,19 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     reference: { type: "string", multiple: true },
     "location-reference": { type: "string", multiple: true },
     checks: { type: "string" },
+    "loudness-target": { type: "string" },
   });
   if (values.help) {
     process.stdout.write(
-      "cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N] [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]\n",
+      "cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N] [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--loudness-target LUFS|web|broadcast] [--json]\n",
     );
     return 0;
   }
+  // Asking for a loudness target says the file is a delivered mix; without it the sound is judged as raw.
+  const loudnessTarget =
+    values["loudness-target"] === undefined
+      ? null
+      : parseLoudnessTarget(values["loudness-target"], "loudness-target");
   const file = positionals[0];
   if (!file) throw new CutroomError("INVALID_INPUT", "verify needs a video file", { field: "file" });
   if (!existsSync(file)) throw new CutroomError("NOT_FOUND", `file ${file} does not exist`, { field: "file" });
@@ -86,6 +93,8 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     characterReferences,
     locationReferences,
     checks,
+    audioRole: loudnessTarget === null ? "raw" : "final-mix",
+    ...(loudnessTarget === null ? {} : { loudnessTargetLufs: loudnessTarget }),
   });
   write(values.json === true, result, formatQuality(result).join("\n"));
   return result.passed ? 0 : 1;

@@ -1,9 +1,12 @@
 /**
  * One decode pass measures everything verification needs from the pixels and the sound. The picture is
  * split: a 320-wide nearest-neighbour copy feeds freezedetect, blackdetect and signalstats (frame
- * brightness for flicker, and a count of the frames actually decoded); two frames a second, at native
+ * brightness for flicker, the mean difference from the previous frame for flicker and duplicated frames,
+ * and a count of the frames actually decoded); two frames a second, at native
  * size but cropped to their central 640x360 at most, feed blurdetect: edge widths are only meaningful at
- * native size, the subject is usually central, and the crop keeps the edge search cheap. The sound runs
+ * native size, the subject is usually central, and the crop keeps the edge search cheap. blurdetect's
+ * own summary turns to NaN as soon as one frame has no edges (a black frame), so each frame's value is
+ * printed and the finite ones averaged. The sound runs
  * through astats (peak, RMS), silencedetect and ebur128 (integrated loudness, true peak) in series.
  */
 import { parseBlackIntervals, parseBlurMean, parseFreezeIntervals, type Interval } from "./detections.js";
@@ -21,9 +24,14 @@ export interface Analysis {
   decodedFrames: number;
   frozen: Interval[];
   black: Interval[];
+  /** Mean edge width over the sampled frames that had edges; null when none had. */
   blurMean: number | null;
+  /** Sampled frames blurdetect measured, and how many it could not (no edges: black or flat). */
+  blurFrames?: { measured: number; unmeasured: number };
   /** Mean luma (0–255) of every decoded frame, in order. */
   luma: number[];
+  /** Mean absolute luma difference (0–255) of every decoded frame from the previous one (0 for the first). */
+  difference?: number[];
   audio: AudioMeasures | null;
 }
 
@@ -38,8 +46,8 @@ export function buildAnalysisSpec(path: string, facts: Pick<ProbeResult, "width"
   const graph = [
     "[0:v]split=2[small][full]",
     "[small]scale=320:-2:flags=neighbor,freezedetect=n=0.001:d=0.5,blackdetect=d=0.2:pix_th=0.1," +
-      "signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG[vstats]",
-    `[full]fps=2,${crop}blurdetect,nullsink`,
+      "signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG,metadata=mode=print:key=lavfi.signalstats.YDIF[vstats]",
+    `[full]fps=2,${crop}blurdetect,metadata=mode=print:key=lavfi.blur,nullsink`,
   ];
   const outputOptions = ["-map", "[vstats]"];
   if (facts.hasAudio) {
@@ -98,14 +106,37 @@ export function parseLuma(stderr: string): number[] {
   return [...stderr.matchAll(/lavfi\.signalstats\.YAVG=([\d.]+)/g)].map((match) => Number(match[1]));
 }
 
+export function parseDifferences(stderr: string): number[] {
+  return [...stderr.matchAll(/lavfi\.signalstats\.YDIF=([\d.e+-]+)/g)].map((match) => Number(match[1]) || 0);
+}
+
+/** Per-frame edge widths (`lavfi.blur=4.41`, or `-nan` for a frame without edges). */
+export function parseBlurFrames(stderr: string): { mean: number | null; measured: number; unmeasured: number } {
+  const values = [...stderr.matchAll(/lavfi\.blur=(\S+)/g)].map((match) => Number(match[1]));
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (values.length === 0) {
+    // An older log with only the summary line.
+    const mean = parseBlurMean(stderr);
+    return { mean, measured: mean === null ? 0 : 1, unmeasured: 0 };
+  }
+  return {
+    mean: finite.length === 0 ? null : finite.reduce((sum, value) => sum + value, 0) / finite.length,
+    measured: finite.length,
+    unmeasured: values.length - finite.length,
+  };
+}
+
 export function parseAnalysis(stderr: string, durationSeconds: number, hasAudio: boolean): Analysis {
   const luma = parseLuma(stderr);
+  const blur = parseBlurFrames(stderr);
   return {
     decodedFrames: luma.length,
     frozen: parseFreezeIntervals(stderr, durationSeconds),
     black: parseBlackIntervals(stderr),
-    blurMean: parseBlurMean(stderr),
+    blurMean: blur.mean,
+    blurFrames: { measured: blur.measured, unmeasured: blur.unmeasured },
     luma,
+    difference: parseDifferences(stderr),
     audio: hasAudio ? parseAudioMeasures(stderr, durationSeconds) : null,
   };
 }

@@ -26,7 +26,7 @@ const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
   "motion-quality": (check) => `raise motion strength (by about 0.3) and regenerate: ${check.details}`,
   "visual-clarity": () => "apply sharpening in post-processing (sharpen 0.5) or regenerate at the native resolution",
   bitrate: (check) => `re-encode with libx264 -crf 20 (a sane bit rate for the size and frame rate): ${check.details}`,
-  audio: (check) => `remix the sound with mix_audio (normalized to -16 LUFS, cut to the picture): ${check.details}`,
+  audio: (check) => `remix the sound with mix_audio (normalized to the delivery loudness, cut to the picture): ${check.details}`,
   continuity: (check) =>
     `regenerate the shot after each jump from the previous clip's last frame (first-last-frame): ${check.details}`,
 };
@@ -39,19 +39,28 @@ export function withSuggestion(check: QualityCheck, suggestion: string | null): 
   return check;
 }
 
-/** Overall quality is the equal-weight mean of the scores; a pass needs every check and the overall to pass. */
+/**
+ * Overall quality is the equal-weight mean of the measured scores; a pass needs every measured check and
+ * the overall to pass. A check that was not measured (measured: false) says nothing about the take: it is
+ * left out of the mean and the verdict and listed under `ignored`.
+ */
 export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD): VideoQualityResult {
-  if (checks.length === 0) {
+  const measured = checks.filter((check) => check.measured !== false);
+  const ignored = checks
+    .filter((check) => check.measured === false)
+    .map((check) => ({ type: check.type, why: check.details.startsWith("not measured") ? check.details : `not measured (${check.details})` }));
+  if (measured.length === 0) {
     return {
       passed: false,
       overallQuality: 0,
       checks,
-      issues: ["no quality checks were run"],
+      issues: [checks.length === 0 ? "no quality checks were run" : "no quality check could be measured"],
       suggestions: ["run at least the technical and motion checks"],
+      ...(ignored.length > 0 ? { ignored } : {}),
     };
   }
-  const overallQuality = roundScore(mean(checks.map((check) => check.score)));
-  const failed = checks.filter((check) => !check.passed);
+  const overallQuality = roundScore(mean(measured.map((check) => check.score)));
+  const failed = measured.filter((check) => !check.passed);
   return {
     passed: failed.length === 0 && overallQuality >= threshold,
     overallQuality,
@@ -61,5 +70,6 @@ export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD)
         `${check.type} scored ${check.score.toFixed(2)} (needs ${check.threshold.toFixed(2)}): ${check.details}`,
     ),
     suggestions: failed.map((check) => SPECIFIC.get(check) ?? SUGGESTIONS[check.type](check)),
+    ...(ignored.length > 0 ? { ignored } : {}),
   };
 }

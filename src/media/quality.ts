@@ -4,7 +4,8 @@
  * - duration: 1 - |actual - expected| / expected; a single clip (expected ≤ 7 s) also fails above 7 s.
  * - resolution: 1 for an exact match, else (smaller pixel count / larger pixel count).
  * - fps: closeness of the measured rate to the expected one, times 1 - the share of frames missing or
- *   extra against duration × rate.
+ *   extra against duration × rate, times 1 - the share of frames in motion that repeat the previous one
+ *   (stutter: 8 fps content repeated to 24 fps scores 0.33, whatever the container says).
  * - motion-quality, visual-clarity, bitrate and audio: see quality-signal.ts. They share one decode
  *   pass (analysis.ts), which also counts the frames actually decoded for the fps check.
  * - character-consistency and location-consistency: see identity.ts.
@@ -19,11 +20,22 @@ import {
   type QualityCheckType,
   type VideoQualityResult,
 } from "../domain.js";
-import { DEFAULT_THRESHOLD, summarize } from "./quality-report.js";
+import { DEFAULT_THRESHOLD, summarize, withSuggestion } from "./quality-report.js";
 import { analyseMedia, type Analysis } from "./analysis.js";
 import { checkCharacterConsistency, checkLocationConsistency, keyFrameHistograms } from "./identity.js";
-import { audioCheck, bitrateCheck, clarityCheck, makeCheck, motionCheck } from "./quality-signal.js";
-import { probe } from "./runner.js";
+import {
+  audioCheck,
+  bitrateCheck,
+  clarityCheck,
+  duplicateShare,
+  makeCheck,
+  motionCheck,
+  type AudioRole,
+  type KeyFrameMeasures,
+} from "./quality-signal.js";
+import { blockExcess, clipGhost, grayFromRgb } from "./frame-measures.js";
+import { LOUDNESS_TARGET_LUFS } from "./audio.js";
+import { decodeRawFrames, probe } from "./runner.js";
 import { factsOf, type CheckOptions } from "./check-options.js";
 
 export type { CheckOptions } from "./check-options.js";
@@ -53,6 +65,27 @@ export interface VerifyParams {
   locationReferences: string[];
   checks: QualityCheckType[];
   threshold?: number;
+  /**
+   * Whose sound the file carries: "final-mix" (the audio integrator mixed it) is held to the loudness
+   * target; "raw" (default) only to clipping, silence and length.
+   */
+  audioRole?: AudioRole;
+  /** Delivery loudness of a final mix, LUFS (default -16, web). */
+  loudnessTargetLufs?: number;
+}
+
+/** Key frames for the ghosting and block measures: inside the clip, clear of fades at either end. */
+const KEY_FRAME_POSITIONS = [0.25, 0.5, 0.75];
+
+/** Ghosting and blocks on three key frames decoded at the file's own size (blocks sit on its pixel grid). */
+export async function keyFrameMeasures(path: string, options: CheckOptions = {}): Promise<KeyFrameMeasures> {
+  const { width, height, durationSeconds } = await factsOf(path, options);
+  const times = KEY_FRAME_POSITIONS.map((position) => position * durationSeconds);
+  const frames = (await decodeRawFrames(path, { times, width, height, scaleFlags: "neighbor" })).map((rgb) =>
+    grayFromRgb(rgb, width, height),
+  );
+  const blocks = frames.map(blockExcess).sort((first, second) => first - second);
+  return { ghost: clipGhost(frames), blocks: blocks.length === 0 ? null : blocks[Math.floor(blocks.length / 2)]! };
 }
 
 async function analysisOf(path: string, options: CheckOptions): Promise<Analysis> {
@@ -126,7 +159,28 @@ export async function checkFps(
         : ` (about ${estimate} ${difference < 0 ? "dropped" : "duplicated"})`);
   }
   const expectation = expectedFps === null ? "no expected rate given" : `expected ${expectedFps} fps`;
-  return result("fps", rateScore * frameScore, floor, `measured ${fps} fps, ${expectation}; ${frameDetails}`);
+  // The container's count says nothing of frames repeated inside it; the content's cadence does.
+  const cadence = options.analysis?.difference ? duplicateShare(options.analysis.difference) : null;
+  const cadenceDetails =
+    cadence === null
+      ? ""
+      : cadence.repeats === 0
+        ? "; no repeated frames in motion"
+        : `; ${cadence.repeats} of ${cadence.moving} frames in motion repeat the previous one ` +
+          `(stutter: the content moves at about ${(fps * (1 - cadence.share)).toFixed(1)} fps)`;
+  const check = result(
+    "fps",
+    rateScore * frameScore * (1 - (cadence?.share ?? 0)),
+    floor,
+    `measured ${fps} fps, ${expectation}; ${frameDetails}${cadenceDetails}`,
+  );
+  const stutter = cadence !== null && check.score < floor && cadence.share > 0.1;
+  return withSuggestion(
+    check,
+    stutter
+      ? `regenerate at the target frame rate (or interpolate the motion: ffmpeg minterpolate), not repeated frames: ${check.details}`
+      : null,
+  );
 }
 
 export async function checkMotionQuality(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
@@ -135,17 +189,26 @@ export async function checkMotionQuality(path: string, options: CheckOptions = {
 }
 
 export async function checkVisualClarity(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
-  return clarityCheck(await analysisOf(path, options), options.threshold ?? DEFAULT_THRESHOLD);
+  const analysis = await analysisOf(path, options);
+  const keyFrames = analysis.blurMean === null ? null : await keyFrameMeasures(path, options);
+  return clarityCheck(analysis, options.threshold ?? DEFAULT_THRESHOLD, keyFrames);
 }
 
 export async function checkBitrate(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
   return bitrateCheck(await factsOf(path, options), options.threshold ?? DEFAULT_THRESHOLD);
 }
 
-export async function checkAudio(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
+export async function checkAudio(
+  path: string,
+  options: CheckOptions = {},
+  expectation: { role?: AudioRole; targetLufs?: number } = {},
+): Promise<QualityCheck> {
   const facts = await factsOf(path, options);
   const analysis = facts.hasAudio ? await analysisOf(path, options) : null;
-  return audioCheck(analysis, facts, options.threshold ?? DEFAULT_THRESHOLD);
+  return audioCheck(analysis, facts, options.threshold ?? DEFAULT_THRESHOLD, {
+    role: expectation.role ?? "raw",
+    targetLufs: expectation.targetLufs ?? LOUDNESS_TARGET_LUFS,
+  });
 }
 
 export async function verifyVideo(params: VerifyParams): Promise<VideoQualityResult> {
@@ -155,7 +218,7 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
   const wanted = new Set(params.checks);
   const checks: QualityCheck[] = [];
   // One decode pass serves every pixel and sound measure; run it up front when any of them is asked for.
-  if (["motion-quality", "visual-clarity", "audio"].some((type) => wanted.has(type as QualityCheckType))) {
+  if (["motion-quality", "visual-clarity", "audio", "fps"].some((type) => wanted.has(type as QualityCheckType))) {
     if (!(wanted.size === 1 && wanted.has("audio") && !options.probed!.hasAudio)) await analysisOf(path, options);
   }
   const withKeyFrames = async (): Promise<CheckOptions> => {
@@ -199,7 +262,9 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
         checks.push(await checkBitrate(path, options));
         break;
       case "audio":
-        checks.push(await checkAudio(path, options));
+        checks.push(
+          await checkAudio(path, options, { role: params.audioRole, targetLufs: params.loudnessTargetLufs }),
+        );
         break;
     }
   }

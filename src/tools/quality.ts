@@ -15,6 +15,8 @@ const QualityCheckSchema = z.object({
   passed: z.boolean(),
   details: z.string(),
   threshold: z.number().min(0).max(1),
+  // Kept through the report: a check that was not measured must not be graded.
+  measured: z.boolean().optional(),
 });
 
 export function parseResolution(value: string): { width: number; height: number } {
@@ -30,8 +32,8 @@ export function createQualityTools(context: ToolContext) {
   const threshold = context.runtime.config.qualityThreshold;
 
   const technical = tool(
-    async ({ mediaId, expectedDuration, targetResolution, expectedFps }) => {
-      const { path } = await mediaPath(context, mediaId, "mediaId");
+    async ({ mediaId, expectedDuration, targetResolution, expectedFps, audioRole }) => {
+      const { path, record } = await mediaPath(context, mediaId, "mediaId");
       const { width, height } = parseResolution(targetResolution);
       context.runtime.progress.emit("verify", 0.2, "measuring duration, resolution, frame rate, bit rate and sound");
       // A silent clip has no sound to judge; a clip with sound gets silence, clipping, loudness and length checked.
@@ -46,6 +48,10 @@ export function createQualityTools(context: ToolContext) {
         locationReferences: [],
         checks: ["duration", "resolution", "fps", "bitrate", ...(hasAudio ? (["audio"] as const) : [])],
         threshold,
+        // Only the audio integrator's mix is delivered sound, held to the loudness target; it is stored
+        // by save_with_audio (object name "with-audio") when the caller does not say.
+        audioRole: audioRole ?? (/\/with-audio-[^/]*$/.test(record.key) ? "final-mix" : "raw"),
+        loudnessTargetLufs: context.runtime.config.loudnessTargetLufs,
       });
       return toolResult({ checks: result.checks });
     },
@@ -58,6 +64,10 @@ export function createQualityTools(context: ToolContext) {
         expectedDuration: z.number().positive(),
         targetResolution: z.string().describe("WxH, e.g. 1280x720"),
         expectedFps: z.number().positive().max(120).nullable().default(null),
+        audioRole: z
+          .enum(["final-mix", "raw"])
+          .optional()
+          .describe("final-mix when the audio integrator mixed the sound (loudness is then checked)"),
       }),
     },
   );

@@ -37,7 +37,7 @@ describe("one-pass analysis", () => {
     expect(spec.output).toBe("-");
     expect(spec.filterComplex).toContain("[0:v]split=2[small][full]");
     expect(spec.filterComplex).toContain("freezedetect=n=0.001:d=0.5,blackdetect=d=0.2:pix_th=0.1,signalstats");
-    expect(spec.filterComplex).toContain("[full]fps=2,crop=640:360,blurdetect,nullsink");
+    expect(spec.filterComplex).toContain("[full]fps=2,crop=640:360,blurdetect,metadata=mode=print:key=lavfi.blur,nullsink");
     expect(spec.filterComplex).toContain("astats=metadata=0,silencedetect=n=-50dB:d=0.5,ebur128=peak=true");
     expect(
       buildAnalysisSpec("/v/a.mp4", { ...facts, width: 320, height: 180, hasAudio: false }).filterComplex,
@@ -65,7 +65,10 @@ describe("one-pass analysis", () => {
 describe("signal checks", () => {
   it("fails the sound on clipping, loudness, silence and length, with a concrete suggestion", () => {
     const analysis = parseAnalysis(EBUR128_TWICE, 4, true);
-    const check = audioCheck(analysis, { ...facts, audioDurationSeconds: 3.5 }, 0.7);
+    const check = audioCheck(analysis, { ...facts, audioDurationSeconds: 3.5 }, 0.7, {
+      role: "final-mix",
+      targetLufs: -16,
+    });
     expect(check.passed).toBe(false);
     expect(check.score).toBe(0);
     expect(check.details).toMatch(/silent for 2.50/);
@@ -77,10 +80,10 @@ describe("signal checks", () => {
     expect(report.suggestions[0]).toMatch(/apad/);
   });
 
-  it("fails a file without sound when sound is asked for", () => {
+  it("leaves a file without sound not measured: it neither passes nor fails the take", () => {
     const check = audioCheck(null, { ...facts, hasAudio: false }, 0.7);
-    expect(check.passed).toBe(false);
-    expect(summarize([check]).suggestions[0]).toMatch(/mix_audio/);
+    expect(check.measured).toBe(false);
+    expect(summarize([check]).ignored?.[0]?.type).toBe("audio");
   });
 
   it("judges bits per pixel", () => {

@@ -17,6 +17,11 @@ export interface VerifyTask {
   referenceIds: string[];
   /** Cuts where a shot continues the previous one: their last and first frames must match. */
   continuityPairs?: Array<{ label: string; previousMediaId: string; nextMediaId: string }>;
+  /**
+   * "final-mix" when the audio integrator mixed mediaId's sound (checked against the loudness target);
+   * when absent the tool tells from the stored object (save_with_audio's).
+   */
+  audioRole?: "final-mix" | "raw";
 }
 
 export const QUALITY_VERIFIER_PROMPT = `You are the Quality Verifier of a video department.
@@ -49,6 +54,7 @@ export function verifyPlan(task: VerifyTask): PlannedStep[] {
         expectedDuration: task.expectedDurationSeconds,
         targetResolution: task.resolution,
         expectedFps: task.fps,
+        ...(task.audioRole === undefined ? {} : { audioRole: task.audioRole }),
       }),
     },
     { tool: "check_motion_quality", args: () => ({ mediaId: task.mediaId }) },
