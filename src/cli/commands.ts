@@ -40,9 +40,7 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
   }
   // Asking for a loudness target says the file is a delivered mix; without it the sound is judged as raw.
   const loudnessTarget =
-    values["loudness-target"] === undefined
-      ? null
-      : parseLoudnessTarget(values["loudness-target"], "loudness-target");
+    values["loudness-target"] === undefined ? null : parseLoudnessTarget(values["loudness-target"], "loudness-target");
   const file = positionals[0];
   if (!file) throw new CutroomError("INVALID_INPUT", "verify needs a video file", { field: "file" });
   if (!existsSync(file)) throw new CutroomError("NOT_FOUND", `file ${file} does not exist`, { field: "file" });

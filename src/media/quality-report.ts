@@ -26,7 +26,8 @@ const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
   "motion-quality": (check) => `raise motion strength (by about 0.3) and regenerate: ${check.details}`,
   "visual-clarity": () => "apply sharpening in post-processing (sharpen 0.5) or regenerate at the native resolution",
   bitrate: (check) => `re-encode with libx264 -crf 20 (a sane bit rate for the size and frame rate): ${check.details}`,
-  audio: (check) => `remix the sound with mix_audio (normalized to the delivery loudness, cut to the picture): ${check.details}`,
+  audio: (check) =>
+    `remix the sound with mix_audio (normalized to the delivery loudness, cut to the picture): ${check.details}`,
   continuity: (check) =>
     `regenerate the shot after each jump from the previous clip's last frame (first-last-frame): ${check.details}`,
 };
@@ -48,7 +49,10 @@ export function summarize(checks: QualityCheck[], threshold = DEFAULT_THRESHOLD)
   const measured = checks.filter((check) => check.measured !== false);
   const ignored = checks
     .filter((check) => check.measured === false)
-    .map((check) => ({ type: check.type, why: check.details.startsWith("not measured") ? check.details : `not measured (${check.details})` }));
+    .map((check) => ({
+      type: check.type,
+      why: check.details.startsWith("not measured") ? check.details : `not measured (${check.details})`,
+    }));
   if (measured.length === 0) {
     return {
       passed: false,

@@ -66,7 +66,14 @@ export function makeCheck(
 
 /** A check whose measurement failed: it says nothing about the clip, so it neither passes nor fails the take. */
 export function notMeasured(type: QualityCheckType, threshold: number, why: string): QualityCheck {
-  return { type, score: roundScore(threshold), passed: true, details: `not measured: ${why}`, threshold, measured: false };
+  return {
+    type,
+    score: roundScore(threshold),
+    passed: true,
+    details: `not measured: ${why}`,
+    threshold,
+    measured: false,
+  };
 }
 
 /**
@@ -88,9 +95,7 @@ export function flickerCount(luma: number[], difference: number[] | undefined, s
 
 /** Frozen or black stretches that neither start at the clip's first frame nor run to its last. */
 export function interiorStretches(intervals: Interval[], durationSeconds: number): Interval[] {
-  return intervals.filter(
-    (interval) => interval.start > EDGE_SECONDS && interval.end < durationSeconds - EDGE_SECONDS,
-  );
+  return intervals.filter((interval) => interval.start > EDGE_SECONDS && interval.end < durationSeconds - EDGE_SECONDS);
 }
 
 export function motionCheck(analysis: Analysis, durationSeconds: number, threshold: number): QualityCheck {
@@ -144,7 +149,11 @@ export function blockScore(excess: number): number {
   return Math.min(1, Math.max(0, 1 - (excess - 0.04) / 0.08));
 }
 
-export function clarityCheck(analysis: Analysis, threshold: number, keyFrames: KeyFrameMeasures | null = null): QualityCheck {
+export function clarityCheck(
+  analysis: Analysis,
+  threshold: number,
+  keyFrames: KeyFrameMeasures | null = null,
+): QualityCheck {
   if (analysis.blurMean === null) {
     return notMeasured("visual-clarity", threshold, "blurdetect found no edges in any sampled frame (black or flat)");
   }
@@ -157,7 +166,8 @@ export function clarityCheck(analysis: Analysis, threshold: number, keyFrames: K
     },
   ];
   const skipped = analysis.blurFrames?.unmeasured ?? 0;
-  if (skipped > 0) parts[0]!.details += ` over ${analysis.blurFrames!.measured} frames (${skipped} without edges left out)`;
+  if (skipped > 0)
+    parts[0]!.details += ` over ${analysis.blurFrames!.measured} frames (${skipped} without edges left out)`;
   if (keyFrames?.ghost != null) {
     const { strength, dx, dy } = keyFrames.ghost;
     parts.push({
@@ -176,12 +186,7 @@ export function clarityCheck(analysis: Analysis, threshold: number, keyFrames: K
     });
   }
   const worst = parts.reduce((lowest, part) => (part.score < lowest.score ? part : lowest));
-  const check = makeCheck(
-    "visual-clarity",
-    worst.score,
-    threshold,
-    parts.map((part) => part.details).join("; "),
-  );
+  const check = makeCheck("visual-clarity", worst.score, threshold, parts.map((part) => part.details).join("; "));
   return withSuggestion(check, worst.name === "blur" ? null : `${worst.fix}: ${check.details}`);
 }
 
@@ -288,7 +293,11 @@ export function duplicateShare(difference: number[]): { share: number; repeats: 
   let moving = 0;
   for (let index = 1; index < difference.length; index++) {
     let local = 0;
-    for (let near = Math.max(1, index - CADENCE_WINDOW); near <= Math.min(difference.length - 1, index + CADENCE_WINDOW); near++)
+    for (
+      let near = Math.max(1, index - CADENCE_WINDOW);
+      near <= Math.min(difference.length - 1, index + CADENCE_WINDOW);
+      near++
+    )
       local = Math.max(local, difference[near]!);
     if (local < MOTION_LEVEL) continue;
     moving++;

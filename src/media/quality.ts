@@ -262,9 +262,7 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
         checks.push(await checkBitrate(path, options));
         break;
       case "audio":
-        checks.push(
-          await checkAudio(path, options, { role: params.audioRole, targetLufs: params.loudnessTargetLufs }),
-        );
+        checks.push(await checkAudio(path, options, { role: params.audioRole, targetLufs: params.loudnessTargetLufs }));
         break;
     }
   }

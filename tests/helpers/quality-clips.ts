@@ -25,10 +25,24 @@ export async function blackInsideClip(directory: string, blackSeconds: number, t
   const path = join(directory, `black-${blackSeconds}.mp4`);
   const side = (totalSeconds - blackSeconds) / 2;
   await ffmpeg([
-    "-f", "lavfi", "-i", MOVING(side),
-    "-f", "lavfi", "-i", `color=black:size=${SIZE}:rate=${RATE}:duration=${blackSeconds}`,
-    "-f", "lavfi", "-i", `${MOVING(side * 2)},trim=start=${side},setpts=PTS-STARTPTS`,
-    "-filter_complex", "[0][1][2]concat=n=3[v]", "-map", "[v]", ...X264, path,
+    "-f",
+    "lavfi",
+    "-i",
+    MOVING(side),
+    "-f",
+    "lavfi",
+    "-i",
+    `color=black:size=${SIZE}:rate=${RATE}:duration=${blackSeconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `${MOVING(side * 2)},trim=start=${side},setpts=PTS-STARTPTS`,
+    "-filter_complex",
+    "[0][1][2]concat=n=3[v]",
+    "-map",
+    "[v]",
+    ...X264,
+    path,
   ]);
   return path;
 }
@@ -44,9 +58,14 @@ export async function stutterClip(directory: string): Promise<string> {
 export async function ghostClip(directory: string): Promise<string> {
   const path = join(directory, "ghost.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", MOVING(2),
-    "-vf", "split[a][b];[b]crop=iw-12:ih-6:0:0,pad=iw+12:ih+6:12:6[c];[a][c]blend=all_mode=average",
-    ...X264, path,
+    "-f",
+    "lavfi",
+    "-i",
+    MOVING(2),
+    "-vf",
+    "split[a][b];[b]crop=iw-12:ih-6:0:0,pad=iw+12:ih+6:12:6[c];[a][c]blend=all_mode=average",
+    ...X264,
+    path,
   ]);
   return path;
 }
@@ -69,9 +88,21 @@ export async function gradedClip(directory: string): Promise<string> {
 export async function roomToneClip(directory: string): Promise<string> {
   const path = join(directory, "room-tone.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", MOVING(2),
-    "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.24:sample_rate=48000:duration=2",
-    ...X264, "-c:a", "aac", "-b:a", "96k", "-shortest", path,
+    "-f",
+    "lavfi",
+    "-i",
+    MOVING(2),
+    "-f",
+    "lavfi",
+    "-i",
+    "anoisesrc=color=pink:amplitude=0.24:sample_rate=48000:duration=2",
+    ...X264,
+    "-c:a",
+    "aac",
+    "-b:a",
+    "96k",
+    "-shortest",
+    path,
   ]);
   return path;
 }

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QualityCheckType } from "../../src/domain.js";
 import { summarize, verifyVideo } from "../../src/media/quality.js";
-import { audioCheck, bitrateCheck, clarityCheck, makeCheck, motionCheck, notMeasured } from "../../src/media/quality-signal.js";
+import {
+  audioCheck,
+  bitrateCheck,
+  clarityCheck,
+  makeCheck,
+  motionCheck,
+  notMeasured,
+} from "../../src/media/quality-signal.js";
 import type { Analysis } from "../../src/media/analysis.js";
 import type { ProbeResult } from "../../src/media/runner.js";
 import {
@@ -51,8 +58,14 @@ describe("quality checks on what a viewer sees", { timeout: 60_000 }, () => {
   });
 
   it("fails 20% black inside the clip, and half a second of it", async () => {
-    for (const [black, total] of [[0.5, 2.5], [0.5, 3]] as const) {
-      const motion = check(await verify(await blackInsideClip(directory, black, total), ["motion-quality"]), "motion-quality");
+    for (const [black, total] of [
+      [0.5, 2.5],
+      [0.5, 3],
+    ] as const) {
+      const motion = check(
+        await verify(await blackInsideClip(directory, black, total), ["motion-quality"]),
+        "motion-quality",
+      );
       expect(motion.passed).toBe(false);
       expect(motion.score).toBeLessThan(motion.threshold);
       expect(motion.details).toMatch(/black inside the clip/);
@@ -103,11 +116,27 @@ describe("quality checks on what a viewer sees", { timeout: 60_000 }, () => {
 
 describe("score and verdict agree", () => {
   const facts: ProbeResult = {
-    durationSeconds: 4, width: 320, height: 180, fps: 24, frameCount: 96, codec: "h264", bitRate: 500_000,
-    videoBitRate: 400_000, hasAudio: true, audioCodec: "aac", audioDurationSeconds: 4, sizeBytes: 1,
+    durationSeconds: 4,
+    width: 320,
+    height: 180,
+    fps: 24,
+    frameCount: 96,
+    codec: "h264",
+    bitRate: 500_000,
+    videoBitRate: 400_000,
+    hasAudio: true,
+    audioCodec: "aac",
+    audioDurationSeconds: 4,
+    sizeBytes: 1,
   } as unknown as ProbeResult;
   const analysis = (overrides: Partial<Analysis>): Analysis => ({
-    decodedFrames: 96, frozen: [], black: [], blurMean: 5, luma: Array(96).fill(100), audio: null, ...overrides,
+    decodedFrames: 96,
+    frozen: [],
+    black: [],
+    blurMean: 5,
+    luma: Array(96).fill(100),
+    audio: null,
+    ...overrides,
   });
   const audio = { peakDb: -3, rmsDb: -20, integratedLufs: -27, truePeakDbtp: -3, silence: [] };
 
@@ -131,13 +160,19 @@ describe("score and verdict agree", () => {
         audioCheck(analysis({ audio }), facts, threshold),
         audioCheck(analysis({ audio }), facts, threshold, { role: "final-mix", targetLufs: -16 }),
         audioCheck(analysis({ audio: { ...audio, peakDb: 0 } }), facts, threshold),
-        audioCheck(analysis({ audio: { ...audio, integratedLufs: null } }), { ...facts, audioDurationSeconds: 1 }, threshold, {
-          role: "final-mix",
-          targetLufs: -23,
-        }),
+        audioCheck(
+          analysis({ audio: { ...audio, integratedLufs: null } }),
+          { ...facts, audioDurationSeconds: 1 },
+          threshold,
+          {
+            role: "final-mix",
+            targetLufs: -23,
+          },
+        ),
       );
     }
-    for (const item of checks) expect(item.passed, `${item.type} ${item.score}/${item.threshold}`).toBe(item.score >= item.threshold);
+    for (const item of checks)
+      expect(item.passed, `${item.type} ${item.score}/${item.threshold}`).toBe(item.score >= item.threshold);
   });
 
   it("scores one audio problem below the threshold (it used to read 0.75 and fail)", () => {
