@@ -82,7 +82,7 @@ export function characterPalette(referenceRgb: Uint8Array): Float64Array {
  */
 export function paletteCoverage(palette: Float64Array, frameHistogram: Float64Array): number {
   let covered = 0;
-  for (let bin = 0; bin < BINS; bin++) {
+  for (let bin = 0; bin < palette.length; bin++) {
     if (palette[bin]! > 0 && frameHistogram[bin]! >= PRESENCE_SHARE) covered += palette[bin]!;
   }
   return covered;
@@ -97,4 +97,118 @@ export function histogramIntersection(first: Float64Array, second: Float64Array)
 
 export function paletteIsEmpty(palette: Float64Array): boolean {
   return palette.every((value) => value === 0);
+}
+
+/*
+ * Grade-tolerant colour signature. A colour grade (ffmpeg eq: brightness adds to luma, saturation scales
+ * chroma) moves every pixel's RGB, so RGB bins shift; in YCbCr it leaves the hue angle unchanged, scales
+ * chroma a little and shifts luma. Chromatic pixels are binned by hue × chroma × luma, near-neutral ones
+ * (no stable hue) by luma alone, all soft; gradeTolerantCoverage then lets a colour's luma move by about
+ * one band (40 levels), which a brightness of ±0.15 stays within, while light and dark skin stay apart.
+ */
+const HUE_BINS = 18;
+const CHROMA_CENTRES = [16, 36, 70, 120];
+const LUMA_CENTRES = [20, 60, 100, 140, 180, 220];
+/** Below this chroma (of 0–181) a pixel counts as neutral: black, grey or white. */
+const NEUTRAL_CHROMA = 10;
+const CHROMATIC_BINS = HUE_BINS * CHROMA_CENTRES.length * LUMA_CENTRES.length;
+export const GRADE_TOLERANT_BINS = CHROMATIC_BINS + LUMA_CENTRES.length;
+
+/** Linear weights of a value between the two nearest of sorted centres (clamped at the ends). */
+function bandWeights(value: number, centres: number[]): [number, number, number, number] {
+  const last = centres.length - 1;
+  if (value <= centres[0]!) return [0, 1, 0, 0];
+  if (value >= centres[last]!) return [last, 1, last, 0];
+  let low = 0;
+  while (value > centres[low + 1]!) low += 1;
+  const fraction = (value - centres[low]!) / (centres[low + 1]! - centres[low]!);
+  return [low, 1 - fraction, low + 1, fraction];
+}
+
+/** Soft grade-tolerant histogram of the selected pixels, normalised to sum 1 (all zeros if none). */
+export function gradeTolerantHistogram(
+  rgb: Uint8Array,
+  mask?: (red: number, green: number, blue: number) => boolean,
+): Float64Array {
+  const histogram = new Float64Array(GRADE_TOLERANT_BINS);
+  let total = 0;
+  for (let offset = 0; offset + 2 < rgb.length; offset += 3) {
+    const red = rgb[offset]!;
+    const green = rgb[offset + 1]!;
+    const blue = rgb[offset + 2]!;
+    if (mask !== undefined && !mask(red, green, blue)) continue;
+    total += 1;
+    // BT.601, the matrix ffmpeg's eq works in.
+    const luma = 0.299 * red + 0.587 * green + 0.114 * blue;
+    const blueDifference = -0.1687 * red - 0.3313 * green + 0.5 * blue;
+    const redDifference = 0.5 * red - 0.4187 * green - 0.0813 * blue;
+    const chroma = Math.hypot(blueDifference, redDifference);
+    const [l0, lw0, l1, lw1] = bandWeights(luma, LUMA_CENTRES);
+    if (chroma < NEUTRAL_CHROMA) {
+      histogram[CHROMATIC_BINS + l0]! += lw0;
+      histogram[CHROMATIC_BINS + l1]! += lw1;
+      continue;
+    }
+    const huePosition = ((Math.atan2(redDifference, blueDifference) / (2 * Math.PI) + 1) % 1) * HUE_BINS - 0.5;
+    const hueLow = Math.floor(huePosition);
+    const hueFraction = huePosition - hueLow;
+    const [c0, cw0, c1, cw1] = bandWeights(chroma, CHROMA_CENTRES);
+    for (const [hueBin, hueWeight] of [
+      [(hueLow + HUE_BINS) % HUE_BINS, 1 - hueFraction],
+      [(hueLow + 1) % HUE_BINS, hueFraction],
+    ] as const) {
+      for (const [chromaBin, chromaWeight] of [
+        [c0, cw0],
+        [c1, cw1],
+      ] as const) {
+        for (const [lumaBin, lumaWeight] of [
+          [l0, lw0],
+          [l1, lw1],
+        ] as const) {
+          const weight = hueWeight * chromaWeight * lumaWeight;
+          if (weight > 0) histogram[chromaticBin(hueBin, chromaBin, lumaBin)]! += weight;
+        }
+      }
+    }
+  }
+  if (total > 0) for (let bin = 0; bin < histogram.length; bin++) histogram[bin]! /= total;
+  return histogram;
+}
+
+function chromaticBin(hue: number, chroma: number, luma: number): number {
+  return (hue * CHROMA_CENTRES.length + chroma) * LUMA_CENTRES.length + luma;
+}
+
+/**
+ * paletteCoverage on grade-tolerant histograms: a palette bin is present when the frame holds at least
+ * PRESENCE_SHARE in it and its neighbours one luma band and one chroma band either side.
+ */
+export function gradeTolerantCoverage(palette: Float64Array, frameHistogram: Float64Array): number {
+  const lumaBands = LUMA_CENTRES.length;
+  const chromaBands = CHROMA_CENTRES.length;
+  const near = (bin: number): number => {
+    const luma = bin < CHROMATIC_BINS ? bin % lumaBands : bin - CHROMATIC_BINS;
+    let share = 0;
+    for (let lumaStep = -1; lumaStep <= 1; lumaStep++) {
+      const otherLuma = luma + lumaStep;
+      if (otherLuma < 0 || otherLuma >= lumaBands) continue;
+      if (bin >= CHROMATIC_BINS) {
+        share += frameHistogram[CHROMATIC_BINS + otherLuma]!;
+        continue;
+      }
+      const hue = Math.floor(bin / (lumaBands * chromaBands));
+      const chroma = Math.floor(bin / lumaBands) % chromaBands;
+      for (let chromaStep = -1; chromaStep <= 1; chromaStep++) {
+        const otherChroma = chroma + chromaStep;
+        if (otherChroma >= 0 && otherChroma < chromaBands)
+          share += frameHistogram[chromaticBin(hue, otherChroma, otherLuma)]!;
+      }
+    }
+    return share;
+  };
+  let covered = 0;
+  for (let bin = 0; bin < palette.length; bin++) {
+    if (palette[bin]! > 0 && near(bin) >= PRESENCE_SHARE) covered += palette[bin]!;
+  }
+  return covered;
 }

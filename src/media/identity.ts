@@ -1,25 +1,44 @@
 /**
  * Who and where a clip shows, against the references: character consistency and location consistency.
  *
- * - character-consistency: key frames at 10%, 50% and 90% and each reference still decoded at 160x90
- *   (nearest-neighbour, so flat colours stay unblended). F = the reference's colour histogram over its
- *   non-grey pixels (the character, drawn on #808080); per frame, the share of F whose bins hold ≥ 0.05%
- *   of the frame; averaged over frames. Several references: the weakest one counts.
+ * - character-consistency, per reference, the weakest reference counting:
+ *   - a photographic reference (one in which faces.ts finds a face): the reference's largest face against
+ *     the faces in key frames at 10%, 50% and 90%. Per frame, the Euclidean distance between face
+ *     descriptors to the nearest face (others may share the shot); frames without a face are not
+ *     measured; d = the mean over measured frames. Same person when d ≤ 0.6 (SAME_PERSON_DISTANCE). The
+ *     score maps d linearly through the check's threshold t: d = 0 → 1, d = 0.6 → t, d ≥ 1.2 → 0, so a
+ *     match passes and a mismatch scores below t (and fails even where rounding would reach t). No face
+ *     in any key frame, or a face model that did not load: not measured.
+ *   - a drawn reference (no face: the local renderer's figures on #808080): key frames and the reference
+ *     decoded at 160x90 (nearest-neighbour, so flat colours stay unblended). F = the grade-tolerant colour
+ *     histogram (colour-match.ts) of the reference's non-grey pixels; per frame, the share of F present in
+ *     the frame allowing a luma and chroma shift of about one band, so a mild colour grade still matches;
+ *     averaged over frames.
  * - location-consistency: histogram intersection of the reference still and each key frame over all
- *   pixels, averaged over frames; with several references the best match counts.
- * Histograms are 8 levels per channel, soft-binned (see colour-match.ts).
+ *   pixels, averaged over frames; with several references the best match counts. 8 levels per channel,
+ *   soft-binned (see colour-match.ts).
  */
 import type { QualityCheck } from "../domain.js";
 import {
-  characterPalette,
+  gradeTolerantCoverage,
+  gradeTolerantHistogram,
   histogramIntersection,
-  paletteCoverage,
+  isForeground,
   paletteIsEmpty,
   softHistogram,
 } from "./colour-match.js";
+import {
+  clipDistance,
+  facesInClip,
+  facesInStill,
+  loadFaceModel,
+  SAME_PERSON_DISTANCE,
+  type Face,
+  type FaceModel,
+} from "./faces.js";
 import { factsOf, type CheckOptions } from "./check-options.js";
 import { DEFAULT_THRESHOLD, mean } from "./quality-report.js";
-import { makeCheck as result } from "./quality-signal.js";
+import { makeCheck as result, notMeasured } from "./quality-signal.js";
 import { decodeRawFrames } from "./runner.js";
 
 const ANALYSIS_SIZE = { width: 160, height: 90 };
@@ -38,31 +57,89 @@ async function referencePixels(reference: string): Promise<Buffer> {
   return pixels!;
 }
 
+export interface CharacterCheckOptions extends CheckOptions {
+  /** The face model; the process-wide one (loaded on first use) unless a test passes another. */
+  faceModel?: () => Promise<FaceModel>;
+}
+
+interface ReferenceScore {
+  /** Null: this reference could not be compared with the clip. */
+  score: number | null;
+  /** A face farther than the published distance: fails even where the score rounds up to the threshold. */
+  mismatch: boolean;
+  details: string;
+}
+
+/** Score of a mean face distance, through the check threshold: 0 → 1, 0.6 → threshold, 1.2 → 0. */
+export function faceMatchScore(distance: number, threshold: number): number {
+  if (distance <= SAME_PERSON_DISTANCE) return 1 - (1 - threshold) * (distance / SAME_PERSON_DISTANCE);
+  return Math.max(0, threshold * (1 - (distance - SAME_PERSON_DISTANCE) / SAME_PERSON_DISTANCE));
+}
+
+async function colourScore(path: string, reference: string, options: CheckOptions): Promise<ReferenceScore> {
+  const palette = gradeTolerantHistogram(await referencePixels(reference), isForeground);
+  if (paletteIsEmpty(palette))
+    return { score: 0, mismatch: false, details: "0.000 (reference shows nothing but grey)" };
+  const { durationSeconds } = await factsOf(path, options);
+  // Decoded here rather than shared through options.keyFrames: those are RGB histograms, this needs pixels.
+  const frames = await decodeRawFrames(path, {
+    times: KEY_FRAME_POSITIONS.map((position) => position * durationSeconds),
+    ...ANALYSIS_SIZE,
+    scaleFlags: "neighbor",
+  });
+  const score = mean(frames.map((frame) => gradeTolerantCoverage(palette, gradeTolerantHistogram(frame))));
+  return { score, mismatch: false, details: `${score.toFixed(3)} of its colours present` };
+}
+
+function faceScore(referenceFace: Face, frames: Face[][], threshold: number): ReferenceScore {
+  const { distance, measuredFrames } = clipDistance(referenceFace.descriptor, frames);
+  if (distance === null) {
+    return { score: null, mismatch: false, details: `not measured: no face in ${frames.length} key frames` };
+  }
+  const mismatch = distance > SAME_PERSON_DISTANCE;
+  return {
+    score: faceMatchScore(distance, threshold),
+    mismatch,
+    details:
+      `face distance ${distance.toFixed(3)} over ${measuredFrames} of ${frames.length} key frames ` +
+      `(${mismatch ? "a different person" : "same person"} at ≤ ${SAME_PERSON_DISTANCE})`,
+  };
+}
+
 export async function checkCharacterConsistency(
   path: string,
   references: string[],
-  options: CheckOptions = {},
+  options: CharacterCheckOptions = {},
 ): Promise<QualityCheck> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const histograms = options.keyFrames ?? (await keyFrameHistograms(path, options));
-  const scores: string[] = [];
-  let weakest = 1;
-  for (const reference of references) {
-    const palette = characterPalette(await referencePixels(reference));
-    const score = paletteIsEmpty(palette)
-      ? 0
-      : mean(histograms.map((histogram) => paletteCoverage(palette, histogram)));
-    weakest = Math.min(weakest, score);
-    scores.push(
-      `${reference.split("/").pop()}: ${score.toFixed(3)}${paletteIsEmpty(palette) ? " (reference shows nothing but grey)" : ""}`,
-    );
+  let model: FaceModel;
+  try {
+    model = await (options.faceModel ?? loadFaceModel)();
+  } catch (error) {
+    // Without the model a photo cannot be told from a drawing: the check says nothing rather than 0.
+    return notMeasured("character-consistency", threshold, (error as Error).message);
   }
-  return result(
-    "character-consistency",
-    references.length === 0 ? 0 : weakest,
-    threshold,
-    `share of each reference's character colours present in key frames: ${scores.join(", ")}`,
-  );
+  let clipFaces: Face[][] | null = null;
+  const scores: ReferenceScore[] = [];
+  const lines: string[] = [];
+  for (const reference of references) {
+    const [referenceFace] = await facesInStill(reference, model);
+    let scored: ReferenceScore;
+    if (referenceFace === undefined) {
+      scored = await colourScore(path, reference, options);
+    } else {
+      clipFaces ??= await facesInClip(path, model, KEY_FRAME_POSITIONS);
+      scored = faceScore(referenceFace, clipFaces, threshold);
+    }
+    scores.push(scored);
+    lines.push(`${reference.split("/").pop()}: ${scored.details}`);
+  }
+  const measured = scores.flatMap((scored) => (scored.score === null ? [] : [scored.score]));
+  const details = `character references against key frames: ${lines.join("; ")}`;
+  if (references.length > 0 && measured.length === 0) return notMeasured("character-consistency", threshold, details);
+  const weakest = measured.length === 0 ? 0 : Math.min(...measured);
+  const mismatch = scores.some((scored) => scored.mismatch);
+  return result("character-consistency", weakest, threshold, details, mismatch);
 }
 
 export async function checkLocationConsistency(
