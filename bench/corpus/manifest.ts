@@ -29,6 +29,8 @@ export interface Shot {
   photo: Photo;
   seconds: number;
   move: Move;
+  /** Where the frame sits vertically on the photo, 0 top to 1 bottom: a portrait's face is near the top. */
+  focusY: number;
 }
 
 export type Grade = "dim" | "warm" | "cool";
@@ -144,7 +146,14 @@ function clip(input: ClipInput): CorpusClip {
   };
 }
 
-const shot = (photo: Photo, move: Move, seconds = 3): Shot => ({ photo, seconds, move });
+// Faces sit in the top third of the two portraits; a centred frame would cut them off.
+const PORTRAITS: Photo[] = ["astronaut.png", "camera.png"];
+const shot = (photo: Photo, move: Move, seconds = 3): Shot => ({
+  photo,
+  seconds,
+  move,
+  focusY: PORTRAITS.includes(photo) ? 0.1 : 0.5,
+});
 
 const GOOD: CorpusClip[] = [
   clip({
@@ -366,6 +375,22 @@ const DEFECTS: CorpusClip[] = [
     label: "wrong person",
     expectedCheck: "character-consistency",
     shots: [shot("motorcycle_left.png", "pan")],
+    characters: ["astronaut.png"],
+    note: "the person is absent altogether",
+  }),
+  clip({
+    id: "wrong-person-astronaut-as-cameraman",
+    label: "wrong person",
+    expectedCheck: "character-consistency",
+    shots: [shot("astronaut.png", "pan")],
+    characters: ["camera.png"],
+    note: "one real face for another",
+  }),
+  clip({
+    id: "wrong-person-cameraman-as-astronaut",
+    label: "wrong person",
+    expectedCheck: "character-consistency",
+    shots: [shot("camera.png", "zoom")],
     characters: ["astronaut.png"],
   }),
   clip({

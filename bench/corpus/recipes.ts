@@ -20,17 +20,18 @@ export function recipeSeconds(recipe: Recipe): number {
 function shotFilter(shot: Shot, recipe: Recipe, input: number): string {
   const { width, height, fps } = recipe;
   const seconds = shot.seconds;
+  const focus = shot.focusY;
   // Cover a canvas of the given size whatever the photo's aspect, then cut a moving window from it.
   const canvas = (canvasWidth: number, canvasHeight: number): string =>
     `scale=${even(canvasWidth)}:${even(canvasHeight)}:force_original_aspect_ratio=increase,` +
-    `crop=${even(canvasWidth)}:${even(canvasHeight)}`;
+    `crop=${even(canvasWidth)}:${even(canvasHeight)}:y='(in_h-out_h)*${focus}'`;
   let move: string;
   switch (shot.move) {
     case "pan":
-      move = `${canvas(width * 1.6, height * 1.6)},crop=${width}:${height}:x='(in_w-out_w)*t/${seconds}':y='(in_h-out_h)/2'`;
+      move = `${canvas(width * 1.6, height * 1.6)},crop=${width}:${height}:x='(in_w-out_w)*t/${seconds}':y='(in_h-out_h)*${focus}'`;
       break;
     case "fast-pan":
-      move = `${canvas(width * 3, height * 1.2)},crop=${width}:${height}:x='(in_w-out_w)*t/${seconds}':y='(in_h-out_h)/2'`;
+      move = `${canvas(width * 3, height * 1.2)},crop=${width}:${height}:x='(in_w-out_w)*t/${seconds}':y='(in_h-out_h)*${focus}'`;
       break;
     case "tilt":
       move = `${canvas(width * 1.2, height * 2)},crop=${width}:${height}:x='(in_w-out_w)/2':y='(in_h-out_h)*t/${seconds}'`;
@@ -39,7 +40,7 @@ function shotFilter(shot: Shot, recipe: Recipe, input: number): string {
       // d=1: one output frame per looped input frame; `on` counts output frames, so the push-in is 25%.
       move =
         `${canvas(width * 3, height * 3)},zoompan=z='1+0.25*on/${Math.round(seconds * fps)}'` +
-        `:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=${width}x${height}:fps=${fps}`;
+        `:x='iw/2-(iw/zoom/2)':y='(ih-ih/zoom)*${focus}':d=1:s=${width}x${height}:fps=${fps}`;
       break;
   }
   return `[${input}:v]${move},setsar=1,fps=${fps},trim=duration=${seconds}[s${input}]`;
