@@ -287,10 +287,21 @@ const CADENCE_WINDOW = 3;
  * either side (and under 0.05 levels in any case counts) is a repeat, counted only where something
  * moves within that window (a still shot is judged by freezedetect, not here). 8 fps content repeated
  * to 24 fps has two repeats in three frames: a share of 0.67.
+ *
+ * Stutter is a cadence: content at a lower rate repeated to the container's has a new frame every `gap`
+ * frames, the same gap nearly every time (`regular`). Repeats at no steady gap are motion too slow to move a
+ * pixel in a drawn clip, not a lower rate, and are left to the motion check.
  */
-export function duplicateShare(difference: number[]): { share: number; repeats: number; moving: number } {
+export function duplicateShare(difference: number[]): {
+  share: number;
+  repeats: number;
+  moving: number;
+  regular: boolean;
+  gap: number;
+} {
   let repeats = 0;
   let moving = 0;
+  const fresh: number[] = [];
   for (let index = 1; index < difference.length; index++) {
     let local = 0;
     for (
@@ -302,6 +313,49 @@ export function duplicateShare(difference: number[]): { share: number; repeats: 
     if (local < MOTION_LEVEL) continue;
     moving++;
     if (difference[index]! < Math.max(0.05, 0.1 * local)) repeats++;
+    else fresh.push(index);
   }
-  return { share: moving === 0 ? 0 : repeats / moving, repeats, moving };
+  const { gap, strength } = cadenceOf(difference);
+  const regular = gap >= 2 && strength >= CADENCE_STRENGTH;
+  // With a steady cadence the repeated share is what the cadence implies: the encoder's noise hides some.
+  const share = regular
+    ? Math.max((gap - 1) / gap, moving === 0 ? 0 : repeats / moving)
+    : moving === 0
+      ? 0
+      : repeats / moving;
+  return { share, repeats, moving, regular, gap };
+}
+
+/** How many times more a cadence's new frames change than its repeats must, to be a cadence. */
+const CADENCE_STRENGTH = 4;
+
+/**
+ * The steadiest cadence in the frame differences: for each gap of 2 to 6 frames and each phase, how much more
+ * the frames on that phase change than all the others. Content at a lower rate repeated to the container's
+ * changes only on one phase; drawn motion that now and then fails to move a pixel has no such phase.
+ */
+export function cadenceOf(difference: number[]): { gap: number; strength: number } {
+  const values = difference.slice(1);
+  let best = { gap: 1, strength: 0 };
+  if (values.length < 12) return best;
+  for (let gap = 2; gap <= 6; gap++) {
+    for (let phase = 0; phase < gap; phase++) {
+      let on = 0;
+      let onCount = 0;
+      let off = 0;
+      let offCount = 0;
+      values.forEach((value, index) => {
+        if (index % gap === phase) {
+          on += value;
+          onCount++;
+        } else {
+          off += value;
+          offCount++;
+        }
+      });
+      const strength = on / onCount / (off / offCount + 0.05);
+      if (strength > best.strength * 1.05) best = { gap, strength };
+    }
+  }
+  return best;
 }

@@ -161,20 +161,24 @@ export async function checkFps(
   const expectation = expectedFps === null ? "no expected rate given" : `expected ${expectedFps} fps`;
   // The container's count says nothing of frames repeated inside it; the content's cadence does.
   const cadence = options.analysis?.difference ? duplicateShare(options.analysis.difference) : null;
+  const stuttering = cadence !== null && cadence.regular;
   const cadenceDetails =
     cadence === null
       ? ""
       : cadence.repeats === 0
         ? "; no repeated frames in motion"
-        : `; ${cadence.repeats} of ${cadence.moving} frames in motion repeat the previous one ` +
-          `(stutter: the content moves at about ${(fps * (1 - cadence.share)).toFixed(1)} fps)`;
+        : stuttering
+          ? `; ${cadence.repeats} of ${cadence.moving} frames in motion repeat the previous one, a new frame every ` +
+            `${cadence.gap} (stutter: the content moves at about ${(fps / cadence.gap).toFixed(1)} fps)`
+          : `; ${cadence.repeats} of ${cadence.moving} frames in motion repeat the previous one at no steady cadence ` +
+            "(slow motion, not a lower rate)";
   const check = result(
     "fps",
-    rateScore * frameScore * (1 - (cadence?.share ?? 0)),
+    rateScore * frameScore * (stuttering ? 1 - cadence.share : 1),
     floor,
     `measured ${fps} fps, ${expectation}; ${frameDetails}${cadenceDetails}`,
   );
-  const stutter = cadence !== null && check.score < floor && cadence.share > 0.1;
+  const stutter = stuttering && check.score < floor;
   return withSuggestion(
     check,
     stutter

@@ -74,7 +74,7 @@ describe("quality checks on what a viewer sees", { timeout: 60_000 }, () => {
 
   it("fails 8 fps content repeated to 24 fps", async () => {
     const fps = check(await verify(await stutterClip(directory), ["fps"]), "fps");
-    expect(fps.passed).toBe(false);
+    expect(fps.passed, fps.details).toBe(false);
     expect(fps.details).toMatch(/stutter/);
   });
 
