@@ -32,6 +32,8 @@ export interface MixParams {
   tracks: MixTrack[];
   videoDurationSeconds: number;
   outputPath: string;
+  /** Integrated loudness the mix is delivered at (LUFS); LOUDNESS_TARGET_LUFS (web) when left out. */
+  targetLufs?: number;
 }
 
 export const SAMPLE_RATE = 48_000;
@@ -169,7 +171,9 @@ export interface LoudnessMeasurement {
  * ceiling, which is the usual case for a line of speech over a quiet bed.)
  */
 export type LoudnessStep =
-  { kind: "dynamic" } | { kind: "measure" } | { kind: "linear"; measured: LoudnessMeasurement };
+  | { kind: "dynamic"; targetLufs?: number }
+  | { kind: "measure" }
+  | { kind: "linear"; measured: LoudnessMeasurement; targetLufs?: number };
 
 /**
  * Sample-peak ceiling of the limiter: 1.5 dB under the true-peak target leaves room for inter-sample peaks
@@ -179,18 +183,19 @@ const LIMITER_CEILING = 10 ** ((TRUE_PEAK_TARGET_DBTP - 1.5) / 20);
 /** A mix quieter than loudnorm's gate (silence) is not amplified. */
 const MAX_NORMALIZING_GAIN_DB = 40;
 
-/** The one gain (dB) that brings a measured mix to LOUDNESS_TARGET_LUFS; 0 for silence. */
-export function normalizingGainDb(measured: LoudnessMeasurement): number {
+/** The one gain (dB) that brings a measured mix to the target (LOUDNESS_TARGET_LUFS by default); 0 for silence. */
+export function normalizingGainDb(measured: LoudnessMeasurement, targetLufs = LOUDNESS_TARGET_LUFS): number {
   const integrated = Number(measured.input_i);
   if (!Number.isFinite(integrated) || integrated <= -70) return 0;
-  return Math.max(-MAX_NORMALIZING_GAIN_DB, Math.min(MAX_NORMALIZING_GAIN_DB, LOUDNESS_TARGET_LUFS - integrated));
+  return Math.max(-MAX_NORMALIZING_GAIN_DB, Math.min(MAX_NORMALIZING_GAIN_DB, targetLufs - integrated));
 }
 
 export function loudnormFilter(step: LoudnessStep): string {
-  if (step.kind === "dynamic") return LOUDNESS;
+  if (step.kind === "dynamic")
+    return step.targetLufs === undefined ? LOUDNESS : LOUDNESS.replace(/I=-?[\d.]+/, `I=${num(step.targetLufs, 1)}`);
   if (step.kind === "measure") return `${LOUDNESS}:print_format=json`;
   return (
-    `volume=${num(normalizingGainDb(step.measured), 2)}dB,` +
+    `volume=${num(normalizingGainDb(step.measured, step.targetLufs), 2)}dB,` +
     `alimiter=limit=${num(LIMITER_CEILING, 4)}:attack=5:release=50:level=false:latency=true`
   );
 }
@@ -302,7 +307,11 @@ export async function mixAudioIntoVideo(input: MixParams, options: RunOptions = 
     signal: options.signal,
   });
   const measured = parseLoudnessMeasurement(stderr);
-  await runFfmpeg(buildMixSpec(params, { kind: "linear", measured }), {
+  const step: LoudnessStep =
+    input.targetLufs === undefined
+      ? { kind: "linear", measured }
+      : { kind: "linear", measured, targetLufs: input.targetLufs };
+  await runFfmpeg(buildMixSpec(params, step), {
     durationSeconds: params.videoDurationSeconds,
     ...options,
   });

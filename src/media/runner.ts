@@ -297,8 +297,9 @@ export async function decodeRawFrames(path: string, options: DecodeOptions): Pro
       const output = join(directory, `frame-${index}.rgb`);
       await runFfmpeg(
         {
-          // -ss before -i seeks on the demuxer then decodes to the exact time, which is fast and accurate.
-          inputs: [{ source: path, options: ["-ss", Math.max(0, time).toFixed(3)] }],
+          // -ss before -i seeks on the demuxer then decodes to the exact time, which is fast and accurate. At
+          // time 0 there is nothing to seek, and a seek on a still JPEG makes the image demuxer return no frame.
+          inputs: [{ source: path, options: time > 0 ? ["-ss", time.toFixed(3)] : [] }],
           filterComplex: null,
           outputOptions: [
             "-vf",

@@ -46,6 +46,8 @@ export interface AssembleSceneParams {
   contactSheetPath: string | null;
   /** "full" always re-encodes everything; "auto" copies what it can. */
   mode?: "auto" | "full";
+  /** Integrated loudness the scene's sound is delivered at (LUFS); web (-16) when left out. */
+  targetLufs?: number;
 }
 
 export interface AssembledScene {
@@ -134,8 +136,9 @@ export async function assembleScene(params: AssembleSceneParams, run: RunOptions
   const measureSpec = buildSceneMixMeasureSpec({ ...leveled, clips });
   const loudness: LoudnessStep =
     measureSpec === null
-      ? { kind: "dynamic" }
+      ? { kind: "dynamic", ...(params.targetLufs === undefined ? {} : { targetLufs: params.targetLufs }) }
       : {
+          ...(params.targetLufs === undefined ? {} : { targetLufs: params.targetLufs }),
           kind: "linear",
           measured: parseLoudnessMeasurement(
             (await runFfmpeg(measureSpec, { timeoutMs: run.timeoutMs, signal: run.signal })).stderr,

@@ -174,6 +174,8 @@ export function createAudioTools(context: ToolContext) {
       await mixAudioIntoVideo(
         {
           videoPath,
+          // Mixed to the delivery target the final mix is checked against.
+          targetLufs: context.runtime.config.loudnessTargetLufs,
           tracks: tracks.map((track) => ({
             type: track.type,
             path: scratchPath(context, track.audioId, "tracks.audioId"),

@@ -108,6 +108,7 @@ export function createSceneTools(context: ToolContext) {
           target: config.video,
           post: null,
           tracks: [],
+          targetLufs: config.loudnessTargetLufs,
           outputPath: join(context.workDir, `${outputId}.mp4`),
           contactSheetPath: join(context.workDir, `${outputId}-sheet.png`),
         },

@@ -302,6 +302,8 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
       ...(state.location?.referenceMediaIds ?? []),
     ],
     continuityPairs,
+    // A take whose sound the department mixed is delivered as is: its loudness is checked against the target.
+    audioRole: state.specialists.includes("audio-integrator") ? "final-mix" : "raw",
   };
   const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "verify",
