@@ -30,6 +30,19 @@ export function parseResolution(value: string): { width: number; height: number 
 
 export function createQualityTools(context: ToolContext) {
   const threshold = context.runtime.config.qualityThreshold;
+  /*
+   * What the measuring tools measured, per media id (the latest measurement of each check type), and the
+   * continuity checks of this set of tools. The report is built from these, never from scores a caller
+   * passes in: a chat model adds words to a report, not numbers.
+   */
+  const measured = new Map<string, Map<string, QualityCheck>>();
+  const continuityChecks: QualityCheck[] = [];
+  const remember = (mediaId: string, checks: QualityCheck[]): QualityCheck[] => {
+    const forMedia = measured.get(mediaId) ?? new Map<string, QualityCheck>();
+    for (const check of checks) forMedia.set(check.type, check);
+    measured.set(mediaId, forMedia);
+    return checks;
+  };
 
   const technical = tool(
     async ({ mediaId, expectedDuration, targetResolution, expectedFps, audioRole }) => {
@@ -53,7 +66,7 @@ export function createQualityTools(context: ToolContext) {
         audioRole: audioRole ?? (/\/with-audio-[^/]*$/.test(record.key) ? "final-mix" : "raw"),
         loudnessTargetLufs: context.runtime.config.loudnessTargetLufs,
       });
-      return toolResult({ checks: result.checks });
+      return toolResult({ checks: remember(mediaId, result.checks) });
     },
     {
       name: "check_technical_quality",
@@ -100,7 +113,7 @@ export function createQualityTools(context: ToolContext) {
         checks,
         threshold,
       });
-      return toolResult({ checks: result.checks });
+      return toolResult({ checks: remember(mediaId, result.checks) });
     },
     {
       name: "check_visual_consistency",
@@ -124,7 +137,7 @@ export function createQualityTools(context: ToolContext) {
         checks: ["motion-quality", "visual-clarity"],
         threshold,
       });
-      return toolResult({ checks: result.checks });
+      return toolResult({ checks: remember(mediaId, result.checks) });
     },
     {
       name: "check_motion_quality",
@@ -145,6 +158,7 @@ export function createQualityTools(context: ToolContext) {
       }
       context.runtime.progress.emit("verify", 0.9, "matching last and first frames across continuing cuts");
       const check = await checkContinuity(resolved);
+      if (check) continuityChecks.push(check);
       return toolResult({ checks: check ? [check] : [] });
     },
     {
@@ -161,17 +175,59 @@ export function createQualityTools(context: ToolContext) {
   );
 
   const saveReport = tool(
-    async ({ mediaId, checks }) => {
-      const { record } = await mediaPath(context, mediaId, "mediaId");
-      const report = summarize(checks as QualityCheck[], threshold);
-      await context.runtime.media.update(record.id, { qualityScore: report.overallQuality });
-      return toolResult({ reportId: newId("qr"), mediaId, ...report });
+    async ({ mediaId, checks, notes }) => {
+      const { record: media } = await mediaPath(context, mediaId, "mediaId");
+      // The take's own measurements first; a check measured only on another picture of the take (consistency
+      // is measured before any colour grade) completes them.
+      const byType = new Map(measured.get(mediaId) ?? []);
+      for (const [other, checksOf] of measured) {
+        if (other === mediaId) continue;
+        for (const [type, check] of checksOf) if (!byType.has(type)) byType.set(type, check);
+      }
+      const recorded = [...byType.values(), ...continuityChecks];
+      if (recorded.length === 0) {
+        throw new CutroomError(
+          "INVALID_INPUT",
+          `mediaId ${mediaId} has no measurements yet: run check_technical_quality, check_consistency or ` +
+            "check_motion_quality on it first; the report is built from what they measured",
+          { field: "mediaId" },
+        );
+      }
+      // The checks named select which measurements go in; their scores and verdicts are the measured ones.
+      const named = new Set((checks ?? []).map((check) => check.type));
+      const chosen = named.size === 0 ? recorded : recorded.filter((check) => named.has(check.type));
+      const differing = (checks ?? []).filter((given) => {
+        const actual = recorded.find((check) => check.type === given.type);
+        return actual !== undefined && (actual.score !== given.score || actual.passed !== given.passed);
+      });
+      if (differing.length > 0) {
+        context.runtime.log.warn(
+          `save_quality_report: scores given for ${differing.map((check) => check.type).join(", ")} differ from the measurements; the measurements are reported`,
+        );
+      }
+      const report = summarize(chosen.length > 0 ? chosen : recorded, threshold);
+      await context.runtime.media.update(media.id, { qualityScore: report.overallQuality });
+      const words = (notes ?? []).filter((note) => note.trim() !== "");
+      return toolResult({
+        reportId: newId("qr"),
+        mediaId,
+        ...report,
+        suggestions: [...report.suggestions, ...words],
+      });
     },
     {
       name: "save_quality_report",
       description:
-        "Combine the measured checks into the take's quality report (passed, overallQuality, issues, suggestions); it is written to the Brain with the take.",
-      schema: z.object({ mediaId: z.string(), checks: z.array(QualityCheckSchema).min(1) }),
+        "Combine the checks measured on a video by the other tools into the take's quality report (passed, overallQuality, issues, suggestions); it is written to the Brain with the take. Scores always come from the measurements; name the checks to include and add notes in words.",
+      schema: z.object({
+        mediaId: z.string(),
+        checks: z
+          .array(QualityCheckSchema.partial({ score: true, passed: true, details: true, threshold: true }))
+          .max(QUALITY_CHECK_TYPES.length)
+          .optional()
+          .describe("which measured checks to include (default: all measured); scores given here are ignored"),
+        notes: z.array(z.string().max(300)).max(6).optional().describe("observations in words, added as suggestions"),
+      }),
     },
   );
 
