@@ -91,7 +91,8 @@ export function paletteCoverage(palette: Float64Array, frameHistogram: Float64Ar
 /** Histogram intersection Σ_b min(A[b], B[b]) of two normalised histograms: 1 for the same colours. */
 export function histogramIntersection(first: Float64Array, second: Float64Array): number {
   let shared = 0;
-  for (let bin = 0; bin < BINS; bin++) shared += Math.min(first[bin]!, second[bin]!);
+  const bins = Math.min(first.length, second.length);
+  for (let bin = 0; bin < bins; bin++) shared += Math.min(first[bin]!, second[bin]!);
   return shared;
 }
 
@@ -211,4 +212,26 @@ export function gradeTolerantCoverage(palette: Float64Array, frameHistogram: Flo
     if (palette[bin]! > 0 && near(bin) >= PRESENCE_SHARE) covered += palette[bin]!;
   }
   return covered;
+}
+
+/**
+ * A grade-tolerant histogram with each colour spread over its luma band and the bands either side, so two
+ * pictures of one place a brightness grade apart overlap where their colours are the same. Sums to 1.
+ */
+export function lumaTolerant(histogram: Float64Array): Float64Array {
+  const lumaBands = LUMA_CENTRES.length;
+  const spread = new Float64Array(histogram.length);
+  const groups = [
+    ...Array.from({ length: CHROMATIC_BINS / lumaBands }, (_, group) => group * lumaBands),
+    CHROMATIC_BINS,
+  ];
+  for (const start of groups) {
+    for (let band = 0; band < lumaBands; band++) {
+      const value = histogram[start + band]!;
+      if (value === 0) continue;
+      const neighbours = [band - 1, band, band + 1].filter((other) => other >= 0 && other < lumaBands);
+      for (const other of neighbours) spread[start + other]! += value / neighbours.length;
+    }
+  }
+  return spread;
 }

@@ -24,6 +24,7 @@ import {
   gradeTolerantHistogram,
   histogramIntersection,
   isForeground,
+  lumaTolerant,
   paletteIsEmpty,
   softHistogram,
 } from "./colour-match.js";
@@ -142,17 +143,41 @@ export async function checkCharacterConsistency(
   return result("character-consistency", weakest, threshold, details, mismatch);
 }
 
+/** Mean luma (BT.601) of an RGB frame, 0–255. */
+function meanLuma(rgb: Uint8Array): number {
+  let sum = 0;
+  for (let offset = 0; offset + 2 < rgb.length; offset += 3)
+    sum += 0.299 * rgb[offset]! + 0.587 * rgb[offset + 1]! + 0.114 * rgb[offset + 2]!;
+  return sum / Math.max(1, rgb.length / 3);
+}
+
+/** Key frames this dark show nothing of a place: they are left out rather than scored as a wrong place. */
+const DARK_FRAME_LUMA = 16;
+
+/**
+ * location-consistency: the grade-tolerant colour signature (hue × chroma × luma, see colour-match.ts) of the
+ * reference against each key frame, by histogram intersection with each colour allowed to move a luma band
+ * (a dimmer or warmer grade of the same place still matches); black frames are left out, and a clip with no
+ * frame to compare is not measured. With several references the best match counts.
+ */
 export async function checkLocationConsistency(
   path: string,
   references: string[],
   options: CheckOptions = {},
 ): Promise<QualityCheck> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const histograms = options.keyFrames ?? (await keyFrameHistograms(path, options));
+  const { durationSeconds } = await factsOf(path, options);
+  const times = KEY_FRAME_POSITIONS.map((position) => position * durationSeconds);
+  const frames = (await decodeRawFrames(path, { times, ...ANALYSIS_SIZE, scaleFlags: "neighbor" })).filter(
+    (frame) => meanLuma(frame) >= DARK_FRAME_LUMA,
+  );
+  if (frames.length === 0)
+    return notMeasured("location-consistency", threshold, "every key frame is black: nothing of the place to compare");
+  const histograms = frames.map((frame) => lumaTolerant(gradeTolerantHistogram(frame)));
   const scores: string[] = [];
   let best = 0;
   for (const reference of references) {
-    const referenceHistogram = softHistogram(await referencePixels(reference));
+    const referenceHistogram = lumaTolerant(gradeTolerantHistogram(await referencePixels(reference)));
     const score = mean(histograms.map((histogram) => histogramIntersection(referenceHistogram, histogram)));
     best = Math.max(best, score);
     scores.push(`${reference.split("/").pop()}: ${score.toFixed(3)}`);
@@ -161,6 +186,6 @@ export async function checkLocationConsistency(
     "location-consistency",
     best,
     threshold,
-    `colour histogram intersection with key frames: ${scores.join(", ")}`,
+    `grade-tolerant colour match with ${frames.length} key frame(s): ${scores.join(", ")}`,
   );
 }

@@ -37,6 +37,11 @@ import type { GhostMeasure } from "./frame-measures.js";
 import { roundScore, withSuggestion } from "./quality-report.js";
 import type { ProbeResult } from "./runner.js";
 
+/**
+ * Bits per pixel below this are no picture at all. A higher floor cannot tell a starved encode from a flat
+ * drawing (the local renderer's clips measure 0.02 and are clean); starved pictures are judged by the blocks
+ * and blur they show, under visual-clarity.
+ */
 const BPP_FLOOR = 0.001;
 const BPP_CEILING = 2;
 /** A final mix within ±2 LU of the target is what EBU R128 and the streaming services accept. */
@@ -83,12 +88,18 @@ export function notMeasured(type: QualityCheckType, threshold: number, why: stri
 export function flickerCount(luma: number[], difference: number[] | undefined, step = 3): number {
   if (difference === undefined || difference.length !== luma.length) return flickerFrames(luma, step);
   let count = 0;
+  // A brightness jump of the whole frame (at least half its mean difference), beyond `step` levels.
+  const jumpAt = (index: number): number => {
+    const jump = luma[index]! - luma[index - 1]!;
+    return Math.abs(jump) > step && Math.abs(jump) >= 0.5 * difference[index]! ? jump : 0;
+  };
   for (let index = 2; index < luma.length; index++) {
-    const previous = luma[index - 1]! - luma[index - 2]!;
-    const current = luma[index]! - luma[index - 1]!;
-    const global = Math.abs(current) >= 0.5 * difference[index]! && Math.abs(previous) >= 0.5 * difference[index - 1]!;
-    if (global && Math.abs(previous) > step && Math.abs(current) > step && Math.sign(previous) !== Math.sign(current))
-      count++;
+    const current = jumpAt(index);
+    if (current === 0) continue;
+    // The last jump within three frames before: a light flickering every other frame or two alternates.
+    let previous = 0;
+    for (let back = index - 1; back >= Math.max(1, index - 3) && previous === 0; back--) previous = jumpAt(back);
+    if (previous !== 0 && Math.sign(previous) !== Math.sign(current)) count++;
   }
   return count;
 }
@@ -105,7 +116,9 @@ export function motionCheck(analysis: Analysis, durationSeconds: number, thresho
   const score = durationSeconds > 0 ? 1 - lost / durationSeconds - flickerShare : 0;
   const seconds = (intervals: Interval[]) => coveredSeconds(intervals, durationSeconds).toFixed(2);
   // Black first: a black stretch is also frozen, and "black" is what the viewer saw.
-  const gaps = interiorStretches([...analysis.black, ...analysis.frozen], durationSeconds).filter(
+  // Black at either end counts too: a clip that ends on dead black for half a second has lost its ending
+  // (a held first or last frame is a pause, so frozen stretches count only inside the clip).
+  const gaps = [...analysis.black, ...interiorStretches(analysis.frozen, durationSeconds)].filter(
     (interval) => interval.end - interval.start >= LONGEST_ALLOWED_GAP_SECONDS - 1e-3,
   );
   const longest = gaps.reduce<Interval | null>(
@@ -116,7 +129,7 @@ export function motionCheck(analysis: Analysis, durationSeconds: number, thresho
     longest === null
       ? ""
       : `; ${(longest.end - longest.start).toFixed(2)} s ${analysis.black.includes(longest) ? "black" : "frozen"} ` +
-        `inside the clip at ${longest.start.toFixed(2)} s (${LONGEST_ALLOWED_GAP_SECONDS} s or more fails)`;
+        `at ${longest.start.toFixed(2)} s (${LONGEST_ALLOWED_GAP_SECONDS} s or more fails)`;
   const check = makeCheck(
     "motion-quality",
     score,
@@ -199,7 +212,13 @@ export function bitsPerPixel(facts: ProbeResult): number | null {
 export function bitrateCheck(facts: ProbeResult, threshold: number): QualityCheck {
   const bpp = bitsPerPixel(facts);
   if (bpp === null || bpp <= 0) return makeCheck("bitrate", 0, threshold, "the file states no bit rate", true);
-  const score = bpp < BPP_FLOOR ? bpp / BPP_FLOOR : bpp > BPP_CEILING ? BPP_CEILING / bpp : 1;
+  // A starved picture fails however close to the floor: the score stays under the threshold.
+  const score =
+    bpp < BPP_FLOOR
+      ? Math.min(threshold - 0.05, (bpp / BPP_FLOOR) * threshold)
+      : bpp > BPP_CEILING
+        ? BPP_CEILING / bpp
+        : 1;
   const kbps = ((facts.videoBitRate ?? facts.bitRate ?? 0) / 1000).toFixed(0);
   const check = makeCheck(
     "bitrate",
@@ -326,6 +345,8 @@ export function duplicateShare(difference: number[]): {
   return { share, repeats, moving, regular, gap };
 }
 
+/** Mean difference (0–255 levels) under which the frames between a cadence's new frames are repeats. */
+const REPEAT_LEVEL = 1;
 /** How many times more a cadence's new frames change than its repeats must, to be a cadence. */
 const CADENCE_STRENGTH = 4;
 
@@ -336,6 +357,17 @@ const CADENCE_STRENGTH = 4;
  */
 export function cadenceOf(difference: number[]): { gap: number; strength: number } {
   const values = difference.slice(1);
+  // Only where the picture moves: a black or still stretch repeats frames without being a cadence.
+  const moving = values.map((_, index) => {
+    let local = 0;
+    for (
+      let near = Math.max(0, index - CADENCE_WINDOW);
+      near <= Math.min(values.length - 1, index + CADENCE_WINDOW);
+      near++
+    )
+      local = Math.max(local, values[near]!);
+    return local >= MOTION_LEVEL;
+  });
   let best = { gap: 1, strength: 0 };
   if (values.length < 12) return best;
   for (let gap = 2; gap <= 6; gap++) {
@@ -345,6 +377,7 @@ export function cadenceOf(difference: number[]): { gap: number; strength: number
       let off = 0;
       let offCount = 0;
       values.forEach((value, index) => {
+        if (!moving[index]) return;
         if (index % gap === phase) {
           on += value;
           onCount++;
@@ -353,6 +386,10 @@ export function cadenceOf(difference: number[]): { gap: number; strength: number
           offCount++;
         }
       });
+      if (onCount === 0 || offCount === 0) continue;
+      // The frames between a cadence's new frames are repeats: they hardly change at all (under a level),
+      // unlike a picture that moves every frame and flickers every other one.
+      if (off / offCount >= REPEAT_LEVEL) continue;
       const strength = on / onCount / (off / offCount + 0.05);
       if (strength > best.strength * 1.05) best = { gap, strength };
     }

@@ -68,7 +68,7 @@ describe("quality checks on what a viewer sees", { timeout: 60_000 }, () => {
       );
       expect(motion.passed).toBe(false);
       expect(motion.score).toBeLessThan(motion.threshold);
-      expect(motion.details).toMatch(/black inside the clip/);
+      expect(motion.details).toMatch(/s black at /);
     }
   });
 
