@@ -6,6 +6,8 @@
  */
 import type { QualityCheck } from "../domain.js";
 import { histogramIntersection, softHistogram } from "./colour-match.js";
+import { sameFaceAcross } from "./faces.js";
+import { clipGhost, grayFromRgb } from "./frame-measures.js";
 import { decodeRawFrames, probe } from "./runner.js";
 
 const SIZE = { width: 160, height: 90 };
@@ -31,7 +33,25 @@ export async function measureCutContinuity(previousPath: string, nextPath: strin
   return frameContinuity(new Uint8Array(last!), new Uint8Array(first!));
 }
 
-/** One check over every continuing cut of a scene: the weakest cut decides. */
+/** A continuing shot's double image at or above this strength is a see-through second copy (see frame-measures.ts). */
+const GHOST_STRENGTH = 0.36;
+const MIDDLE_POSITIONS = [0.35, 0.65];
+
+/** The strongest double image in the middle of a continuing shot (where a chain's leftover frame would show). */
+async function continuingGhost(path: string): Promise<number | null> {
+  const { width, height, durationSeconds } = await probe(path, { requireVideo: true });
+  const times = MIDDLE_POSITIONS.map((position) => position * durationSeconds);
+  const frames = (await decodeRawFrames(path, { times, width, height, scaleFlags: "neighbor" })).map((rgb) =>
+    grayFromRgb(rgb, width, height),
+  );
+  return clipGhost(frames)?.strength ?? null;
+}
+
+/**
+ * One check over every continuing cut of a scene: the weakest cut decides. A continuing shot that shows a
+ * see-through double of its picture fails it, and so does a scene whose shots do not show the same face
+ * (where faces can be measured; elsewhere the details say so).
+ */
 export async function checkContinuity(
   pairs: Array<{ label: string; previousPath: string; nextPath: string }>,
 ): Promise<QualityCheck | null> {
@@ -41,11 +61,25 @@ export async function checkContinuity(
     scores.push({ label: pair.label, score: await measureCutContinuity(pair.previousPath, pair.nextPath) });
   const weakest = scores.reduce((low, item) => (item.score < low.score ? item : low));
   const jumps = scores.filter((item) => item.score < CONTINUITY_THRESHOLD);
+  const ghosts: string[] = [];
+  for (const pair of pairs) {
+    const strength = await continuingGhost(pair.nextPath);
+    if (strength !== null && strength >= GHOST_STRENGTH) ghosts.push(`${pair.label} (${strength.toFixed(2)})`);
+  }
+  const paths = [...new Set(pairs.flatMap((pair) => [pair.previousPath, pair.nextPath]))];
+  const faces = await sameFaceAcross(paths);
+  const differentFace = faces.measured && !faces.matched;
+  const failed = jumps.length > 0 || ghosts.length > 0 || differentFace;
+  const score = Math.round(weakest.score * 1000) / 1000;
   return {
     type: "continuity",
-    score: Math.round(weakest.score * 1000) / 1000,
-    passed: jumps.length === 0,
+    score: failed ? Math.min(score, CONTINUITY_THRESHOLD - 0.05) : score,
+    passed: !failed,
     threshold: CONTINUITY_THRESHOLD,
-    details: `last/first frame match across continuing cuts: ${scores.map((item) => `${item.label} ${item.score.toFixed(3)}`).join(", ")}${jumps.length > 0 ? `; jumps at ${jumps.map((item) => item.label).join(", ")}` : ""}`,
+    details:
+      `last/first frame match across continuing cuts: ${scores.map((item) => `${item.label} ${item.score.toFixed(3)}`).join(", ")}` +
+      (jumps.length > 0 ? `; jumps at ${jumps.map((item) => item.label).join(", ")}` : "") +
+      (ghosts.length > 0 ? `; a see-through double image in the continuing shot ${ghosts.join(", ")}` : "") +
+      `; ${faces.measured ? faces.details : `faces not measured (${faces.details})`}`,
   };
 }
