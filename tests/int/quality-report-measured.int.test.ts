@@ -22,7 +22,12 @@ describe("save_quality_report", () => {
   });
   afterAll(async () => cleanup());
 
-  const tool = (name: string) => createQualityTools(context).find((candidate) => candidate.name === name)!;
+  interface Callable {
+    invoke(input: Record<string, unknown>): Promise<unknown>;
+  }
+  const pick = (tools: ReturnType<typeof createQualityTools>, name: string) =>
+    tools.find((candidate) => candidate.name === name) as unknown as Callable;
+  const tool = (name: string) => pick(createQualityTools(context), name);
 
   it("refuses to report a video nothing was measured on", async () => {
     await expect(
@@ -35,8 +40,8 @@ describe("save_quality_report", () => {
 
   it("reports the measured scores, not the ones it is given, and keeps the caller's words", async () => {
     const tools = createQualityTools(context);
-    const technical = tools.find((candidate) => candidate.name === "check_technical_quality")!;
-    const save = tools.find((candidate) => candidate.name === "save_quality_report")!;
+    const technical = pick(tools, "check_technical_quality");
+    const save = pick(tools, "save_quality_report");
     // Asked for 5 s of 1280x720 at 24 fps: a 2 s 320x180 12 fps clip fails duration, resolution and fps.
     const measured = JSON.parse(
       String(await technical.invoke({ mediaId, expectedDuration: 5, targetResolution: "1280x720", expectedFps: 24 })),
