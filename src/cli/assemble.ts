@@ -156,7 +156,12 @@ export async function assembleCommand(runtime: Runtime, argv: string[], write: W
       if (track.audioId !== undefined) {
         path = await resolveMedia(runtime, track.audioId, base, workDir, `audio[${index}].audioId`);
       } else {
-        const { voiceId } = await characterVoice(runtime, runtime.config.projectId, track.characterId!, `audio[${index}].characterId`);
+        const { voiceId } = await characterVoice(
+          runtime,
+          runtime.config.projectId,
+          track.characterId!,
+          `audio[${index}].characterId`,
+        );
         runtime.progress.emit("audio", null, `voicing line ${index + 1}`);
         const speech = await runtime.voice.synthesize({ text: track.text!, voiceId, emotion: "neutral" }, workDir);
         path = join(workDir, `line-${index}.wav`);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CutroomError } from "../../src/errors.js";
+import type { CutroomError } from "../../src/errors.js";
 import { runFfmpeg, type FfmpegSpec } from "../../src/media/runner.js";
 
 /** Long enough that it is always stopped mid-way: a minute of 720p test pattern at a slow preset. */

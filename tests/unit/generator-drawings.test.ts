@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClipRequest } from "../../src/domain.js";
-import { CutroomError } from "../../src/errors.js";
+import type { CutroomError } from "../../src/errors.js";
 import { seedFrom } from "../../src/ids.js";
 import { lookForLocation } from "../../src/brain/profiles.js";
 import { LocalAnimaticProvider, renderLocationReference } from "../../src/providers/video/local.js";

@@ -37,7 +37,9 @@ describe("one-pass analysis", () => {
     expect(spec.output).toBe("-");
     expect(spec.filterComplex).toContain("[0:v]split=2[small][full]");
     expect(spec.filterComplex).toContain("freezedetect=n=0.001:d=0.5,blackdetect=d=0.2:pix_th=0.1,signalstats");
-    expect(spec.filterComplex).toContain("[full]fps=2,crop=640:360,blurdetect,metadata=mode=print:key=lavfi.blur,nullsink");
+    expect(spec.filterComplex).toContain(
+      "[full]fps=2,crop=640:360,blurdetect,metadata=mode=print:key=lavfi.blur,nullsink",
+    );
     expect(spec.filterComplex).toContain("astats=metadata=0,silencedetect=n=-50dB:d=0.5,ebur128=peak=true");
     expect(
       buildAnalysisSpec("/v/a.mp4", { ...facts, width: 320, height: 180, hasAudio: false }).filterComplex,
