@@ -10,10 +10,10 @@ import type { GenerationMethod } from "../../domain.js";
 import type { Runtime } from "../../runtime.js";
 import { chooseMethod } from "./policy.js";
 import { clipCostUsd, modelFor } from "./planner/cost.js";
-import { clipSeconds, type ScenePlan } from "./planner/plan.js";
+import type { ScenePlan } from "./planner/plan.js";
 import { isDrawnReference } from "./reference-store.js";
 import { sceneBrief } from "./scene-brief.js";
-import { shotFacts, shotPrompt, shotSizeIn, shotSizeOf } from "./shot-prompt.js";
+import { plannedShotFacts, sceneShotMethod, shotFacts, shotPrompt, shotSizeIn } from "./shot-prompt.js";
 import type { EntityRef } from "./state.js";
 import { isSceneRequest, understandRequest, type VideoBrief } from "./understand.js";
 
@@ -137,28 +137,13 @@ export async function previewRequest(
     const shots = plan.shots.map((shot): PreviewShot => {
       // As the scene's chains do: a continuing shot starts from the clip before it, a shot without a picture
       // of the place it may be sent is made from text.
-      const method: GenerationMethod =
-        shot.continuesFrom !== null
-          ? cast.withImages.location
-            ? shot.method
-            : "image-to-video"
-          : (shot.method === "composite-to-video" || shot.method === "image-to-video") && cast.withImages.location
-            ? shot.method
-            : "text-to-video";
-      const durationSeconds = Math.round(clipSeconds(plan, shot) * 1e6) / 1e6;
-      const facts = shotFacts(
+      // As the scene's chains decide it, from whether the place has a picture the provider may be sent.
+      const method = sceneShotMethod(shot, cast.withImages.location);
+      const { facts, durationSeconds } = plannedShotFacts(
         brief,
         { characters: cast.entities, location: cast.location },
-        {
-          characters: shot.characters,
-          action: shot.action,
-          actionPhrase: shot.actionPhrase ?? null,
-          location: shot.location,
-          camera: shot.camera,
-          shotSize: shotSizeOf(shot.shotType),
-          durationSeconds,
-          corrections: [],
-        },
+        plan,
+        shot,
       );
       const model = modelFor(config, method);
       const built = shotPrompt(model, facts);

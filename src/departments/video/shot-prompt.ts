@@ -8,7 +8,9 @@ import { actionInWords } from "../../brain/words.js";
 import type { Action, CameraMove } from "../../domain.js";
 import { buildPrompt } from "../../providers/video/prompts/index.js";
 import type { BuiltPrompt, ShotFacts, ShotSize } from "../../providers/video/prompts/types.js";
+import type { GenerationMethod } from "../../domain.js";
 import type { ShotType } from "./planner/library.js";
+import { clipSeconds, type PlannedShot, type ScenePlan } from "./planner/plan.js";
 import type { EntityRef } from "./state.js";
 import type { VideoBrief } from "./understand.js";
 
@@ -112,4 +114,37 @@ export function factsOfTask(task: {
       corrections: [],
     }
   );
+}
+
+/**
+ * How a planned shot of a scene is made: a continuing shot starts from the clip before it (ending on the
+ * place when there is a picture of it the provider may be sent, else image-to-video from the frame); any other
+ * shot animates that picture as planned, or is made from text without one.
+ */
+export function sceneShotMethod(shot: PlannedShot, hasLocationImage: boolean): GenerationMethod {
+  if (shot.continuesFrom !== null) return hasLocationImage ? shot.method : "image-to-video";
+  if ((shot.method === "composite-to-video" || shot.method === "image-to-video") && hasLocationImage)
+    return shot.method;
+  return "text-to-video";
+}
+
+/** A planned shot's facts and clip length, as a scene's chain and `cutroom plan` both read them. */
+export function plannedShotFacts(
+  brief: Parameters<typeof shotFacts>[0],
+  entities: Parameters<typeof shotFacts>[1],
+  plan: ScenePlan,
+  shot: PlannedShot,
+): { facts: ShotFacts; durationSeconds: number } {
+  const durationSeconds = Math.round(clipSeconds(plan, shot) * 1e6) / 1e6;
+  const facts = shotFacts(brief, entities, {
+    characters: shot.characters,
+    action: shot.action,
+    actionPhrase: shot.actionPhrase ?? null,
+    location: shot.location,
+    camera: shot.camera,
+    shotSize: shotSizeOf(shot.shotType),
+    durationSeconds,
+    corrections: [],
+  });
+  return { facts, durationSeconds };
 }

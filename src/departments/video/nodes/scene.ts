@@ -21,10 +21,9 @@ import { holdBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback, startImageOf } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
-import { clipSeconds } from "../planner/plan.js";
 import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
-import { factsOfTask, shotFacts, shotPrompt, shotSizeOf } from "../shot-prompt.js";
+import { factsOfTask, plannedShotFacts, sceneShotMethod, shotPrompt } from "../shot-prompt.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
@@ -43,28 +42,18 @@ export function sceneShots(state: DepartmentStateValue): ShotTask[] {
   const locationImage = startImageOf(state.location);
   return plan.shots.map((shot) => {
     const images: ShotTask["images"] = {};
-    let method = shot.method;
-    if (shot.continuesFrom !== null) {
-      // The previous clip's last frame is extracted when the chain reaches this shot.
-      if (locationImage) images.lastFrame = locationImage;
-      else method = "image-to-video";
-    } else if (method === "composite-to-video" && locationImage) images.compositeImage = locationImage;
-    else if (method === "image-to-video" && locationImage) images.sourceImage = locationImage;
-    else method = "text-to-video";
-    const durationSeconds = Math.round(clipSeconds(plan, shot) * 1e6) / 1e6;
-    const facts = shotFacts(
+    const method = sceneShotMethod(shot, locationImage !== undefined);
+    if (locationImage !== undefined) {
+      // A continuing shot's first frame (the previous clip's last) is extracted when the chain reaches it.
+      if (shot.continuesFrom !== null) images.lastFrame = locationImage;
+      else if (method === "composite-to-video") images.compositeImage = locationImage;
+      else if (method === "image-to-video") images.sourceImage = locationImage;
+    }
+    const { facts, durationSeconds } = plannedShotFacts(
       state.brief ?? { grade: null },
       { characters: state.characters, location: state.location },
-      {
-        characters: shot.characters,
-        action: shot.action,
-        actionPhrase: shot.actionPhrase ?? null,
-        location: shot.location,
-        camera: shot.camera,
-        shotSize: shotSizeOf(shot.shotType),
-        durationSeconds,
-        corrections: [],
-      },
+      plan,
+      shot,
     );
     return {
       index: shot.index,
