@@ -5,8 +5,7 @@
  * starts from a frame of the clip FAL made. The report says why. A photo the user uploads is sent: the
  * clip starts from it.
  */
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,11 +14,10 @@ import { FAL_DEFAULT_MODELS } from "../../src/config.js";
 import { DRAWINGS_WITHHELD_REASON } from "../../src/departments/video/policy.js";
 import { extractFrame } from "../../src/media/frames.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
-import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import type { Runtime } from "../../src/runtime.js";
 import { isLocalDrawing } from "../../src/tools/context.js";
-import { startFakeFal, type FakeFal } from "../fakes/fal.js";
-import { sarahInThePark } from "../helpers/fixtures.js";
+import type { FakeFal } from "../fakes/fal.js";
+import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 const KEY = "fal-drawings-key-5c2e";
@@ -37,29 +35,14 @@ describe("a paid video model with only local drawings as references", () => {
   let fal: FakeFal;
   let env: Record<string, string>;
 
+  let paid: PaidFal;
+
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), "cutroom-paid-drawings-"));
-    // FAL answers with a clip of a figure walking in a park, so every shot passes its motion check.
-    const animatic = new LocalAnimaticProvider({ timeoutMs: 60_000 });
-    const clip = await animatic.textToVideo(sarahInThePark({ durationSeconds: 7, seed: 5 }), {
-      outputDir: directory,
-      onProgress: null,
-      signal: null,
-    });
-    fal = await startFakeFal({ apiKey: KEY, video: clip.path });
     // Images stay on the local renderer: a paid video model with no paid image model.
-    env = {
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.url,
-      CUTROOM_FAL_POLL_MS: "20",
-      CUTROOM_CONFIRM_ABOVE_USD: "1000",
-      CUTROOM_IMAGES: "local",
-    };
+    paid = await startPaidFal(KEY, "cutroom-paid-drawings-", { CUTROOM_IMAGES: "local" });
+    ({ directory, fal, env } = paid);
   });
-  afterAll(async () => {
-    await fal.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(async () => paid.close());
   beforeEach(() => {
     fal.submissions.length = 0;
     fal.uploads.length = 0;

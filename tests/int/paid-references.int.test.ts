@@ -5,20 +5,17 @@
  * composite. Every image uploaded to FAL storage is one FAL made or the user uploaded, never a drawing; a
  * user's own photo wins over a generated master, and the take's provenance says which was used.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addUploadedReference } from "../../src/brain/uploads.js";
 import { FAL_DEFAULT_MODELS } from "../../src/config.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import { promptProblems } from "../../src/providers/video/prompts/index.js";
-import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
 import type { Runtime } from "../../src/runtime.js";
 import { isLocalDrawing } from "../../src/tools/context.js";
-import { startFakeFal, type FakeFal } from "../fakes/fal.js";
-import { sarahInThePark } from "../helpers/fixtures.js";
+import type { FakeFal } from "../fakes/fal.js";
+import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 const KEY = "fal-references-key-81d0";
@@ -53,27 +50,13 @@ describe("references made by a real image model", () => {
   let fal: FakeFal;
   let env: Record<string, string>;
 
+  let paid: PaidFal;
+
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), "cutroom-paid-refs-"));
-    const animatic = new LocalAnimaticProvider({ timeoutMs: 60_000 });
-    const clip = await animatic.textToVideo(sarahInThePark({ durationSeconds: 7, seed: 5 }), {
-      outputDir: directory,
-      onProgress: null,
-      signal: null,
-    });
-    fal = await startFakeFal({ apiKey: KEY, video: clip.path });
-    env = {
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.url,
-      CUTROOM_FAL_POLL_MS: "20",
-      CUTROOM_CONFIRM_ABOVE_USD: "1000",
-      CUTROOM_MAX_ATTEMPTS: "1",
-    };
+    paid = await startPaidFal(KEY, "cutroom-paid-refs-", { CUTROOM_MAX_ATTEMPTS: "1" });
+    ({ directory, fal, env } = paid);
   });
-  afterAll(async () => {
-    await fal.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(async () => paid.close());
   beforeEach(() => {
     fal.submissions.length = 0;
     fal.uploads.length = 0;
