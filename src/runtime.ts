@@ -15,6 +15,7 @@ import type { Brain } from "./brain/types.js";
 import { EmbeddedBrain } from "./brain/embedded.js";
 import { Neo4jBrain } from "./brain/neo4j/brain.js";
 import { CutroomError } from "./errors.js";
+import { stderrLogger, type Logger } from "./logging.js";
 import { BullMqJobQueue } from "./jobs/bullmq.js";
 import { registerDepartmentJobs } from "./jobs/department.js";
 import { InProcessJobQueue } from "./jobs/in-process.js";
@@ -40,11 +41,6 @@ import { LocalVoiceProvider } from "./providers/voice/local.js";
 import type { MediaRepository, ObjectStore } from "./storage/types.js";
 import { LocalObjectStore } from "./storage/local-store.js";
 import { SqliteMediaRepository } from "./storage/sqlite-media.js";
-
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 export interface Runtime {
   config: Config;
@@ -74,11 +70,6 @@ export interface RuntimeOverrides {
   voice?: VoiceProvider;
   log?: Logger;
 }
-
-export const stderrLogger: Logger = {
-  info: (message) => process.stderr.write(`${message}\n`),
-  warn: (message) => process.stderr.write(`warning: ${message}\n`),
-};
 
 /*
  * One factory per port: each picks the adapter the config chose (see `cutroom doctor`). A port whose

@@ -6,7 +6,8 @@ import { assertUsableMessage } from "../departments/video/understand.js";
 import { CutroomError } from "../errors.js";
 import { routeTurn } from "../orchestrator/router.js";
 import type { OrchestratorStateValue } from "../orchestrator/state.js";
-import { createLlmFromConfig, createRuntime, stderrLogger } from "../runtime.js";
+import { stderrLogger } from "../logging.js";
+import { createLlmFromConfig, createRuntime } from "../runtime.js";
 import { parse } from "./args.js";
 
 type Write = (json: boolean, document: unknown, text: string) => void;

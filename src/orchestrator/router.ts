@@ -7,7 +7,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { z } from "zod";
 import { videoRelevance } from "../departments/video/understand.js";
 import { decide } from "../providers/llm/structured.js";
-import type { Logger } from "../runtime.js";
+import type { Logger } from "../logging.js";
 import { CHOICES, type Choice } from "./state.js";
 
 export const RouteSchema = z.object({

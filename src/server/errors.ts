@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, Response } from "express";
 import { z } from "zod";
 import { isCutroomError, type CutroomErrorCode } from "../errors.js";
-import type { Logger } from "../runtime.js";
+import type { Logger } from "../logging.js";
 import { redactText } from "./redact.js";
 import { describeTransportError } from "./transport-errors.js";
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { CutroomError, isCutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { ProgressBus, type ProgressEvent } from "../jobs/progress.js";
-import type { Logger } from "../runtime.js";
+import type { Logger } from "../logging.js";
 
 export type JobKind = "generate" | "assemble";
 export type JobStatus = "queued" | "running" | "completed" | "failed";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Config } from "../config.js";
 import { isCutroomError } from "../errors.js";
 import { newId } from "../ids.js";
-import type { Logger } from "../runtime.js";
+import type { Logger } from "../logging.js";
 import {
   addressesOf,
   assertPublicAddresses,

@@ -8,7 +8,7 @@ import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@lan
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { SpecialistName } from "../domain.js";
 import { CutroomError } from "../errors.js";
-import type { Logger } from "../runtime.js";
+import type { Logger } from "../logging.js";
 
 export interface ToolCallRecord {
   name: string;

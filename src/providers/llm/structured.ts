@@ -4,7 +4,7 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { z } from "zod";
-import type { Logger } from "../../runtime.js";
+import type { Logger } from "../../logging.js";
 
 export interface Decision<T> {
   value: T;

@@ -3,7 +3,7 @@
  * invariants and repaired (durations rescaled in whole frames) or replaced by the deterministic plan.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import { planScene, type PlanOptions } from "./deterministic.js";
 import { SCENE_ARCHETYPES, SHOT_LIBRARY } from "./library.js";
 import { planProblems, repairDurations, ScenePlanSchema, type ScenePlan } from "./plan.js";

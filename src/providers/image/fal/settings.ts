@@ -1,6 +1,6 @@
 /** FAL image adapter options from the validated config: the video adapter's key, host and limits, plus its own models. */
 import { FAL_IMAGE_DEFAULT_MODELS, FAL_IMAGE_FALLBACK_MODELS, type Config } from "../../../config.js";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import { falOptionsFrom } from "../../video/fal/settings.js";
 import type { ImageRoute } from "./models.js";
 import type { FalImageOptions } from "./provider.js";

@@ -11,7 +11,7 @@ import type { FalClient } from "@fal-ai/client";
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../../domain.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
 import { preparedClipRequest } from "../local.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";

@@ -3,7 +3,7 @@
  * of remedies (back off, draft quality, revised input, fallback model, stop) read as one table.
  */
 import { isCutroomError } from "../../../errors.js";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import type { Clock } from "../../fal-client.js";
 import { classify, toCutroomError, type Failure } from "./errors.js";
 import type { FalInput, FieldProblem } from "./models.js";

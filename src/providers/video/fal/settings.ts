@@ -3,7 +3,7 @@ import { FAL_DEFAULT_MODELS, type Config } from "../../../config.js";
 import type { GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
 import { hostOf, type UrlPolicy } from "../../../net/safe-fetch.js";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import type { FalVideoOptions } from "./provider.js";
 
 /** Hosts FAL serves generated files from. */

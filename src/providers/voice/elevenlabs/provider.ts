@@ -10,7 +10,7 @@ import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from "@elev
 import { CutroomError } from "../../../errors.js";
 import { seedFrom } from "../../../ids.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
-import type { Logger } from "../../../runtime.js";
+import type { Logger } from "../../../logging.js";
 import {
   assertEffectSeconds,
   type CharacterVoiceRequest,
