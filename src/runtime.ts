@@ -17,7 +17,6 @@ import { Neo4jBrain } from "./brain/neo4j/brain.js";
 import { CutroomError } from "./errors.js";
 import { stderrLogger, type Logger } from "./logging.js";
 import { BullMqJobQueue } from "./jobs/bullmq.js";
-import { registerDepartmentJobs } from "./jobs/department.js";
 import { InProcessJobQueue } from "./jobs/in-process.js";
 import type { JobQueue } from "./jobs/types.js";
 import { createMongoCheckpointer } from "./storage/mongo/checkpointer.js";
@@ -41,6 +40,9 @@ import { LocalVoiceProvider } from "./providers/voice/local.js";
 import type { MediaRepository, ObjectStore } from "./storage/types.js";
 import { LocalObjectStore } from "./storage/local-store.js";
 import { SqliteMediaRepository } from "./storage/sqlite-media.js";
+
+// The logger lives in ./logging.js (it imports nothing from the app); new code imports it from there.
+export type { Logger } from "./logging.js";
 
 export interface Runtime {
   config: Config;
@@ -203,6 +205,20 @@ async function createJobQueue(config: Config): Promise<JobQueue> {
   }
 }
 
+/** What a department adds to a runtime when it is created: the handlers of its jobs. */
+export type RuntimeSetUp = (runtime: Runtime) => void;
+
+const setUps = new Set<RuntimeSetUp>();
+
+/**
+ * Runs `setUp` on every runtime createRuntime builds from now on. Departments register here when their
+ * module loads (src/departments/video/jobs.ts): their handlers run specialists, which import this module,
+ * so this module cannot import them.
+ */
+export function setUpEveryRuntime(setUp: RuntimeSetUp): void {
+  setUps.add(setUp);
+}
+
 /**
  * Every tool call in a graph run listens on that run's abort signal, and a scene runs up to ten shots
  * (each a few tool calls) at once: Node's default of ten listeners per signal would report a leak that
@@ -260,6 +276,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       if (mongoClient !== null) await (await mongoClient).close();
     },
   };
-  registerDepartmentJobs(runtime);
+  for (const setUp of setUps) setUp(runtime);
   return runtime;
 }

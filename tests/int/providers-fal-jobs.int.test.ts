@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CutroomError } from "../../src/errors.js";
-import { generateJobId, type GenerateJobData } from "../../src/jobs/department.js";
+import { generateJobId, type GenerateJobData } from "../../src/departments/video/jobs.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import { InProcessJobQueue as ApiJobs } from "../../src/server/jobs.js";
 import { createJobHandlers } from "../../src/server/videos.js";

@@ -13,7 +13,7 @@ import neo4j from "neo4j-driver";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMqJobQueue } from "../../src/jobs/bullmq.js";
-import { generateJobId } from "../../src/jobs/department.js";
+import { generateJobId } from "../../src/departments/video/jobs.js";
 import { probe } from "../../src/media/runner.js";
 import { runCliWith } from "../helpers/cli.js";
 import { mongoUriFor, servicesEnv } from "./env.js";

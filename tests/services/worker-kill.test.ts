@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMqJobQueue } from "../../src/jobs/bullmq.js";
-import { generateJobId, type GenerateJobData } from "../../src/jobs/department.js";
+import { generateJobId, type GenerateJobData } from "../../src/departments/video/jobs.js";
 import { TEST_ENV } from "../helpers/runtime.js";
 import { mongoUriFor, servicesEnv } from "./env.js";
 

@@ -5,7 +5,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerDepartmentJobs, type GenerateJobData, type GenerateJobResult } from "../../src/jobs/department.js";
+import {
+  registerDepartmentJobs,
+  type GenerateJobData,
+  type GenerateJobResult,
+} from "../../src/departments/video/jobs.js";
 import type { JobContext, JobHandler, JobName, JobQueue } from "../../src/jobs/types.js";
 import type { Runtime } from "../../src/runtime.js";
 import { streetShot } from "../helpers/fixtures.js";

@@ -7,7 +7,7 @@ import { readdir, writeFile } from "node:fs/promises";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerDepartmentJobs } from "../../src/jobs/department.js";
+import { registerDepartmentJobs } from "../../src/departments/video/jobs.js";
 import { InProcessJobQueue } from "../../src/jobs/in-process.js";
 import type { JobContext, JobHandler, JobName, JobQueue } from "../../src/jobs/types.js";
 import type { VoiceJobData, VoiceJobResult } from "../../src/jobs/voice.js";

@@ -17,6 +17,8 @@ import {
 } from "./nodes/work.js";
 import { collectSceneNode, dispatchSceneChains, sceneGeneratorNode } from "./nodes/scene.js";
 import { DepartmentState, type DepartmentStateValue } from "./state.js";
+// Loaded for its effect as well: it adds the department's job handlers to every runtime createRuntime builds.
+import "./jobs.js";
 
 /** After the clips: the first of the remaining specialists the head chose. */
 function afterClips(state: DepartmentStateValue): "scene_assembler" | "audio_integrator" | "quality_verifier" {

@@ -12,7 +12,7 @@ import { CutroomError, isCutroomError } from "../../../errors.js";
 import { newId } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
-import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
+import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../jobs.js";
 import { cancelledBy } from "../../../jobs/cancel.js";
 import { isFinalFailure } from "../../../jobs/types.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";

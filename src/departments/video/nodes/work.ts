@@ -10,7 +10,7 @@ import { runAudioIntegrator, type AudioTask } from "../../../specialists/audio-i
 import type { runQualityVerifier, VerifyTask } from "../../../specialists/quality-verifier/index.js";
 import type { runSceneAssembler, SceneTask } from "../../../specialists/scene-assembler/index.js";
 import { cancelledBy } from "../../../jobs/cancel.js";
-import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../../../jobs/department.js";
+import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../jobs.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
 import { createToolContext } from "../../../tools/context.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";

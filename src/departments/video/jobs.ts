@@ -2,16 +2,20 @@
  * The department's long work as jobs. A job may be retried after a crash, so each handler first looks for
  * what an earlier attempt already finished, and removes objects an interrupted attempt stored without a
  * media record (every object key is journaled before it is written).
+ *
+ * The handlers run specialists, and specialists import the runtime, so the runtime cannot import this
+ * module: this module adds its handlers to every runtime instead (`setUpEveryRuntime`), as soon as it is
+ * loaded. The department's graph loads it, and so does the library entry (src/index.ts).
  */
-import type { GeneratedClipOutput, ShotTask } from "../specialists/video-generator/index.js";
-import { runVideoGenerator } from "../specialists/video-generator/index.js";
-import { runSceneAssembler } from "../specialists/scene-assembler/index.js";
-import { runQualityVerifier } from "../specialists/quality-verifier/index.js";
-import type { Runtime } from "../runtime.js";
-import type { MediaRecord } from "../storage/types.js";
-import { removeOrphans, tracked } from "./journal.js";
-import type { JobContext } from "./types.js";
-import { registerVoiceJob } from "./voice.js";
+import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
+import { runVideoGenerator } from "../../specialists/video-generator/index.js";
+import { runSceneAssembler } from "../../specialists/scene-assembler/index.js";
+import { runQualityVerifier } from "../../specialists/quality-verifier/index.js";
+import { setUpEveryRuntime, type Runtime } from "../../runtime.js";
+import type { MediaRecord } from "../../storage/types.js";
+import { removeOrphans, tracked } from "../../jobs/journal.js";
+import type { JobContext } from "../../jobs/types.js";
+import { registerVoiceJob } from "../../jobs/voice.js";
 
 export interface GenerateJobData {
   projectId: string;
@@ -46,6 +50,8 @@ export function registerDepartmentJobs(runtime: Runtime): void {
   });
   registerVoiceJob(runtime);
 }
+
+setUpEveryRuntime(registerDepartmentJobs);
 
 async function generateClip(runtime: Runtime, data: GenerateJobData, context: JobContext): Promise<GenerateJobResult> {
   await context.progress(0);
