@@ -7,46 +7,10 @@ import { z } from "zod";
 import { isCutroomError, type CutroomErrorCode } from "../errors.js";
 import type { Logger } from "../logging.js";
 import { redactText } from "./redact.js";
+import { ApiError } from "./api-error.js";
 import { describeTransportError } from "./transport-errors.js";
 
-export type ApiErrorCode =
-  | "UNAUTHORIZED"
-  | "RATE_LIMITED"
-  | "THREAD_BUSY"
-  | "PAYLOAD_TOO_LARGE"
-  | "INVALID_JSON"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "MALFORMED_REQUEST"
-  | "RANGE_NOT_SATISFIABLE"
-  | "PRECONDITION_FAILED"
-  | "UPSTREAM_UNAVAILABLE"
-  | "ROUTE_NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "NOT_FOUND"
-  | "INVALID_INPUT"
-  | "INTERNAL";
-
-/** A failure that belongs to the HTTP surface (auth, limits, routing) rather than to the department. */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  readonly status: number;
-  readonly fields: Record<string, string> | null;
-  readonly headers: Record<string, string>;
-
-  constructor(
-    status: number,
-    code: ApiErrorCode,
-    message: string,
-    options: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-    this.code = code;
-    this.fields = options.fields ?? null;
-    this.headers = options.headers ?? {};
-  }
-}
+export { ApiError, type ApiErrorCode } from "./api-error.js";
 
 /** A resource of another project answers exactly like a missing one, so ids leak nothing. */
 export function notFound(what: string, id: string): ApiError {

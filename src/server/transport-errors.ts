@@ -5,7 +5,7 @@
  * never the 500 that an unrecognised error gets.
  */
 import { CutroomError, type CutroomErrorCode } from "../errors.js";
-import { ApiError } from "./errors.js";
+import { ApiError } from "./api-error.js";
 
 /** Department codes that can stand for an outage; any other code already says what the client did wrong. */
 const OUTAGE_CODES: ReadonlySet<CutroomErrorCode> = new Set<CutroomErrorCode>(["PROVIDER", "STORAGE", "JOB_FAILED"]);
