@@ -11,7 +11,7 @@ import type { FalClient } from "@fal-ai/client";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile } from "../../../net/safe-fetch.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
-import type { FalVideoOptions } from "../../video/fal/provider.js";
+import type { FalVideoOptions } from "../../video/fal/options.js";
 import { assertModelId, reviseInput, type Quality } from "../../video/fal/models.js";
 import type { QueueContext } from "../../video/fal/queue.js";
 import { runRecovering } from "../../video/fal/recovery.js";

@@ -10,37 +10,19 @@ import { join } from "node:path";
 import type { FalClient } from "@fal-ai/client";
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../../domain.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
-import { downloadToFile, type UrlPolicy } from "../../../net/safe-fetch.js";
-import type { Logger } from "../../../logging.js";
+import { downloadToFile } from "../../../net/safe-fetch.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
-import { preparedClipRequest } from "../local.js";
+import { preparedClipRequest } from "../clip-request.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
 import { costAtRate } from "../pricing.js";
 import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
 import { videoResultUrl, type QueueContext } from "./queue.js";
+import type { FalVideoOptions } from "./options.js";
 import { runRecovering } from "./recovery.js";
 
 export { systemClock, type Clock } from "../../fal-client.js";
-
-export interface FalVideoOptions {
-  apiKey: string;
-  /** Replaces https://fal.run, https://queue.fal.run and https://rest.fal.ai; null talks to FAL itself. */
-  baseUrl: string | null;
-  models: Record<GenerationMethod, string>;
-  /** Used when a model is unavailable; per method when not one fixed id. */
-  fallbackModels: Record<GenerationMethod, string | null>;
-  timeoutMs: number;
-  pollIntervalMs: number;
-  httpTimeoutMs: number;
-  webhookUrl: string | null;
-  pricesPerSecond: Record<string, number>;
-  urlPolicy: UrlPolicy;
-  ffmpegTimeoutMs: number;
-  log: Logger;
-  clock?: Clock;
-  fetch?: typeof fetch;
-}
+export type { FalVideoOptions } from "./options.js";
 
 const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 

@@ -10,7 +10,7 @@ import { CutroomError, isCutroomError } from "../../../errors.js";
 import { classify, FalTimeoutError } from "./errors.js";
 import type { FalInput } from "./models.js";
 import type { Clock } from "../../fal-client.js";
-import type { FalVideoOptions } from "./provider.js";
+import type { FalVideoOptions } from "./options.js";
 
 /** What a queue round trip needs from the provider. */
 export interface QueueContext {

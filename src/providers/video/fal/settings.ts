@@ -4,7 +4,7 @@ import type { GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
 import { hostOf, type UrlPolicy } from "../../../net/safe-fetch.js";
 import type { Logger } from "../../../logging.js";
-import type { FalVideoOptions } from "./provider.js";
+import type { FalVideoOptions } from "./options.js";
 
 /** Hosts FAL serves generated files from. */
 export const FAL_MEDIA_HOSTS = ["fal.media", "*.fal.media", "fal.run", "*.fal.run", "fal.ai", "*.fal.ai"];
