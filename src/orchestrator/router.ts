@@ -8,7 +8,7 @@ import { z } from "zod";
 import { videoRelevance } from "../departments/video/understand.js";
 import { decide } from "../providers/llm/structured.js";
 import type { Logger } from "../logging.js";
-import { CHOICES, type Choice } from "./state.js";
+import { CHOICES, type Choice } from "./choices.js";
 
 export const RouteSchema = z.object({
   kind: z.enum(["video", "choice", "none"]),

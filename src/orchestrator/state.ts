@@ -3,10 +3,10 @@ import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import type { DepartmentReport } from "../domain.js";
 import type { TakeResult } from "../departments/video/state.js";
+import type { Choice } from "./choices.js";
 import type { Route } from "./router.js";
 
-export const CHOICES = ["accept", "regenerate", "discard"] as const;
-export type Choice = (typeof CHOICES)[number];
+export { CHOICES, type Choice } from "./choices.js";
 
 export interface ChoiceRecord {
   choice: Choice;
