@@ -2,7 +2,8 @@
  * The master orchestrator: route a chat turn, dispatch to the department, check the Brain, present the
  * take with its choices (interrupt), and apply the answer.
  */
-import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { END, START, StateGraph, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { RunContextSchema, runtimeOf, withRuntime } from "../context.js";
 import { confirmCostNode } from "./nodes/cost.js";
 import { presentNode } from "./nodes/human-choice.js";
 import { applyChoiceNode, noDepartmentNode, routeNode, validateNode, videoDepartmentNode } from "./nodes/turn.js";
@@ -20,15 +21,27 @@ function afterChoice(state: OrchestratorStateValue): "video_department" | typeof
   return state.lastChoice?.choice === "regenerate" ? "video_department" : END;
 }
 
+/**
+ * A turn started with only a message (LangGraph's server, Studio) belongs to the run's thread and to the
+ * context's project; the CLI and HTTP name both in the input.
+ */
+async function startTurn(state: OrchestratorStateValue, config: LangGraphRunnableConfig) {
+  const threadId = state.threadId || String(config.configurable?.thread_id ?? "");
+  const projectId = state.projectId || runtimeOf(config).config.projectId;
+  const update = await routeNode({ ...state, threadId, projectId }, config);
+  return state.threadId && state.projectId ? update : { threadId, projectId, ...update };
+}
+
 export function buildOrchestratorGraph(checkpointer?: BaseCheckpointSaver) {
-  const graph = new StateGraph(OrchestratorState)
-    .addNode("route_turn", routeNode)
-    .addNode("no_department", noDepartmentNode)
-    .addNode("confirm_cost", confirmCostNode)
-    .addNode("video_department", videoDepartmentNode)
-    .addNode("validate", validateNode)
-    .addNode("present", presentNode)
-    .addNode("apply_choice", applyChoiceNode)
+  // Every node gets its adapters through withRuntime: a caller's Runtime, or one built for the context.
+  const graph = new StateGraph(OrchestratorState, { context: RunContextSchema })
+    .addNode("route_turn", withRuntime(startTurn))
+    .addNode("no_department", withRuntime(noDepartmentNode))
+    .addNode("confirm_cost", withRuntime(confirmCostNode))
+    .addNode("video_department", withRuntime(videoDepartmentNode))
+    .addNode("validate", withRuntime(validateNode))
+    .addNode("present", withRuntime(presentNode))
+    .addNode("apply_choice", withRuntime(applyChoiceNode))
     // Every turn is routed first.
     .addEdge(START, "route_turn")
     // Video requests have their cost estimated first; anything else gets a polite answer.

@@ -3,7 +3,7 @@
  * record in the Brain → retry below the bar or report.
  */
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { runtimeOf } from "../../context.js";
+import { RunContextSchema, runtimeOf, withRuntime } from "../../context.js";
 import { assessNode } from "./nodes/assess.js";
 import { takeBar } from "./asked.js";
 import { gradeNode, prepareRetryNode, recordNode, reportNode, shouldRetry } from "./nodes/finish.js";
@@ -44,19 +44,19 @@ function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfi
 
 export function buildVideoDepartmentGraph() {
   return (
-    new StateGraph(DepartmentState)
-      .addNode("assess", assessNode)
-      .addNode("video_generator", videoGeneratorNode)
-      .addNode("collect_clips", collectClipsNode)
-      .addNode("scene_generator", sceneGeneratorNode)
-      .addNode("collect_scene", collectSceneNode)
-      .addNode("scene_assembler", sceneAssemblerNode)
-      .addNode("audio_integrator", audioIntegratorNode)
-      .addNode("quality_verifier", qualityVerifierNode)
-      .addNode("grade_take", gradeNode)
-      .addNode("record", recordNode)
-      .addNode("prepare_retry", prepareRetryNode)
-      .addNode("compile_report", reportNode)
+    new StateGraph(DepartmentState, { context: RunContextSchema })
+      .addNode("assess", withRuntime(assessNode))
+      .addNode("video_generator", withRuntime(videoGeneratorNode))
+      .addNode("collect_clips", withRuntime(collectClipsNode))
+      .addNode("scene_generator", withRuntime(sceneGeneratorNode))
+      .addNode("collect_scene", withRuntime(collectSceneNode))
+      .addNode("scene_assembler", withRuntime(sceneAssemblerNode))
+      .addNode("audio_integrator", withRuntime(audioIntegratorNode))
+      .addNode("quality_verifier", withRuntime(qualityVerifierNode))
+      .addNode("grade_take", withRuntime(gradeNode))
+      .addNode("record", withRuntime(recordNode))
+      .addNode("prepare_retry", withRuntime(prepareRetryNode))
+      .addNode("compile_report", withRuntime(reportNode))
       // Every request is read and its Brain entities resolved before any work starts.
       .addEdge(START, "assess")
       // Shots are independent: one generator worker per shot (per continuity chain in a scene), in parallel.
