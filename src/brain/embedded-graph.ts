@@ -6,7 +6,7 @@
  * Callers run these inside one read or mutation of the graph file, so a refused write never reaches the disk.
  */
 import { CutroomError } from "../errors.js";
-import type { BrainGraph, EdgeAttributes, NodeAttributes } from "./graph-file.js";
+import type { BrainGraph, EdgeAttributes, NodeAttributes } from "./graph-types.js";
 import { normalName, type Label, type RelationshipType } from "./rules.js";
 
 /** Project and id ids both match ID_PATTERN, which has no "/", so the key splits back unambiguously. */

@@ -4,7 +4,7 @@
  * project and id, with their relationships following them.
  */
 import { nodeKey } from "./embedded-graph.js";
-import type { BrainGraph, NodeAttributes } from "./graph-file.js";
+import type { BrainGraph, NodeAttributes } from "./graph-types.js";
 import { LEGACY_PROJECT_ID } from "./types.js";
 
 /** The graph with every project-less node in the legacy project, or null when there is none. */

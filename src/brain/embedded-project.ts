@@ -15,7 +15,8 @@ import {
   unlink,
   upsertNode,
 } from "./embedded-graph.js";
-import type { BrainGraph, GraphFile } from "./graph-file.js";
+import type { GraphFile } from "./graph-file.js";
+import type { BrainGraph } from "./graph-types.js";
 import { byCreatedAt, provenanceOf } from "./provenance.js";
 import { countsOf, violationsOf } from "./embedded-validate.js";
 import {

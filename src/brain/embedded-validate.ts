@@ -3,7 +3,7 @@
  * in another project is no node of this one, so a link to it counts as a link to nothing.
  */
 import { idOfKey, nodeKey, propsOf } from "./embedded-graph.js";
-import type { BrainGraph, NodeAttributes } from "./graph-file.js";
+import type { BrainGraph, NodeAttributes } from "./graph-types.js";
 import {
   REQUIRED_INCOMING,
   REQUIRED_OUTGOING,

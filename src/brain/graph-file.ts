@@ -6,16 +6,11 @@
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { MultiDirectedGraph } from "graphology";
-import type { AbstractGraph, SerializedGraph } from "graphology-types";
+import type { SerializedGraph } from "graphology-types";
 import lockfile from "proper-lockfile";
 import { CutroomError } from "../errors.js";
 import { withLegacyProject } from "./embedded-legacy.js";
-import type { Label, RelationshipType } from "./rules.js";
-
-// Type aliases (not interfaces) so they satisfy graphology's index-signature Attributes constraint.
-export type NodeAttributes = { label: Label; projectId: string; props: object };
-export type EdgeAttributes = { type: RelationshipType };
-export type BrainGraph = AbstractGraph<NodeAttributes, EdgeAttributes>;
+import type { BrainGraph, EdgeAttributes, NodeAttributes } from "./graph-types.js";
 
 const FORMAT = "cutroom-brain";
 // The version is written first so a change can be detected from the file's opening bytes alone.
