@@ -9,19 +9,9 @@ import { CutroomError } from "../../errors.js";
 import type { ShotTask } from "../../specialists/video-generator/index.js";
 import { DRAWINGS_WITHHELD_REASON, type MethodChoice } from "./policy.js";
 import type { VideoBrief } from "./understand.js";
+import type { AskedTake } from "./asked-take.js";
 
-export const QUALITY_LEVELS = ["draft", "standard", "high"] as const;
-export type QualityLevel = (typeof QUALITY_LEVELS)[number];
-
-export interface AskedTake {
-  method: GenerationMethod | null;
-  /** Media ids of stored images in the caller's project. */
-  images: ShotTask["images"];
-  durationSeconds: number | null;
-  characters: string[];
-  location: string | null;
-  quality: QualityLevel;
-}
+export { QUALITY_LEVELS, type AskedTake, type QualityLevel } from "./asked-take.js";
 
 /** The bar one take must pass for a quality level, and how many takes may be made to pass it. */
 export function takeBar(

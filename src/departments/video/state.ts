@@ -1,5 +1,5 @@
 /** State of the Video Department Head's subgraph. */
-import type { AskedTake } from "./asked.js";
+import type { AskedTake } from "./asked-take.js";
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import type {
