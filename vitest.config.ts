@@ -22,6 +22,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // LangGraph's API server imports the graphs of langgraph.json (TypeScript) by path; processed
+          // here it loads them as the tests load src/, where Node alone could not.
+          server: { deps: { inline: ["@langchain/langgraph-api"] } },
         },
       },
       // HTTP API and a real browser (Debian chromium at /usr/bin/chromium): servers on 127.0.0.1, real renders.

@@ -8,7 +8,8 @@ import { createServer } from "../server/app.js";
 import { numberOption, parse } from "./args.js";
 
 export const SERVE_HELP = `cutroom serve [--host 127.0.0.1] [--port 3000] [--json]
-  Serves the HTTP API (/api/v1, described at /api/openapi.json) and the web chat page (/).
+  Serves the HTTP API (/api/v1, described at /api/openapi.json), MCP over streamable HTTP (/mcp, same
+  bearer keys) and the web chat page (/).
   Keys: CUTROOM_API_KEYS="key=projectId,..."; with none set, a local key is generated, kept in the
   data dir and printed here. Webhooks are signed with CUTROOM_WEBHOOK_SECRET (or a generated one).
   --json prints one JSON document once listening (url, project, local key file).`;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { mcpRoutes } from "../mcp/http.js";
 import { ChatService } from "../orchestrator/chat.js";
 import type { Runtime } from "../runtime.js";
 import { authenticate, KeyRing, loadKeys, type KeySource } from "./auth.js";
@@ -139,6 +140,9 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     referenceRoutes(context),
     toolRoutes(context),
   );
+  // MCP over streamable HTTP, with the same bearer keys and per-key project as /api/v1.
+  const mcp = mcpRoutes(context);
+  app.use("/mcp", mcp.router);
   const web = webDir();
   app.get("/", (_request, response) => response.sendFile("index.html", { root: web }));
   app.use("/static", express.static(web, { index: false, fallthrough: true, maxAge: "5m" }));
@@ -153,6 +157,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     keys,
     webhookSecret,
     async close() {
+      await mcp.close();
       await jobs.close();
       await webhooks.drain();
       await context.owners.flush();

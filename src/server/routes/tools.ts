@@ -27,7 +27,7 @@ export const ToolCallSchema = z
   .strict();
 
 /** Tools that start renders count against the generation limit. */
-const GENERATING = new Set([
+export const GENERATING = new Set([
   "generate_text_to_video",
   "generate_image_to_video",
   "generate_first_last_frame",
@@ -47,7 +47,7 @@ export async function describeTools(runtime: Runtime) {
 }
 
 /** Every `med_…` id among the arguments must be this project's, else the call is refused as not found. */
-async function checkMediaIds(runtime: Runtime, projectId: string, value: unknown): Promise<void> {
+export async function checkMediaIds(runtime: Runtime, projectId: string, value: unknown): Promise<void> {
   if (typeof value === "string") {
     if (/^med_/.test(value)) {
       const record = ID_PATTERN.test(value) ? await runtime.media.get(value) : null;
