@@ -14,6 +14,9 @@ import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-gene
 import type { VideoBrief } from "./understand.js";
 import type { Adjustments } from "./policy.js";
 import type { ScenePlan } from "./planner/plan.js";
+import type { EntityRef } from "./entity-ref.js";
+
+export type { EntityRef } from "./entity-ref.js";
 
 /** One provider call (or reuse) of a request, for cost accounting and the execution summary. */
 export interface LedgerEntry {
@@ -39,22 +42,6 @@ export interface ShotFailure {
   shotIndex: number;
   reason: string;
   attempts: number;
-}
-
-export interface EntityRef {
-  id: string;
-  name: string;
-  referenceMediaIds: string[];
-  referenceIds: string[];
-  created: boolean;
-  /** The references a generation may start from: none the local renderer drew when the model is paid. */
-  imageReferenceMediaIds?: string[];
-  /** The Brain ids of `imageReferenceMediaIds`, in the same order. */
-  imageReferenceIds?: string[];
-  /** Local drawings left out because the video model is paid: neither sent nor compared with its clip. */
-  drawingsWithheld?: number;
-  /** The character or place in words (a user's description first), for prompts. */
-  description?: string;
 }
 
 export interface TakeResult {
