@@ -18,11 +18,13 @@
  *   ≥ 0.44 → 0 (a half-opacity copy measures about 0.47). Blocks: excess share of visible steps on the
  *   8-pixel grid, ≤ 0.04 → 1, ≥ 0.12 → 0 (a 25 kb/s 320x180 encode measures 0.13). Not measured when no
  *   sampled frame had edges (all black).
- * - bitrate: bits per pixel per frame of the picture stream (bit rate / (width × height × fps)). H.264
- *   delivery sits around 0.02–0.3; below 0.001 even flat animation turns to blocks, above 2 the file is
- *   near-lossless and far too large to deliver. Inside that range the score is 1; outside it falls with
- *   the ratio to the nearer bound. (Blocks actually seen are judged under visual-clarity: a low rate can
- *   still look clean on simple pictures.)
+ * - bitrate: two measures. Bits per pixel per frame of the picture stream (bit rate / (width × height ×
+ *   fps)): below 0.001 there is no picture, above 2 the file is near-lossless and far too large to deliver
+ *   (the score falls with the ratio to the nearer bound). And the clip's own bits over its middle two
+ *   seconds against what x264 at CRF 23 spends on the same decoded frames (reference-encode.ts): below
+ *   half of that the encode is starved, whatever its bits per pixel (a flat drawing needs few bits and
+ *   measures near 1; a 25 kb/s 320x180 photograph measures 0.3–0.4). When the reference encode cannot be
+ *   made, the check judges bits per pixel alone and says so.
  * - audio: not measured without a sound stream. Fails on: silent (below -50 dBFS for ≥ 0.5 s) over more
  *   than half the length; sample peak at or above -0.1 dBFS (clipping); sound and picture lengths differing
  *   by more than a frame (at least 50 ms); and, for a final mix only, integrated loudness more than 2 LU
@@ -35,13 +37,10 @@ import { LOUDNESS_TARGET_LUFS } from "./audio.js";
 import { clarityScore, coveredSeconds, type Interval } from "./detections.js";
 import type { GhostMeasure } from "./frame-measures.js";
 import { roundScore, withSuggestion } from "./quality-report.js";
+import { REFERENCE_CRF, STARVED_RATIO, type ReferenceEncode } from "./reference-encode.js";
 import type { ProbeResult } from "./runner.js";
 
-/**
- * Bits per pixel below this are no picture at all. A higher floor cannot tell a starved encode from a flat
- * drawing (the local renderer's clips measure 0.02 and are clean); starved pictures are judged by the blocks
- * and blur they show, under visual-clarity.
- */
+/** Bits per pixel below this are no picture at all, however simple the picture. */
 const BPP_FLOOR = 0.001;
 const BPP_CEILING = 2;
 /** A final mix within ±2 LU of the target is what EBU R128 and the streaming services accept. */
@@ -209,26 +208,44 @@ export function bitsPerPixel(facts: ProbeResult): number | null {
   return rate / (facts.width * facts.height * facts.fps);
 }
 
-export function bitrateCheck(facts: ProbeResult, threshold: number): QualityCheck {
+/**
+ * The bitrate check from the probed facts and, when it could be made, the reference encode (or why it
+ * could not be, as a string).
+ */
+export function bitrateCheck(
+  facts: ProbeResult,
+  threshold: number,
+  reference: ReferenceEncode | string | null = null,
+): QualityCheck {
   const bpp = bitsPerPixel(facts);
   if (bpp === null || bpp <= 0) return makeCheck("bitrate", 0, threshold, "the file states no bit rate", true);
+  const starved = typeof reference === "object" && reference !== null && reference.ratio < STARVED_RATIO;
+  const failed = threshold - FAIL_MARGIN;
   // A starved picture fails however close to the floor: the score stays under the threshold.
-  const score =
-    bpp < BPP_FLOOR
-      ? Math.min(threshold - 0.05, (bpp / BPP_FLOOR) * threshold)
-      : bpp > BPP_CEILING
-        ? BPP_CEILING / bpp
-        : 1;
+  const bppScore =
+    bpp < BPP_FLOOR ? Math.min(failed, (bpp / BPP_FLOOR) * threshold) : bpp > BPP_CEILING ? BPP_CEILING / bpp : 1;
+  const referenceScore =
+    typeof reference === "object" && reference !== null
+      ? starved
+        ? Math.min(failed, (reference.ratio / STARVED_RATIO) * threshold)
+        : 1
+      : 1;
   const kbps = ((facts.videoBitRate ?? facts.bitRate ?? 0) / 1000).toFixed(0);
+  const referenceDetails =
+    reference === null
+      ? ""
+      : typeof reference === "string"
+        ? `; reference encode not measured (${reference})`
+        : `; ${(reference.clipBitsPerSecond / 1000).toFixed(0)} kb/s over ${reference.seconds.toFixed(1)} s where x264 at CRF ${REFERENCE_CRF} spends ${(reference.referenceBitsPerSecond / 1000).toFixed(0)} kb/s on the same frames: ratio ${reference.ratio.toFixed(2)} (starved < ${STARVED_RATIO})`;
   const check = makeCheck(
     "bitrate",
-    score,
+    Math.min(bppScore, referenceScore),
     threshold,
-    `${kbps} kb/s for ${facts.width}x${facts.height} at ${facts.fps} fps = ${bpp.toFixed(4)} bits per pixel (sane: ${BPP_FLOOR} to ${BPP_CEILING})`,
+    `${kbps} kb/s for ${facts.width}x${facts.height} at ${facts.fps} fps = ${bpp.toFixed(4)} bits per pixel (sane: ${BPP_FLOOR} to ${BPP_CEILING})${referenceDetails}`,
   );
   const suggestion =
-    bpp < BPP_FLOOR
-      ? `the picture is starved: re-encode at a lower CRF (18–20) or regenerate; ${check.details}`
+    bpp < BPP_FLOOR || starved
+      ? `the picture is starved: re-encode from the source at a lower CRF (18–20) or regenerate; ${check.details}`
       : bpp > BPP_CEILING
         ? `the file is far larger than needed: re-encode with libx264 -crf 20 -preset veryfast; ${check.details}`
         : null;

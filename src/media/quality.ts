@@ -35,6 +35,7 @@ import {
 } from "./quality-signal.js";
 import { blockExcess, clipGhost, grayFromRgb } from "./frame-measures.js";
 import { LOUDNESS_TARGET_LUFS } from "./audio.js";
+import { referenceEncode, type ReferenceEncode } from "./reference-encode.js";
 import { decodeRawFrames, probe } from "./runner.js";
 import { factsOf, type CheckOptions } from "./check-options.js";
 
@@ -199,7 +200,14 @@ export async function checkVisualClarity(path: string, options: CheckOptions = {
 }
 
 export async function checkBitrate(path: string, options: CheckOptions = {}): Promise<QualityCheck> {
-  return bitrateCheck(await factsOf(path, options), options.threshold ?? DEFAULT_THRESHOLD);
+  const facts = await factsOf(path, options);
+  let reference: ReferenceEncode | string;
+  try {
+    reference = await referenceEncode(path, facts.durationSeconds, { timeoutMs: ANALYSIS_TIMEOUT_MS });
+  } catch (error) {
+    reference = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  }
+  return bitrateCheck(facts, options.threshold ?? DEFAULT_THRESHOLD, reference);
 }
 
 export async function checkAudio(
