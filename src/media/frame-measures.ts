@@ -6,8 +6,10 @@
  * - Ghosting: the frame's Laplacian (edges, with flat areas and smooth gradients cancelled) is
  *   correlated with shifted copies of itself on a 160-wide copy. A double exposure at offset d gives a
  *   correlation near α/(1+α²) at d (0.4–0.5 for a half-opacity copy) but almost none at 2d; periodic
- *   content (bars, grids, tiles) correlates at both, so the strength is r(d) − max(0, r(2d)). Offsets of
- *   2 px or less are left out: neighbouring pixels of any picture correlate.
+ *   content (bars, grids, tiles) correlates at both, so the strength is r(d) − max(0, r(2d)). And a copy
+ *   sits at one exact offset: r(d) must be a peak above its eight neighbouring offsets, which texture
+ *   that is similar over a range of offsets (a brick wall's courses) is not. Offsets of 2 px or less are
+ *   left out: neighbouring pixels of any picture correlate.
  * - Blocks: for 8-pixel segments of the block boundaries, the share that show a visible step (≥ 2
  *   levels) across flatter sides, minus the same share on the busiest other column/row phase. Content
  *   edges land on every phase alike; coding blocks only on the grid. ffmpeg's blockdetect was tried
@@ -99,12 +101,33 @@ export function measureGhost(frame: GrayFrame): GhostMeasure | null {
     }
     return sum / Math.sqrt(first * second || 1);
   };
+  // The correlation surface over every offset up to twice the range, computed once; r(-d) = r(d), so
+  // only the half-plane dy ≥ 0 is measured.
+  const reach = 2 * range;
+  const side = 2 * reach + 1;
+  const surface = new Float64Array(side * (reach + 1)).fill(Number.NaN);
+  const r = (dx: number, dy: number): number => {
+    if (dy < 0 || (dy === 0 && dx < 0)) [dx, dy] = [-dx, -dy];
+    const index = dy * side + dx + reach;
+    if (Number.isNaN(surface[index]!)) surface[index] = correlation(dx, dy);
+    return surface[index]!;
+  };
   let best: GhostMeasure = { strength: 0, dx: 0, dy: 0 };
   // Half the offsets suffice: r(-d) = r(d).
   for (let dy = 0; dy <= range; dy++) {
     for (let dx = -range; dx <= range; dx++) {
       if ((Math.abs(dx) <= 2 && dy <= 2) || (dy === 0 && dx < 0)) continue;
-      const strength = correlation(dx, dy) - Math.max(0, correlation(2 * dx, 2 * dy));
+      const peak = r(dx, dy);
+      if (peak <= best.strength) continue;
+      // A copy sits at one exact offset, so its correlation is a peak above every neighbouring offset;
+      // texture that is merely similar nearby (grain, courses of brick, stripes seen at a slant) falls off
+      // smoothly and is not a copy.
+      let isPeak = true;
+      for (let ey = -1; ey <= 1 && isPeak; ey++)
+        for (let ex = -1; ex <= 1 && isPeak; ex++)
+          if ((ex !== 0 || ey !== 0) && r(dx + ex, dy + ey) >= peak) isPeak = false;
+      if (!isPeak) continue;
+      const strength = peak - Math.max(0, r(2 * dx, 2 * dy));
       if (strength > best.strength) best = { strength, dx, dy };
     }
   }
