@@ -235,3 +235,91 @@ export function lumaTolerant(histogram: Float64Array): Float64Array {
   }
   return spread;
 }
+
+/*
+ * Grade-normalised colour signature. A colour grade is close to a per-channel gain and offset (brightness,
+ * contrast, a warm or cool cast, saturation); standardising each channel of a picture by its own mean and
+ * spread removes that, leaving the picture's colours relative to one another. Each pixel is then binned by
+ * its three standardised values (NORMALISED_LEVELS per channel over ±2 standard deviations, soft), and two
+ * pictures compared by histogram intersection. Sensitive to framing where the colour grade measure is
+ * not, which is why the two are used together (the better match counts).
+ */
+export const NORMALISED_LEVELS = 6;
+const NORMALISED_SPAN = 2;
+/** Channels flatter than this (levels) are not stretched: a flat fill stays flat. */
+const MIN_SPREAD = 4;
+
+/** Soft histogram of standardised RGB, normalised to sum 1. */
+export function normalisedHistogram(rgb: Uint8Array): Float64Array {
+  const pixels = Math.floor(rgb.length / 3);
+  const histogram = new Float64Array(NORMALISED_LEVELS ** 3);
+  if (pixels === 0) return histogram;
+  const means = [0, 0, 0];
+  const spreads = [0, 0, 0];
+  for (let offset = 0; offset < pixels * 3; offset++) means[offset % 3]! += rgb[offset]!;
+  for (let channel = 0; channel < 3; channel++) means[channel]! /= pixels;
+  for (let offset = 0; offset < pixels * 3; offset++) spreads[offset % 3]! += (rgb[offset]! - means[offset % 3]!) ** 2;
+  for (let channel = 0; channel < 3; channel++)
+    spreads[channel] = Math.max(MIN_SPREAD, Math.sqrt(spreads[channel]! / pixels));
+  const weights = (value: number, channel: number): [number, number, number, number] => {
+    const z = (value - means[channel]!) / spreads[channel]!;
+    const position = ((z + NORMALISED_SPAN) / (2 * NORMALISED_SPAN)) * NORMALISED_LEVELS - 0.5;
+    const low = Math.floor(position);
+    const fraction = position - low;
+    const clamp = (bin: number) => Math.min(NORMALISED_LEVELS - 1, Math.max(0, bin));
+    return [clamp(low), 1 - fraction, clamp(low + 1), fraction];
+  };
+  for (let offset = 0; offset + 2 < pixels * 3; offset += 3) {
+    const [r0, rw0, r1, rw1] = weights(rgb[offset]!, 0);
+    const [g0, gw0, g1, gw1] = weights(rgb[offset + 1]!, 1);
+    const [b0, bw0, b1, bw1] = weights(rgb[offset + 2]!, 2);
+    for (const [r, rw] of [
+      [r0, rw0],
+      [r1, rw1],
+    ] as const)
+      for (const [g, gw] of [
+        [g0, gw0],
+        [g1, gw1],
+      ] as const)
+        for (const [b, bw] of [
+          [b0, bw0],
+          [b1, bw1],
+        ] as const)
+          histogram[(r * NORMALISED_LEVELS + g) * NORMALISED_LEVELS + b]! += (rw * gw * bw) / pixels;
+  }
+  return histogram;
+}
+
+/**
+ * How alike two pictures' colours are, allowing for a colour grade: the better of the grade-tolerant
+ * signature (luma spread a band) and the grade-normalised one, by histogram intersection, 0–1.
+ */
+export function gradedColourMatch(
+  first: { tolerant: Float64Array; normalised: Float64Array },
+  second: { tolerant: Float64Array; normalised: Float64Array },
+): number {
+  return Math.max(
+    histogramIntersection(first.tolerant, second.tolerant),
+    histogramIntersection(first.normalised, second.normalised),
+  );
+}
+
+/** Both colour signatures of a picture, for gradedColourMatch. */
+export function colourSignatures(rgb: Uint8Array): { tolerant: Float64Array; normalised: Float64Array } {
+  return { tolerant: lumaTolerant(gradeTolerantHistogram(rgb)), normalised: normalisedHistogram(rgb) };
+}
+
+/** Share of a picture's pixels that are the reference grey the local renderer draws figures on. */
+export function referenceGreyShare(rgb: Uint8Array): number {
+  const pixels = Math.floor(rgb.length / 3);
+  let grey = 0;
+  for (let offset = 0; offset + 2 < pixels * 3; offset += 3) {
+    if (
+      Math.abs(rgb[offset]! - REFERENCE_GREY) <= 3 &&
+      Math.abs(rgb[offset + 1]! - REFERENCE_GREY) <= 3 &&
+      Math.abs(rgb[offset + 2]! - REFERENCE_GREY) <= 3
+    )
+      grey++;
+  }
+  return pixels === 0 ? 0 : grey / pixels;
+}

@@ -8,24 +8,27 @@
  *     measured; d = the mean over measured frames. Same person when d ≤ 0.6 (SAME_PERSON_DISTANCE). The
  *     score maps d linearly through the check's threshold t: d = 0 → 1, d = 0.6 → t, d ≥ 1.2 → 0, so a
  *     match passes and a mismatch scores below t (and fails even where rounding would reach t). No face
- *     in any key frame, or a face model that did not load: not measured.
- *   - a drawn reference (no face: the local renderer's figures on #808080): key frames and the reference
- *     decoded at 160x90 (nearest-neighbour, so flat colours stay unblended). F = the grade-tolerant colour
- *     histogram (colour-match.ts) of the reference's non-grey pixels; per frame, the share of F present in
- *     the frame allowing a luma and chroma shift of about one band, so a mild colour grade still matches;
- *     averaged over frames.
- * - location-consistency: histogram intersection of the reference still and each key frame over all
- *   pixels, averaged over frames; with several references the best match counts. 8 levels per channel,
- *   soft-binned (see colour-match.ts).
+ *     in those key frames nor at 30% and 70%: the character is not seen, and the check fails (a portrait
+ *     was asked for and no one is there). A face model that did not load: not measured.
+ *   - a drawn reference (no face, at least a fifth of it the #808080 grey the local renderer draws figures
+ *     on): key frames and the reference decoded at 160x90 (nearest-neighbour, so flat colours stay
+ *     unblended). F = the grade-tolerant colour histogram (colour-match.ts) of the reference's non-grey
+ *     pixels; per frame, the share of F present in the frame allowing a luma and chroma shift of about one
+ *     band, so a mild colour grade still matches; averaged over frames.
+ *   - a photograph without a face (an animal, a vehicle, an object): what kind of thing it is, by the
+ *     object detector (objects.ts), against the kinds seen in the key frames; see kindScore.
+ * - location-consistency: gradedColourMatch of the reference still and each key frame that is not black,
+ *   averaged over frames; with several references the best match counts.
  */
 import type { QualityCheck } from "../domain.js";
 import {
+  colourSignatures,
+  gradedColourMatch,
   gradeTolerantCoverage,
   gradeTolerantHistogram,
-  histogramIntersection,
   isForeground,
-  lumaTolerant,
   paletteIsEmpty,
+  referenceGreyShare,
   softHistogram,
 } from "./colour-match.js";
 import {
@@ -38,12 +41,17 @@ import {
   type FaceModel,
 } from "./faces.js";
 import { factsOf, type CheckOptions } from "./check-options.js";
+import { kindOf, loadObjectModel, objectsInClip, objectsInStill, type ObjectModel } from "./objects.js";
 import { DEFAULT_THRESHOLD, mean } from "./quality-report.js";
 import { makeCheck as result, notMeasured } from "./quality-signal.js";
 import { decodeRawFrames } from "./runner.js";
 
 const ANALYSIS_SIZE = { width: 160, height: 90 };
 const KEY_FRAME_POSITIONS = [0.1, 0.5, 0.9];
+/** Where else a face is looked for before a character is declared not seen. */
+const MORE_FACE_POSITIONS = [0.3, 0.7];
+/** A reference this much of which is the local renderer's grey backdrop is a drawing. */
+const DRAWING_GREY_SHARE = 0.2;
 
 /** Colour histograms of the key frames at 10%, 50% and 90% of the clip, decoded at 160x90. */
 export async function keyFrameHistograms(path: string, options: CheckOptions = {}): Promise<Float64Array[]> {
@@ -61,6 +69,8 @@ async function referencePixels(reference: string): Promise<Buffer> {
 export interface CharacterCheckOptions extends CheckOptions {
   /** The face model; the process-wide one (loaded on first use) unless a test passes another. */
   faceModel?: () => Promise<FaceModel>;
+  /** The object detector, likewise. */
+  objectModel?: () => Promise<ObjectModel>;
 }
 
 interface ReferenceScore {
@@ -77,17 +87,80 @@ export function faceMatchScore(distance: number, threshold: number): number {
   return Math.max(0, threshold * (1 - (distance - SAME_PERSON_DISTANCE) / SAME_PERSON_DISTANCE));
 }
 
-async function colourScore(path: string, reference: string, options: CheckOptions): Promise<ReferenceScore> {
-  const palette = gradeTolerantHistogram(await referencePixels(reference), isForeground);
-  if (paletteIsEmpty(palette))
-    return { score: 0, mismatch: false, details: "0.000 (reference shows nothing but grey)" };
+async function keyFramePixels(path: string, options: CheckOptions): Promise<Buffer[]> {
   const { durationSeconds } = await factsOf(path, options);
   // Decoded here rather than shared through options.keyFrames: those are RGB histograms, this needs pixels.
-  const frames = await decodeRawFrames(path, {
+  return decodeRawFrames(path, {
     times: KEY_FRAME_POSITIONS.map((position) => position * durationSeconds),
     ...ANALYSIS_SIZE,
     scaleFlags: "neighbor",
   });
+}
+
+/** Share of key frames that must show a face-less photographed character's kind for it to be there. */
+const KIND_PRESENT_SHARE = 0.5;
+/**
+ * Colour match (gradedColourMatch, mean over key frames) at or above which a face-less photographed
+ * subject counts as there whatever the detector says: on the corpus, different characters' photographs
+ * match each other at most 0.73 and only two greyscale textures (brick, grass) reach 0.84.
+ */
+const SAME_SUBJECT_COLOUR = 0.8;
+
+/**
+ * A photographed character without a face (an animal, a vehicle, a robot): colour cannot tell one such
+ * subject from another (on the corpus, pictures of the same subject match 0.51–0.93 and of different ones
+ * up to 0.84), so the detector's kind is compared: the reference's most confident object against the
+ * objects in the key frames, by group (a cat the detector calls a dog is still an animal). Score: the
+ * share of key frames showing the kind, through the threshold at KIND_PRESENT_SHARE, or the colour match
+ * through the threshold at SAME_SUBJECT_COLOUR, whichever is higher. Not measured when the detector does
+ * not load or finds nothing in the reference.
+ */
+async function kindScore(path: string, reference: string, options: CharacterCheckOptions): Promise<ReferenceScore> {
+  let model: ObjectModel;
+  try {
+    model = await (options.objectModel ?? loadObjectModel)();
+  } catch (error) {
+    return { score: null, mismatch: false, details: `not measured: ${(error as Error).message}` };
+  }
+  const [subject] = (await objectsInStill(reference, model)).objects;
+  if (subject === undefined)
+    return {
+      score: null,
+      mismatch: false,
+      details: "not measured: no face and no object the detector knows in the photograph",
+    };
+  const kind = kindOf(subject.label);
+  const { frames } = await objectsInClip(path, model, KEY_FRAME_POSITIONS);
+  const showing = frames.filter((objects) => objects.some((object) => kindOf(object.label) === kind)).length;
+  const share = frames.length === 0 ? 0 : showing / frames.length;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const through = (value: number, bar: number) =>
+    value >= bar ? threshold + (1 - threshold) * ((value - bar) / (1 - bar)) : threshold * (value / bar);
+  // The detector misreads tight crops (a cat's face taken for a person): colours that match as closely
+  // as only the same subject's do on the corpus also count as the character being there.
+  const signature = colourSignatures(await referencePixels(reference));
+  const colour = mean(
+    (await keyFramePixels(path, options)).map((frame) => gradedColourMatch(signature, colourSignatures(frame))),
+  );
+  const score = Math.max(through(share, KIND_PRESENT_SHARE), through(colour, SAME_SUBJECT_COLOUR));
+  const seen = [...new Set(frames.flat().map((object) => object.label))];
+  return {
+    score,
+    mismatch: share < KIND_PRESENT_SHARE && colour < SAME_SUBJECT_COLOUR,
+    details:
+      `a ${subject.label} (${kind}) in the photograph, no face; seen in ${showing} of ${frames.length} key frames` +
+      ` (detected: ${seen.length === 0 ? "nothing" : seen.join(", ")}); colour match ${colour.toFixed(3)} (same subject ≥ ${SAME_SUBJECT_COLOUR})`,
+  };
+}
+
+/** A face-less reference: a drawing by its colours on the grey backdrop, a photograph by what it shows. */
+async function colourScore(path: string, reference: string, options: CharacterCheckOptions): Promise<ReferenceScore> {
+  const pixels = await referencePixels(reference);
+  if (referenceGreyShare(pixels) < DRAWING_GREY_SHARE) return kindScore(path, reference, options);
+  const palette = gradeTolerantHistogram(pixels, isForeground);
+  if (paletteIsEmpty(palette))
+    return { score: 0, mismatch: false, details: "0.000 (reference shows nothing but grey)" };
+  const frames = await keyFramePixels(path, options);
   const score = mean(frames.map((frame) => gradeTolerantCoverage(palette, gradeTolerantHistogram(frame))));
   return { score, mismatch: false, details: `${score.toFixed(3)} of its colours present` };
 }
@@ -95,7 +168,11 @@ async function colourScore(path: string, reference: string, options: CheckOption
 function faceScore(referenceFace: Face, frames: Face[][], threshold: number): ReferenceScore {
   const { distance, measuredFrames } = clipDistance(referenceFace.descriptor, frames);
   if (distance === null) {
-    return { score: null, mismatch: false, details: `not measured: no face in ${frames.length} key frames` };
+    return {
+      score: 0,
+      mismatch: true,
+      details: `not seen: no face in ${frames.length} key frames, where the reference shows one`,
+    };
   }
   const mismatch = distance > SAME_PERSON_DISTANCE;
   return {
@@ -129,7 +206,12 @@ export async function checkCharacterConsistency(
     if (referenceFace === undefined) {
       scored = await colourScore(path, reference, options);
     } else {
-      clipFaces ??= await facesInClip(path, model, KEY_FRAME_POSITIONS);
+      if (clipFaces === null) {
+        clipFaces = await facesInClip(path, model, KEY_FRAME_POSITIONS);
+        // Before calling a character absent, look between the key frames too.
+        if (clipFaces.every((faces) => faces.length === 0))
+          clipFaces = [...clipFaces, ...(await facesInClip(path, model, MORE_FACE_POSITIONS))];
+      }
       scored = faceScore(referenceFace, clipFaces, threshold);
     }
     scores.push(scored);
@@ -155,10 +237,10 @@ function meanLuma(rgb: Uint8Array): number {
 const DARK_FRAME_LUMA = 16;
 
 /**
- * location-consistency: the grade-tolerant colour signature (hue × chroma × luma, see colour-match.ts) of the
- * reference against each key frame, by histogram intersection with each colour allowed to move a luma band
- * (a dimmer or warmer grade of the same place still matches); black frames are left out, and a clip with no
- * frame to compare is not measured. With several references the best match counts.
+ * location-consistency: the reference against each key frame by gradedColourMatch (the grade-tolerant and
+ * grade-normalised colour signatures, see colour-match.ts: a dimmer or warmer grade of the same place still
+ * matches); black frames are left out, and a clip with no frame to compare is not measured. With several
+ * references the best match counts.
  */
 export async function checkLocationConsistency(
   path: string,
@@ -173,12 +255,12 @@ export async function checkLocationConsistency(
   );
   if (frames.length === 0)
     return notMeasured("location-consistency", threshold, "every key frame is black: nothing of the place to compare");
-  const histograms = frames.map((frame) => lumaTolerant(gradeTolerantHistogram(frame)));
+  const signatures = frames.map((frame) => colourSignatures(frame));
   const scores: string[] = [];
   let best = 0;
   for (const reference of references) {
-    const referenceHistogram = lumaTolerant(gradeTolerantHistogram(await referencePixels(reference)));
-    const score = mean(histograms.map((histogram) => histogramIntersection(referenceHistogram, histogram)));
+    const signature = colourSignatures(await referencePixels(reference));
+    const score = mean(signatures.map((frame) => gradedColourMatch(signature, frame)));
     best = Math.max(best, score);
     scores.push(`${reference.split("/").pop()}: ${score.toFixed(3)}`);
   }
@@ -186,6 +268,6 @@ export async function checkLocationConsistency(
     "location-consistency",
     best,
     threshold,
-    `grade-tolerant colour match with ${frames.length} key frame(s): ${scores.join(", ")}`,
+    `colour match (grade allowed) with ${frames.length} key frame(s): ${scores.join(", ")}`,
   );
 }

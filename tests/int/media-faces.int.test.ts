@@ -1,6 +1,6 @@
 /**
  * Character identity from faces, on real photographs (face-api's shipped sample photos) made into short
- * zooming clips: the same person passes, graded or not; a different person fails; no face is not measured.
+ * zooming clips: the same person passes, graded or not; a different person fails; no face at all fails (the character is not there).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -77,10 +77,12 @@ describe("character consistency from faces", () => {
     }
   });
 
-  it("does not measure a clip in which no one's face shows", async () => {
+  it("fails a clip in which the character's face never shows: no one is there", async () => {
     const check = await consistency(files.clipNoOne, files.referenceA);
-    expect(check.measured).toBe(false);
-    expect(check.details).toContain("no face");
+    expect(check.measured).not.toBe(false);
+    expect(check.passed).toBe(false);
+    expect(check.score).toBeLessThan(check.threshold);
+    expect(check.details).toContain("not seen: no face in 5 key frames");
   });
 
   it("does not measure when the face model cannot load, rather than scoring 0", async () => {
