@@ -154,10 +154,12 @@ export interface Grade {
   passed: boolean;
   threshold: number;
   /**
-   * What the relevance rests on: the measured facts alone, or those plus a chat model's judgement of the
-   * facts or of the take's frames; with the model's reason when it gave one.
+   * What the relevance rests on: "measured" from the file (its length and what its picture shows),
+   * "request" from what was asked of the generator when the picture could not be measured, or those plus
+   * a chat model's judgement of the facts or of the take's frames; with the reason (the measurements, or
+   * the model's words).
    */
-  relevanceBasis?: "measured" | "facts" | "frames";
+  relevanceBasis?: "measured" | "request" | "facts" | "frames";
   relevanceReason?: string;
 }
 

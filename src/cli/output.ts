@@ -37,6 +37,10 @@ export function formatTurn(result: TurnResult): string {
       );
       if (grade.relevanceBasis === "frames" || grade.relevanceBasis === "facts")
         lines.push(`relevance judged from the ${grade.relevanceBasis}: ${grade.relevanceReason ?? ""}`);
+      else if (grade.relevanceBasis === "measured")
+        lines.push(`relevance measured from the picture: ${grade.relevanceReason ?? ""}`);
+      else if (grade.relevanceBasis === "request")
+        lines.push(`relevance from the request (${grade.relevanceReason ?? "the picture could not be measured"})`);
     }
     if (result.report) {
       lines.push(

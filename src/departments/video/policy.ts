@@ -2,6 +2,7 @@
  * The head's deterministic decisions: which generation method, which specialists, how to grade,
  * and what to change when a take falls short. Each has a unit test; the LLM versions fall back here.
  */
+import type { PictureRelevance } from "../../media/relevance.js";
 import type {
   GenerationMethod,
   Grade,
@@ -117,7 +118,10 @@ export interface RelevanceFacts {
   asked: { action: boolean; camera: boolean };
 }
 
-/** How well the take answers the request, from what was actually made and measured. */
+/**
+ * How well the take answers the request from what the generator was asked to make (the request's own
+ * values): only the duration is measured from the file. Used when the picture could not be measured.
+ */
 export function measureRelevance(facts: RelevanceFacts): number {
   const wanted = facts.requestedCharacters.map((name) => name.toLowerCase());
   const depicted = new Set(facts.depictedCharacters.map((name) => name.toLowerCase()));
@@ -128,12 +132,45 @@ export function measureRelevance(facts: RelevanceFacts): number {
       : facts.setInLocation?.toLowerCase() === facts.requestedLocation.toLowerCase()
         ? 1
         : 0;
-  const durationScore = Math.max(
-    0,
-    1 - Math.abs(facts.measuredSeconds - facts.requestedSeconds) / facts.requestedSeconds,
-  );
   const askedScore = (Number(facts.asked.action) + Number(facts.asked.camera)) / 2;
-  return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore + 0.2 * askedScore);
+  return round(0.3 * characterScore + 0.2 * locationScore + 0.3 * durationScore(facts) + 0.2 * askedScore);
+}
+
+function durationScore(facts: Pick<RelevanceFacts, "measuredSeconds" | "requestedSeconds">): number {
+  return Math.max(0, 1 - Math.abs(facts.measuredSeconds - facts.requestedSeconds) / facts.requestedSeconds);
+}
+
+export interface TakeRelevance {
+  relevance: number;
+  /** "measured": from the file (its length and what its picture shows); "request": from what was asked of the generator. */
+  basis: "measured" | "request";
+  details: string;
+}
+
+/**
+ * Relevance of a take: from the picture when any of its aspects could be measured (people, framing,
+ * motion; see media/relevance.ts) together with the measured length, 0.7 to 0.3; otherwise from the
+ * request's own values (measureRelevance), and said to be so.
+ */
+export function takeRelevance(facts: RelevanceFacts, picture: PictureRelevance | null): TakeRelevance {
+  const measuredAspects = picture?.aspects.filter((aspect) => aspect.measured) ?? [];
+  if (picture !== null && picture.score !== null && measuredAspects.length > 0) {
+    const length = durationScore(facts);
+    return {
+      relevance: round(0.7 * picture.score + 0.3 * length),
+      basis: "measured",
+      details: [
+        ...picture.aspects.map((aspect) => `${aspect.aspect}: ${aspect.details}`),
+        `length ${facts.measuredSeconds.toFixed(1)} s of ${facts.requestedSeconds} s asked`,
+      ].join("; "),
+    };
+  }
+  const why = picture?.aspects.map((aspect) => `${aspect.aspect}: ${aspect.details}`).join("; ");
+  return {
+    relevance: measureRelevance(facts),
+    basis: "request",
+    details: `the picture could not be measured${why ? ` (${why})` : ""}: relevance from what was asked of the generator and the measured length`,
+  };
 }
 
 /**

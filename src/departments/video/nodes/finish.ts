@@ -6,12 +6,14 @@ import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCheck } from "../../../domain.js";
 import { newId } from "../../../ids.js";
-import { removeTakeScratch } from "../../../tools/context.js";
 import { takeBar } from "../asked.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
-import { adjustFromFeedback, gradeTake, informativeVerification, measureRelevance } from "../policy.js";
+import { adjustFromFeedback, gradeTake, informativeVerification, takeRelevance } from "../policy.js";
+import { measurePictureRelevance, type PictureRelevance } from "../../../media/relevance.js";
+import { createToolContext, mediaPath, removeTakeScratch } from "../../../tools/context.js";
+import { shotSizeIn } from "../shot-prompt.js";
 import type { DepartmentStateValue, EntityRef, TakeResult } from "../state.js";
 import { reusedClips, runCost, runSeconds, sceneWrite, takeClips, takeCost } from "./take-facts.js";
 import { endsTakeOnFailure, runOf } from "./take-run.js";
@@ -34,7 +36,8 @@ async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnab
     measuredSeconds: state.finalMedia!.durationSeconds,
     asked: { action: first.action === state.brief?.action, camera: first.camera === state.brief?.camera },
   };
-  const measured = measureRelevance(facts);
+  const picture = await pictureOfTake(runtime, state);
+  const measured = takeRelevance(facts, picture);
   // A scene shows the grader one frame per shot (up to six); a clip three, from start to end.
   const frames = await framesForJudge(
     runtime,
@@ -46,17 +49,18 @@ async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnab
     state.requestText,
     {
       ...facts,
+      picture: measured.details,
       prompt: first.prompt,
       failedChecks: verification.checks.filter((check) => !check.passed).map((check) => check.type),
     },
-    measured,
+    measured.relevance,
     frames,
   );
   const graded = informativeVerification(verification, ignoredChecks(state), runtime.config.qualityThreshold);
   const grade: Grade = {
     ...gradeTake(graded, judged.relevance, takeBar(state.asked, runtime.config).threshold),
-    relevanceBasis: judged.judgedFrom ?? "measured",
-    relevanceReason: judged.reason,
+    relevanceBasis: judged.judgedFrom ?? measured.basis,
+    relevanceReason: judged.decidedBy === "llm" ? judged.reason : measured.details,
   };
   runtime.progress.emit(
     "grade",
@@ -64,6 +68,37 @@ async function gradeTheTake(state: DepartmentStateValue, config: LangGraphRunnab
     `take ${state.attempt}: quality ${grade.quality}, relevance ${grade.relevance}${judged.decidedBy === "llm" ? ` (judged from the ${judged.judgedFrom}: ${judged.reason})` : ""}, consistency ${grade.consistency} → overall ${grade.overall} (${grade.passed ? "accept" : "below the bar"})`,
   );
   return { grade, verification: { ...graded, reportId: verification.reportId } };
+}
+
+/**
+ * What the take's picture shows against what was asked (media/relevance.ts): people for the characters
+ * named, framing when the request names a shot size, travel for a single clip's action. Null, with a
+ * warning, when the file cannot be read; the grade then rests on what was asked.
+ */
+async function pictureOfTake(
+  runtime: ReturnType<typeof runtimeOf>,
+  state: DepartmentStateValue,
+): Promise<PictureRelevance | null> {
+  const asked = shotSizeIn(state.requestText);
+  const single = state.plan === null;
+  const ask = {
+    characters: state.brief?.characters.length ?? 0,
+    // A scene's shots each have their own action and size: only the people are judged over the whole.
+    // A tracking camera keeps a walker in place on purpose: travel says nothing then.
+    action: single && state.brief?.camera !== "tracking" ? (state.brief?.action ?? null) : null,
+    shotSize: single && (asked !== "full" || /\bfull[- ]shot\b/i.test(state.requestText)) ? asked : null,
+  };
+  if (ask.characters === 0 && ask.action === null && ask.shotSize === null) return null;
+  try {
+    const context = await createToolContext(runtime, state.projectId, state.takeId);
+    const { path } = await mediaPath(context, state.finalMedia!.mediaId, "finalMedia");
+    return await measurePictureRelevance(path, ask);
+  } catch (error) {
+    runtime.log.warn(
+      `grade: the picture could not be measured for relevance (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return null;
+  }
 }
 
 /**
