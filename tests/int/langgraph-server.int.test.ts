@@ -124,4 +124,21 @@ describe("the graphs on LangGraph's API server", () => {
     const take = await runtime.brain.forProject("default").getTake(prompt!.videoId);
     expect(take?.video.status).toBe("accepted");
   });
+
+  it("runs the department on its own with only the request's text and a project in the context", async () => {
+    const progress: string[] = [];
+    let result: { projectId?: string; requestId?: string; report?: { department: string } } = {};
+    for await (const chunk of client.runs.stream(null, "video_department", {
+      input: { requestText: "generate Sarah walking in the park" },
+      context: { projectId: "studio" },
+      streamMode: ["custom", "values"],
+    })) {
+      if (chunk.event === "error") throw new Error(`run failed: ${JSON.stringify(chunk.data)}`);
+      if (chunk.event === "custom") progress.push((chunk.data as ProgressChunk).step);
+      if (chunk.event === "values") result = chunk.data as typeof result;
+    }
+    expect(progress).toContain("assess");
+    expect(result).toMatchObject({ projectId: "studio", report: { department: "video-generation" } });
+    expect(result.requestId).toMatch(/^req_/);
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RunContextSchema, runtimeOf, withRuntime } from "../../context.js";
+import { newId } from "../../ids.js";
 import { assessNode } from "./nodes/assess.js";
 import { takeBar } from "./asked.js";
 import { gradeNode, prepareRetryNode, recordNode, reportNode, shouldRetry } from "./nodes/finish.js";
@@ -42,10 +43,24 @@ function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfi
   return shouldRetry(state, maxAttempts, settings.budgetUsd) ? "prepare_retry" : "compile_report";
 }
 
+/**
+ * A request sent straight to the department (LangGraph's server, Studio) may give only its text: it
+ * belongs to the run's thread and the context's project, as a new request. Callers that name them keep theirs.
+ */
+async function startRequest(state: DepartmentStateValue, config: LangGraphRunnableConfig) {
+  const named = {
+    projectId: state.projectId || runtimeOf(config).config.projectId,
+    threadId: state.threadId || String(config.configurable?.thread_id ?? newId("thr")),
+    requestId: state.requestId || newId("req"),
+  };
+  const update = await assessNode({ ...state, ...named }, config);
+  return state.projectId && state.threadId && state.requestId ? update : { ...named, ...update };
+}
+
 export function buildVideoDepartmentGraph() {
   return (
     new StateGraph(DepartmentState, { context: RunContextSchema })
-      .addNode("assess", withRuntime(assessNode))
+      .addNode("assess", withRuntime(startRequest))
       .addNode("video_generator", withRuntime(videoGeneratorNode))
       .addNode("collect_clips", withRuntime(collectClipsNode))
       .addNode("scene_generator", withRuntime(sceneGeneratorNode))
