@@ -77,6 +77,14 @@ export async function blockyClip(directory: string): Promise<string> {
   return path;
 }
 
+/** A flat drawing (a box moving over grey) at an ordinary quality: few bits, and nothing starved. */
+export async function flatDrawingClip(directory: string): Promise<string> {
+  const path = join(directory, "flat.mp4");
+  const drawing = `color=c=0x808080:size=${SIZE}:rate=${RATE},trim=duration=2,drawbox=x='20+100*t':y=60:w=30:h=60:color=0xd04020:t=fill`;
+  await ffmpeg(["-f", "lavfi", "-i", drawing, ...X264, "-crf", "23", path]);
+  return path;
+}
+
 /** A mild grade (darker, a little less saturated): a look, not a defect. */
 export async function gradedClip(directory: string): Promise<string> {
   const path = join(directory, "graded.mp4");

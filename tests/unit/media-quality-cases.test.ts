@@ -19,6 +19,7 @@ import {
   blackInsideClip,
   blockyClip,
   cleanClip,
+  flatDrawingClip,
   ghostClip,
   gradedClip,
   roomToneClip,
@@ -85,6 +86,16 @@ describe("quality checks on what a viewer sees", { timeout: 60_000 }, () => {
     const blocky = check(await verify(await blockyClip(directory), ["visual-clarity"]), "visual-clarity");
     expect(blocky.passed).toBe(false);
     expect(blocky.details).toMatch(/coding blocks/);
+  });
+
+  it("fails a starved encode under bitrate from a reference encode, and passes a flat drawing that needs few bits", async () => {
+    const starved = check(await verify(await blockyClip(directory), ["bitrate"]), "bitrate");
+    expect(starved.passed).toBe(false);
+    expect(starved.score).toBeLessThan(starved.threshold);
+    expect(starved.details).toMatch(/x264 at CRF 23 spends/);
+    const flat = check(await verify(await flatDrawingClip(directory), ["bitrate"]), "bitrate");
+    expect(flat.passed).toBe(true);
+    console.info(`starved: ${starved.details}\nflat: ${flat.details}`);
   });
 
   it("passes quiet room tone in a raw clip, and holds a final mix to the delivery target", async () => {
