@@ -40,7 +40,7 @@ export const ERROR_STATUSES = {
   413: "request body is larger than its limit: 64 kB of JSON, 20 MB for an uploaded image",
   415: "request body encoding or charset is not supported",
   416: "the Range lies outside the file; Content-Range: bytes */size gives the size",
-  422: "the department refused the work (content policy, unusable media, an invalid Brain write)",
+  422: "the department refused the work (content policy, unusable media, an invalid Brain write, an estimate above the budget)",
   429: "generation limit reached; Retry-After says when",
   500: "an unexpected failure; the server log has the details",
   502: "a provider or store answered with an error",
@@ -144,7 +144,8 @@ export const ROUTES: RouteDoc[] = [
     auth: true,
     body: GenerateBodySchema,
     responses: { 202: "{ jobId, status: 'queued', estimatedTime }" },
-    errors: [...ANY, ...AUTH, ...BODY, 404, 429, ...STORES],
+    // 422: the request is estimated above the server's budget (BUDGET_EXCEEDED), so it is not queued.
+    errors: [...ANY, ...AUTH, ...BODY, 404, 422, 429, ...STORES],
   },
   {
     method: "post",

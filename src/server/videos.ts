@@ -4,8 +4,7 @@
  */
 import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { asContext } from "../context.js";
-import { videoDepartmentGraph } from "../departments/video/graph.js";
+import { runDepartment, type CostConsent } from "../departments/video/entry.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
 import { ID_PATTERN } from "../errors.js";
 import { newId } from "../ids.js";
@@ -197,6 +196,14 @@ function withProgress(runtime: Runtime, progress: ProgressBus, signal: AbortSign
   return { ...runtime, progress, jobs: cancelledBy(runtime.jobs, signal) };
 }
 
+/**
+ * What a generate request may spend: the body has no budget of its own, so the server's (CUTROOM_BUDGET_USD)
+ * is the explicit limit; a request estimated above it is refused instead of asked about.
+ */
+export function generateBudget(runtime: Runtime): CostConsent {
+  return { kind: "budget", budgetUsd: runtime.config.budgetUsd };
+}
+
 export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler> {
   return {
     generate: {
@@ -208,17 +215,17 @@ export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler>
             (payload.asked as AskedTake | null | undefined)?.durationSeconds ?? runtime.config.video.clipSeconds,
           ),
       async run(payload, { projectId, progress, signal }) {
-        const result = await videoDepartmentGraph.invoke(
+        // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
+        const result = await runDepartment(
+          runtime,
           {
             projectId,
-            threadId: newId("thr"),
-            requestId: newId("req"),
-            requestText: String(payload.prompt),
+            text: String(payload.prompt),
             asked: (payload.asked as AskedTake | null | undefined) ?? null,
           },
-          { context: asContext(withProgress(runtime, progress, signal)), signal, recursionLimit: 60 },
+          { cost: generateBudget(runtime), signal, progress },
         );
-        const take = result.takes[result.takes.length - 1];
+        const take = result.take;
         if (!take) return { videoId: null, report: await forClient(runtime, projectId, result.report) };
         return forClient(runtime, projectId, {
           videoId: take.videoId,

@@ -1,24 +1,23 @@
 /** The whole Video Department as one tool, for other departments' agents. */
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { asContext } from "../context.js";
-import { videoDepartmentGraph } from "../departments/video/graph.js";
-import { assertId } from "../errors.js";
-import { newId } from "../ids.js";
+import { runDepartment } from "../departments/video/entry.js";
 import type { Runtime } from "../runtime.js";
 import { toolResult } from "./context.js";
 
 export function createDepartmentTool(runtime: Runtime) {
   return tool(
-    async ({ request, projectId }) => {
-      const project = assertId(projectId ?? runtime.config.projectId, "projectId");
-      const result = await videoDepartmentGraph.invoke(
-        { projectId: project, threadId: newId("thr"), requestId: newId("req"), requestText: request },
-        { context: asContext(runtime), recursionLimit: 60 },
+    async ({ request, projectId }, config) => {
+      // A tool call cannot be asked to confirm a cost, so it runs within the runtime's budget
+      // (CUTROOM_BUDGET_USD, or the run's own): a request estimated above it is refused, not spent.
+      const run = await runDepartment(
+        runtime,
+        { projectId: projectId ?? runtime.config.projectId, text: request },
+        { cost: { kind: "budget", budgetUsd: runtime.config.budgetUsd }, signal: config?.signal ?? null },
       );
-      const take = result.takes[result.takes.length - 1];
+      const take = run.take;
       return toolResult({
-        report: result.report,
+        report: run.report,
         take: take
           ? {
               videoId: take.videoId,
@@ -35,7 +34,7 @@ export function createDepartmentTool(runtime: Runtime) {
     {
       name: "video_department",
       description:
-        "Run the whole Video Department on a request (e.g. 'generate Sarah walking in the park'): returns the graded take recorded in the Brain and the department report.",
+        "Run the whole Video Department on a request (e.g. 'generate Sarah walking in the park'): returns the graded take recorded in the Brain and the department report. A request estimated above the budget is refused before anything is spent.",
       schema: z.object({ request: z.string().min(1).max(2000), projectId: z.string().nullable().default(null) }),
     },
   );

@@ -5,10 +5,10 @@
  */
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../context.js";
-import { budgetNote, wouldPassBudget } from "../../departments/video/budget.js";
+import { budgetNote } from "../../departments/video/budget.js";
+import { weighRequest } from "../../departments/video/entry.js";
 import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
-import { previewRequest } from "../../departments/video/preview.js";
 import { clipSeconds } from "../../departments/video/planner/plan.js";
 import type { TakeResult } from "../../departments/video/state.js";
 import { isSceneRequest } from "../../departments/video/understand.js";
@@ -16,6 +16,9 @@ import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
 import type { Runtime } from "../../runtime.js";
 import type { OrchestratorStateValue } from "../state.js";
+
+// Kept here too: the estimate is the department entry's, and callers of the chat's cost step import it from here.
+export { estimateRequestCost } from "../../departments/video/entry.js";
 
 export const COST_CHOICES = ["proceed", "cancel"] as const;
 export type CostDecision = (typeof COST_CHOICES)[number];
@@ -26,18 +29,6 @@ export interface CostPrompt {
   estimatedCostUsd: number;
   thresholdUsd: number;
   choices: readonly CostDecision[];
-}
-
-/**
- * The request's cost before any call: what `cutroom plan` shows for it (clips at their models' prices plus
- * the reference images a real image model would make first), with the scene planned deterministically.
- */
-export async function estimateRequestCost(runtime: Runtime, text: string, projectId?: string): Promise<number> {
-  const preview = await previewRequest(runtime, text, {
-    planner: "deterministic",
-    ...(projectId === undefined ? {} : { projectId }),
-  });
-  return preview.estimatedCostUsd;
 }
 
 /**
@@ -84,26 +75,28 @@ export async function confirmCostNode(
   config: LangGraphRunnableConfig,
 ): Promise<Partial<OrchestratorStateValue>> {
   const runtime = runtimeOf(config);
-  let estimate = 0;
-  try {
-    estimate = await estimateRequestCost(runtime, state.requestText ?? "", state.projectId);
-  } catch {
-    // A request the planner refuses is refused with its own message by the department.
-    return { reply: "", costDecision: null };
-  }
+  const budget = runtime.config.budgetUsd;
+  // The chat can ask its user, so the department entry's rule says ask above the threshold.
+  const weighing = await weighRequest(
+    runtime,
+    { projectId: state.projectId, text: state.requestText ?? "" },
+    { budgetUsd: budget, canAsk: true },
+  );
+  // A request the planner refuses is refused with its own message by the department.
+  if (weighing.estimateUsd === null) return { reply: "", costDecision: null };
+  const estimate = weighing.estimateUsd;
   runtime.progress.emit(
     "cost",
     null,
     `estimated cost $${estimate.toFixed(2)} (confirmation above $${runtime.config.confirmAboveUsd.toFixed(2)})`,
   );
-  const budget = runtime.config.budgetUsd;
-  if (wouldPassBudget(0, estimate, budget)) {
+  if (weighing.verdict === "refuse") {
     // No answer could make it affordable, so nothing is asked and nothing is spent.
     const reply = `Not started: ${budgetNote(0, estimate, budget, "this request")} (CUTROOM_BUDGET_USD).`;
     const at = new Date().toISOString();
     return { reply, costDecision: "cancel", messages: [{ role: "department", text: reply, at }] };
   }
-  if (estimate <= runtime.config.confirmAboveUsd) return { reply: "", costDecision: null };
+  if (weighing.verdict === "run") return { reply: "", costDecision: null };
   const prompt: CostPrompt = {
     kind: "cost",
     question: `This request is estimated at $${estimate.toFixed(2)}, above the $${runtime.config.confirmAboveUsd.toFixed(2)} that needs your yes. Proceed or cancel?`,

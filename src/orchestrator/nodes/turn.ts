@@ -1,9 +1,8 @@
 /** Orchestrator nodes: route the turn, run the department, check the Brain, apply the user's choice. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { asContext, runtimeOf } from "../../context.js";
+import { runtimeOf } from "../../context.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../../departments/video/budget.js";
-import { videoDepartmentGraph } from "../../departments/video/graph.js";
-import { RUN_KEY } from "../../departments/video/nodes/take-run.js";
+import { checkStoredTake, runDepartment } from "../../departments/video/entry.js";
 import { shotsNamedIn } from "../../departments/video/reading/index.js";
 import { CutroomError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -56,46 +55,29 @@ export async function videoDepartmentNode(
     };
     return { report };
   }
-  const result = await videoDepartmentGraph.invoke(
+  // The user was asked before this (the confirm step, or the regenerate's estimate), so consent is given.
+  const run = await runDepartment(
+    runtime,
     {
       projectId: state.projectId,
       threadId: state.threadId,
       requestId: state.requestId!,
-      requestText: state.requestText!,
+      text: state.requestText!,
       feedback: state.feedback,
       previousTakeId: state.previousTakeId,
       redoShots: state.redoShots,
     },
-    {
-      context: asContext(runtime),
-      signal: config.signal,
-      recursionLimit: 80,
-      // Each run is named afresh, a resumed one too, so its report tells what it made from what it got back.
-      configurable: { [RUN_KEY]: newId("run") },
-    },
+    { cost: { kind: "confirmed" }, signal: config.signal ?? null },
   );
-  const take = result.takes[result.takes.length - 1] ?? null;
-  if (!take) throw new CutroomError("MEDIA", "the video department produced no take");
-  return { takes: result.takes, pendingTake: take, report: result.report, budgetNote: null };
+  if (!run.take) throw new CutroomError("MEDIA", "the video department produced no take");
+  return { takes: run.takes, pendingTake: run.take, report: run.report, budgetNote: null };
 }
 
 /** The Brain must agree with storage before anything is shown: a contradiction stops the turn loudly. */
 export async function validateNode(state: OrchestratorStateValue, config: LangGraphRunnableConfig): Promise<Update> {
   const runtime = runtimeOf(config);
   const take = state.pendingTake!;
-  const violations = await runtime.brain.forProject(state.projectId).validateTake(take.videoId);
-  const stored = await runtime.store.head(take.key);
-  if (!stored)
-    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
-  const record = await runtime.media.get(take.mediaId);
-  if (!record || record.key !== take.key)
-    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no media record for ${take.mediaId}` });
-  if (violations.length > 0) {
-    throw new CutroomError(
-      "BRAIN_VALIDATION",
-      `the Brain contradicts the stored take: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join("; ")}`,
-    );
-  }
+  await checkStoredTake(runtime, state.projectId, take);
   runtime.progress.emit("validate", 1, `Brain consistent for ${take.videoId}`);
   const reply =
     state.budgetNote !== null

@@ -5,7 +5,9 @@
 import { stat } from "node:fs/promises";
 import { Router, type Request } from "express";
 import { z } from "zod";
+import { admitRequest } from "../../departments/video/entry.js";
 import { QUALITY_CHECK_TYPES } from "../../domain.js";
+import { isCutroomError } from "../../errors.js";
 import { TRANSITION_TYPES } from "../../media/assemble.js";
 import { resolveLut } from "../../media/lut.js";
 import { PostProcessingSchema } from "../../tools/scene.js";
@@ -16,7 +18,7 @@ import type { JobView } from "../jobs.js";
 import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
-import { characterFacts, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
+import { characterFacts, generateBudget, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "an http(s) URL" })
@@ -99,6 +101,15 @@ export function projectRoutes(context: ServerContext): Router {
     if (body.webhookUrl) await context.webhooks.assertTarget(body.webhookUrl);
     // Images are checked now, so another project's media id fails the request instead of the job.
     const { prompt, asked } = await askedOf(runtime, projectId, body);
+    // The department entry's checks run now too, so a request it would refuse (no words, an estimate
+    // above the budget) is this request's error instead of a failed job; the job checks again when it runs.
+    await admitRequest(runtime, { projectId, text: prompt, asked }, generateBudget(runtime)).catch((error: unknown) => {
+      throw isCutroomError(error) && error.field === "message"
+        ? new ApiError(400, "INVALID_INPUT", error.message, {
+            fields: { [body.prompt === undefined ? "input.prompt" : "prompt"]: error.message },
+          })
+        : error;
+    });
     const limit = context.limiter.take(principalOf(request).keyId);
     for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
     const job = jobs.submit({
