@@ -1,6 +1,7 @@
 /**
  * The local voice provider: speech from espeak-ng (ffmpeg's flite source when espeak-ng is absent) and
- * sound effects synthesised from noise and tones with ffmpeg, so dialogue and ambience work offline.
+ * music beds and ambiences synthesised in-process (src/media/synth) and encoded by ffmpeg, so dialogue,
+ * music and ambience work offline.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,6 +10,14 @@ import { join, resolve } from "node:path";
 import { CutroomError } from "../../errors.js";
 import { escapeFilterValue } from "../../media/filtergraph.js";
 import { probe, runFfmpeg } from "../../media/runner.js";
+import {
+  chooseCue,
+  encodeBedSpec,
+  interleave,
+  isMusic,
+  renderCue,
+  seedForDescription,
+} from "../../media/synth/index.js";
 import {
   assertEffectSeconds,
   type SpeechRequest,
@@ -87,56 +96,6 @@ const EMOTIONS: Record<string, { speed: number; pitch: number; amplitude: number
 };
 
 const MAX_TEXT_LENGTH = 2000;
-const SAMPLE_RATE = 48000;
-
-/** Effect recipes: lavfi sources and filters by what the description mentions, first match wins. */
-const EFFECTS: Array<{ words: RegExp; graph: (duration: string) => string }> = [
-  {
-    // Music: a soft, piano-like I-vi-IV-V progression, one chord every 2 s, each struck and decaying.
-    words: /\bmusic|piano|melod|score|soundtrack|strings\b/i,
-    graph: (duration) => {
-      const chord = "mod(floor(t/2),4)";
-      const root = `if(eq(${chord},0),261.63,if(eq(${chord},1),220,if(eq(${chord},2),174.61,196)))`;
-      const third = `if(eq(${chord},1),1.189,1.26)`;
-      const envelope = "exp(-1.8*mod(t,2))";
-      const voice = (ratio: string, level: number) => `${level}*sin(2*PI*${root}*${ratio}*t)`;
-      return (
-        `aevalsrc='0.2*${envelope}*(${voice("1", 1)}+${voice(third, 0.7)}+${voice("1.498", 0.5)})':` +
-        `sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=2500`
-      );
-    },
-  },
-  {
-    // Bird song: warbling high tones gated into short chirps over a quiet pink-noise bed.
-    words: /\bbird|chirp|tweet|song ?bird/i,
-    graph: (duration) =>
-      `anoisesrc=color=pink:amplitude=0.04:sample_rate=${SAMPLE_RATE}:duration=${duration}[bed];` +
-      `sine=frequency=3300:sample_rate=${SAMPLE_RATE}:duration=${duration},vibrato=f=14:d=0.6,volume=volume='0.35*gt(sin(2*PI*t*2.7)*sin(2*PI*t*0.9),0.55)':eval=frame[chirps];` +
-      `[bed][chirps]amix=inputs=2:normalize=0`,
-  },
-  {
-    words: /rain|storm|shower|drizzle/i,
-    graph: (duration) =>
-      `anoisesrc=color=white:amplitude=0.25:sample_rate=${SAMPLE_RATE}:duration=${duration},highpass=f=700,lowpass=f=7000`,
-  },
-  {
-    words: /wave|ocean|sea|beach|surf/i,
-    graph: (duration) =>
-      `anoisesrc=color=pink:amplitude=0.45:sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=1200,tremolo=f=0.12:d=0.85`,
-  },
-  {
-    words: /traffic|city|street|crowd|engine|road/i,
-    graph: (duration) =>
-      `anoisesrc=color=brown:amplitude=0.6:sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=300,tremolo=f=0.3:d=0.3`,
-  },
-  {
-    words: /wind|breeze|park|forest|ambien|outdoor|field/i,
-    graph: (duration) =>
-      `anoisesrc=color=brown:amplitude=0.5:sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=500,tremolo=f=0.2:d=0.6`,
-  },
-];
-const SOFT_BED = (duration: string) =>
-  `anoisesrc=color=pink:amplitude=0.08:sample_rate=${SAMPLE_RATE}:duration=${duration},lowpass=f=3000`;
 
 function runProcess(command: string, args: string[], timeoutMs: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -255,31 +214,26 @@ export class LocalVoiceProvider implements VoiceProvider {
     options: VoiceCallOptions = {},
   ): Promise<SpeechResult> {
     assertEffectSeconds(durationSeconds);
-    const recipe = EFFECTS.find((effect) => effect.words.test(description));
-    const seconds = durationSeconds.toFixed(3);
-    const samples = Math.round(durationSeconds * SAMPLE_RATE);
+    const cue = chooseCue(description);
     const directory = resolve(outputDir);
     await mkdir(directory, { recursive: true });
     const path = join(directory, `sfx-${randomBytes(4).toString("hex")}.wav`);
-    const source = (recipe?.graph ?? SOFT_BED)(seconds);
-    await runFfmpeg(
-      {
-        inputs: [],
-        // Sample-exact length, stereo at 48 kHz, short fades so the bed does not click in or out.
-        filterComplex:
-          `${source},aformat=sample_rates=${SAMPLE_RATE}:channel_layouts=stereo,atrim=end_sample=${samples},` +
-          `afade=t=in:d=${Math.min(0.2, durationSeconds / 4).toFixed(3)},afade=t=out:st=${Math.max(0, durationSeconds - Math.min(0.2, durationSeconds / 4)).toFixed(3)}:d=${Math.min(0.2, durationSeconds / 4).toFixed(3)}[aout]`,
-        outputOptions: ["-map", "[aout]", "-c:a", "pcm_s16le", "-ar", String(SAMPLE_RATE)],
-        output: path,
-      },
-      { timeoutMs: this.timeoutMs, signal: options.signal ?? null },
-    );
+    const rawPath = `${path}.f32`;
+    await writeFile(rawPath, interleave(renderCue(cue, durationSeconds, seedForDescription(description))));
+    try {
+      await runFfmpeg(encodeBedSpec(rawPath, durationSeconds, path), {
+        timeoutMs: this.timeoutMs,
+        signal: options.signal ?? null,
+      });
+    } finally {
+      await rm(rawPath, { force: true });
+    }
     const { durationSeconds: measured } = await probe(path);
     return {
       path,
       durationSeconds: measured,
       voiceId: "sound-effect",
-      model: recipe === undefined ? "ffmpeg-noise-bed" : "ffmpeg-synth",
+      model: `synth-${isMusic(cue) ? "music" : "ambience"}-${cue}`,
     };
   }
 }
