@@ -158,17 +158,23 @@ export interface Config {
   env: Env;
 }
 
-/** FAL model ids per generation method when FAL_AI_* is not set (the design's choices). */
+/**
+ * FAL model ids per generation method when FAL_AI_* is not set: entries of the model registry
+ * (providers/video/fal/registry.ts, which cites each one's page and price). Kling 3.0 Standard for text
+ * ($0.084/s, 3–15 s, every shape), Kling O3 Standard to animate a still or a composite ($0.084/s, start
+ * and end frames), Veo 3.1 Fast between a first and a last frame ($0.10/s, 4, 6 or 8 s).
+ */
 export const FAL_DEFAULT_MODELS = {
-  "text-to-video": "fal-ai/minimax-video",
-  "image-to-video": "fal-ai/kling-video/v1/standard/image-to-video",
-  "first-last-frame": "fal-ai/runway-gen3/turbo/image-to-video",
-  "composite-to-video": "fal-ai/luma-video-to-video",
+  "text-to-video": "fal-ai/kling-video/v3/standard/text-to-video",
+  "image-to-video": "fal-ai/kling-video/o3/standard/image-to-video",
+  "first-last-frame": "fal-ai/veo3.1/fast/first-last-frame-to-video",
+  "composite-to-video": "fal-ai/kling-video/o3/standard/image-to-video",
 } as const;
 
 /**
- * USD per second of generated video, by model id prefix (longest prefix wins). List prices change;
- * a model missing here is recorded as costing 0 and the adapter warns once.
+ * USD per second of the older FAL video models, by model id prefix (longest prefix wins), for a FAL_AI_*
+ * that still names one. Models in the registry are billed by their own rule; a model in neither is
+ * recorded as costing 0 and the adapter warns once. List prices change: CUTROOM_PRICES overrides both.
  */
 export const FAL_PRICES_USD_PER_SECOND: Record<string, number> = {
   "fal-ai/minimax-video": 0.085,

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAL_DEFAULT_MODELS } from "../../src/config.js";
 import { DRAWINGS_WITHHELD_REASON } from "../../src/departments/video/policy.js";
 import { isLocalDrawing } from "../../src/tools/context.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
@@ -66,7 +67,7 @@ describe("POST /videos/generate with a paid video model", () => {
     expect(generated.output.method).toBe("text-to-video");
     expect(String(generated.output.methodReason)).toContain(DRAWINGS_WITHHELD_REASON);
     expect(fal.uploads).toEqual([]);
-    expect(fal.submissions.map((submission) => submission.model)).toEqual(["fal-ai/minimax-video"]);
+    expect(fal.submissions.map((submission) => submission.model)).toEqual([FAL_DEFAULT_MODELS["text-to-video"]]);
   });
 
   it("refuses a drawing named as an input image, naming the field, before anything is queued", async () => {

@@ -4,7 +4,8 @@ import { FAL_DEFAULT_MODELS, FAL_PRICES_USD_PER_SECOND, LOCAL_VIDEO_MODEL, loadC
 import { clipCostUsd, modelFor } from "../../src/departments/video/planner/cost.js";
 import type { GenerationMethod } from "../../src/domain.js";
 import { estimateRequestCost } from "../../src/orchestrator/nodes/cost.js";
-import { pricePerSecond } from "../../src/providers/video/fal/media.js";
+import { recordedCostUsd } from "../../src/providers/video/fal/media.js";
+import { modelCostUsd, registryEntry } from "../../src/providers/video/fal/registry.js";
 import { falOptionsFrom } from "../../src/providers/video/fal/settings.js";
 import { costAtRate, listedPricePerSecond, videoCostUsd } from "../../src/providers/video/pricing.js";
 import { createTestRuntime } from "../helpers/runtime.js";
@@ -18,9 +19,9 @@ const VARIABLE: Record<GenerationMethod, string> = {
 };
 const quiet = { info: () => {}, warn: () => {} };
 
-/** What the FAL adapter records for a clip it was billed `seconds` for: its price lookup, then the rate. */
+/** What the FAL adapter records for a clip of `seconds` that rendered at that length. */
 function falRecorded(model: string, seconds: number, prices: Record<string, number>): number {
-  return costAtRate(pricePerSecond(model, prices) ?? 0, seconds);
+  return recordedCostUsd(model, seconds, seconds, prices);
 }
 
 describe("the price rule", () => {
@@ -46,15 +47,18 @@ describe("the price rule", () => {
     const fallbacks = Object.values(options.fallbackModels).filter((model): model is string => model !== null);
     const models = new Set<string>([...Object.values(FAL_DEFAULT_MODELS), ...fallbacks]);
     for (const model of models) {
-      const listed = listedPricePerSecond(model, FAL_PRICES_USD_PER_SECOND);
-      expect(listed, model).not.toBeNull();
+      // Every default and fallback is in the registry, priced by its own rule.
+      const entry = registryEntry(model);
+      expect(entry, model).not.toBeNull();
+      expect(listedPricePerSecond(model, FAL_PRICES_USD_PER_SECOND), model).toBeNull();
       for (const seconds of [1, 2.5, 5, 4.041667]) {
         const method = METHODS.find((candidate) => modelFor(config, candidate) === model);
         const estimate = method
           ? clipCostUsd(config, method, seconds)
           : clipCostUsd(loadConfig({ FAL_KEY: "k", FAL_AI_TEXT_TO_VIDEO: model }), "text-to-video", seconds);
         expect(estimate, `${model} ${seconds}s`).toBe(falRecorded(model, seconds, options.pricesPerSecond));
-        expect(estimate).toBe(costAtRate(listed!, seconds));
+        expect(estimate).toBe(modelCostUsd(entry!, { seconds }));
+        expect(estimate).toBeGreaterThan(0);
       }
     }
     const local = loadConfig({});
@@ -65,13 +69,15 @@ describe("the price rule", () => {
   it("uses CUTROOM_PRICES over the list prices, for the estimate and the recorded cost alike", () => {
     const overrides = {
       "fal-ai/minimax-video": 0.12,
-      "fal-ai/kling-video/v1/standard/image-to-video": 0.07,
+      "fal-ai/kling-video/o3/standard/image-to-video": 0.07,
+      "fal-ai/veo3.1": 0.09,
       "acme/new-model": 0.2,
       [LOCAL_VIDEO_MODEL]: 0.01,
     };
     const env = {
       FAL_KEY: "k",
       CUTROOM_PRICES: JSON.stringify(overrides),
+      FAL_AI_TEXT_TO_VIDEO: "fal-ai/minimax-video",
       FAL_AI_VIDEO_TO_VIDEO: "acme/new-model-2",
     };
     const config = loadConfig(env);
@@ -79,7 +85,7 @@ describe("the price rule", () => {
     const expected: Record<GenerationMethod, number> = {
       "text-to-video": 0.12,
       "image-to-video": 0.07,
-      "first-last-frame": FAL_PRICES_USD_PER_SECOND["fal-ai/runway-gen3/turbo"]!,
+      "first-last-frame": 0.09,
       "composite-to-video": 0.2,
     };
     for (const method of METHODS) {
@@ -112,7 +118,10 @@ describe("the price rule", () => {
       await paid.cleanup();
     }
     // A paid video model with images kept local is never sent the drawn plate: the clip is made from text.
-    const textOnly = await createTestRuntime({ env: { FAL_KEY: "k", CUTROOM_IMAGES: "local" } });
+    // (Text on another model than composites, so the two estimates tell the methods apart.)
+    const textOnly = await createTestRuntime({
+      env: { FAL_KEY: "k", CUTROOM_IMAGES: "local", FAL_AI_TEXT_TO_VIDEO: "fal-ai/veo3.1" },
+    });
     try {
       const { config } = textOnly.runtime;
       expect(clipCostUsd(config, "text-to-video", 4)).not.toBe(clipCostUsd(config, "composite-to-video", 4));

@@ -1,7 +1,7 @@
 /** Pure parts of the real adapters: URL safety, FAL input mapping and revision, error rows, prices, config. */
 import { ApiError, ValidationError } from "@fal-ai/client";
 import { describe, expect, it } from "vitest";
-import { FAL_PRICES_USD_PER_SECOND, loadConfig } from "../../src/config.js";
+import { FAL_DEFAULT_MODELS, FAL_PRICES_USD_PER_SECOND, loadConfig } from "../../src/config.js";
 import type { ClipRequest } from "../../src/domain.js";
 import { assertSafeUrl, isPrivateAddress } from "../../src/net/safe-fetch.js";
 import { classify, FalStatusError, FalTimeoutError } from "../../src/providers/video/fal/errors.js";
@@ -175,7 +175,7 @@ describe("real adapter configuration", () => {
     const options = falOptionsFrom(config, quiet);
     expect(options).toMatchObject({ apiKey: "k", baseUrl: "http://127.0.0.1:9000", timeoutMs: 5000 });
     expect(options.models["text-to-video"]).toBe("fal-ai/kling-video/v1/standard/text-to-video");
-    expect(options.models["image-to-video"]).toBe("fal-ai/kling-video/v1/standard/image-to-video");
+    expect(options.models["image-to-video"]).toBe(FAL_DEFAULT_MODELS["image-to-video"]);
     expect(options.fallbackModels["composite-to-video"]).toBe("fal-ai/luma-dream-machine");
     expect(options.urlPolicy).toMatchObject({ trustedHosts: ["127.0.0.1:9000"] });
     expect(options.urlPolicy.allowedHosts).toContain("cdn.example.com");

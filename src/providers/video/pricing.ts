@@ -2,8 +2,10 @@
  * What generated video costs. One rule serves both the estimate made before a request is run and the
  * cost recorded on each clip afterwards, so the two cannot disagree: the longest model-id prefix listed
  * in the price table (CUTROOM_PRICES entries replace or add to the list prices) gives the USD per
- * second, and a clip costs that rate times the seconds billed for it.
+ * second, and a clip costs that rate times the seconds billed for it; a model the table does not list
+ * is billed by its rule in the model registry (fal/registry.ts).
  */
+import { modelCostUsd, registryEntry } from "./fal/registry.js";
 
 /**
  * USD per second for a model: the longest listed prefix of its id, or null when none is listed. A plain
@@ -23,9 +25,28 @@ export function costAtRate(usdPerSecond: number, seconds: number): number {
   return Number((usdPerSecond * seconds).toFixed(4));
 }
 
-/** USD for `seconds` of a model's video; a model the table does not list costs 0. */
-export function videoCostUsd(model: string, seconds: number, prices: Readonly<Record<string, number>>): number {
-  return costAtRate(listedPricePerSecond(model, prices) ?? 0, seconds);
+/**
+ * USD for a clip of `seconds` of a model's video: a per-second price the table lists for the model (the
+ * older FAL models, the local renderer, and any CUTROOM_PRICES entry) wins; otherwise the model's own
+ * price rule in the registry (length tiers, minimum billed length, resolution, sound); a model neither
+ * lists costs 0.
+ */
+export function videoCostUsd(
+  model: string,
+  seconds: number,
+  prices: Readonly<Record<string, number>>,
+  options: { resolution?: string | null; audio?: boolean } = {},
+): number {
+  const listed = listedPricePerSecond(model, prices);
+  if (listed !== null) return costAtRate(listed, seconds);
+  const entry = registryEntry(model);
+  if (entry === null) return 0;
+  return modelCostUsd(entry, { seconds, ...options }) ?? 0;
+}
+
+/** Whether a model has any price: a listed per-second rate or a registry rule. */
+export function isPriced(model: string, prices: Readonly<Record<string, number>>): boolean {
+  return listedPricePerSecond(model, prices) !== null || registryEntry(model) !== null;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { ClipRequest } from "../../../domain.js";
 import type { FfmpegSpec, ProbeResult } from "../../../media/runner.js";
-import { listedPricePerSecond } from "../pricing.js";
+import { costAtRate, listedPricePerSecond, videoCostUsd } from "../pricing.js";
 
 /** A still image held for `seconds` as an H.264 clip. */
 export function stillVideoSpec(imagePath: string, outputPath: string, request: ClipRequest): FfmpegSpec {
@@ -69,4 +69,20 @@ export function conformSpec(inputPath: string, outputPath: string, request: Clip
  */
 export function pricePerSecond(model: string, prices: Record<string, number>): number | null {
   return listedPricePerSecond(model, prices);
+}
+
+/**
+ * What a FAL clip is recorded as costing. FAL bills the length it rendered, before our trim: a listed
+ * per-second price applies to the rendered length; a registry model's rule to the length it was asked to
+ * render for the clip (as the estimate does); a model with neither costs 0.
+ */
+export function recordedCostUsd(
+  model: string,
+  askedSeconds: number,
+  renderedSeconds: number,
+  prices: Record<string, number>,
+): number {
+  const listed = listedPricePerSecond(model, prices);
+  if (listed !== null) return costAtRate(listed, renderedSeconds);
+  return videoCostUsd(model, askedSeconds, prices);
 }

@@ -7,6 +7,7 @@ import type { ClipRequest } from "../../../domain.js";
 import { characterInWords, locationInWords } from "../../../brain/words.js";
 import { CutroomError } from "../../../errors.js";
 import { promptProblems } from "../prompts/sanitize.js";
+import { aspectOfSize, registryEntry, renderedSeconds, type DurationFormat, type ModelEntry } from "./registry.js";
 
 export type FalInput = Record<string, unknown>;
 
@@ -184,7 +185,78 @@ const FAMILIES: Record<ModelFamily["name"], ModelFamily> = {
   },
 };
 
+/** Picture lines of a resolution name: "720p" → 720, "4k" → 2160. */
+function linesOf(resolution: string): number {
+  const progressive = /^(\d+)p$/i.exec(resolution);
+  if (progressive) return Number(progressive[1]);
+  const k = /^(\d+)k$/i.exec(resolution);
+  return k ? Number(k[1]) * 540 : Number.MAX_SAFE_INTEGER;
+}
+
+/** A duration in the form the model's field takes: 6, "6" or "6s". */
+export function durationValue(seconds: number, format: DurationFormat): unknown {
+  if (format === "number") return seconds;
+  return format === "string" ? String(seconds) : `${seconds}s`;
+}
+
+/**
+ * The family of a model the registry lists: its input built from the entry's field names, the length it
+ * renders (the next allowed one, trimmed to the asked length afterwards), and the start and end frames,
+ * aspect ratio and resolution where the model takes them. Native sound stays off: the audio integrator
+ * mixes the department's own. The prompt follows the guide of the family its id names.
+ */
+export function registryFamily(entry: ModelEntry): ModelFamily {
+  const id = entry.id.toLowerCase();
+  const name: ModelFamily["name"] = id.includes("kling") ? "kling" : id.includes("minimax") ? "minimax" : "generic";
+  const fields = entry.fields;
+  const optional = [fields.negativePrompt, fields.seed, fields.aspectRatio, fields.resolution, fields.generateAudio]
+    .filter((field): field is string => field !== null)
+    .concat(Object.keys(fields.fixed));
+  const shortest =
+    entry.lengths.kind === "range"
+      ? entry.lengths.min
+      : entry.lengths.kind === "list"
+        ? Math.min(...entry.lengths.seconds)
+        : null;
+  return {
+    name,
+    videoInput: false,
+    optional,
+    safeDuration:
+      fields.duration === null || shortest === null ? null : durationValue(shortest, fields.duration.format),
+    build: (request, media, quality) => {
+      const input: FalInput = { ...fields.fixed, [fields.prompt]: promptOf(request) };
+      if (fields.duration !== null) {
+        const seconds = renderedSeconds(entry, request.durationSeconds);
+        if (seconds === null)
+          throw new CutroomError("PROVIDER", `${entry.id} cannot render a ${request.durationSeconds} s clip`, {
+            field: "durationSeconds",
+          });
+        input[fields.duration.name] = durationValue(seconds, fields.duration.format);
+      }
+      const start = firstImage(media);
+      if (fields.image !== null && start !== null) input[fields.image] = start;
+      if (fields.endImage !== null && media.lastFrame !== null) input[fields.endImage] = media.lastFrame;
+      if (fields.video !== null && media.video !== null) input[fields.video] = media.video;
+      const aspect = aspectOfSize(request.width, request.height);
+      if (fields.aspectRatio !== null && entry.aspectRatios.includes(aspect)) input[fields.aspectRatio] = aspect;
+      if (fields.resolution !== null) {
+        // Draft asks for the lowest resolution the model offers, standard for its default.
+        const lowest = [...entry.resolutions].sort((a, b) => linesOf(a) - linesOf(b))[0]!;
+        input[fields.resolution] = quality === "draft" ? lowest : entry.defaultResolution;
+      }
+      if (fields.generateAudio !== null) input[fields.generateAudio] = false;
+      if (fields.negativePrompt !== null && request.negativePrompt !== null)
+        input[fields.negativePrompt] = request.negativePrompt;
+      if (fields.seed !== null) input[fields.seed] = request.seed;
+      return input;
+    },
+  };
+}
+
 export function familyOf(modelId: string): ModelFamily {
+  const listed = registryEntry(modelId);
+  if (listed !== null) return registryFamily(listed);
   const id = modelId.toLowerCase();
   if (id.includes("minimax")) return FAMILIES.minimax;
   if (id.includes("kling")) return FAMILIES.kling;

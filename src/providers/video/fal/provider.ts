@@ -14,8 +14,8 @@ import { downloadToFile } from "../../../net/safe-fetch.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
 import { preparedClipRequest } from "../clip-request.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "../types.js";
-import { costAtRate } from "../pricing.js";
-import { conformSpec, conforms, pricePerSecond, stillVideoSpec } from "./media.js";
+import { registryEntry } from "./registry.js";
+import { conformSpec, conforms, pricePerSecond, recordedCostUsd, stillVideoSpec } from "./media.js";
 import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } from "./models.js";
 import { videoResultUrl, type QueueContext } from "./queue.js";
 import type { FalVideoOptions } from "./options.js";
@@ -140,12 +140,13 @@ export class FalVideoProvider extends MethodDispatchProvider {
         });
       }
       const price = pricePerSecond(model, this.options.pricesPerSecond);
-      if (price === null) this.options.log.warn(`fal: no price listed for ${model}; its cost is recorded as 0`);
+      const entry = registryEntry(model);
+      if (price === null && entry === null)
+        this.options.log.warn(`fal: no price listed for ${model}; its cost is recorded as 0`);
       const made = await describeClip(
         output,
         { method: clip.method, model, seed: clip.seed, startedMs: started, nowMs: this.clock.now() },
-        // FAL bills the length it rendered, before our trim.
-        () => costAtRate(price ?? 0, raw.durationSeconds),
+        () => recordedCostUsd(model, clip.durationSeconds, raw.durationSeconds, this.options.pricesPerSecond),
       );
       report(1, "generated");
       return made;

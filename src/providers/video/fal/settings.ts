@@ -10,14 +10,14 @@ import type { FalVideoOptions } from "./options.js";
 export const FAL_MEDIA_HOSTS = ["fal.media", "*.fal.media", "fal.run", "*.fal.run", "fal.ai", "*.fal.ai"];
 
 /**
- * The design names luma-video-to-video as the fallback, but that model animates video, not a prompt or
- * a still; Luma's Dream Machine endpoints take what each method has, so they are the defaults.
+ * When a method's model is unavailable: another maker's model from the registry that takes what the
+ * method has (MiniMax Hailuo 2.3 for a prompt or a still, Kling O3 where an end frame must be kept).
  */
 const DEFAULT_FALLBACKS: Record<GenerationMethod, string> = {
-  "text-to-video": "fal-ai/luma-dream-machine",
-  "image-to-video": "fal-ai/luma-dream-machine/image-to-video",
-  "first-last-frame": "fal-ai/luma-dream-machine/image-to-video",
-  "composite-to-video": "fal-ai/luma-dream-machine/image-to-video",
+  "text-to-video": "fal-ai/minimax/hailuo-2.3/standard/text-to-video",
+  "image-to-video": "fal-ai/minimax/hailuo-2.3/standard/image-to-video",
+  "first-last-frame": "fal-ai/kling-video/o3/standard/image-to-video",
+  "composite-to-video": "fal-ai/minimax/hailuo-2.3/standard/image-to-video",
 };
 
 /** Extra hosts from CUTROOM_FETCH_ALLOWED_HOSTS (comma separated) plus the configured base URLs as trusted. */
