@@ -9,6 +9,7 @@ import { videoRelevance } from "../departments/video/understand.js";
 import { decide } from "../providers/llm/structured.js";
 import type { Logger } from "../logging.js";
 import { CHOICES, type Choice } from "./choices.js";
+import { ROUTER_PROMPT } from "./prompts.js";
 
 export const RouteSchema = z.object({
   kind: z.enum(["video", "choice", "none"]),
@@ -61,10 +62,6 @@ export function routeByPolicy(message: string): Route {
     decidedBy: "policy",
   };
 }
-
-const ROUTER_PROMPT = `You route chat messages in a film studio. Departments: video-generation (makes, regenerates,
-assembles or verifies video clips of characters, actions and places). Answer kind "video" for requests that
-department handles, "choice" when the message only answers accept/regenerate/discard, "none" otherwise.`;
 
 export async function routeTurn(message: string, llm: BaseChatModel | null, log: Logger): Promise<Route> {
   const policy = routeByPolicy(message);

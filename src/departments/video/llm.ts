@@ -12,6 +12,13 @@ import { extractKeyFrames } from "../../media/frames.js";
 import type { Runtime } from "../../runtime.js";
 import { createToolContext, mediaPath } from "../../tools/context.js";
 import { decide, type DecisionImage } from "../../providers/llm/structured.js";
+import {
+  RELEVANCE_FROM_FACTS_PROMPT,
+  RELEVANCE_FROM_FRAMES_PROMPT,
+  relevanceRequest,
+  shotPromptRequest,
+  shotPromptSystem,
+} from "./prompts.js";
 
 const ShotPromptSchema = z.object({
   prompt: z.string().min(10).max(1200),
@@ -35,12 +42,8 @@ export async function writeShotPrompt(
     what: "shot prompt",
     name: "shot_prompt",
     schema: ShotPromptSchema,
-    system:
-      `You write prompts for a ${built.family} video model, following its prompt guide: who (with how they look), ` +
-      "doing what, where, framing and camera move, light and style, in plain words. Keep every character's name " +
-      "and look, the action and the place. Never include ids, file names, colour codes or numbers from measurements." +
-      (built.negativePrompt === null ? " This model takes no negative prompt: give null." : ""),
-    user: `Request: ${request}\nShot facts: ${JSON.stringify(facts)}\nA prompt that follows the guide: ${built.prompt}`,
+    system: shotPromptSystem(built),
+    user: shotPromptRequest(request, facts, built),
     fallback: () => ({ prompt: built.prompt, negativePrompt: built.negativePrompt }),
     check: (value) => {
       const missing = facts.subjects.filter(
@@ -84,11 +87,9 @@ export async function judgeRelevance(
     what: "grade",
     name: "relevance",
     schema: RelevanceSchema,
-    system:
-      "You judge how well a generated video answers a request, from measured facts about it. Answer 0..1 with a short reason.",
-    systemWithImages:
-      "You judge how well a generated video answers a request. You see frames sampled in order across the video, and measured facts about it. Judge what the frames show (who, where, doing what, framing) against the request; answer 0..1 with a short reason naming what matches or is missing.",
-    user: `Request: ${request}\nWhat was made and measured: ${JSON.stringify(facts)}`,
+    system: RELEVANCE_FROM_FACTS_PROMPT,
+    systemWithImages: RELEVANCE_FROM_FRAMES_PROMPT,
+    user: relevanceRequest(request, facts),
     fallback: () => ({ relevance: measured, reason: "measured facts only" }),
     images: frames,
   });

@@ -3,6 +3,9 @@ import type { SelfAssessment } from "../../domain.js";
 import { createAudioTools } from "../../tools/audio.js";
 import type { ToolContext } from "../../tools/context.js";
 import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } from "../agent.js";
+import { AUDIO_INTEGRATOR_PROMPT } from "./prompts.js";
+
+export { AUDIO_INTEGRATOR_PROMPT } from "./prompts.js";
 
 export interface AudioTask {
   videoMediaId: string;
@@ -20,10 +23,6 @@ export interface Cue {
   duration: number;
   volume: number;
 }
-
-export const AUDIO_INTEGRATOR_PROMPT = `You are the Audio Integrator of a video department.
-Voice each dialogue line with generate_character_dialogue, make the ambience with generate_sound_effect,
-place every track with sync_audio_tracks, mix them with mix_audio and store the result with save_with_audio.`;
 
 /** Lines start half a second in and follow one another with a short pause. */
 /** Every non-dialogue track in the order its sound is made: ambience, music, then effects. */

@@ -3,6 +3,9 @@ import type { QualityCheck, SelfAssessment, VideoQualityResult } from "../../dom
 import type { ToolContext } from "../../tools/context.js";
 import { createQualityTools } from "../../tools/quality.js";
 import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } from "../agent.js";
+import { QUALITY_VERIFIER_PROMPT } from "./prompts.js";
+
+export { QUALITY_VERIFIER_PROMPT } from "./prompts.js";
 
 export interface VerifyTask {
   mediaId: string;
@@ -23,10 +26,6 @@ export interface VerifyTask {
    */
   audioRole?: "final-mix" | "raw";
 }
-
-export const QUALITY_VERIFIER_PROMPT = `You are the Quality Verifier of a video department.
-Measure the video: check_technical_quality and check_motion_quality on mediaId and, when reference ids
-are given, check_visual_consistency on consistencyMediaId (the picture before any colour grade). Then pass every check you received to save_quality_report. Do not invent scores.`;
 
 const CHECK_TOOLS = [
   "check_technical_quality",

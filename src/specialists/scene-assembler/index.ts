@@ -4,6 +4,9 @@ import type { TransitionType } from "../../media/assemble.js";
 import type { ToolContext } from "../../tools/context.js";
 import { createSceneTools } from "../../tools/scene.js";
 import { requireResult, runSpecialist, type PlannedStep } from "../agent.js";
+import { SCENE_ASSEMBLER_PROMPT } from "./prompts.js";
+
+export { SCENE_ASSEMBLER_PROMPT } from "./prompts.js";
 
 export interface SceneTask {
   clips: Array<{ mediaId: string; sequence: number; durationSeconds: number; trimEnd?: number }>;
@@ -14,10 +17,6 @@ export interface SceneTask {
     denoise: boolean;
   };
 }
-
-export const SCENE_ASSEMBLER_PROMPT = `You are the Scene Assembler of a video department.
-Retrieve the clips, join them in sequence with the given transitions (assemble_video_clips), apply the
-post-processing asked for (apply_post_processing) and store the result with save_assembled_scene.`;
 
 export function scenePlan(task: SceneTask): PlannedStep[] {
   const plan: PlannedStep[] = [

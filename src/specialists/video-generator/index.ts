@@ -4,6 +4,9 @@ import type { Action, CameraMove, GenerationMethod, SelfAssessment } from "../..
 import { createGeneratorTools, METHOD_TOOL } from "../../tools/generator.js";
 import type { ToolContext } from "../../tools/context.js";
 import { requireResult, runSpecialist, type ToolCallRecord } from "../agent.js";
+import { VIDEO_GENERATOR_PROMPT } from "./prompts.js";
+
+export { VIDEO_GENERATOR_PROMPT } from "./prompts.js";
 
 export interface ShotTask {
   index: number;
@@ -45,11 +48,6 @@ export interface GeneratedClipOutput {
   action: string;
   camera: string;
 }
-
-export const VIDEO_GENERATOR_PROMPT = `You are the Video Generator of a video department.
-Make exactly one clip for the shot described, with the generation tool named in the task, using the
-given characters, location, action, camera move, duration and image ids. Then store it with save_video,
-passing the clip id the generation returned and the generation parameters as metadata. Never exceed 7 seconds.`;
 
 export function generatorPlan(task: ShotTask) {
   const generation = METHOD_TOOL[task.method];

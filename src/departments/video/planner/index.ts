@@ -5,17 +5,11 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "../../../logging.js";
 import { planScene, type PlanOptions } from "./deterministic.js";
-import { SCENE_ARCHETYPES, SHOT_LIBRARY } from "./library.js";
+import { PLANNER_PROMPT, plannerRequest } from "../prompts.js";
 import { planProblems, repairDurations, ScenePlanSchema, type ScenePlan } from "./plan.js";
 
 export { planScene } from "./deterministic.js";
 export type { ScenePlan } from "./plan.js";
-
-const PLANNER_PROMPT = `You plan video scenes as a list of shots of at most 7 seconds each.
-Use only these shot ids: ${SHOT_LIBRARY.map((shot) => `${shot.id} (${shot.position}, ${shot.shotType}, ${shot.camera}, ~${shot.typicalSeconds}s)`).join("; ")}.
-Archetypes: ${SCENE_ARCHETYPES.map((archetype) => archetype.id).join(", ")}.
-Shot durations must add up exactly to totalDuration; a dissolve or fade after a shot adds its duration to that shot's clip, which must stay within 7 s.
-Here is a valid plan for the request; improve the shot choice and descriptions if you can, keeping every rule.`;
 
 export async function planSceneRequest(
   text: string,
@@ -29,7 +23,7 @@ export async function planSceneRequest(
       .withStructuredOutput(ScenePlanSchema, { method: "functionCalling", name: "scene_plan" })
       .invoke([
         { role: "system", content: PLANNER_PROMPT },
-        { role: "user", content: `Request: ${text}\nValid plan: ${JSON.stringify(policy)}` },
+        { role: "user", content: plannerRequest(text, policy) },
       ]);
   } catch (error) {
     options.log.warn(
