@@ -114,8 +114,11 @@ export function rain(seconds: number, rng: Rng): Stereo {
   for (const channel of [out.left, out.right]) {
     const high = new Biquad("highpass", 400);
     const low = new Biquad("lowpass", 9000);
+    // The patter on the ground under the hiss: pink noise from 200 Hz up gives the rain its body.
+    const patter = new PinkNoise(rng);
+    const patterHigh = new Biquad("highpass", 200);
     for (let index = 0; index < channel.length; index++)
-      channel[index] = low.process(high.process(rng.bipolar())) * 0.1;
+      channel[index] = low.process(high.process(rng.bipolar())) * 0.1 + patterHigh.process(patter.next()) * 0.2;
   }
   let time = rng.gap(1 / 45);
   while (time < seconds) {
@@ -209,6 +212,8 @@ export function wind(seconds: number, rng: Rng): Stereo {
     whistle: new Biquad("bandpass", 1200, 14),
     rumble: new Biquad("lowpass", 120),
     noise: new BrownNoise(rng),
+    // Pink rather than white: air turbulence has little energy up high, so the band's skirts stay dark.
+    air: new PinkNoise(rng),
   }));
   let strength = 0;
   let centre = 500;
@@ -225,11 +230,11 @@ export function wind(seconds: number, rng: Rng): Stereo {
       swirl.next();
     }
     for (const layer of channels) {
-      const white = rng.bipolar();
+      const air = layer.air.next();
       const value =
-        layer.band.process(white) * strength +
-        layer.whistle.process(white) * strength * strength * 0.5 +
-        layer.rumble.process(layer.noise.next()) * 0.8;
+        layer.band.process(air) * strength +
+        layer.whistle.process(air) * strength * strength * 0.5 +
+        layer.rumble.process(layer.noise.next()) * 0.06;
       layer.channel[index] = value;
     }
   }
@@ -249,25 +254,33 @@ export function waves(seconds: number, rng: Rng): Stereo {
   for (const channel of [out.left, out.right]) {
     const noise = new PinkNoise(rng);
     const filter = new Biquad("lowpass", 400);
+    const foam = new Biquad("highpass", 2500);
     let level = 0;
     for (let index = 0; index < channel.length; index++) {
       if (index % 64 === 0) {
         level = Math.min(1.2, 0.15 + swell(index / RATE));
         filter.set("lowpass", 300 + 2400 * level);
       }
-      channel[index] = filter.process(noise.next()) * level;
+      // The hiss of foam comes only as a wave breaks, so it follows the swell squared.
+      channel[index] = filter.process(noise.next()) * level + foam.process(rng.bipolar()) * 0.12 * level * level;
     }
   }
   return out;
 }
 
-/** Room tone: soft, dull air; what a bed sounds like when the description names no known place. */
+/**
+ * Room tone: dull air with a faint mains hum from the building; what a bed sounds like when the
+ * description names no known place.
+ */
 export function room(seconds: number, rng: Rng): Stereo {
   const out = stereo(Math.round(seconds * RATE));
   for (const channel of [out.left, out.right]) {
     const noise = new PinkNoise(rng);
-    const filter = new Biquad("lowpass", 3000);
-    for (let index = 0; index < channel.length; index++) channel[index] = filter.process(noise.next());
+    const filter = new Biquad("lowpass", 900);
+    for (let index = 0; index < channel.length; index++) {
+      const hum = 0.02 * Math.sin((2 * Math.PI * 100 * index) / RATE);
+      channel[index] = filter.process(noise.next()) + hum;
+    }
   }
   return out;
 }
