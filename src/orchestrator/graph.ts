@@ -9,15 +9,18 @@ import { presentNode } from "./nodes/human-choice.js";
 import { applyChoiceNode, noDepartmentNode, routeNode, validateNode, videoDepartmentNode } from "./nodes/turn.js";
 import { OrchestratorState, type OrchestratorStateValue } from "./state.js";
 
-function afterRoute(state: OrchestratorStateValue): "confirm_cost" | "no_department" {
+/** Whether the video department takes the turn (its cost is checked first) or no department does. */
+function videoDepartmentOrNone(state: OrchestratorStateValue): "confirm_cost" | "no_department" {
   return state.route?.kind === "video" ? "confirm_cost" : "no_department";
 }
 
-function afterCost(state: OrchestratorStateValue): "video_department" | typeof END {
+/** Whether the request is made: the user cancelled at the cost confirmation, or it goes ahead. */
+function proceedUnlessCancelled(state: OrchestratorStateValue): "video_department" | typeof END {
   return state.costDecision === "cancel" ? END : "video_department";
 }
 
-function afterChoice(state: OrchestratorStateValue): "video_department" | typeof END {
+/** Whether the user's choice asks for another take (regenerate) or ends the turn (accept, discard). */
+function regenerateOrEnd(state: OrchestratorStateValue): "video_department" | typeof END {
   return state.lastChoice?.choice === "regenerate" ? "video_department" : END;
 }
 
@@ -44,18 +47,18 @@ export function buildOrchestratorGraph(checkpointer?: BaseCheckpointSaver) {
     .addNode("apply_choice", withRuntime(applyChoiceNode))
     // Every turn is routed first.
     .addEdge(START, "route_turn")
-    // Video requests have their cost estimated first; anything else gets a polite answer.
-    .addConditionalEdges("route_turn", afterRoute, ["confirm_cost", "no_department"])
-    // Nothing is spent on a request above the confirmation threshold until the user says proceed.
-    .addConditionalEdges("confirm_cost", afterCost, ["video_department", END])
+    // Branches on the route: video requests have their cost estimated first; anything else gets a polite answer.
+    .addConditionalEdges("route_turn", videoDepartmentOrNone, ["confirm_cost", "no_department"])
+    // Branches on the cost answer: nothing is spent above the confirmation threshold until the user says proceed.
+    .addConditionalEdges("confirm_cost", proceedUnlessCancelled, ["video_department", END])
     .addEdge("no_department", END)
     // Nothing is shown that the Brain and storage do not both hold.
     .addEdge("video_department", "validate")
     .addEdge("validate", "present")
     // The user's answer is applied once it arrives (the thread waits in the checkpointer).
     .addEdge("present", "apply_choice")
-    // Regenerate goes back to the department with the previous take as feedback; accept/discard end.
-    .addConditionalEdges("apply_choice", afterChoice, ["video_department", END]);
+    // Branches on the choice: regenerate goes back to the department with the previous take as feedback; accept/discard end.
+    .addConditionalEdges("apply_choice", regenerateOrEnd, ["video_department", END]);
   return checkpointer ? graph.compile({ checkpointer }) : graph.compile();
 }
 

@@ -22,22 +22,29 @@ import { DepartmentState, type DepartmentStateValue } from "./state.js";
 import "./jobs.js";
 
 /** After the clips: the first of the remaining specialists the head chose. */
-function afterClips(state: DepartmentStateValue): "scene_assembler" | "audio_integrator" | "quality_verifier" {
+function nextSpecialistAfterClips(
+  state: DepartmentStateValue,
+): "scene_assembler" | "audio_integrator" | "quality_verifier" {
   if (state.specialists.includes("scene-assembler")) return "scene_assembler";
   if (state.specialists.includes("audio-integrator")) return "audio_integrator";
   return "quality_verifier";
 }
 
-function afterAssembly(state: DepartmentStateValue): "audio_integrator" | "quality_verifier" {
+/** After assembly: sound when the head chose the audio integrator, otherwise straight to measurement. */
+function soundOrVerifyAfterAssembly(state: DepartmentStateValue): "audio_integrator" | "quality_verifier" {
   return state.specialists.includes("audio-integrator") ? "audio_integrator" : "quality_verifier";
 }
 
 /** A scene fans out one worker per continuity chain; a single clip one worker per shot. */
-function dispatch(state: DepartmentStateValue) {
+function fanOutShotsOrChains(state: DepartmentStateValue) {
   return state.plan ? dispatchSceneChains(state) : dispatchShots(state);
 }
 
-function afterRecord(state: DepartmentStateValue, config: LangGraphRunnableConfig): "prepare_retry" | "compile_report" {
+/** After a take is recorded: another take when it fell below the bar with attempts and budget left, else the report. */
+function retryOrReport(
+  state: DepartmentStateValue,
+  config: LangGraphRunnableConfig,
+): "prepare_retry" | "compile_report" {
   const settings = runtimeOf(config).config;
   const { maxAttempts } = takeBar(state.asked, settings);
   return shouldRetry(state, maxAttempts, settings.budgetUsd) ? "prepare_retry" : "compile_report";
@@ -74,23 +81,34 @@ export function buildVideoDepartmentGraph() {
       .addNode("compile_report", withRuntime(reportNode))
       // Every request is read and its Brain entities resolved before any work starts.
       .addEdge(START, "assess")
-      // Shots are independent: one generator worker per shot (per continuity chain in a scene), in parallel.
-      .addConditionalEdges("assess", dispatch, ["video_generator", "scene_generator"])
+      // Branches on scene vs single clip: one worker per continuity chain, or per shot, all in parallel.
+      .addConditionalEdges("assess", fanOutShotsOrChains, ["video_generator", "scene_generator"])
       // Workers join before anything uses their clips; a scene checks it has enough of its shots.
       .addEdge("video_generator", "collect_clips")
       .addEdge("scene_generator", "collect_scene")
-      .addConditionalEdges("collect_scene", afterClips, ["scene_assembler", "audio_integrator", "quality_verifier"])
-      // Only the specialists the head chose run, in a fixed order: picture, then sound, then measurement.
-      .addConditionalEdges("collect_clips", afterClips, ["scene_assembler", "audio_integrator", "quality_verifier"])
-      .addConditionalEdges("scene_assembler", afterAssembly, ["audio_integrator", "quality_verifier"])
+      // Branches on the specialists the head chose: only they run, in order picture, sound, measurement.
+      .addConditionalEdges("collect_scene", nextSpecialistAfterClips, [
+        "scene_assembler",
+        "audio_integrator",
+        "quality_verifier",
+      ])
+      // Branches the same way for a single clip's joined workers.
+      .addConditionalEdges("collect_clips", nextSpecialistAfterClips, [
+        "scene_assembler",
+        "audio_integrator",
+        "quality_verifier",
+      ])
+      // Branches on whether the head chose sound: the assembled picture is voiced, or measured at once.
+      .addConditionalEdges("scene_assembler", soundOrVerifyAfterAssembly, ["audio_integrator", "quality_verifier"])
       // Sound goes on the final picture, and the verifier measures what the user will see and hear.
       .addEdge("audio_integrator", "quality_verifier")
       // A measured take is graded, then recorded with its grade whether or not it passed.
       .addEdge("quality_verifier", "grade_take")
       .addEdge("grade_take", "record")
-      // Below the bar and attempts left: regenerate with the failed checks as feedback.
-      .addConditionalEdges("record", afterRecord, ["prepare_retry", "compile_report"])
-      .addConditionalEdges("prepare_retry", dispatch, ["video_generator", "scene_generator"])
+      // Branches on the grade: below the bar with attempts and budget left, regenerate with the failed checks as feedback.
+      .addConditionalEdges("record", retryOrReport, ["prepare_retry", "compile_report"])
+      // Branches like the first take: the retry fans its shots out again (a retry is always a single clip today).
+      .addConditionalEdges("prepare_retry", fanOutShotsOrChains, ["video_generator", "scene_generator"])
       // The report closes the department's work.
       .addEdge("compile_report", END)
       .compile()
