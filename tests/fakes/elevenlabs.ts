@@ -1,7 +1,7 @@
 /**
  * A wire-level fake of the ElevenLabs API on 127.0.0.1: voices, voice design, text to speech with
- * timestamps (speaking the requested text with espeak-ng, returned as MP3 like the service) and sound
- * generation. Faults are scripted per request.
+ * timestamps (speaking the requested text with espeak-ng, returned as MP3 like the service), sound
+ * generation and music composition. Faults are scripted per request.
  */
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -78,6 +78,13 @@ export async function startFakeElevenLabs(options: { apiKey: string }): Promise<
   const state = { calls: [] as ElevenLabsCall[], apiKeys: [] as string[] };
   const effect = join(directory, "effect.mp3");
   await renderLavfi("anoisesrc=color=pink:amplitude=0.3:duration=1.5", ["-c:a", "libmp3lame"], effect);
+  // Composed music: a 3 s A-major arpeggio-like tone, shorter than most cues so callers must loop it.
+  const music = join(directory, "music.mp3");
+  await renderLavfi(
+    "aevalsrc='0.3*sin(2*PI*(440+110*floor(mod(t*4,3)))*t)':sample_rate=44100:duration=3",
+    ["-c:a", "libmp3lame"],
+    music,
+  );
 
   const speak = async (text: string) => {
     const path = await speechMp3(directory, text, `${randomUUID()}.mp3`);
@@ -166,6 +173,16 @@ export async function startFakeElevenLabs(options: { apiKey: string }): Promise<
     }
     if (method === "POST" && path === "/v1/sound-generation") {
       const bytes = fault?.kind === "not-audio" ? Buffer.from("garbage") : await readFile(effect);
+      response.writeHead(200, { "content-type": "audio/mpeg", "content-length": String(bytes.length) });
+      return response.end(bytes);
+    }
+    if (method === "POST" && path === "/v1/music") {
+      const length = Number(body?.music_length_ms);
+      if (!(length >= 3000 && length <= 600000))
+        return json(response, 422, {
+          detail: [{ loc: ["body", "music_length_ms"], msg: "must be between 3000 and 600000" }],
+        });
+      const bytes = fault?.kind === "not-audio" ? Buffer.from("garbage") : await readFile(music);
       response.writeHead(200, { "content-type": "audio/mpeg", "content-length": String(bytes.length) });
       return response.end(bytes);
     }

@@ -108,8 +108,49 @@ describe("ElevenLabs voice provider against the fake API", () => {
   it("makes a sound effect exactly as long as asked, looping a shorter render", async () => {
     const effect = await provider().soundEffect("birds in the park", 3.2, directory);
     const call = fake.calls.find((entry) => entry.path === "/v1/sound-generation")!;
-    expect(call.body).toMatchObject({ text: "birds in the park", duration_seconds: 3.2 });
+    expect(call.body).toMatchObject({
+      text: "birds in the park",
+      duration_seconds: 3.2,
+      model_id: "eleven_text_to_sound_v2",
+      loop: false,
+    });
     expect(Math.abs(effect.durationSeconds - 3.2)).toBeLessThan(0.01);
+    expect(fake.calls.some((entry) => entry.path === "/v1/music")).toBe(false);
+  });
+
+  it("asks for a seamless loop when an ambience is longer than one render", async () => {
+    const effect = await provider().soundEffect("rain on a window", 40, directory);
+    const call = fake.calls.find((entry) => entry.path === "/v1/sound-generation")!;
+    expect(call.body).toMatchObject({ duration_seconds: 30, loop: true });
+    expect(Math.abs(effect.durationSeconds - 40)).toBeLessThan(0.01);
+  });
+
+  it("composes music cues through the music endpoint, instrumental, cut to the exact length", async () => {
+    const music = await provider().soundEffect("soft piano music in the background", 7.5, directory);
+    const call = fake.calls.find((entry) => entry.path === "/v1/music")!;
+    expect(call.method).toBe("POST");
+    expect(call.query).toMatchObject({ output_format: "mp3_44100_128" });
+    expect(call.body).toMatchObject({
+      prompt: "soft piano music in the background",
+      music_length_ms: 7500,
+      force_instrumental: true,
+    });
+    expect(fake.calls.some((entry) => entry.path === "/v1/sound-generation")).toBe(false);
+    expect(music.model).toBe("eleven_music");
+    const facts = await probe(music.path);
+    expect(facts.audioCodec).toBe("pcm_s16le");
+    expect(Math.abs(music.durationSeconds - 7.5)).toBeLessThan(0.01);
+
+    // The service composes at least 3 s: a shorter cue asks for 3 s and is cut.
+    fake.calls.length = 0;
+    const sting = await provider().soundEffect("upbeat music", 1.2, directory);
+    expect(fake.calls.find((entry) => entry.path === "/v1/music")!.body).toMatchObject({ music_length_ms: 3000 });
+    expect(Math.abs(sting.durationSeconds - 1.2)).toBeLessThan(0.01);
+
+    fake.fail({ kind: "not-audio" });
+    expect((await failure(provider().soundEffect("strings", 4, directory))).message).toMatch(/cannot decode/);
+    fake.fail({ kind: "status", status: 429, body: { detail: { status: "rate_limited", message: "busy" } } });
+    expect((await failure(provider().soundEffect("strings", 4, directory))).code).toBe("RATE_LIMITED");
   });
 
   it("maps failures: rate limit, invalid input, timeout, malformed answer, undecodable audio", async () => {

@@ -1,7 +1,7 @@
 /**
  * The ElevenLabs voice provider: library voices, a designed voice per character, speech with timings
- * kept for subtitles, and sound effects from text. Every result is converted to 48 kHz WAV so the mixer
- * and ffprobe treat it like the local provider's output.
+ * kept for subtitles, music composed from a description and sound effects from text. Every result is
+ * converted to 48 kHz WAV so the mixer and ffprobe treat it like the local provider's output.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from "@elev
 import { CutroomError } from "../../../errors.js";
 import { seedFrom } from "../../../ids.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
+import { chooseCue, isMusic } from "../../../media/synth/index.js";
 import type { Logger } from "../../../logging.js";
 import {
   assertEffectSeconds,
@@ -59,7 +60,11 @@ export function settingsForEmotion(emotion: string): VoiceSettings {
 
 const MAX_TEXT_LENGTH = 2000;
 /** The sound-generation endpoint renders at most this long; longer beds loop the result. */
-const MAX_GENERATED_EFFECT_SECONDS = 22;
+const MAX_GENERATED_EFFECT_SECONDS = 30;
+/** The music endpoint composes between 3 s and 10 minutes; shorter cues are cut from a 3 s piece. */
+const MIN_MUSIC_MS = 3000;
+const MAX_MUSIC_MS = 600_000;
+const SOUND_MODEL = "eleven_text_to_sound_v2";
 const SAMPLE_RATE = 48000;
 
 function invalid(field: string, message: string): CutroomError {
@@ -237,12 +242,21 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
     assertEffectSeconds(durationSeconds);
     const text = description.trim();
     if (text === "") throw invalid("description", "must not be empty");
+    // Music cues (the same words the local provider reads as music) are composed, not sound-designed.
+    if (isMusic(chooseCue(text))) return this.composeMusic(text, durationSeconds, outputDir, signal);
     const generated = Math.min(MAX_GENERATED_EFFECT_SECONDS, Math.max(0.5, durationSeconds));
     const audio = await this.call(
       "making a sound effect",
       async () => {
         const stream = await this.client.textToSoundEffects.convert(
-          { text, durationSeconds: generated, promptInfluence: 0.5 },
+          {
+            text,
+            durationSeconds: generated,
+            promptInfluence: 0.5,
+            modelId: SOUND_MODEL,
+            // A bed longer than one render is looped below; asking for a seamless loop hides the seam.
+            loop: durationSeconds > generated,
+          },
           signal ? { abortSignal: signal } : {},
         );
         return Buffer.from(await new Response(stream).arrayBuffer());
@@ -250,15 +264,42 @@ export class ElevenLabsVoiceProvider implements VoiceProvider {
       signal,
     );
     if (audio.length === 0) throw new CutroomError("PROVIDER", "ElevenLabs returned an empty sound effect");
+    return this.effectResult(audio, durationSeconds, outputDir, SOUND_MODEL);
+  }
+
+  /** An instrumental piece as long as the cue (at least the service's 3 s), cut to the exact length. */
+  private async composeMusic(
+    prompt: string,
+    durationSeconds: number,
+    outputDir: string,
+    signal: AbortSignal | null,
+  ): Promise<SpeechResult> {
+    const musicLengthMs = Math.min(MAX_MUSIC_MS, Math.max(MIN_MUSIC_MS, Math.round(durationSeconds * 1000)));
+    const audio = await this.call(
+      "composing music",
+      async () => {
+        const stream = await this.client.music.compose(
+          { prompt, musicLengthMs, forceInstrumental: true, outputFormat: "mp3_44100_128" },
+          signal ? { abortSignal: signal } : {},
+        );
+        return Buffer.from(await new Response(stream).arrayBuffer());
+      },
+      signal,
+    );
+    if (audio.length === 0) throw new CutroomError("PROVIDER", "ElevenLabs returned empty music");
+    return this.effectResult(audio, durationSeconds, outputDir, "eleven_music");
+  }
+
+  private async effectResult(
+    audio: Buffer,
+    durationSeconds: number,
+    outputDir: string,
+    model: string,
+  ): Promise<SpeechResult> {
     const stem = join(await this.directory(outputDir), `sfx-${randomBytes(4).toString("hex")}`);
     const path = await this.toWav(audio, stem, durationSeconds);
     const measured = await probe(path);
-    return {
-      path,
-      durationSeconds: measured.durationSeconds,
-      voiceId: "sound-effect",
-      model: "eleven_text_to_sound_v2",
-    };
+    return { path, durationSeconds: measured.durationSeconds, voiceId: "sound-effect", model };
   }
 
   private async directory(outputDir: string): Promise<string> {
