@@ -16,6 +16,8 @@ done
 need=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# The face burned-in captions are drawn in (libass finds it through fontconfig).
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if $with_tests; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
