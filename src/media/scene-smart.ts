@@ -11,7 +11,7 @@ import type { SceneClip, SceneTarget, SceneTransition } from "./assemble.js";
 import { SAMPLE_RATE, type LoudnessStep } from "./audio.js";
 import { probeVideoPackets, type VideoPackets } from "./packets.js";
 import { runFfmpeg, type ProbeResult, type RunOptions } from "./runner.js";
-import type { AssembleSceneParams } from "./scene.js";
+import type { AssembleSceneParams } from "./scene-params.js";
 import { sceneAudioGraph } from "./scene-graph.js";
 import {
   buildPieceSpec,

@@ -8,47 +8,17 @@ import { mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CutroomError } from "../errors.js";
-import {
-  clipSpans,
-  MAX_SCENE_CLIPS,
-  orderScene,
-  sceneFrames,
-  validateScene,
-  type SceneClip,
-  type SceneTarget,
-  type SceneTransition,
-} from "./assemble.js";
+import { clipSpans, MAX_SCENE_CLIPS, orderScene, sceneFrames, validateScene, type SceneClip } from "./assemble.js";
 import { levelTracks, parseLoudnessMeasurement, type LoudnessStep, type MixTrack } from "./audio.js";
 import { buildContactSheetSpec, partialPath, writeAtomically, type Shot } from "./frames.js";
 import { validateCubeLut } from "./lut.js";
-import { hasPostProcessing, type PostProcessOptions } from "./post.js";
+import { hasPostProcessing } from "./post.js";
 import { probe, runFfmpeg, type ProbeResult, type RunOptions } from "./runner.js";
 import { buildAssembleSpec, buildSceneMixMeasureSpec } from "./scene-graph.js";
 import { renderSmart, smartCandidates } from "./scene-smart.js";
+import type { AssembleSceneParams } from "./scene-params.js";
 
-export interface SceneClipInput {
-  path: string;
-  sequence: number;
-  trimStart: number;
-  trimEnd: number;
-  speedMultiplier: number;
-  /** Shown on the contact sheet. */
-  label: string;
-}
-
-export interface AssembleSceneParams {
-  clips: SceneClipInput[];
-  transitions: SceneTransition[];
-  target: SceneTarget;
-  post: PostProcessOptions | null;
-  tracks: MixTrack[];
-  outputPath: string;
-  contactSheetPath: string | null;
-  /** "full" always re-encodes everything; "auto" copies what it can. */
-  mode?: "auto" | "full";
-  /** Integrated loudness the scene's sound is delivered at (LUFS); web (-16) when left out. */
-  targetLufs?: number;
-}
+export type { AssembleSceneParams, SceneClipInput } from "./scene-params.js";
 
 export interface AssembledScene {
   path: string;

@@ -11,7 +11,7 @@ import type {
   SpecialistName,
   VideoQualityResult,
 } from "../../domain.js";
-import type { EntityRef } from "./state.js";
+import type { EntityRef } from "./entity-ref.js";
 import type { VideoBrief } from "./understand.js";
 
 export interface MethodInputs {
