@@ -5,6 +5,7 @@
  */
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { familyOf } from "../fal/models.js";
+import { registryEntry } from "../fal/registry.js";
 import { buildGeneric } from "./generic.js";
 import { buildKling } from "./kling.js";
 import { buildLocal } from "./local.js";
@@ -40,5 +41,8 @@ export function promptFamilyOf(modelId: string): PromptFamily {
 export function buildPrompt(modelId: string, facts: ShotFacts): BuiltPrompt {
   const family = promptFamilyOf(modelId);
   const { prompt, negativePrompt } = BUILDERS[family](cleanFacts(facts), modelId);
-  return { prompt, negativePrompt, family };
+  // A model the registry lists without a negative prompt field gets none, so the plan shows what is sent.
+  const entry = registryEntry(modelId);
+  const takesNegative = entry === null || entry.fields.negativePrompt !== null;
+  return { prompt, negativePrompt: takesNegative ? negativePrompt : null, family };
 }
