@@ -146,6 +146,13 @@ export function pulsePeriod(samples: Float32Array, sampleRate: number, minLag: n
   return bestLag * hopSeconds;
 }
 
+/** Mean power in dB relative to full scale (a full-scale sine reads -3). */
+export function rmsDb(samples: Float32Array): number {
+  let sum = 0;
+  for (const sample of samples) sum += sample * sample;
+  return 10 * Math.log10(sum / samples.length);
+}
+
 export function crestFactor(samples: Float32Array): number {
   let peak = 0;
   let sum = 0;

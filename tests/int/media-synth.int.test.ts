@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../src/media/runner.js";
 import { PIANO_NOTE_SECONDS, UPBEAT_BPM } from "../../src/media/synth/index.js";
 import { LocalVoiceProvider } from "../../src/providers/voice/local.js";
-import { bandShare, crestFactor, powerSpectrum, pulsePeriod } from "../helpers/audio-measure.js";
+import { bandShare, crestFactor, powerSpectrum, pulsePeriod, rmsDb } from "../helpers/audio-measure.js";
 
 const run = promisify(execFile);
 const RATE = 48000;
@@ -21,12 +21,6 @@ async function decode(path: string, channels = 1): Promise<Float32Array> {
   });
   const bytes = Buffer.from(stdout);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-}
-
-function rmsDb(samples: Float32Array): number {
-  let sum = 0;
-  for (const sample of samples) sum += sample * sample;
-  return 10 * Math.log10(sum / samples.length);
 }
 
 describe("local sound beds through ffmpeg", () => {

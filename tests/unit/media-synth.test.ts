@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  CUE_LEVELS_DB,
   PIANO_NOTE_SECONDS,
   SYNTH_SAMPLE_RATE,
   UPBEAT_BPM,
@@ -21,6 +22,7 @@ import {
   percentile,
   powerSpectrum,
   pulsePeriod,
+  rmsDb,
 } from "../helpers/audio-measure.js";
 
 const RATE = SYNTH_SAMPLE_RATE;
@@ -46,12 +48,6 @@ function bed(cue: SoundCue): Float32Array {
     rendered.set(cue, mono(sound.left, sound.right));
   }
   return rendered.get(cue)!;
-}
-
-function rmsDb(samples: Float32Array): number {
-  let sum = 0;
-  for (const sample of samples) sum += sample * sample;
-  return 10 * Math.log10(sum / samples.length);
 }
 
 describe("choosing a cue from the description", () => {
@@ -93,19 +89,10 @@ describe("rendering beds", () => {
   });
 
   it("sets each cue to its level, peaks under -1 dBFS", () => {
-    const expected: Record<SoundCue, number> = {
-      piano: -24,
-      strings: -24,
-      pad: -25,
-      upbeat: -22,
-      birds: -30,
-      rain: -25,
-      waves: -28,
-      crowd: -27,
-      traffic: -25,
-      wind: -27,
-      room: -40,
-    };
+    // Where the old beds sat: music near -24 dBFS RMS, ambiences -25 to -30, room tone -40.
+    expect(CUE_LEVELS_DB.piano).toBe(-24);
+    expect(CUE_LEVELS_DB.room).toBe(-40);
+    const expected = CUE_LEVELS_DB;
     for (const cue of CUES) {
       const sound = renderCue(cue, 10, 20261130);
       const level = 10 * Math.log10((10 ** (rmsDb(sound.left) / 10) + 10 ** (rmsDb(sound.right) / 10)) / 2);

@@ -14,19 +14,25 @@ function put(out: Stereo, index: number, value: number, gains: [number, number])
   out.right[index]! += value * gains[1];
 }
 
+/** A bed of `seconds` whose every frame is `next()` in both channels: the diffuse layer events sit on. */
+function centredBed(seconds: number, next: () => number): Stereo {
+  const out = stereo(Math.round(seconds * RATE));
+  for (let index = 0; index < out.left.length; index++) {
+    const value = next();
+    out.left[index] = value;
+    out.right[index] = value;
+  }
+  return out;
+}
+
 /**
  * Birds: a few singers, each repeating its own kind of call (rising, falling or trilled sine sweeps of
  * 30–110 ms) in phrases at random intervals, over a faint high rustle of leaves.
  */
 export function birds(seconds: number, rng: Rng): Stereo {
-  const out = stereo(Math.round(seconds * RATE));
   const rustle = new PinkNoise(rng);
   const rustleBand = new Biquad("bandpass", 3500, 0.6);
-  for (let index = 0; index < out.left.length; index++) {
-    const value = rustleBand.process(rustle.next()) * 0.02;
-    out.left[index] = value;
-    out.right[index] = value;
-  }
+  const out = centredBed(seconds, () => rustleBand.process(rustle.next()) * 0.02);
   const singers = 3;
   for (let singer = 0; singer < singers; singer++) {
     const base = rng.range(2600, 4600);
@@ -65,15 +71,10 @@ export function birds(seconds: number, rng: Rng): Stereo {
  * its engine note gliding down as it passes (Doppler) and panning across.
  */
 export function traffic(seconds: number, rng: Rng): Stereo {
-  const out = stereo(Math.round(seconds * RATE));
   const rumble = new BrownNoise(rng);
   const rumbleFilter = new Biquad("lowpass", 140);
   const rumbleDrift = new Drift(rng, 2);
-  for (let index = 0; index < out.left.length; index++) {
-    const value = rumbleFilter.process(rumble.next()) * (0.5 + 0.3 * rumbleDrift.next());
-    out.left[index] = value;
-    out.right[index] = value;
-  }
+  const out = centredBed(seconds, () => rumbleFilter.process(rumble.next()) * (0.5 + 0.3 * rumbleDrift.next()));
   let closest = rng.range(0.5, 2);
   while (closest < seconds + 2) {
     const engine = rng.range(38, 70);
@@ -154,14 +155,9 @@ const VOWELS: ReadonlyArray<readonly [number, number, number]> = [
  * syllables by formant filters that jump from vowel to vowel, overlapping into babble.
  */
 export function crowd(seconds: number, rng: Rng): Stereo {
-  const out = stereo(Math.round(seconds * RATE));
   const murmur = new PinkNoise(rng);
   const murmurBand = new Biquad("bandpass", 500, 0.7);
-  for (let index = 0; index < out.left.length; index++) {
-    const value = murmurBand.process(murmur.next()) * 0.05;
-    out.left[index] = value;
-    out.right[index] = value;
-  }
+  const out = centredBed(seconds, () => murmurBand.process(murmur.next()) * 0.05);
   const talkers = 12;
   for (let talker = 0; talker < talkers; talker++) {
     const pitch = rng.next() < 0.5 ? rng.range(95, 140) : rng.range(170, 250);

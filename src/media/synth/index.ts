@@ -54,7 +54,7 @@ export function isMusic(cue: SoundCue): cue is MusicCue {
  * Each cue's RMS level in dBFS: about where the old ffmpeg beds sat (music near -24, ambiences -25 to
  * -30, room tone -40), so callers' track volumes keep meaning what they meant.
  */
-const LEVELS: Record<SoundCue, number> = {
+export const CUE_LEVELS_DB: Readonly<Record<SoundCue, number>> = {
   piano: -24,
   strings: -24,
   pad: -25,
@@ -85,7 +85,7 @@ const RENDERERS: Record<SoundCue, (seconds: number, rng: Rng) => Stereo> = {
 /** The cue rendered at its level, exactly round(seconds × 48000) frames long. */
 export function renderCue(cue: SoundCue, seconds: number, seed: number): Stereo {
   const sound = RENDERERS[cue](seconds, new Rng(seed));
-  normalise(sound, LEVELS[cue]);
+  normalise(sound, CUE_LEVELS_DB[cue]);
   return sound;
 }
 
