@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { sceneShots } from "../../src/departments/video/nodes/scene.js";
 import { planShots } from "../../src/departments/video/nodes/work.js";
-import type { DepartmentStateValue } from "../../src/departments/video/state.js";
+import type { DepartmentStateValue, TakeId } from "../../src/departments/video/state.js";
 import { planScene } from "../../src/departments/video/planner/deterministic.js";
 import { understandRequest } from "../../src/departments/video/understand.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
@@ -19,7 +19,7 @@ const sha = async (path: string) =>
     .digest("hex");
 
 /** The parts of the head's state a take's shots are planned from, as assess leaves them. */
-function takeState(takeId: string, text: string, overrides: Partial<DepartmentStateValue> = {}): DepartmentStateValue {
+function takeState(takeId: TakeId, text: string, overrides: Partial<DepartmentStateValue> = {}): DepartmentStateValue {
   return {
     projectId: "default",
     threadId: "thr",
@@ -90,7 +90,7 @@ describe("seeds of the takes of one request", () => {
     expect(first.map((shot) => shot.index)).toEqual(again.map((shot) => shot.index));
     for (const [position, shot] of first.entries()) expect(shot.seed).not.toBe(again[position]!.seed);
     expect(new Set(first.map((shot) => shot.seed)).size).toBe(first.length);
-    const clip = (takeId: string) => planShots(takeState(takeId, "generate Tom waving"))[0]!.seed;
+    const clip = (takeId: TakeId) => planShots(takeState(takeId, "generate Tom waving"))[0]!.seed;
     expect(clip("vid_retry")).not.toBe(clip("vid_first"));
     // A resumed run keeps its take and renders what the killed run would have.
     expect(clip("vid_first")).toBe(clip("vid_first"));

@@ -4,13 +4,12 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { runtimeOf } from "../../../context.js";
-import { newId } from "../../../ids.js";
 import { createToolContext } from "../../../tools/context.js";
 import { askedMethod, asksForOneClip, withAsked } from "../asked.js";
 import { chooseMethod, chooseSpecialists, DRAWINGS_WITHHELD_REASON, startImageOf } from "../policy.js";
 import { sceneBrief } from "../scene-brief.js";
 import { characterEntity, locationEntity, referenceWorkDir, type ReferenceNotes } from "../references.js";
-import type { DepartmentStateValue, EntityRef } from "../state.js";
+import { newTakeId, type DepartmentStateValue, type EntityRef } from "../state.js";
 import { isSceneRequest, understandRequest, videoRelevance } from "../understand.js";
 
 export async function assessNode(
@@ -32,7 +31,7 @@ export async function assessNode(
     );
   }
   const relevance = videoRelevance(state.requestText);
-  const takeId = newId("vid");
+  const takeId = newTakeId();
   const context = await createToolContext(runtime, state.projectId, takeId);
   runtime.progress.emit("assess", 0.3, "looking up characters and locations in the Brain");
   const drawing = await referenceWorkDir({ ...context, signal: config.signal ?? null });

@@ -5,7 +5,6 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCheck } from "../../../domain.js";
-import { newId } from "../../../ids.js";
 import { takeBar } from "../asked.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
@@ -14,11 +13,26 @@ import { adjustFromFeedback, gradeTake, informativeVerification, takeRelevance }
 import { measurePictureRelevance, type PictureRelevance } from "../../../media/relevance.js";
 import { createToolContext, mediaPath, removeTakeScratch } from "../../../tools/context.js";
 import { shotSizeIn } from "../shot-prompt.js";
-import type { DepartmentStateValue, EntityRef, TakeResult } from "../state.js";
-import { reusedClips, runCost, runSeconds, sceneWrite, takeClips, takeCost } from "./take-facts.js";
+import {
+  newTakeId,
+  type DepartmentStateValue,
+  type DepartmentUpdate,
+  type EntityRef,
+  type TakeResult,
+} from "../state.js";
+import {
+  allLedger,
+  currentTake,
+  reusedClips,
+  runCost,
+  runSeconds,
+  sceneWrite,
+  takeClips,
+  takeCost,
+} from "./take-facts.js";
 import { endsTakeOnFailure, runOf } from "./take-run.js";
 
-type Update = Partial<DepartmentStateValue>;
+type Update = DepartmentUpdate;
 
 export const gradeNode = endsTakeOnFailure(gradeTheTake);
 
@@ -156,21 +170,21 @@ function nextTakeBudgetNote(state: DepartmentStateValue, spent: number, config: 
  * storage, or finished by a killed run this one resumed, count as reused and cost this run nothing.
  */
 export function executionSummary(state: DepartmentStateValue, budgetUsd: number, run: string): ExecutionSummary {
-  const clips = takeClips(state);
-  const ledger = state.ledger;
+  const { clips, outputs, failures } = currentTake(state);
+  const ledger = allLedger(state);
   const total = state.plan?.shots.length ?? clips.length;
-  const fallbacks = state.outputs
-    .filter((output) => output.output.takeId === state.takeId && output.output.mode === "llm-then-deterministic")
+  const fallbacks = outputs
+    .filter((output) => output.output.mode === "llm-then-deterministic")
     .map((output) => `${output.specialist}: deterministic plan after the chat model`);
   return {
     clipsTotal: total,
     clipsCompleted: clips.length,
-    clipsFailed: state.failures.length,
+    clipsFailed: failures.length,
     clipsReused: reusedClips(state, run),
     generationSeconds: runSeconds(state, run),
     costUsd: runCost(state, run),
     averageQuality: state.verification ? state.verification.overallQuality : null,
-    failedClips: state.failures.map((failure) => ({ shotIndex: failure.shotIndex, reason: failure.reason })),
+    failedClips: failures.map((failure) => ({ shotIndex: failure.shotIndex, reason: failure.reason })),
     retries: ledger.filter((entry) => entry.attempt > 1).length,
     fallbackUsed: fallbacks,
     budgetUsd,
@@ -196,9 +210,9 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     runtime.config.budgetUsd,
   );
   const status = willRetry ? "superseded" : "pending";
-  const composites = state.clips
-    .filter((clip) => (clip as { takeId?: string }).takeId === state.takeId)
-    .flatMap((clip) => (clip.compositeReferenceId === undefined ? [] : [clip.compositeReferenceId]));
+  const composites = clips.flatMap((clip) =>
+    clip.compositeReferenceId === undefined ? [] : [clip.compositeReferenceId],
+  );
   const referenceIds = [
     ...new Set([
       ...state.characters.flatMap((character) => character.referenceIds),
@@ -313,7 +327,7 @@ export function prepareRetryNode(state: DepartmentStateValue, config: LangGraphR
   return {
     attempt: state.attempt + 1,
     previousTakeId: state.takeId,
-    takeId: newId("vid"),
+    takeId: newTakeId(),
     adjustments,
     specialists,
     feedback: [...state.feedback, ...adjustments.notes],
@@ -327,9 +341,10 @@ export function reportNode(state: DepartmentStateValue, config: LangGraphRunnabl
   const runtime = runtimeOf(config);
   const take = state.takes[state.takes.length - 1];
   const summary = executionSummary(state, runtime.config.budgetUsd, runOf(config));
-  const outputs: GradedOutput[] = state.outputs
-    .filter((output) => output.output.takeId === state.takeId)
-    .map((output) => ({ ...output, grade: take?.grade ?? null }));
+  const outputs: GradedOutput[] = currentTake(state).outputs.map((output) => ({
+    ...output,
+    grade: take?.grade ?? null,
+  }));
   const missing = summary.failedClips.map((failure) => `shot ${failure.shotIndex} is missing: ${failure.reason}`);
   const overBudget =
     take !== undefined && !take.grade.passed && state.budgetNote !== null

@@ -21,14 +21,15 @@ import { holdBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback, startImageOf } from "../policy.js";
 import { clipCostUsd } from "../planner/cost.js";
-import type { DepartmentStateValue, LedgerEntry, ShotFailure } from "../state.js";
+import type { DepartmentStateValue, DepartmentUpdate, LedgerEntry, ShotFailure } from "../state.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { factsOfTask, plannedShotFacts, sceneShotMethod, shotPrompt } from "../shot-prompt.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
+import { currentTake, takeWork } from "./take-facts.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
-type Update = Partial<DepartmentStateValue>;
+type Update = DepartmentUpdate;
 
 /** Share of a scene's shots that must exist for a (partial) scene to be assembled. */
 export const MIN_SUCCESS_SHARE = 0.8;
@@ -106,9 +107,8 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
     if (existing) {
       const clip = await reuse(context, existing, planned);
       runtime.progress.emit("generate", null, `shot ${planned.index}: already stored as ${existing.id}, reused`);
-      clips.push({ ...clip, takeId: state.takeId } as GeneratedClipOutput);
+      clips.push(clip);
       ledger.push({
-        takeId: state.takeId,
         run,
         shotIndex: planned.index,
         attempt: 0,
@@ -212,7 +212,6 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
         );
         hold.release();
         ledger.push({
-          takeId: state.takeId,
           run,
           shotIndex: planned.index,
           attempt,
@@ -248,7 +247,6 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
         if (check.passed) {
           done = {
             ...result.output,
-            takeId: state.takeId,
             ...(composite === null ? {} : { compositeReferenceId: composite.referenceId }),
           } as GeneratedClipOutput;
         } else {
@@ -264,7 +262,6 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
         hold.release();
         lastReason = error instanceof Error ? error.message : String(error);
         ledger.push({
-          takeId: state.takeId,
           run,
           shotIndex: planned.index,
           attempt,
@@ -295,7 +292,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       previousPath = null;
     }
   }
-  return { clips, ledger, failures, outputs };
+  return takeWork(state, { clips, ledger, failures, outputs });
 }
 
 /** Joins the chains: enough shots → go on (partial when some are missing); too few → a clear failure. */
@@ -303,12 +300,10 @@ export const collectSceneNode = endsTakeOnFailure(collectScene);
 
 function collectScene(state: DepartmentStateValue): Update {
   const plan = state.plan!;
-  const clips = state.clips.filter(
-    (clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId,
-  );
+  const { clips, failures } = currentTake(state);
   const share = clips.length / plan.shots.length;
   if (clips.length === 0 || share < MIN_SUCCESS_SHARE) {
-    const missing = state.failures.map((failure) => `shot ${failure.shotIndex} (${failure.reason})`).join(", ");
+    const missing = failures.map((failure) => `shot ${failure.shotIndex} (${failure.reason})`).join(", ");
     throw new CutroomError(
       "MEDIA",
       `only ${clips.length} of ${plan.shots.length} shots could be generated (at least ${Math.ceil(MIN_SUCCESS_SHARE * plan.shots.length)} are needed): ${missing}`,

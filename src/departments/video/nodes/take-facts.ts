@@ -5,16 +5,33 @@
 import type { SceneWrite } from "../../../brain/types.js";
 import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
-import type { DepartmentStateValue, LedgerEntry } from "../state.js";
+import { CutroomError } from "../../../errors.js";
+import { workOf, type DepartmentStateValue, type DepartmentUpdate, type LedgerEntry, type TakeWork } from "../state.js";
 
-/** The clips made for this take (parallel workers of earlier takes add theirs to the same list). */
-export function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
-  return state.clips.filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId);
+/** What the workers and specialists of the take being made have handed back so far. */
+export function currentTake(state: DepartmentStateValue): TakeWork {
+  return workOf(state.perTake, state.takeId);
 }
 
-/** The ledger entries of this take (entries written before takes were named belong to every take). */
+/** A node's additions to the take being made, as the update that files them under its id. */
+export function takeWork(state: DepartmentStateValue, added: Partial<TakeWork>): Pick<DepartmentUpdate, "perTake"> {
+  if (state.takeId === "") throw new CutroomError("MEDIA", "no take is being made: the head names one before any work");
+  return { perTake: { [state.takeId]: added } };
+}
+
+/** The clips made for this take, in the order their workers finished. */
+export function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
+  return currentTake(state).clips;
+}
+
+/** The ledger entries of this take. */
 function takeLedger(state: DepartmentStateValue): LedgerEntry[] {
-  return state.ledger.filter((entry) => entry.takeId === undefined || entry.takeId === state.takeId);
+  return currentTake(state).ledger;
+}
+
+/** The ledger entries of every take of this request the state holds, take by take. */
+export function allLedger(state: DepartmentStateValue): LedgerEntry[] {
+  return Object.values(state.perTake).flatMap((work) => work?.ledger ?? []);
 }
 
 const usd = (amounts: number[]) => Math.round(amounts.reduce((sum, amount) => sum + amount, 0) * 1e6) / 1e6;
@@ -31,12 +48,16 @@ export function takeCost(state: DepartmentStateValue): number {
 
 /** What this run paid for, over all its takes: a killed run's clips it got back were paid for then. */
 export function runCost(state: DepartmentStateValue, run: string): number {
-  return usd(state.ledger.filter((entry) => !entry.reused && (entry.run ?? run) === run).map((entry) => entry.costUsd));
+  return usd(
+    allLedger(state)
+      .filter((entry) => !entry.reused && (entry.run ?? run) === run)
+      .map((entry) => entry.costUsd),
+  );
 }
 
 /** Seconds this run spent generating. */
 export function runSeconds(state: DepartmentStateValue, run: string): number {
-  const seconds = state.ledger
+  const seconds = allLedger(state)
     .filter((entry) => (entry.run ?? run) === run)
     .reduce((sum, entry) => sum + entry.seconds, 0);
   return Math.round(seconds * 1000) / 1000;
@@ -60,9 +81,7 @@ export function reusedClips(state: DepartmentStateValue, run: string): number {
  */
 function sceneAudio(state: DepartmentStateValue): Array<Omit<SceneWrite["audio"][number], "id">> {
   if (!state.specialists.includes("audio-integrator")) return [];
-  const output = state.outputs.find(
-    (item) => item.specialist === "audio-integrator" && item.output.takeId === state.takeId,
-  );
+  const output = currentTake(state).outputs.find((item) => item.specialist === "audio-integrator");
   return (output?.output.tracks as MixedTrack[] | undefined) ?? [];
 }
 
@@ -79,7 +98,7 @@ export function sceneWrite(state: DepartmentStateValue): SceneWrite | null {
     id: `scn_${state.takeId}`,
     totalDurationSeconds: state.finalMedia?.durationSeconds ?? plan.totalDuration,
     shotCount: plan.shots.length,
-    missingShots: state.failures.map((failure) => failure.shotIndex),
+    missingShots: currentTake(state).failures.map((failure) => failure.shotIndex),
     archetype: plan.archetype,
     clips: clips.map((clip) => ({
       id: `clp_${clip.mediaId}`,

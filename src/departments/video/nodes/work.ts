@@ -17,19 +17,19 @@ import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { startImageOf } from "../policy.js";
-import type { DepartmentStateValue } from "../state.js";
+import type { DepartmentStateValue, DepartmentUpdate } from "../state.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip } from "./scene-reuse.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
+import { takeClips, takeWork } from "./take-facts.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
-type Update = Partial<DepartmentStateValue>;
+type Update = DepartmentUpdate;
 
-function thisTake(state: DepartmentStateValue): GeneratedClipOutput[] {
-  return state.clips
-    .filter((clip) => (clip as GeneratedClipOutput & { takeId?: string }).takeId === state.takeId)
-    .sort((left, right) => left.index - right.index);
+/** The take's clips in shot order (its workers finish in any order). */
+function clipsInShotOrder(state: DepartmentStateValue): GeneratedClipOutput[] {
+  return [...takeClips(state)].sort((left, right) => left.index - right.index);
 }
 
 /** A specialist's result as the head records it: output, how it was produced, and its self-assessment. */
@@ -153,11 +153,10 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   )) as GenerateJobResult;
   const { mediaId, costUsd } = result.output;
   const reused = await markRequestClip(runtime, state, { mediaId, costUsd, shotIndex: shot.index, startedMs: started });
-  return {
+  return takeWork(state, {
     clips: [
       {
         ...result.output,
-        takeId: state.takeId,
         ...(composite === null ? {} : { compositeReferenceId: composite.referenceId }),
       } as GeneratedClipOutput,
     ],
@@ -167,7 +166,6 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
     ],
     ledger: [
       {
-        takeId: state.takeId,
         run: runOf(config),
         shotIndex: shot.index,
         attempt: state.attempt,
@@ -180,14 +178,14 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
         reason: null,
       },
     ],
-  };
+  });
 }
 
 export const videoGeneratorNode = endsTakeOnFailure(generateShot);
 
 /** Joins the parallel generator results: the take's picture is its clip until later stages replace it. */
 export function collectClipsNode(state: DepartmentStateValue): Update {
-  return { finalMedia: finalOf(thisTake(state)[0]!) };
+  return { finalMedia: finalOf(clipsInShotOrder(state)[0]!) };
 }
 
 /**
@@ -195,7 +193,7 @@ export function collectClipsNode(state: DepartmentStateValue): Update {
  * exist; next to a missing shot it becomes a cut and the tail handle made for the transition is trimmed.
  */
 export function sceneJoins(state: DepartmentStateValue) {
-  const clips = thisTake(state);
+  const clips = clipsInShotOrder(state);
   const transitions: SceneTask["transitions"] = [];
   const definitions = clips.map((clip, position) => {
     const next = clips[position + 1];
@@ -236,7 +234,10 @@ async function assembleScene(state: DepartmentStateValue, config: LangGraphRunna
     { projectId: state.projectId, takeId: state.takeId, input: task },
     `assemble-${state.takeId}`,
   )) as Awaited<ReturnType<typeof runSceneAssembler>>;
-  return { finalMedia: finalOf(result.output), outputs: [graded(state, "scene-assembler", result)] };
+  return {
+    finalMedia: finalOf(result.output),
+    ...takeWork(state, { outputs: [graded(state, "scene-assembler", result)] }),
+  };
 }
 
 export const audioIntegratorNode = endsTakeOnFailure(integrateAudio);
@@ -266,7 +267,10 @@ async function integrateAudio(state: DepartmentStateValue, config: LangGraphRunn
     music: plan?.music ?? null,
     sfx: plan?.sfx ?? [],
   });
-  return { finalMedia: finalOf(result.output), outputs: [graded(state, "audio-integrator", result)] };
+  return {
+    finalMedia: finalOf(result.output),
+    ...takeWork(state, { outputs: [graded(state, "audio-integrator", result)] }),
+  };
 }
 
 export const qualityVerifierNode = endsTakeOnFailure(verifyTake);
@@ -275,7 +279,7 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
   const runtime = runtimeOf(config);
   runtime.progress.emit("verify", 0, "measuring the take");
   const { width, height, fps } = runtime.config.video;
-  const clips = thisTake(state);
+  const clips = clipsInShotOrder(state);
   const continuityPairs = (state.plan?.shots ?? [])
     .filter((shot) => shot.continuesFrom !== null)
     .map((shot) => ({
@@ -315,5 +319,5 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
     1,
     `overall quality ${result.output.overallQuality.toFixed(2)} (${result.output.passed ? "passed" : "failed"})`,
   );
-  return { verification: result.output, outputs: [graded(state, "quality-verifier", result)] };
+  return { verification: result.output, ...takeWork(state, { outputs: [graded(state, "quality-verifier", result)] }) };
 }
