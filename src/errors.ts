@@ -24,6 +24,8 @@ export type CutroomErrorCode =
   | "PROVIDER_TIMEOUT"
   | "RATE_LIMITED"
   | "CANCELLED"
+  /** A job whose process stopped while it ran; it is not run again, so its paid work is never paid twice. */
+  | "INTERRUPTED"
   | "BUDGET_EXCEEDED"
   | "UNSAFE_URL";
 

@@ -3,13 +3,14 @@
  * loses its lock, the job is found stalled and run again by any worker of the queue, and its journal
  * (BullMQ's job log) tells the new attempt what the old one had started. A failure's code travels in
  * BullMQ's failedReason as JSON; a cancel is a mark in Redis (for jobs not yet running) and a message on a
- * channel every worker of the queue listens to (for the one running it).
+ * channel every worker of the queue listens to (for the one running it). A job's progress steps travel in
+ * BullMQ's progress field, with its latest events, so every process sees them.
  */
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { CutroomError } from "../errors.js";
-import { decodeFailure, encodeFailure, parseReturn } from "./bullmq-wire.js";
-import { assertJobId, cancelledError } from "./in-process.js";
+import { decodeFailure, decodeProgress, encodeFailure, parseReturn, type StoredProgress } from "./bullmq-wire.js";
+import { assertJobId, cancelledError, definedOnly, recordEvent } from "./in-process.js";
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_NAMES,
@@ -30,6 +31,11 @@ export interface BullMqOptions extends Partial<JobQueueOptions> {
   queueName?: string;
   /** How long a worker's lock on a job lasts without renewal; a dead worker's job is retried after it. */
   lockDurationMs?: number;
+  /**
+   * Whether a job whose worker died runs again on another (default true). False for work that must never
+   * be paid twice: the job then fails once it is found stalled.
+   */
+  rerunStalled?: boolean;
 }
 
 /** The URL without its password, for messages. */
@@ -84,6 +90,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly events: QueueEvents;
   private worker: Worker | null = null;
   private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly settledListeners = new Set<(status: JobStatus) => void>();
   private readonly options: JobQueueOptions;
   /** Receives cancels published by any process using this queue (a subscribed connection runs no commands). */
   private readonly cancels: Redis;
@@ -103,9 +110,11 @@ export class BullMqJobQueue implements JobQueue {
       },
     });
     this.events = new QueueEvents(queueName, { connection: this.connection() });
-    this.events.on("progress", ({ jobId, data }) =>
-      this.emit({ type: "progress", jobId, progress: typeof data === "number" ? data : 0 }),
-    );
+    this.events.on("active", ({ jobId }) => this.emit({ type: "active", jobId }));
+    this.events.on("progress", ({ jobId, data }) => {
+      const progress = decodeProgress(data);
+      this.emit({ type: "progress", jobId, progress: progress.fraction, event: progress.event });
+    });
     this.events.on("completed", ({ jobId, returnvalue }) =>
       this.emit({ type: "completed", jobId, result: parseReturn(returnvalue) }),
     );
@@ -154,10 +163,13 @@ export class BullMqJobQueue implements JobQueue {
         lockDuration: this.settings.lockDurationMs ?? 30_000,
         stalledInterval: Math.max(500, Math.floor((this.settings.lockDurationMs ?? 30_000) / 2)),
         // A job whose worker died once is retried; twice is taken as a job that kills its worker.
-        maxStalledCount: 2,
+        maxStalledCount: this.settings.rerunStalled === false ? 0 : 2,
       },
     );
     this.worker.on("error", () => undefined);
+    // This process ran the job's last attempt (or found it cancelled): its settle listeners hear of it.
+    this.worker.on("completed", (job) => void this.settled(job.id!, false));
+    this.worker.on("failed", (job) => void (job?.id === undefined ? undefined : this.settled(job.id, true)));
   }
 
   async enqueue(name: JobName, data: Record<string, unknown>, jobId: string): Promise<JobStatus> {
@@ -179,11 +191,13 @@ export class BullMqJobQueue implements JobQueue {
     if (job === undefined) return null;
     const state = STATES[await job.getState()] ?? "waiting";
     const failure = job.failedReason ? decodeFailure(job.failedReason) : null;
+    const progress = decodeProgress(job.progress);
+    const finished = state === "completed" || state === "failed";
     return {
       id: jobId,
       name: job.name as JobName,
       state,
-      progress: typeof job.progress === "number" ? job.progress : 0,
+      progress: state === "completed" ? 1 : progress.fraction,
       // BullMQ counts the successful attempt too; the port counts failed ones.
       attemptsMade: state === "completed" ? Math.max(0, job.attemptsMade - 1) : job.attemptsMade,
       attempts: job.opts.attempts ?? this.options.attempts,
@@ -191,7 +205,21 @@ export class BullMqJobQueue implements JobQueue {
       error: failure?.message ?? null,
       errorCode: failure?.code ?? null,
       errorField: failure?.field ?? null,
+      data: (job.data ?? {}) as Record<string, unknown>,
+      step: progress.step,
+      events: progress.events,
+      createdAt: new Date(job.timestamp).toISOString(),
+      startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+      finishedAt: finished && job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     };
+  }
+
+  async pending(): Promise<JobStatus[]> {
+    const jobs = await this.queue.getJobs(["active", "waiting", "prioritized", "waiting-children", "delayed"]);
+    const statuses = await Promise.all(
+      jobs.sort((first, second) => first.timestamp - second.timestamp).map((job) => this.status(job.id!)),
+    );
+    return statuses.filter((status): status is JobStatus => status !== null && status.state !== "completed");
   }
 
   async waitFor(jobId: string, timeoutMs = 30 * 60_000): Promise<unknown> {
@@ -232,6 +260,11 @@ export class BullMqJobQueue implements JobQueue {
     return () => this.listeners.delete(listener);
   }
 
+  onSettled(listener: (status: JobStatus) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.cancels.quit().catch(() => undefined);
@@ -248,11 +281,21 @@ export class BullMqJobQueue implements JobQueue {
     const controller = new AbortController();
     const onAbort = () => controller.abort(cancelledError(job.id!));
     signal?.addEventListener("abort", onAbort, { once: true });
+    // A job with step events stores them with its fraction; one without stores the bare number, as before.
+    const steps = decodeProgress(job.progress);
     try {
       return await handler(job.data as Record<string, unknown>, {
         jobId: job.id!,
         attempt: job.attemptsMade + 1,
-        progress: (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
+        progress: async (fraction, event) => {
+          const bounded = Math.max(0, Math.min(1, fraction));
+          if (event !== undefined) recordEvent(steps, event);
+          const stored: number | StoredProgress =
+            steps.events.length === 0
+              ? bounded
+              : { fraction: bounded, step: steps.step, events: steps.events, event: event ?? null };
+          await job.updateProgress(stored);
+        },
         journal: {
           entries: async () => (await this.queue.getJobLogs(job.id!, 0, -1, true)).logs,
           append: async (line) => void (await job.log(line)),
@@ -288,17 +331,15 @@ export class BullMqJobQueue implements JobQueue {
   private emit(event: JobEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+
+  /** A failed attempt settles the job only when it was the last (its state is then failed, not delayed). */
+  private async settled(jobId: string, failed: boolean): Promise<void> {
+    if (this.settledListeners.size === 0) return;
+    const status = await this.status(jobId).catch(() => null);
+    if (status === null || status.state !== (failed ? "failed" : "completed")) return;
+    for (const listener of this.settledListeners) listener(status);
+  }
 }
 
 /** How long a cancel mark waits for its job to be picked up. */
 const CANCEL_MARK_SECONDS = 7 * 24 * 3600;
-
-function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
-  return Object.fromEntries(
-    Object.entries({
-      attempts: options.attempts,
-      backoffMs: options.backoffMs,
-      concurrency: options.concurrency,
-    }).filter(([, value]) => value !== undefined),
-  );
-}

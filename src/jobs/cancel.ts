@@ -49,7 +49,9 @@ export function cancelledBy(queue: JobQueue, signal: AbortSignal | null | undefi
       return waitFor(jobId, timeoutMs);
     },
     cancel: (jobId) => queue.cancel(jobId),
+    pending: () => queue.pending(),
     subscribe: (listener) => queue.subscribe(listener),
+    onSettled: (listener) => queue.onSettled(listener),
     // The queue belongs to the runtime; a view of it closes nothing.
     close: async () => undefined,
   };

@@ -1,13 +1,19 @@
 /**
  * The embedded JobQueue: jobs run inside this process with the same semantics as the BullMQ adapter
  * (ids deduplicate, retries with exponential backoff, bounded concurrency, events). Nothing survives the
- * process, which is what a single CLI run needs.
+ * process, which is what a single CLI run needs, unless a records file is given: then every job is saved
+ * there and found again after a restart (finished ones keep their result, waiting ones run, and one that was
+ * running when the process stopped fails as INTERRUPTED instead of running, and paying, twice).
  */
 import { EventEmitter } from "node:events";
 import { CutroomError } from "../errors.js";
+import type { Logger } from "../logging.js";
+import type { ProgressEvent } from "./progress.js";
+import { readJobRecords, writeJobRecords } from "./records-file.js";
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_ID_PATTERN,
+  KEEP_EVENTS,
   backoffDelay,
   failureOf,
   isFinalFailure,
@@ -20,9 +26,15 @@ import {
   type JobStatus,
 } from "./types.js";
 
+export interface InProcessOptions extends Partial<JobQueueOptions> {
+  /** Where jobs are saved across restarts; null or absent: memory only. */
+  recordsFile?: string | null;
+  /** Where a records file that cannot be read or written is reported. */
+  log?: Pick<Logger, "warn">;
+}
+
 interface Entry {
   status: JobStatus;
-  data: Record<string, unknown>;
   journal: string[];
   timer: NodeJS.Timeout | null;
   /** The running attempt's controller; cancel() aborts it. */
@@ -44,15 +56,23 @@ export class InProcessJobQueue implements JobQueue {
   private running = 0;
   private readonly attempts = new Set<Promise<void>>();
   private closed = false;
+  private readonly recordsFile: string | null;
+  private readonly log: Pick<Logger, "warn">;
 
-  constructor(options: Partial<JobQueueOptions> = {}) {
-    this.options = { ...DEFAULT_JOB_OPTIONS, ...options };
+  constructor(options: InProcessOptions = {}) {
+    const { recordsFile, log, ...queueOptions } = options;
+    this.options = { ...DEFAULT_JOB_OPTIONS, ...definedOnly(queueOptions) };
+    this.recordsFile = recordsFile ?? null;
+    this.log = log ?? { warn: () => undefined };
     // Every waiter of a job listens; many at once is normal, not a leak.
     this.emitter.setMaxListeners(0);
+    this.restore();
   }
 
   register(name: JobName, handler: JobHandler): void {
     this.handlers.set(name, handler);
+    // Jobs restored from the records file wait for their handler.
+    this.pump();
   }
 
   async enqueue(name: JobName, data: Record<string, unknown>, jobId: string): Promise<JobStatus> {
@@ -61,7 +81,7 @@ export class InProcessJobQueue implements JobQueue {
     if (!this.handlers.has(name))
       throw new CutroomError("CONFIG", `no handler registered for ${name} jobs`, { field: "name" });
     const existing = this.jobs.get(jobId);
-    if (existing !== undefined && existing.status.state !== "failed") return { ...existing.status };
+    if (existing !== undefined && existing.status.state !== "failed") return copyOf(existing.status);
     const entry: Entry = existing ?? {
       status: {
         id: jobId,
@@ -74,8 +94,13 @@ export class InProcessJobQueue implements JobQueue {
         error: null,
         errorCode: null,
         errorField: null,
+        data: structuredClone(data),
+        step: null,
+        events: [],
+        createdAt: new Date().toISOString(),
+        startedAt: null,
+        finishedAt: null,
       },
-      data: structuredClone(data),
       journal: [],
       timer: null,
       controller: null,
@@ -89,18 +114,26 @@ export class InProcessJobQueue implements JobQueue {
       errorCode: null,
       errorField: null,
       progress: 0,
+      finishedAt: null,
     });
     entry.cancelled = false;
     this.jobs.set(jobId, entry);
     this.ready.push(jobId);
     this.forgetOld();
+    this.persist();
     this.pump();
-    return { ...entry.status };
+    return copyOf(entry.status);
   }
 
   async status(jobId: string): Promise<JobStatus | null> {
     const entry = this.jobs.get(jobId);
-    return entry === undefined ? null : { ...entry.status };
+    return entry === undefined ? null : copyOf(entry.status);
+  }
+
+  async pending(): Promise<JobStatus[]> {
+    return [...this.jobs.values()]
+      .filter((entry) => entry.status.state !== "completed" && entry.status.state !== "failed")
+      .map((entry) => copyOf(entry.status));
   }
 
   waitFor(jobId: string, timeoutMs = 30 * 60_000): Promise<unknown> {
@@ -163,6 +196,11 @@ export class InProcessJobQueue implements JobQueue {
     return () => this.emitter.off("event", listener);
   }
 
+  onSettled(listener: (status: JobStatus) => void): () => void {
+    this.emitter.on("settled", listener);
+    return () => this.emitter.off("settled", listener);
+  }
+
   /**
    * Nothing here outlives the process, so work still running is stopped through its signal (a provider
    * request is cancelled rather than left billing) and given a moment to clean up before the process goes.
@@ -183,9 +221,15 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (!this.closed && this.running < this.options.concurrency && this.ready.length > 0) {
-      const jobId = this.ready.shift()!;
-      const entry = this.jobs.get(jobId);
+    while (!this.closed && this.running < this.options.concurrency) {
+      // The oldest job that can run: a restored job whose handler is not registered yet stays in line.
+      const index = this.ready.findIndex((jobId) => {
+        const entry = this.jobs.get(jobId);
+        return entry === undefined || entry.status.state !== "waiting" || this.handlers.has(entry.status.name);
+      });
+      if (index < 0) return;
+      const [jobId] = this.ready.splice(index, 1);
+      const entry = this.jobs.get(jobId!);
       if (entry === undefined || entry.status.state !== "waiting") continue;
       this.running += 1;
       const attempt: Promise<void> = this.attempt(entry).finally(() => {
@@ -201,15 +245,19 @@ export class InProcessJobQueue implements JobQueue {
     const { status } = entry;
     const handler = this.handlers.get(status.name)!;
     status.state = "active";
+    status.startedAt = new Date().toISOString();
     const controller = new AbortController();
     entry.controller = controller;
+    this.persist();
+    this.emit({ type: "active", jobId: status.id });
     try {
-      const result = await handler(structuredClone(entry.data), {
+      const result = await handler(structuredClone(status.data), {
         jobId: status.id,
         attempt: status.attemptsMade + 1,
-        progress: async (fraction) => {
+        progress: async (fraction, event) => {
           status.progress = Math.max(0, Math.min(1, fraction));
-          this.emit({ type: "progress", jobId: status.id, progress: status.progress });
+          if (event !== undefined) recordEvent(status, event);
+          this.emit({ type: "progress", jobId: status.id, progress: status.progress, event: event ?? null });
         },
         journal: {
           entries: async () => [...entry.journal],
@@ -224,8 +272,10 @@ export class InProcessJobQueue implements JobQueue {
         error: null,
         errorCode: null,
         errorField: null,
+        finishedAt: new Date().toISOString(),
       });
       this.emit({ type: "completed", jobId: status.id, result: status.result });
+      this.settled(entry);
     } catch (error) {
       // Whatever the work threw once it was cancelled (an abort, ffmpeg killed), the job was cancelled.
       const failure = entry.cancelled ? cancelledError(status.id) : error;
@@ -243,6 +293,7 @@ export class InProcessJobQueue implements JobQueue {
     status.attemptsMade += 1;
     Object.assign(status, { error: failure.message, errorCode: failure.code, errorField: failure.field });
     status.state = final ? "failed" : "delayed";
+    if (final) status.finishedAt = new Date().toISOString();
     this.emit({
       type: "failed",
       jobId: status.id,
@@ -251,7 +302,7 @@ export class InProcessJobQueue implements JobQueue {
       attemptsMade: status.attemptsMade,
       final,
     });
-    if (final) return;
+    if (final) return this.settled(entry);
     entry.timer = setTimeout(
       () => {
         entry.timer = null;
@@ -265,6 +316,40 @@ export class InProcessJobQueue implements JobQueue {
 
   private emit(event: JobEvent): void {
     this.emitter.emit("event", event);
+  }
+
+  private settled(entry: Entry): void {
+    this.persist();
+    this.emitter.emit("settled", copyOf(entry.status));
+  }
+
+  /** Jobs saved before a restart: see the file's header for what becomes of each. */
+  private restore(): void {
+    if (this.recordsFile === null) return;
+    for (const saved of readJobRecords(this.recordsFile, this.log)) {
+      const status = saved.status;
+      if (status.state === "active") {
+        Object.assign(status, {
+          state: "failed",
+          error: "the process stopped while this job ran; submit it again",
+          errorCode: "INTERRUPTED",
+          errorField: null,
+          finishedAt: new Date().toISOString(),
+        });
+      } else if (status.state === "delayed") status.state = "waiting";
+      this.jobs.set(status.id, { status, journal: saved.journal, timer: null, controller: null, cancelled: false });
+      if (status.state === "waiting") this.ready.push(status.id);
+    }
+    this.persist();
+  }
+
+  private persist(): void {
+    if (this.recordsFile === null) return;
+    writeJobRecords(
+      this.recordsFile,
+      [...this.jobs.values()].map((entry) => ({ status: entry.status, journal: entry.journal })),
+      this.log,
+    );
   }
 
   /** Settled jobs are kept for status queries, up to a bound, oldest forgotten first. */
@@ -287,6 +372,27 @@ export function assertJobId(jobId: string): void {
       },
     );
   }
+}
+
+/** A status a caller may keep: its events are its own. */
+function copyOf(status: JobStatus): JobStatus {
+  return { ...status, events: [...status.events] };
+}
+
+export function recordEvent(status: Pick<JobStatus, "step" | "events">, event: ProgressEvent): void {
+  status.step = event.step;
+  status.events.push(event);
+  if (status.events.length > KEEP_EVENTS) status.events.splice(0, status.events.length - KEEP_EVENTS);
+}
+
+export function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
+  return Object.fromEntries(
+    Object.entries({
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      concurrency: options.concurrency,
+    }).filter(([, value]) => value !== undefined),
+  );
 }
 
 export function cancelledError(jobId: string): CutroomError {

@@ -10,11 +10,24 @@
  * - a failure whose code says trying again cannot help (FINAL_CODES) ends the job at once, and a waiter
  *   sees the failure's own code, so a content-policy refusal is paid for once and reported as what it is;
  * - a cancelled job's running attempt sees its signal abort, and the job fails as CANCELLED, never retried.
+ *
+ * The same port holds the HTTP API's job records: a POST /videos/generate is a "generate-request" job whose
+ * status, progress steps, result and error are what GET /videos/jobs/:id shows. Those run on a queue of
+ * their own (one attempt, one at a time), so they never take the slots of the department work they wait for.
  */
 import { CutroomError, type CutroomErrorCode } from "../errors.js";
+import type { ProgressEvent } from "./progress.js";
 
-export type JobName = "generate" | "assemble" | "verify" | "voice";
-export const JOB_NAMES: readonly JobName[] = ["generate", "assemble", "verify", "voice"];
+/** Department work, and the HTTP requests that run the department (the "-request" kinds). */
+export type JobName = "generate" | "assemble" | "verify" | "voice" | "generate-request" | "assemble-request";
+export const JOB_NAMES: readonly JobName[] = [
+  "generate",
+  "assemble",
+  "verify",
+  "voice",
+  "generate-request",
+  "assemble-request",
+];
 
 export type JobState = "waiting" | "delayed" | "active" | "completed" | "failed";
 
@@ -32,10 +45,23 @@ export interface JobStatus {
   /** The code of the failure that ended the last attempt; null when it had none (or none failed). */
   errorCode: CutroomErrorCode | null;
   errorField: string | null;
+  /** What the job was enqueued with (a request's project and webhook travel here). */
+  data: Record<string, unknown>;
+  /** The step of the latest progress event, and the latest events (bounded, oldest first). */
+  step: string | null;
+  events: ProgressEvent[];
+  /** ISO times: enqueued, last attempt started (null before), finished for good (null until then). */
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
+/** How many progress events a job record keeps. */
+export const KEEP_EVENTS = 200;
+
 export type JobEvent =
-  | { type: "progress"; jobId: string; progress: number }
+  | { type: "active"; jobId: string }
+  | { type: "progress"; jobId: string; progress: number; event: ProgressEvent | null }
   | { type: "completed"; jobId: string; result: unknown }
   | {
       type: "failed";
@@ -50,7 +76,8 @@ export interface JobContext {
   jobId: string;
   /** 1 for the first attempt. */
   attempt: number;
-  progress(fraction: number): Promise<void>;
+  /** Records how far the job is, and the step event that moved it when there is one. */
+  progress(fraction: number, event?: ProgressEvent): Promise<void>;
   journal: { entries(): Promise<string[]>; append(entry: string): Promise<void> };
   /** Aborts when the job is cancelled; the work passes it on to providers and ffmpeg. */
   signal: AbortSignal;
@@ -84,7 +111,16 @@ export interface JobQueue {
    * fails as CANCELLED without a retry. False when the job is unknown or already finished.
    */
   cancel(jobId: string): Promise<boolean>;
+  /** Jobs waiting, delayed or running, oldest first. */
+  pending(): Promise<JobStatus[]>;
+  /** Every event of every job of this queue, from whichever process ran it. */
   subscribe(listener: (event: JobEvent) => void): () => void;
+  /**
+   * Called once per job that ends (completed, or failed for good), in the process that ended it: the one
+   * whose worker ran its last attempt, or whose cancel stopped it before it ran. Webhooks are sent from here,
+   * so several processes sharing a queue send each one once.
+   */
+  onSettled(listener: (status: JobStatus) => void): () => void;
   close(): Promise<void>;
 }
 
