@@ -61,6 +61,19 @@ describe("local sound beds through ffmpeg", () => {
     expect(crestFactor(rain)).toBeGreaterThan(8);
   });
 
+  it("repeats a long bed's loop up to the exact length", async () => {
+    const started = performance.now();
+    const bed = await voice.soundEffect("wind over the fields", 150, directory);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    const samples = await decode(bed.path);
+    expect(samples.length).toBe(150 * RATE);
+    // The loop restarts at 120 s: what follows is what began the bed (past its 0.2 s fade-in).
+    const at = (seconds: number) => samples.subarray(seconds * RATE, seconds * RATE + RATE);
+    const again = at(120.5);
+    const largest = at(0.5).reduce((most, value, index) => Math.max(most, Math.abs(value - again[index]!)), 0);
+    expect(largest).toBeLessThan(1e-3);
+  });
+
   it("gives the same description the same bed", async () => {
     const first = await decode((await voice.soundEffect("a crowd in a market", 3, directory)).path);
     const second = await decode((await voice.soundEffect("A crowd in a  market", 3, directory)).path);

@@ -5,8 +5,10 @@ import {
   SYNTH_SAMPLE_RATE,
   UPBEAT_BPM,
   chooseCue,
+  MAX_RENDER_SECONDS,
   encodeBedSpec,
   interleave,
+  renderBed,
   renderCue,
   type SoundCue,
 } from "../../src/media/synth/index.js";
@@ -205,6 +207,25 @@ describe("what the beds sound like, measured", () => {
   });
 });
 
+describe("long beds", () => {
+  it("render a seamless loop of whole progressions for ffmpeg to repeat", () => {
+    const short = renderBed("piano", 30, 3);
+    expect(short.looped).toBe(false);
+    expect(short.sound.left.length).toBe(30 * RATE);
+    // The piano comes round every 10 s (four bars at 96 BPM): twelve turns fit in 120 s.
+    const piano = renderBed("piano", 300, 3);
+    expect(piano.looped).toBe(true);
+    expect(piano.sound.left.length).toBe(120 * RATE);
+    // 15 turns of the 7.74 s upbeat progression.
+    expect(renderBed("upbeat", 200, 3).sound.left.length).toBe(Math.round(15 * 4 * 4 * (60 / UPBEAT_BPM) * RATE));
+    const rain = renderBed("rain", 600, 3).sound.left;
+    expect(rain.length).toBe(MAX_RENDER_SECONDS * RATE);
+    // Across the seam the wave moves no more than it does between neighbouring samples anywhere else.
+    const steps = Array.from({ length: rain.length - 1 }, (_, index) => Math.abs(rain[index + 1]! - rain[index]!));
+    expect(Math.abs(rain[0]! - rain[rain.length - 1]!)).toBeLessThan(percentile(steps, 0.999));
+  });
+});
+
 describe("encoding a bed", () => {
   it("reads raw stereo float at 48 kHz and cuts sample-exact with short fades", () => {
     const args = specToArgs(encodeBedSpec("/tmp/bed.f32", 2.5, "/tmp/bed.wav"));
@@ -223,6 +244,9 @@ describe("encoding a bed", () => {
     expect(graph).toContain("afade=t=in:d=0.200");
     expect(graph).toContain("afade=t=out:st=2.300:d=0.200");
     expect(args.slice(-1)).toEqual(["/tmp/bed.wav"]);
+    const looped = specToArgs(encodeBedSpec("/tmp/bed.f32", 300, "/tmp/bed.wav", true));
+    expect(looped.slice(0, looped.indexOf("-f"))).toEqual(["-y", "-stream_loop", "-1"]);
+    expect(looped.join(" ")).toContain("atrim=end_sample=14400000");
     // A short bed fades over a quarter of its length at each end.
     expect(specToArgs(encodeBedSpec("/tmp/bed.f32", 0.4, "/tmp/bed.wav")).join(" ")).toContain(
       "afade=t=out:st=0.300:d=0.100",

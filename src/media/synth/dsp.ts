@@ -222,6 +222,26 @@ export function normalise(sound: Stereo, targetRmsDb: number, ceilingDb = -1): v
     for (let index = 0; index < channel.length; index++) channel[index]! *= gain;
 }
 
+/**
+ * Makes the first `loopFrames` of a sound repeat seamlessly: the `fadeFrames` rendered past the loop
+ * point (the natural continuation of its last sample) are crossfaded into the start, equal-power so
+ * uncorrelated noise keeps its level through the seam. The sound must be loopFrames + fadeFrames long.
+ */
+export function seamlessLoop(sound: Stereo, loopFrames: number, fadeFrames: number): Stereo {
+  const looped = stereo(loopFrames);
+  for (const [from, to] of [
+    [sound.left, looped.left],
+    [sound.right, looped.right],
+  ] as const) {
+    to.set(from.subarray(0, loopFrames));
+    for (let index = 0; index < fadeFrames; index++) {
+      const angle = ((index + 0.5) / fadeFrames) * (Math.PI / 2);
+      to[index] = from[index]! * Math.sin(angle) + from[loopFrames + index]! * Math.cos(angle);
+    }
+  }
+  return looped;
+}
+
 /** Interleaves to 32-bit float little-endian, the raw input ffmpeg reads with `-f f32le`. */
 export function interleave(sound: Stereo): Buffer {
   const frames = sound.left.length;

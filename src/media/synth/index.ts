@@ -6,8 +6,8 @@
 import { seedFrom } from "../../ids.js";
 import type { FfmpegSpec } from "../runner.js";
 import { birds, crowd, rain, room, traffic, waves, wind } from "./ambience.js";
-import { Rng, SYNTH_SAMPLE_RATE, normalise, type Stereo } from "./dsp.js";
-import { pad, piano, strings, upbeat } from "./music.js";
+import { Rng, SYNTH_SAMPLE_RATE, normalise, seamlessLoop, type Stereo } from "./dsp.js";
+import { MUSIC_CYCLE_SECONDS, pad, piano, strings, upbeat } from "./music.js";
 
 export { SYNTH_SAMPLE_RATE, interleave, type Stereo } from "./dsp.js";
 export { PIANO_BPM, PIANO_NOTE_SECONDS, UPBEAT_BPM } from "./music.js";
@@ -89,22 +89,44 @@ export function renderCue(cue: SoundCue, seconds: number, seed: number): Stereo 
   return sound;
 }
 
+/**
+ * Beds up to this long are rendered whole; longer ones (up to the ten minutes a cue may last) are a
+ * seamless loop of at most this length that ffmpeg repeats, so memory (about 46 MB a stereo buffer)
+ * and render time stay bounded whatever the length.
+ */
+export const MAX_RENDER_SECONDS = 120;
+const LOOP_FADE_SECONDS = 0.5;
+
+/** A bed ready to encode: the whole cue, or (for a long cue) a loop ffmpeg repeats up to its length. */
+export function renderBed(cue: SoundCue, seconds: number, seed: number): { sound: Stereo; looped: boolean } {
+  if (seconds <= MAX_RENDER_SECONDS) return { sound: renderCue(cue, seconds, seed), looped: false };
+  // Music loops on whole turns of its progression, so the loop point falls where the piece restarts.
+  const cycle = isMusic(cue) ? MUSIC_CYCLE_SECONDS[cue] : 1;
+  const loopFrames = Math.round(Math.floor(MAX_RENDER_SECONDS / cycle) * cycle * SYNTH_SAMPLE_RATE);
+  const fadeFrames = Math.round(LOOP_FADE_SECONDS * SYNTH_SAMPLE_RATE);
+  const sound = renderCue(cue, (loopFrames + fadeFrames) / SYNTH_SAMPLE_RATE, seed);
+  return { sound: seamlessLoop(sound, loopFrames, fadeFrames), looped: true };
+}
+
 /** The seed a description renders with: same words, same bed; case and spacing do not matter. */
 export function seedForDescription(description: string): number {
   return seedFrom(description.trim().toLowerCase().replace(/\s+/g, " "));
 }
 
 /**
- * ffmpeg encoding of a rendered bed: raw stereo float at 48 kHz in, 16-bit WAV out, cut sample-exact,
+ * ffmpeg encoding of a rendered bed: raw stereo float at 48 kHz in (repeated when it is a loop), 16-bit
+ * WAV out, cut sample-exact,
  * with short fades (at most 0.2 s, a quarter of the length) so the bed does not click in or out.
  */
-export function encodeBedSpec(rawPath: string, durationSeconds: number, output: string): FfmpegSpec {
+export function encodeBedSpec(rawPath: string, durationSeconds: number, output: string, looped = false): FfmpegSpec {
   const samples = Math.round(durationSeconds * SYNTH_SAMPLE_RATE);
   const fade = Math.min(0.2, durationSeconds / 4);
   const fadeOutStart = Math.max(0, durationSeconds - fade);
+  // Raw PCM carries no header, so its format, rate and channel count are given as input options;
+  // a looped bed repeats without end until atrim cuts it.
+  const raw = ["-f", "f32le", "-ar", String(SYNTH_SAMPLE_RATE), "-ac", "2"];
   return {
-    // Raw PCM carries no header, so its format, rate and channel count are given as input options.
-    inputs: [{ source: rawPath, options: ["-f", "f32le", "-ar", String(SYNTH_SAMPLE_RATE), "-ac", "2"] }],
+    inputs: [{ source: rawPath, options: looped ? ["-stream_loop", "-1", ...raw] : raw }],
     filterComplex:
       `[0:a]aformat=sample_rates=${SYNTH_SAMPLE_RATE}:channel_layouts=stereo,atrim=end_sample=${samples},` +
       `afade=t=in:d=${fade.toFixed(3)},afade=t=out:st=${fadeOutStart.toFixed(3)}:d=${fade.toFixed(3)}[aout]`,

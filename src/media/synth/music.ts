@@ -23,6 +23,14 @@ export const UPBEAT_BPM = 124;
 export const STRINGS_CHORD_SECONDS = 3;
 export const PAD_CHORD_SECONDS = 5;
 
+/** How long each bed takes to come round to its first chord again: where a long bed can loop. */
+export const MUSIC_CYCLE_SECONDS = {
+  piano: PIANO_NOTE_SECONDS * 8 * PROGRESSION.length,
+  strings: STRINGS_CHORD_SECONDS * PROGRESSION.length,
+  pad: PAD_CHORD_SECONDS * PROGRESSION.length,
+  upbeat: (60 / UPBEAT_BPM) * 4 * PROGRESSION.length,
+} as const;
+
 function chordAt(index: number): readonly number[] {
   return PROGRESSION[index % PROGRESSION.length]!;
 }

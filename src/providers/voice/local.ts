@@ -15,7 +15,7 @@ import {
   encodeBedSpec,
   interleave,
   isMusic,
-  renderCue,
+  renderBed,
   seedForDescription,
 } from "../../media/synth/index.js";
 import {
@@ -219,9 +219,10 @@ export class LocalVoiceProvider implements VoiceProvider {
     await mkdir(directory, { recursive: true });
     const path = join(directory, `sfx-${randomBytes(4).toString("hex")}.wav`);
     const rawPath = `${path}.f32`;
-    await writeFile(rawPath, interleave(renderCue(cue, durationSeconds, seedForDescription(description))));
+    const { sound, looped } = renderBed(cue, durationSeconds, seedForDescription(description));
+    await writeFile(rawPath, interleave(sound));
     try {
-      await runFfmpeg(encodeBedSpec(rawPath, durationSeconds, path), {
+      await runFfmpeg(encodeBedSpec(rawPath, durationSeconds, path, looped), {
         timeoutMs: this.timeoutMs,
         signal: options.signal ?? null,
       });
