@@ -205,6 +205,29 @@ async function createJobQueue(config: Config): Promise<JobQueue> {
   }
 }
 
+/**
+ * The HTTP API's requests: on the same port and backend as the department's work, but on a queue of their
+ * own, so a request waiting for its department jobs never holds a slot they need. One runs at a time (its
+ * renders saturate the machine), once: a request cut off by a crash fails rather than runs, and pays, again.
+ * Only a server opens it, so only servers run requests; in-process, its jobs are kept across restarts.
+ */
+export async function createRequestQueue(config: Config, log: Logger): Promise<JobQueue> {
+  const options = { concurrency: 1, attempts: 1, backoffMs: config.env.CUTROOM_JOB_BACKOFF_MS ?? 1_000 };
+  switch (adapterFor(config, "jobQueue")) {
+    case "bullmq":
+      return BullMqJobQueue.open({
+        ...options,
+        url: config.env.REDIS_URL!,
+        // A dot cannot appear in a project id, so no project's work queue can share this name.
+        queueName: `cutroom-${config.projectId}.requests`,
+        lockDurationMs: config.env.CUTROOM_JOB_LOCK_MS ?? 30_000,
+        rerunStalled: false,
+      });
+    default:
+      return new InProcessJobQueue({ ...options, recordsFile: join(config.dataDir, "request-jobs.json"), log });
+  }
+}
+
 /** What a department adds to a runtime when it is created: the handlers of its jobs. */
 export type RuntimeSetUp = (runtime: Runtime) => void;
 

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { mcpRoutes } from "../mcp/http.js";
 import { ChatService } from "../orchestrator/chat.js";
-import type { Runtime } from "../runtime.js";
+import type { JobQueue } from "../jobs/types.js";
+import { createRequestQueue, type Runtime } from "../runtime.js";
 import { authenticate, KeyRing, loadKeys, type KeySource } from "./auth.js";
 import { ThreadActivity, type ServerContext } from "./context.js";
 import { ApiError, errorHandler } from "./errors.js";
-import { InProcessJobQueue, type JobQueuePort } from "./jobs.js";
+import { RequestEstimates, requestKindOf, viewOf } from "./jobs.js";
 import { methodGuard } from "./methods.js";
 import { OwnershipStore } from "./ownership.js";
 import { GenerationLimiter } from "./rate-limit.js";
@@ -22,15 +23,18 @@ import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
 import { redactValue, registerRoot } from "./redact.js";
-import { createJobHandlers } from "./videos.js";
+import { registerRequestJobs, requestSeconds } from "./videos.js";
 import { loadWebhookSecret, webhookAllowedHosts, WebhookSender, type WebhookOptions } from "./webhooks.js";
 
 export const BODY_LIMIT = "64kb";
 const DEFAULT_GENERATIONS_PER_HOUR = 50;
 
 export interface ServerOptions {
-  /** Replaces the in-process queue (a Redis-backed one, say). */
-  jobs?: JobQueuePort;
+  /**
+   * Replaces the request queue the configuration chooses (createRequestQueue); whoever passes one registers
+   * the handlers of its "generate-request" and "assemble-request" jobs (registerRequestJobs, or fakes).
+   */
+  jobs?: JobQueue;
   webhook?: Partial<Pick<WebhookOptions, "maxAttempts" | "baseDelayMs" | "timeoutMs">>;
   /** One line per request on the runtime's log (method, path, status, milliseconds). */
   accessLog?: boolean;
@@ -81,10 +85,14 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     allowedHosts: webhookAllowedHosts(runtime.config.env),
     ...options.webhook,
   });
-  const jobs =
-    options.jobs ??
-    new InProcessJobQueue(createJobHandlers(runtime), runtime.log, join(runtime.config.dataDir, "api-jobs.json"));
-  jobs.onSettled((job) => {
+  const jobs = options.jobs ?? (await createRequestQueue(runtime.config, runtime.log));
+  if (options.jobs === undefined) registerRequestJobs(jobs, runtime);
+  const estimates = new RequestEstimates((kind, request) => requestSeconds(runtime, kind, request));
+  // Settles are heard once per job, by the process that ran it: several servers on one queue send one webhook.
+  jobs.onSettled((status) => {
+    if (requestKindOf(status) === null) return;
+    estimates.observe(status);
+    const job = viewOf(status);
     if (!job.webhookUrl) return;
     void webhooks.send(job.webhookUrl, {
       event: job.status === "completed" ? "video-job.completed" : "video-job.failed",
@@ -101,6 +109,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     ring: new KeyRing(keys.keys),
     owners: await OwnershipStore.open(runtime.config.dataDir),
     jobs,
+    estimates,
     limiter: new GenerationLimiter(
       runtime.config.env.CUTROOM_RATE_LIMIT_PER_HOUR ?? DEFAULT_GENERATIONS_PER_HOUR,
       Date.now,

@@ -4,7 +4,8 @@ import type { ProgressEvent } from "../jobs/progress.js";
 import type { ChatService, TurnResult } from "../orchestrator/chat.js";
 import type { Runtime } from "../runtime.js";
 import type { KeyRing } from "./auth.js";
-import type { JobQueuePort } from "./jobs.js";
+import type { JobQueue } from "../jobs/types.js";
+import type { RequestEstimates } from "./jobs.js";
 import type { OwnershipStore } from "./ownership.js";
 import { redactValue } from "./redact.js";
 import type { GenerationLimiter } from "./rate-limit.js";
@@ -62,7 +63,9 @@ export interface ServerContext {
   chat: ChatService;
   ring: KeyRing;
   owners: OwnershipStore;
-  jobs: JobQueuePort;
+  /** The HTTP API's requests as jobs of the job port (a queue of their own, see createRequestQueue). */
+  jobs: JobQueue;
+  estimates: RequestEstimates;
   limiter: GenerationLimiter;
   webhooks: WebhookSender;
   threads: ThreadActivity;

@@ -18,7 +18,8 @@ import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
 import { notFound } from "./errors.js";
 import { redactValue, registerRoot } from "./redact.js";
-import type { JobHandler, JobKind } from "./jobs.js";
+import type { JobQueue } from "../jobs/types.js";
+import { requestJobName, requestProgress, type RequestJobData, type RequestKind } from "./jobs.js";
 
 export interface ResolvedVideo {
   id: string;
@@ -204,78 +205,118 @@ export function generateBudget(runtime: Runtime): CostConsent {
   return { kind: "budget", budgetUsd: runtime.config.budgetUsd };
 }
 
-export function createJobHandlers(runtime: Runtime): Record<JobKind, JobHandler> {
-  return {
-    generate: {
-      estimateSeconds: (payload) =>
-        4 +
-        2.5 *
-          renderSeconds(
-            runtime,
-            (payload.asked as AskedTake | null | undefined)?.durationSeconds ?? runtime.config.video.clipSeconds,
-          ),
-      async run(payload, { projectId, progress, signal }) {
-        // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
-        const result = await runDepartment(
-          runtime,
-          {
-            projectId,
-            text: String(payload.prompt),
-            asked: (payload.asked as AskedTake | null | undefined) ?? null,
-          },
-          { cost: generateBudget(runtime), signal, progress },
-        );
-        const take = result.take;
-        if (!take) return { videoId: null, report: await forClient(runtime, projectId, result.report) };
-        return forClient(runtime, projectId, {
-          videoId: take.videoId,
-          mediaId: take.mediaId,
-          url: fileUrl(projectId, take.videoId),
-          duration: take.durationSeconds,
-          qualityScore: take.quality.overallQuality,
-          grade: take.grade,
-          quality: take.quality,
-          report: result.report,
+/** Seconds a request should take on this machine before the estimates are calibrated on real runs. */
+export function requestSeconds(runtime: Runtime, kind: RequestKind, request: Record<string, unknown>): number {
+  if (kind === "generate") {
+    const asked = request.asked as AskedTake | null | undefined;
+    return 4 + 2.5 * renderSeconds(runtime, asked?.durationSeconds ?? runtime.config.video.clipSeconds);
+  }
+  const clips = Array.isArray(request.clips) ? request.clips.length : 1;
+  return 2 + renderSeconds(runtime, clips * runtime.config.video.clipSeconds);
+}
+
+/**
+ * The handlers of the request kinds, on the server's request queue. Their failure's stack goes to the log
+ * here: a client sees only a department error's code and message.
+ */
+export function registerRequestJobs(jobs: JobQueue, runtime: Runtime): void {
+  for (const kind of ["generate", "assemble"] as const) {
+    jobs.register(requestJobName(kind), async (data, context) => {
+      const job = data as unknown as RequestJobData;
+      const { progress, stop } = requestProgress(context);
+      try {
+        return await runRequest(runtime, kind, job.request, {
+          projectId: job.projectId,
+          progress,
+          signal: context.signal,
         });
-      },
-    },
-    assemble: {
-      estimateSeconds: (payload) => {
-        const clips = Array.isArray(payload.clips) ? payload.clips.length : 1;
-        return 2 + renderSeconds(runtime, clips * runtime.config.video.clipSeconds);
-      },
-      async run(payload, { projectId, progress, signal }) {
-        const scoped = await createToolContext(withProgress(runtime, progress, signal), projectId, newId("vid"));
-        const context = { ...scoped, signal };
-        const tools: Record<string, StructuredToolInterface> = Object.fromEntries(
-          createSceneTools(context).map((item) => [item.name, item as StructuredToolInterface]),
+      } catch (error) {
+        runtime.log.warn(
+          `job ${context.jobId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
-        const assembled = JSON.parse(
-          String(
-            await tools.assemble_video_clips!.invoke({ clips: payload.clips, transitions: payload.transitions ?? [] }),
-          ),
-        ) as { clipId: string; durationSeconds: number };
-        let clipId = assembled.clipId;
-        if (payload.postProcessing) {
-          const graded = JSON.parse(
-            String(await tools.apply_post_processing!.invoke({ clipId, options: payload.postProcessing })),
-          ) as { clipId: string };
-          clipId = graded.clipId;
-        }
-        const saved = JSON.parse(
-          String(
-            await tools.save_assembled_scene!.invoke({
-              clipId,
-              metadata: { sceneId: payload.sceneId ?? null, clips: payload.clips },
-            }),
-          ),
-        ) as { mediaId: string; durationSeconds: number };
-        return {
-          videoId: saved.mediaId,
-          url: fileUrl(projectId, saved.mediaId),
-          duration: saved.durationSeconds,
-        };
-      },
+        throw error;
+      } finally {
+        stop();
+      }
+    });
+  }
+}
+
+/** The work of one request, with the job's progress bus and signal. */
+export function runRequest(
+  runtime: Runtime,
+  kind: RequestKind,
+  request: Record<string, unknown>,
+  options: { projectId: string; progress: ProgressBus; signal: AbortSignal },
+): Promise<unknown> {
+  const work = kind === "generate" ? generateVideo : assembleScene;
+  return work(runtime, request, options.projectId, options.progress, options.signal);
+}
+
+async function generateVideo(
+  runtime: Runtime,
+  payload: Record<string, unknown>,
+  projectId: string,
+  progress: ProgressBus,
+  signal: AbortSignal,
+): Promise<unknown> {
+  // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
+  const result = await runDepartment(
+    runtime,
+    {
+      projectId,
+      text: String(payload.prompt),
+      asked: (payload.asked as AskedTake | null | undefined) ?? null,
     },
+    { cost: generateBudget(runtime), signal, progress },
+  );
+  const take = result.take;
+  if (!take) return { videoId: null, report: await forClient(runtime, projectId, result.report) };
+  return forClient(runtime, projectId, {
+    videoId: take.videoId,
+    mediaId: take.mediaId,
+    url: fileUrl(projectId, take.videoId),
+    duration: take.durationSeconds,
+    qualityScore: take.quality.overallQuality,
+    grade: take.grade,
+    quality: take.quality,
+    report: result.report,
+  });
+}
+
+async function assembleScene(
+  runtime: Runtime,
+  payload: Record<string, unknown>,
+  projectId: string,
+  progress: ProgressBus,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const scoped = await createToolContext(withProgress(runtime, progress, signal), projectId, newId("vid"));
+  const context = { ...scoped, signal };
+  const tools: Record<string, StructuredToolInterface> = Object.fromEntries(
+    createSceneTools(context).map((item) => [item.name, item as StructuredToolInterface]),
+  );
+  const assembled = JSON.parse(
+    String(await tools.assemble_video_clips!.invoke({ clips: payload.clips, transitions: payload.transitions ?? [] })),
+  ) as { clipId: string; durationSeconds: number };
+  let clipId = assembled.clipId;
+  if (payload.postProcessing) {
+    const graded = JSON.parse(
+      String(await tools.apply_post_processing!.invoke({ clipId, options: payload.postProcessing })),
+    ) as { clipId: string };
+    clipId = graded.clipId;
+  }
+  const saved = JSON.parse(
+    String(
+      await tools.save_assembled_scene!.invoke({
+        clipId,
+        metadata: { sceneId: payload.sceneId ?? null, clips: payload.clips },
+      }),
+    ),
+  ) as { mediaId: string; durationSeconds: number };
+  return {
+    videoId: saved.mediaId,
+    url: fileUrl(projectId, saved.mediaId),
+    duration: saved.durationSeconds,
   };
 }

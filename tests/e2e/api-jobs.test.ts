@@ -4,13 +4,21 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InProcessJobQueue } from "../../src/server/jobs.js";
+import { InProcessJobQueue } from "../../src/jobs/in-process.js";
 import { SIGNATURE_HEADER, verifySignature, WebhookSender } from "../../src/server/webhooks.js";
 import { KEY_A, KEY_B, parseEvents, startHarness, startReceiver, WEBHOOK_SECRET, type Harness } from "./harness.js";
 
 const A = { Authorization: `Bearer ${KEY_A}` };
 const B = { Authorization: `Bearer ${KEY_B}` };
 const quiet = { info: () => {}, warn: () => {} };
+
+/** A request queue whose generate and assemble jobs finish at once. */
+function quickRequests(): InProcessJobQueue {
+  const jobs = new InProcessJobQueue({ concurrency: 1, attempts: 1 });
+  jobs.register("generate-request", async (data) => ({ prompt: (data.request as { prompt?: unknown }).prompt }));
+  jobs.register("assemble-request", async () => ({}));
+  return jobs;
+}
 
 function eventText(response: request.Response, callback: (error: Error | null, body: string) => void) {
   let text = "";
@@ -116,13 +124,7 @@ describe("jobs over HTTP", () => {
     const limited = await startHarness({
       env: { CUTROOM_RATE_LIMIT_PER_HOUR: "2" },
       server: {
-        jobs: new InProcessJobQueue(
-          {
-            generate: { estimateSeconds: () => 1, run: async (payload) => ({ prompt: payload.prompt }) },
-            assemble: { estimateSeconds: () => 1, run: async () => ({}) },
-          },
-          quiet,
-        ),
+        jobs: quickRequests(),
       },
     });
     try {

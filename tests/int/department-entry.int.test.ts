@@ -12,7 +12,7 @@ import { videoDepartmentGraph } from "../../src/departments/video/graph.js";
 import { ProgressBus } from "../../src/jobs/progress.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import type { Runtime } from "../../src/runtime.js";
-import { createJobHandlers } from "../../src/server/videos.js";
+import { runRequest } from "../../src/server/videos.js";
 import { createDepartmentTool } from "../../src/tools/department.js";
 import { finishedJob, KEY_A, startHarness } from "../e2e/harness.js";
 import { createTestRuntime } from "../helpers/runtime.js";
@@ -74,8 +74,9 @@ describe("the department entry", () => {
   it("refuses a queued generate job too when it runs above the budget (a job restored after a restart)", async () => {
     const made = await createTestRuntime({ env: OVER_BUDGET });
     cleanup = made.cleanup;
-    const handlers = createJobHandlers(made.runtime);
-    const run = handlers.generate.run(
+    const run = runRequest(
+      made.runtime,
+      "generate",
       { prompt: REQUEST, asked: null },
       { projectId: "alpha", progress: new ProgressBus(), signal: new AbortController().signal },
     );
@@ -110,7 +111,9 @@ describe("the department entry", () => {
     // HTTP's job, with the job's own signal and progress.
     const jobSignal = new AbortController().signal;
     const progress = new ProgressBus();
-    const result = (await createJobHandlers(made.runtime).generate.run(
+    const result = (await runRequest(
+      made.runtime,
+      "generate",
       { prompt: REQUEST, asked: null },
       { projectId: "alpha", progress, signal: jobSignal },
     )) as { videoId: string | null };

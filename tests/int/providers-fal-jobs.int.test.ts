@@ -10,8 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CutroomError } from "../../src/errors.js";
 import { generateJobId, type GenerateJobData } from "../../src/departments/video/jobs.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
-import { InProcessJobQueue as ApiJobs } from "../../src/server/jobs.js";
-import { createJobHandlers } from "../../src/server/videos.js";
+import { InProcessJobQueue } from "../../src/jobs/in-process.js";
+import { RequestEstimates, submitRequest } from "../../src/server/jobs.js";
+import { registerRequestJobs } from "../../src/server/videos.js";
 import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { renderTestClip } from "../fakes/media.js";
 import { streetShot } from "../helpers/fixtures.js";
@@ -141,22 +142,23 @@ describe("paid FAL calls through the department's jobs", () => {
   it("cancelling an API job cancels the FAL request its department run started", async () => {
     fal.script({ kind: "never-finishes" });
     const { runtime, cleanup } = await createTestRuntime({ env });
-    const quiet = { info: () => {}, warn: () => {} };
-    const api = new ApiJobs(createJobHandlers(runtime), quiet);
+    // The server's request queue: HTTP jobs on the job port, one at a time, one attempt.
+    const api = new InProcessJobQueue({ concurrency: 1, attempts: 1 });
+    registerRequestJobs(api, runtime);
     try {
-      const job = api.submit({
+      const job = await submitRequest(api, new RequestEstimates(() => 1), {
         kind: "generate",
         projectId: "default",
-        payload: { prompt: "Sarah walking in the park", asked: null },
+        request: { prompt: "Sarah walking in the park", asked: null },
         webhookUrl: null,
       });
       await expect.poll(() => fal.statusCalls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-      expect(api.cancel(job.jobId)?.status).toBe("running");
-      await expect.poll(() => api.get(job.jobId)?.status, { timeout: 20_000 }).toBe("failed");
-      expect(api.get(job.jobId)?.error?.code).toBe("CANCELLED");
+      expect(await api.cancel(job.jobId)).toBe(true);
+      await expect.poll(async () => (await api.status(job.jobId))?.state, { timeout: 20_000 }).toBe("failed");
+      expect((await api.status(job.jobId))?.errorCode).toBe("CANCELLED");
       expect(fal.cancelled).toEqual([fal.submissions[0]!.requestId]);
       expect(await fal.pollsDuring(300)).toBe(0);
-      expect(api.cancel("job_unknown")).toBeNull();
+      expect(await api.cancel("job_unknown")).toBe(false);
     } finally {
       await api.close();
       await cleanup();

@@ -1,71 +1,92 @@
 /** Cancelling an API job: a queued one never runs, a running one is stopped through its signal. */
 import { describe, expect, it } from "vitest";
-import { InProcessJobQueue, type JobHandler, type JobKind, type JobView } from "../../src/server/jobs.js";
+import { InProcessJobQueue } from "../../src/jobs/in-process.js";
+import type { JobHandler, JobStatus } from "../../src/jobs/types.js";
+import { RequestEstimates, submitRequest, viewOf } from "../../src/server/jobs.js";
 
-const quiet = { info: () => {}, warn: () => {} };
-
-function handlers(run: JobHandler["run"]): Record<JobKind, JobHandler> {
-  const handler: JobHandler = { estimateSeconds: () => 1, run };
-  return { generate: handler, assemble: handler };
+function requestQueue(handler: JobHandler): InProcessJobQueue {
+  const jobs = new InProcessJobQueue({ concurrency: 1, attempts: 1 });
+  jobs.register("generate-request", handler);
+  return jobs;
 }
+
+const submit = (jobs: InProcessJobQueue, prompt: string) =>
+  submitRequest(jobs, new RequestEstimates(() => 1), {
+    kind: "generate",
+    projectId: "p1",
+    request: { prompt },
+    webhookUrl: null,
+  });
+
+const view = async (jobs: InProcessJobQueue, jobId: string) => {
+  const status = await jobs.status(jobId);
+  return status === null ? null : viewOf(status);
+};
 
 describe("cancelling API jobs", () => {
   it("aborts the running job's signal and never starts the queued one", async () => {
     const started: string[] = [];
     let sawAbort = false;
-    const queue = new InProcessJobQueue(
-      handlers(
-        (payload, { signal }) =>
-          new Promise((_resolve, reject) => {
-            started.push(String(payload.prompt));
-            signal.addEventListener("abort", () => {
-              sawAbort = true;
-              reject(new Error("render killed"));
-            });
-          }),
-      ),
-      quiet,
+    const queue = requestQueue(
+      (data, { signal }) =>
+        new Promise((_resolve, reject) => {
+          started.push(String((data.request as { prompt: string }).prompt));
+          signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(new Error("render killed"));
+          });
+        }),
     );
-    const settled: JobView[] = [];
+    const settled: JobStatus[] = [];
     queue.onSettled((job) => settled.push(job));
-    const running = queue.submit({ kind: "generate", projectId: "p1", payload: { prompt: "a" }, webhookUrl: null });
-    const queued = queue.submit({ kind: "generate", projectId: "p1", payload: { prompt: "b" }, webhookUrl: null });
-    await expect.poll(() => queue.get(running.jobId)?.status).toBe("running");
+    const running = await submit(queue, "a");
+    const queued = await submit(queue, "b");
+    await expect.poll(async () => (await view(queue, running.jobId))?.status).toBe("running");
 
-    expect(queue.cancel(queued.jobId)?.status).toBe("failed");
-    expect(queue.get(queued.jobId)?.error).toMatchObject({ code: "CANCELLED" });
-    queue.cancel(running.jobId);
-    await expect.poll(() => queue.get(running.jobId)?.status).toBe("failed");
+    expect(await queue.cancel(queued.jobId)).toBe(true);
+    expect(await view(queue, queued.jobId)).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
+    await queue.cancel(running.jobId);
+    await expect.poll(async () => (await view(queue, running.jobId))?.status).toBe("failed");
     // The work's own error on the way out does not hide that the job was cancelled.
-    expect(queue.get(running.jobId)?.error).toMatchObject({ code: "CANCELLED" });
+    expect((await view(queue, running.jobId))?.error).toMatchObject({ code: "CANCELLED" });
     expect(sawAbort).toBe(true);
     expect(started).toEqual(["a"]);
-    expect(settled.map((job) => job.jobId).sort()).toEqual([queued.jobId, running.jobId].sort());
-    // A finished job stays as it was; an unknown one is null.
-    expect(queue.cancel(running.jobId)?.error).toMatchObject({ code: "CANCELLED" });
-    expect(queue.cancel("job_unknown")).toBeNull();
+    expect(settled.map((job) => job.id).sort()).toEqual([queued.jobId, running.jobId].sort());
+    // A finished job stays as it was; an unknown one cannot be cancelled.
+    expect(await queue.cancel(running.jobId)).toBe(false);
+    expect((await view(queue, running.jobId))?.error).toMatchObject({ code: "CANCELLED" });
+    expect(await queue.cancel("job_unknown")).toBe(false);
     await queue.close();
   });
 
   it("stopping the server cancels the running job rather than leaving its renders to bill", async () => {
     let sawAbort = false;
-    const queue = new InProcessJobQueue(
-      handlers(
-        (_payload, { signal }) =>
-          new Promise((_resolve, reject) =>
-            signal.addEventListener("abort", () => {
-              sawAbort = true;
-              reject(new Error("render killed"));
-            }),
-          ),
-      ),
-      quiet,
+    const queue = requestQueue(
+      (_data, { signal }) =>
+        new Promise((_resolve, reject) =>
+          signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(new Error("render killed"));
+          }),
+        ),
     );
-    const job = queue.submit({ kind: "generate", projectId: "p1", payload: { prompt: "a" }, webhookUrl: null });
-    await expect.poll(() => queue.get(job.jobId)?.status).toBe("running");
+    const job = await submit(queue, "a");
+    await expect.poll(async () => (await view(queue, job.jobId))?.status).toBe("running");
     await queue.close();
     expect(sawAbort).toBe(true);
-    expect(queue.get(job.jobId)).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
-    expect(queue.get(job.jobId)?.error?.message).toMatch(/server stopped/);
+    expect(await view(queue, job.jobId)).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
+  });
+
+  it("shows a department failure's code and message, and hides anything else", async () => {
+    const queue = requestQueue(async () => {
+      throw new Error("/tmp/secret broke");
+    });
+    const job = await submit(queue, "a");
+    await expect.poll(async () => (await view(queue, job.jobId))?.status).toBe("failed");
+    expect((await view(queue, job.jobId))?.error).toEqual({
+      code: "INTERNAL",
+      message: "internal error; the server log has the details",
+    });
+    await queue.close();
   });
 });

@@ -1,15 +1,24 @@
+/** The HTTP API's job records are jobs of the port's embedded queue, kept in a records file across restarts. */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InProcessJobQueue, type JobHandler, type JobKind } from "../../src/server/jobs.js";
+import { InProcessJobQueue } from "../../src/jobs/in-process.js";
+import type { JobHandler } from "../../src/jobs/types.js";
+import { RequestEstimates, submitRequest, viewOf } from "../../src/server/jobs.js";
 
-const quiet = { info: () => {}, warn: () => {} };
+const quiet = { warn: () => {} };
 
-function handlers(run: JobHandler["run"]): Record<JobKind, JobHandler> {
-  const handler: JobHandler = { estimateSeconds: () => 1, run };
-  return { generate: handler, assemble: handler };
+function requestQueue(file: string, handler: JobHandler): InProcessJobQueue {
+  const jobs = new InProcessJobQueue({ concurrency: 1, attempts: 1, recordsFile: file, log: quiet });
+  jobs.register("generate-request", handler);
+  return jobs;
 }
+
+const view = async (jobs: InProcessJobQueue, jobId: string) => {
+  const status = await jobs.status(jobId);
+  return status === null ? null : viewOf(status);
+};
 
 describe("API job records across a restart", () => {
   let directory: string | null = null;
@@ -19,29 +28,31 @@ describe("API job records across a restart", () => {
 
   it("keeps finished jobs, fails the one that was running, and runs the queued ones", async () => {
     directory = await mkdtemp(join(tmpdir(), "cutroom-api-jobs-"));
-    const file = join(directory, "api-jobs.json");
-    const before = new InProcessJobQueue(
-      handlers(() => new Promise(() => {})),
-      quiet,
-      file,
-    );
-    const running = before.submit({ kind: "generate", projectId: "p1", payload: { prompt: "a" }, webhookUrl: null });
-    const queued = before.submit({ kind: "generate", projectId: "p1", payload: { prompt: "b" }, webhookUrl: null });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(before.get(running.jobId)?.status).toBe("running");
+    const file = join(directory, "request-jobs.json");
+    const estimates = new RequestEstimates(() => 1);
+    const submit = (jobs: InProcessJobQueue, prompt: string) =>
+      submitRequest(jobs, estimates, { kind: "generate", projectId: "p1", request: { prompt }, webhookUrl: null });
+    const before = requestQueue(file, () => new Promise(() => {}));
+    const running = await submit(before, "a");
+    const queued = await submit(before, "b");
+    expect(queued.estimatedTime).toBe(2);
+    await expect.poll(async () => (await view(before, running.jobId))?.status).toBe("running");
 
     const seen: unknown[] = [];
-    const after = new InProcessJobQueue(
-      handlers(async (payload) => {
-        seen.push(payload);
-        return { done: payload.prompt };
-      }),
-      quiet,
-      file,
-    );
-    expect(after.get(running.jobId)).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(after.get(queued.jobId)).toMatchObject({ status: "completed", result: { done: "b" } });
+    const after = requestQueue(file, async (data) => {
+      seen.push(data.request);
+      return { done: (data.request as { prompt: string }).prompt };
+    });
+    expect(await view(after, running.jobId)).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+    await expect.poll(async () => (await view(after, queued.jobId))?.status).toBe("completed");
+    expect(await view(after, queued.jobId)).toMatchObject({
+      status: "completed",
+      progress: 1,
+      result: { done: "b" },
+      projectId: "p1",
+      type: "generate",
+    });
     expect(seen).toEqual([{ prompt: "b" }]);
+    await after.close();
   });
 });

@@ -14,7 +14,8 @@ import { PostProcessingSchema } from "../../tools/scene.js";
 import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { ApiError, notFound, parseWith } from "../errors.js";
-import type { JobView } from "../jobs.js";
+import type { JobEvent } from "../../jobs/types.js";
+import { requestJob, submitRequest, viewOf, type JobView } from "../jobs.js";
 import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
@@ -86,13 +87,13 @@ export function projectOf(request: Request): string {
 
 export function projectRoutes(context: ServerContext): Router {
   const router = Router();
-  const { runtime, jobs } = context;
+  const { runtime, jobs, estimates } = context;
 
-  const ownedJob = (request: Request) => {
+  const ownedJob = async (request: Request): Promise<JobView> => {
     const projectId = projectOf(request);
-    const job = jobs.get(String(request.params.jobId));
-    if (!job || job.projectId !== projectId) throw notFound("job", String(request.params.jobId));
-    return job;
+    const status = await requestJob(jobs, projectId, String(request.params.jobId));
+    if (status === null) throw notFound("job", String(request.params.jobId));
+    return viewOf(status);
   };
 
   router.post("/projects/:projectId/videos/generate", async (request, response) => {
@@ -112,10 +113,10 @@ export function projectRoutes(context: ServerContext): Router {
     });
     const limit = context.limiter.take(principalOf(request).keyId);
     for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
-    const job = jobs.submit({
+    const job = await submitRequest(jobs, estimates, {
       kind: "generate",
       projectId,
-      payload: { prompt, asked },
+      request: { prompt, asked },
       webhookUrl: body.webhookUrl ?? null,
     });
     response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);
@@ -143,10 +144,10 @@ export function projectRoutes(context: ServerContext): Router {
         "postProcessing.lut",
       );
     }
-    const job = jobs.submit({
+    const job = await submitRequest(jobs, estimates, {
       kind: "assemble",
       projectId,
-      payload: {
+      request: {
         sceneId: body.sceneId ?? null,
         clips: body.clips,
         transitions: body.transitions,
@@ -173,38 +174,62 @@ export function projectRoutes(context: ServerContext): Router {
   });
 
   router.get("/projects/:projectId/videos/jobs/:jobId", async (request, response) => {
-    response.json(jobForClient(ownedJob(request)));
+    response.json(jobForClient(await ownedJob(request)));
   });
 
   // Stops a queued or running job; its renders and paid provider requests are cancelled with it.
   router.post("/projects/:projectId/videos/jobs/:jobId/cancel", async (request, response) => {
-    const cancelled = jobs.cancel(ownedJob(request).jobId);
-    response.json(cancelled === null ? null : jobForClient(cancelled));
+    const { jobId } = await ownedJob(request);
+    await jobs.cancel(jobId);
+    const cancelled = await jobs.status(jobId);
+    response.json(cancelled === null ? null : jobForClient(viewOf(cancelled)));
   });
 
   router.get("/projects/:projectId/videos/jobs/:jobId/events", async (request, response) => {
-    const job = jobForClient(ownedJob(request));
+    const { jobId, projectId } = await ownedJob(request);
     const stream = openEventStream(request, response);
-    // Events from before the client connected are replayed, so a late subscriber still sees every step.
-    stream.send("status", { ...job, events: undefined });
-    for (const event of job.events) stream.send("progress", { progress: null, event });
-    if (job.status === "completed" || job.status === "failed") {
+    // Watching starts before the job is read, so nothing between the read and the first event is missed.
+    // Events are handled in order, one at a time: each may read the job's record.
+    let order = Promise.resolve();
+    let replayed = new Set<string>();
+    const finish = (job: JobView): void => {
       stream.send(job.status, job);
+      stop();
+    };
+    const stop = (): void => {
+      unsubscribe();
       stream.close();
-      return;
-    }
-    const unsubscribe = jobs.subscribe(job.jobId, (event) => {
-      if (event.type === "progress")
+    };
+    const handle = async (event: JobEvent): Promise<void> => {
+      if (stream.closed) return;
+      if (event.type === "progress") {
+        // A step already replayed from the record is not sent twice.
+        if (event.event === null || replayed.has(JSON.stringify(event.event))) return;
         return stream.send("progress", redactValue({ progress: event.progress, event: event.event }));
-      const current = jobForClient(event.job);
-      stream.send("status", { ...current, events: undefined });
-      if (current.status === "completed" || current.status === "failed") {
-        stream.send(current.status, current);
-        unsubscribe();
-        stream.close();
       }
+      if (event.type === "failed" && !event.final) return;
+      const status = await requestJob(jobs, projectId, jobId);
+      if (status === null) return stop();
+      const job = jobForClient(viewOf(status));
+      stream.send("status", { ...job, events: undefined });
+      if (job.status === "completed" || job.status === "failed") finish(job);
+    };
+    const unsubscribe = jobs.subscribe((event) => {
+      if (event.jobId === jobId) order = order.then(() => handle(event)).catch(() => stop());
     });
     request.on("close", unsubscribe);
+    order = order
+      .then(async () => {
+        const status = await requestJob(jobs, projectId, jobId);
+        if (status === null) return stop();
+        const job = jobForClient(viewOf(status));
+        // Events from before the client connected are replayed, so a late subscriber still sees every step.
+        stream.send("status", { ...job, events: undefined });
+        for (const event of job.events) stream.send("progress", { progress: null, event });
+        replayed = new Set(status.events.map((event) => JSON.stringify(event)));
+        if (job.status === "completed" || job.status === "failed") finish(job);
+      })
+      .catch(() => stop());
   });
 
   router.get("/projects/:projectId/videos/:videoId", async (request, response) => {
