@@ -81,6 +81,8 @@ export interface ClipRequest {
   compositeImage: string | null;
   /** Caption burnt into the clip (user text: always escaped / passed via textfile). */
   caption: string | null;
+  /** A model chosen for this request, sent instead of the method's configured one (FAL only). */
+  model?: string | null;
 }
 
 export interface GeneratedClip {

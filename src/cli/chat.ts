@@ -6,14 +6,17 @@ import type { Runtime } from "../runtime.js";
 import { parse } from "./args.js";
 import { interruptible } from "./interrupt.js";
 import { formatTurn } from "./output.js";
+import { withChosenModel } from "../departments/video/model-choice.js";
 import { withRuntime, type Write } from "./session.js";
 
-export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--json]
+export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--model ID] [--json]
   message     what you want, e.g. "generate Sarah walking in the park"
   --thread    keep talking on a thread (created on first use); turns may come from different processes
   --choice    answer the pending take: accept, regenerate or discard
   --note      a note kept with the choice (e.g. why you discarded, or "shot 3" to regenerate one shot of a scene)
   --resume    continue a run that was cut off (crash, kill): stored shots are reused, nothing is paid twice
+  --model     the FAL video model for this turn's takes, e.g. fal-ai/veo3.1 (see the README's model table);
+              it makes every method it serves, and the estimate prices it
 With no message and no --choice, an interactive chat opens on the thread.`;
 
 async function repl(runtime: Runtime, threadId: string | undefined): Promise<number> {
@@ -52,6 +55,7 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
     choice: { type: "string" },
     note: { type: "string" },
     resume: { type: "boolean" },
+    model: { type: "string" },
   });
   if (values.help) {
     process.stdout.write(`${CHAT_HELP}\n`);
@@ -59,7 +63,8 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
   }
   const json = values.json === true;
   const message = positionals.join(" ").trim();
-  return withRuntime(async (runtime) => {
+  return withRuntime(async (configured) => {
+    const runtime = withChosenModel(configured, values.model, "--model");
     if (positionals.length === 0 && !values.choice && !values.resume) {
       if (json)
         throw new CutroomError(

@@ -13,8 +13,11 @@ import {
   type GeneratedClip,
   type GenerationMethod,
 } from "../domain.js";
+import { adapterFor } from "../config.js";
 import { CutroomError } from "../errors.js";
 import { seedFrom } from "../ids.js";
+import { assertModelId } from "../providers/video/fal/models.js";
+import { registryEntry, unsuitability } from "../providers/video/fal/registry.js";
 import { isFinalFailure } from "../jobs/types.js";
 import {
   createSaveTool,
@@ -43,6 +46,13 @@ const shotFields = {
   motionStrength: z.number().min(0).max(1).default(0.6).describe("how much motion, 0..1"),
   negativePrompt: z.string().max(500).nullable().default(null),
   seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
+  model: z
+    .string()
+    .min(3)
+    .max(200)
+    .nullable()
+    .default(null)
+    .describe("a FAL video model id for this clip (see the README's model table); null: the configured one"),
 };
 const ShotSchema = z.object(shotFields);
 type ShotArgs = z.infer<typeof ShotSchema>;
@@ -94,7 +104,31 @@ async function buildClipRequest(
     lastFrame: images.lastFrame ?? null,
     compositeImage: images.compositeImage ?? null,
     caption: caption.length > 0 ? caption : null,
+    model: args.model === null ? null : modelForClip(context, method, args.model),
   };
+}
+
+/**
+ * A model a caller named for a clip: only with FAL rendering, in the form FAL takes, and, when the
+ * registry lists it, one that makes this method.
+ */
+function modelForClip(context: ToolContext, method: GenerationMethod, model: string): string {
+  if (adapterFor(context.runtime.config, "video") !== "fal")
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `model: ${model} needs FAL to render video; this runtime uses the local renderer`,
+      {
+        field: "model",
+      },
+    );
+  assertModelId(model, "model");
+  const entry = registryEntry(model);
+  if (entry !== null) {
+    const problems = unsuitability(entry, { task: method });
+    if (problems.length > 0)
+      throw new CutroomError("INVALID_INPUT", `model: ${problems.join("; ")}`, { field: "model" });
+  }
+  return model;
 }
 
 function clipSummary(clip: GeneratedClip, request: ClipRequest) {

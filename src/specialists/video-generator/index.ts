@@ -25,6 +25,11 @@ export interface ShotTask {
   images: { sourceImage?: string; compositeImage?: string; firstFrame?: string; lastFrame?: string };
   /** What the shot shows in words, from which its prompt is written for the model that renders it. */
   facts?: ShotFacts;
+  /**
+   * The paid model the shot is sent to, fixed when the shot is queued (so a retried job renders with the
+   * model its prompt was written for); null on the local renderer.
+   */
+  model?: string | null;
 }
 
 export interface GeneratedClipOutput {
@@ -64,6 +69,7 @@ export function generatorPlan(task: ShotTask) {
         camera: task.camera,
         motionStrength: task.motionStrength,
         seed: task.seed,
+        model: task.model ?? null,
         ...task.images,
       }),
     },

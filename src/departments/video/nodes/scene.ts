@@ -20,7 +20,7 @@ import { createToolContext } from "../../../tools/context.js";
 import { holdBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
 import { adjustFromFeedback, startImageOf } from "../policy.js";
-import { clipCostUsd } from "../planner/cost.js";
+import { clipCostUsd, paidModel } from "../planner/cost.js";
 import type { DepartmentStateValue, DepartmentUpdate, LedgerEntry, ShotFailure } from "../state.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { factsOfTask, plannedShotFacts, sceneShotMethod, shotPrompt } from "../shot-prompt.js";
@@ -180,6 +180,7 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           ...shot,
           prompt: written.prompt,
           negativePrompt: written.negativePrompt,
+          model: paidModel(runtime, shot),
           motionStrength: adjustments.motionStrength,
           seed: shotSeed(state.takeId, planned.index, attempt),
         };

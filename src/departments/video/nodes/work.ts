@@ -15,7 +15,7 @@ import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-g
 import { createToolContext } from "../../../tools/context.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
-import { clipCostUsd } from "../planner/cost.js";
+import { clipCostUsd, paidModel } from "../planner/cost.js";
 import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue, DepartmentUpdate } from "../state.js";
 import { compositeFor } from "./composite-step.js";
@@ -142,7 +142,7 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const data: GenerateJobData = {
     projectId: state.projectId,
     takeId: state.takeId,
-    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt },
+    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
   };
   const jobId = generateJobId(state.takeId, shot.index);
   const started = Date.now();

@@ -32,3 +32,15 @@ export function pricePerSecond(config: Config, method: GenerationMethod): number
 export function clipCostUsd(config: Config, method: GenerationMethod, seconds: number): number {
   return videoCostUsd(modelFor(config, method), seconds, config.prices);
 }
+
+/**
+ * The paid model a queued shot is sent to: the runtime's model for its method (a model chosen for the
+ * request included), fixed in the job so a retried job renders with the model its prompt was written
+ * for; null on the local renderer, which has no models to choose.
+ */
+export function paidModel(
+  runtime: { config: Config; video: { modelFor(method: GenerationMethod): string } },
+  shot: { method: GenerationMethod },
+): string | null {
+  return adapterFor(runtime.config, "video") === "fal" ? runtime.video.modelFor(shot.method) : null;
+}

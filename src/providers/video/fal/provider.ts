@@ -49,7 +49,10 @@ export class FalVideoProvider extends MethodDispatchProvider {
     const started = this.clock.now();
     const report = (fraction: number, message: string) => options.onProgress?.(fraction, message);
 
-    const model = this.options.models[method];
+    const model =
+      clip.model === undefined || clip.model === null
+        ? this.options.models[method]
+        : assertModelId(clip.model, "model");
     let family = familyOf(model);
     let quality: Quality = "standard";
     let media = await this.prepareMedia(clip, family.videoInput, outputDir, options.signal);
