@@ -29,6 +29,13 @@ export function decodeFailure(reason: string): {
   } catch {
     // Not ours (BullMQ's own reasons, such as a stalled job): the text is the message.
   }
+  // A queue that does not rerun stalled work fails a job whose worker died: it was interrupted.
+  if (reason.includes("stalled more than allowable limit"))
+    return {
+      message: `the worker running this job stopped (${reason}); submit it again`,
+      code: "INTERRUPTED",
+      field: null,
+    };
   return { message: reason, code: null, field: null };
 }
 

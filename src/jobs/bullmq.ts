@@ -10,10 +10,13 @@ import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq
 import { Redis } from "ioredis";
 import { CutroomError } from "../errors.js";
 import { decodeFailure, decodeProgress, encodeFailure, parseReturn, type StoredProgress } from "./bullmq-wire.js";
-import { assertJobId, cancelledError, definedOnly, recordEvent } from "./in-process.js";
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_NAMES,
+  assertJobId,
+  cancelledError,
+  definedOnly,
+  recordEvent,
   isFinalFailure,
   jobError,
   type JobEvent,

@@ -8,16 +8,17 @@
 import { EventEmitter } from "node:events";
 import { CutroomError } from "../errors.js";
 import type { Logger } from "../logging.js";
-import type { ProgressEvent } from "./progress.js";
 import { readJobRecords, writeJobRecords } from "./records-file.js";
 import {
   DEFAULT_JOB_OPTIONS,
-  JOB_ID_PATTERN,
-  KEEP_EVENTS,
+  assertJobId,
   backoffDelay,
+  cancelledError,
+  definedOnly,
   failureOf,
   isFinalFailure,
   jobError,
+  recordEvent,
   type JobEvent,
   type JobHandler,
   type JobName,
@@ -362,39 +363,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 }
 
-export function assertJobId(jobId: string): void {
-  if (!JOB_ID_PATTERN.test(jobId)) {
-    throw new CutroomError(
-      "INVALID_ID",
-      `job id must be letters, digits, '-' or '_' (at most 200); got ${JSON.stringify(jobId)}`,
-      {
-        field: "jobId",
-      },
-    );
-  }
-}
-
 /** A status a caller may keep: its events are its own. */
 function copyOf(status: JobStatus): JobStatus {
   return { ...status, events: [...status.events] };
-}
-
-export function recordEvent(status: Pick<JobStatus, "step" | "events">, event: ProgressEvent): void {
-  status.step = event.step;
-  status.events.push(event);
-  if (status.events.length > KEEP_EVENTS) status.events.splice(0, status.events.length - KEEP_EVENTS);
-}
-
-export function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
-  return Object.fromEntries(
-    Object.entries({
-      attempts: options.attempts,
-      backoffMs: options.backoffMs,
-      concurrency: options.concurrency,
-    }).filter(([, value]) => value !== undefined),
-  );
-}
-
-export function cancelledError(jobId: string): CutroomError {
-  return new CutroomError("CANCELLED", `job ${jobId} was cancelled`);
 }

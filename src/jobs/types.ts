@@ -165,3 +165,39 @@ export function failureOf(error: unknown): { message: string; code: CutroomError
   if (error instanceof CutroomError) return { message: error.message, code: error.code, field: error.field };
   return { message: error instanceof Error ? error.message : String(error), code: null, field: null };
 }
+
+/** Job ids become Redis keys and file names: a malformed one is refused before it reaches either. */
+export function assertJobId(jobId: string): void {
+  if (!JOB_ID_PATTERN.test(jobId)) {
+    throw new CutroomError(
+      "INVALID_ID",
+      `job id must be letters, digits, '-' or '_' (at most 200); got ${JSON.stringify(jobId)}`,
+      {
+        field: "jobId",
+      },
+    );
+  }
+}
+
+/** Adds a step event to a job record, keeping the latest KEEP_EVENTS. */
+export function recordEvent(status: Pick<JobStatus, "step" | "events">, event: ProgressEvent): void {
+  status.step = event.step;
+  status.events.push(event);
+  if (status.events.length > KEEP_EVENTS) status.events.splice(0, status.events.length - KEEP_EVENTS);
+}
+
+/** The queue options that were given: an explicit undefined does not override a default. */
+export function definedOnly(options: Partial<JobQueueOptions>): Partial<JobQueueOptions> {
+  return Object.fromEntries(
+    Object.entries({
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      concurrency: options.concurrency,
+    }).filter(([, value]) => value !== undefined),
+  );
+}
+
+/** How a cancelled job fails: never retried (CANCELLED is final). */
+export function cancelledError(jobId: string): CutroomError {
+  return new CutroomError("CANCELLED", `job ${jobId} was cancelled`);
+}

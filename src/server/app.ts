@@ -85,6 +85,8 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     allowedHosts: webhookAllowedHosts(runtime.config.env),
     ...options.webhook,
   });
+  const owners = await OwnershipStore.open(runtime.config.dataDir);
+  // Opened last of what can fail, so a failure before it leaves no Redis connection open.
   const jobs = options.jobs ?? (await createRequestQueue(runtime.config, runtime.log));
   if (options.jobs === undefined) registerRequestJobs(jobs, runtime);
   const estimates = new RequestEstimates((kind, request) => requestSeconds(runtime, kind, request));
@@ -107,7 +109,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     runtime,
     chat: new ChatService(runtime),
     ring: new KeyRing(keys.keys),
-    owners: await OwnershipStore.open(runtime.config.dataDir),
+    owners,
     jobs,
     estimates,
     limiter: new GenerationLimiter(
