@@ -216,6 +216,41 @@ export function jobQueueContract(name: string, open: (options: JobQueueOptions) 
       expect(most).toBe(2);
     });
 
+    it("keeps a job's step events, data and times, lists it while pending, and settles it once", async () => {
+      const queue = await start({ attempts: 1, concurrency: 1 });
+      const events: JobEvent[] = [];
+      queue.subscribe((event) => events.push(event));
+      const settled: string[] = [];
+      queue.onSettled((status) => settled.push(`${status.id}:${status.state}`));
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      queue.register("generate-request", async (_data, context) => {
+        const step = { step: "generate", fraction: 0.5, message: "rendering", at: new Date().toISOString() };
+        await context.progress(0.25, step);
+        await gate;
+        return { done: true };
+      });
+      await queue.enqueue("generate-request", { projectId: "p1", request: { prompt: "a" } }, "job_steps");
+      await queue.enqueue("generate-request", { projectId: "p1", request: { prompt: "b" } }, "job_after");
+      await expect.poll(async () => (await queue.status("job_steps"))?.step).toBe("generate");
+      const running = (await queue.status("job_steps"))!;
+      expect(running).toMatchObject({ state: "active", progress: 0.25, data: { projectId: "p1" } });
+      expect(running.events.map((event) => event.message)).toEqual(["rendering"]);
+      expect(running.startedAt).not.toBeNull();
+      expect(running.finishedAt).toBeNull();
+      expect((await queue.pending()).map((status) => status.id)).toEqual(["job_steps", "job_after"]);
+      release();
+      await queue.waitFor("job_steps");
+      await queue.waitFor("job_after");
+      expect((await queue.status("job_steps"))?.finishedAt).not.toBeNull();
+      expect(await queue.pending()).toEqual([]);
+      await expect.poll(() => [...settled].sort()).toEqual(["job_after:completed", "job_steps:completed"]);
+      await expect
+        .poll(() => events.some((event) => event.type === "progress" && event.event?.message === "rendering"))
+        .toBe(true);
+      expect(events.some((event) => event.type === "active" && event.jobId === "job_steps")).toBe(true);
+    });
+
     it("refuses ids that cannot be keys", async () => {
       const queue = await start();
       queue.register("generate", async () => null);
