@@ -247,18 +247,21 @@ export function runRequest(
   runtime: Runtime,
   kind: RequestKind,
   request: Record<string, unknown>,
-  options: { projectId: string; progress: ProgressBus; signal: AbortSignal },
+  options: RequestRun,
 ): Promise<unknown> {
-  const work = kind === "generate" ? generateVideo : assembleScene;
-  return work(runtime, request, options.projectId, options.progress, options.signal);
+  return kind === "generate" ? generateVideo(runtime, request, options) : assembleScene(runtime, request, options);
+}
+
+interface RequestRun {
+  projectId: string;
+  progress: ProgressBus;
+  signal: AbortSignal;
 }
 
 async function generateVideo(
   runtime: Runtime,
   payload: Record<string, unknown>,
-  projectId: string,
-  progress: ProgressBus,
-  signal: AbortSignal,
+  { projectId, progress, signal }: RequestRun,
 ): Promise<unknown> {
   // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
   const result = await runDepartment(
@@ -287,9 +290,7 @@ async function generateVideo(
 async function assembleScene(
   runtime: Runtime,
   payload: Record<string, unknown>,
-  projectId: string,
-  progress: ProgressBus,
-  signal: AbortSignal,
+  { projectId, progress, signal }: RequestRun,
 ): Promise<unknown> {
   const scoped = await createToolContext(withProgress(runtime, progress, signal), projectId, newId("vid"));
   const context = { ...scoped, signal };
