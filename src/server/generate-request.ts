@@ -63,6 +63,12 @@ export const GenerateBodySchema = z
           .string()
           .regex(/^\d{1,2}:\d{1,2}$/, "width:height, e.g. 16:9")
           .optional(),
+        model: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*){1,5}$/i, "a FAL model id such as fal-ai/veo3.1")
+          .optional()
+          .describe("the FAL video model for this request (one the README's model table lists)"),
       })
       .strict()
       .optional(),

@@ -5,6 +5,7 @@
 import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { runDepartment, type CostConsent } from "../departments/video/entry.js";
+import { withChosenModel } from "../departments/video/model-choice.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
 import { ID_PATTERN } from "../errors.js";
 import { newId } from "../ids.js";
@@ -264,14 +265,16 @@ async function generateVideo(
   { projectId, progress, signal }: RequestRun,
 ): Promise<unknown> {
   // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
+  const model = typeof payload.model === "string" ? payload.model : null;
+  const chosen = withChosenModel(runtime, model, "parameters.model");
   const result = await runDepartment(
-    runtime,
+    chosen,
     {
       projectId,
       text: String(payload.prompt),
       asked: (payload.asked as AskedTake | null | undefined) ?? null,
     },
-    { cost: generateBudget(runtime), signal, progress },
+    { cost: generateBudget(chosen), signal, progress },
   );
   const take = result.take;
   if (!take) return { videoId: null, report: await forClient(runtime, projectId, result.report) };

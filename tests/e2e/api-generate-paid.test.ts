@@ -70,6 +70,22 @@ describe("POST /videos/generate with a paid video model", () => {
     expect(fal.submissions.map((submission) => submission.model)).toEqual([FAL_DEFAULT_MODELS["text-to-video"]]);
   });
 
+  it("makes the clip with parameters.model, its own fields and lengths, and refuses a model it does not know", async () => {
+    fal.submissions.length = 0;
+    const queued = await generate({
+      prompt: "a quiet park at dawn",
+      parameters: { duration: 5, quality: "draft", model: "fal-ai/veo3.1" },
+    }).expect(202);
+    const job = await finished(queued.body.jobId);
+    expect(job.status, job.error?.message).toBe("completed");
+    expect(fal.submissions.map((submission) => submission.model)).toEqual(["fal-ai/veo3.1"]);
+    expect(fal.submissions[0]!.body).toMatchObject({ duration: "6s" });
+    const unknown = await generate({ prompt: "a quiet park at dawn", parameters: { model: "acme/nothing" } }).expect(
+      400,
+    );
+    expect(JSON.stringify(unknown.body)).toContain("parameters.model: unknown video model");
+  });
+
   it("refuses a drawing named as an input image, naming the field, before anything is queued", async () => {
     const media = await harness.server.context.runtime.media.listByProject("alpha");
     const drawing = media.find((record) => record.kind === "image" && isLocalDrawing(record));
