@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   OPENAI_MODEL: optionalText,
   /** "on" (default): the grader shows the model frames of each take; "off" for a model that cannot see. */
   CUTROOM_LLM_VISION: optionalText.pipe(z.enum(["on", "off"]).optional()),
+  CUTROOM_DEBUG_CAPTION: optionalText.pipe(z.enum(["on", "off"]).optional()),
   FAL_KEY: optionalText,
   FAL_API_KEY: optionalText,
   FAL_BASE_URL: optionalText,
@@ -136,7 +137,14 @@ export interface Config {
   /** CUTROOM_LUT_DIR resolved, or null: the only place a LUT named by a tool or HTTP caller is read from. */
   lutDir: string | null;
   projectId: string;
-  video: { width: number; height: number; fps: number; clipSeconds: number };
+  video: {
+    width: number;
+    height: number;
+    fps: number;
+    clipSeconds: number;
+    /** The local renderer burns "who · action · where" into each clip (CUTROOM_DEBUG_CAPTION=on); off by default. */
+    debugCaption: boolean;
+  };
   qualityThreshold: number;
   /** Integrated loudness a final mix is delivered at (LUFS): web -16 unless CUTROOM_LOUDNESS_TARGET says otherwise. */
   loudnessTargetLufs: number;
@@ -391,7 +399,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(cwd, values.CUTROOM_DATA_DIR ?? ".cutroom"),
     lutDir: values.CUTROOM_LUT_DIR === undefined ? null : resolve(cwd, values.CUTROOM_LUT_DIR),
     projectId: values.CUTROOM_PROJECT ?? "default",
-    video: { width, height, fps: values.CUTROOM_FPS ?? 24, clipSeconds: values.CUTROOM_CLIP_SECONDS ?? 5 },
+    video: {
+      width,
+      height,
+      fps: values.CUTROOM_FPS ?? 24,
+      clipSeconds: values.CUTROOM_CLIP_SECONDS ?? 5,
+      debugCaption: values.CUTROOM_DEBUG_CAPTION === "on",
+    },
     qualityThreshold: values.CUTROOM_QUALITY_THRESHOLD ?? 0.7,
     loudnessTargetLufs: parseLoudnessTarget(values.CUTROOM_LOUDNESS_TARGET),
     maxAttempts: values.CUTROOM_MAX_ATTEMPTS ?? 3,

@@ -103,7 +103,8 @@ async function buildClipRequest(
     firstFrame: images.firstFrame ?? null,
     lastFrame: images.lastFrame ?? null,
     compositeImage: images.compositeImage ?? null,
-    caption: caption.length > 0 ? caption : null,
+    // A debugging aid, drawn only when asked for: it is not part of the picture a user ordered.
+    caption: config.video.debugCaption && caption.length > 0 ? caption : null,
     model: args.model === null ? null : modelForClip(context, method, args.model),
   };
 }

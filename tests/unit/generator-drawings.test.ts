@@ -105,3 +105,20 @@ describe("a drawing at the boundary to a paid model", () => {
     }
   });
 });
+
+describe("the local renderer's debug caption", () => {
+  it("is off by default and drawn only with CUTROOM_DEBUG_CAPTION=on", async () => {
+    await tool("generate_text_to_video").invoke({ ...SHOT, action: "wave" });
+    expect(provider.received).toHaveLength(1);
+    expect(provider.received[0]!.caption).toBeNull();
+    const debug = await createTestRuntime({ video: provider, env: { CUTROOM_DEBUG_CAPTION: "on" } });
+    try {
+      const on = await createToolContext(debug.runtime, "default", "vid_caption");
+      await tool("generate_text_to_video", on).invoke({ ...SHOT, action: "wave" });
+      expect(provider.received).toHaveLength(2);
+      expect(provider.received[1]!.caption).toBe("wave");
+    } finally {
+      await debug.cleanup();
+    }
+  });
+});
