@@ -3,45 +3,24 @@
  * method the model serves with it (its own field names and length rule, as FAL receives them), and a model
  * the registry does not list, one that does not make video, or a FAL model without FAL, is a clear exit 2.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelCostUsd, registryEntry } from "../../src/providers/video/fal/registry.js";
-import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
-import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { runCliWith } from "../helpers/cli.js";
-import { sarahInThePark } from "../helpers/fixtures.js";
+import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
 
 const KEY = "fal-model-choice-key-7c21";
 const VEO = "fal-ai/veo3.1";
 
 describe("a model chosen per request", () => {
-  let directory: string;
-  let fal: FakeFal;
+  let paid: PaidFal;
   let env: Record<string, string>;
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), "cutroom-model-choice-"));
-    const clip = await new LocalAnimaticProvider({ timeoutMs: 60_000 }).textToVideo(
-      sarahInThePark({ durationSeconds: 5, seed: 3 }),
-      { outputDir: directory, onProgress: null, signal: null },
-    );
-    fal = await startFakeFal({ apiKey: KEY, video: clip.path });
-    env = {
-      CUTROOM_DATA_DIR: join(directory, "fal"),
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.url,
-      CUTROOM_FAL_POLL_MS: "20",
-      CUTROOM_CONFIRM_ABOVE_USD: "1000",
-      CUTROOM_MAX_ATTEMPTS: "1",
-      // Text only: the chosen model makes the clip itself, with no reference images first.
-      CUTROOM_IMAGES: "local",
-    };
+    // Text only: the chosen model makes the clip itself, with no reference images first.
+    paid = await startPaidFal(KEY, "cutroom-model-choice-", { CUTROOM_MAX_ATTEMPTS: "1", CUTROOM_IMAGES: "local" });
+    env = { ...paid.env, CUTROOM_DATA_DIR: join(paid.directory, "fal") };
   });
-  afterAll(async () => {
-    await fal.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(async () => paid.close());
 
   it("plans, prices and sends the chosen model with its own fields and lengths", async () => {
     const request = "generate Sarah walking in the park for 5 seconds";
@@ -53,10 +32,10 @@ describe("a model chosen per request", () => {
     expect(preview.estimatedCostUsd).toBeCloseTo(modelCostUsd(registryEntry(VEO)!, { seconds: 5 })!, 6);
     expect(preview.estimatedCostUsd).toBeCloseTo(1.2, 6);
 
-    fal.submissions.length = 0;
+    paid.fal.submissions.length = 0;
     const chat = await runCliWith(["chat", "--json", "--model", VEO, request], env);
     expect(chat.code, chat.stderr).toBe(0);
-    const sent = fal.submissions.filter((submission) => submission.model === VEO);
+    const sent = paid.fal.submissions.filter((submission) => submission.model === VEO);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toMatchObject({
       duration: "6s",
@@ -76,7 +55,7 @@ describe("a model chosen per request", () => {
     expect(lipSync.code).toBe(2);
     expect(lipSync.stderr).toMatch(/does not generate video \(it does lip-sync\)/);
     const local = await runCliWith(["chat", "--model", VEO, "generate Sarah walking"], {
-      CUTROOM_DATA_DIR: join(directory, "local"),
+      CUTROOM_DATA_DIR: join(paid.directory, "local"),
     });
     expect(local.code).toBe(2);
     expect(local.stderr).toMatch(
