@@ -109,3 +109,11 @@ export function actionPhraseOf(clause: string): string | null {
 export function shotsNamedIn(note: string, count: number | null = null): number[] {
   return shotNumbersIn(termsOf(blankQuotes(note, quotesIn(note))), count);
 }
+export {
+  ASPECT_RATIOS,
+  frameFor,
+  isAspectRatio,
+  shapeInRequest,
+  type AspectRatio,
+  type ShapeReading,
+} from "./shape.js";
