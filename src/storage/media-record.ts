@@ -5,7 +5,7 @@
 import { ID_PATTERN } from "../errors.js";
 import type { MediaKind, MediaRecord } from "./types.js";
 
-export const MEDIA_KINDS: readonly MediaKind[] = ["video", "image", "audio", "scene"];
+export const MEDIA_KINDS: readonly MediaKind[] = ["video", "image", "audio", "scene", "captions"];
 export const MEDIA_STATUSES: readonly MediaRecord["status"][] = ["live", "tombstoned"];
 
 /** What is wrong with a would-be record, naming the field and what was expected; null when it is sound. */

@@ -7,20 +7,22 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { CutroomError, assertId } from "../errors.js";
-import { describeProblem, pickRecord, recordProblem } from "./media-record.js";
+import { describeProblem, MEDIA_KINDS, pickRecord, recordProblem } from "./media-record.js";
 import { readLegacyMedia, retireLegacyFile, type LegacyMedia } from "./nedb-import.js";
 import type { MediaKind, MediaRecord, MediaRepository } from "./types.js";
 
 // Writes are a few rows each, so a writer holds the lock for milliseconds; waiting up to this long
 // covers a busy machine without hanging forever on a file some other program keeps locked.
 const BUSY_TIMEOUT_MS = 15_000;
-const SCHEMA_VERSION = 1;
+/** 2: the kind "captions" (a scene's SRT and WebVTT files) joins the kinds the table accepts. */
+const SCHEMA_VERSION = 2;
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS media (
+/** The media table's definition under a name, so a migration can build the new table beside the old one. */
+const mediaTable = (name: string): string => `
+  CREATE TABLE IF NOT EXISTS ${name} (
     id TEXT PRIMARY KEY NOT NULL,
     project_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('video', 'image', 'audio', 'scene')),
+    kind TEXT NOT NULL CHECK (kind IN (${MEDIA_KINDS.map((kind) => `'${kind}'`).join(", ")})),
     key TEXT NOT NULL,
     url TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('live', 'tombstoned')),
@@ -32,7 +34,10 @@ const SCHEMA = `
     quality_score REAL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-  ) STRICT;
+  ) STRICT;`;
+
+const SCHEMA = `
+  ${mediaTable("media")}
   CREATE INDEX IF NOT EXISTS media_by_project ON media (project_id, created_at, id);
   -- One row per imported document file (by content), so an import runs once however many processes start.
   CREATE TABLE IF NOT EXISTS legacy_imports (
@@ -207,6 +212,9 @@ async function openDatabase(file: string): Promise<Database.Database> {
     }
     database
       .transaction(() => {
+        // Read again under the write lock: of two processes opening an old file together, one migrates it.
+        const current = database.pragma("user_version", { simple: true }) as number;
+        if (current === 1) migrateKinds(database);
         database.exec(SCHEMA);
         database.pragma(`user_version = ${SCHEMA_VERSION}`);
       })
@@ -216,6 +224,17 @@ async function openDatabase(file: string): Promise<Database.Database> {
     database.close();
     throw error;
   }
+}
+
+/**
+ * Version 1 to 2: SQLite cannot change a CHECK constraint in place, so the rows move to a table with the
+ * new list of kinds, inside the caller's transaction (all or nothing).
+ */
+function migrateKinds(database: Database.Database): void {
+  database.exec(mediaTable("media_next"));
+  database.exec(`INSERT INTO media_next (${COLUMNS}) SELECT ${COLUMNS} FROM media`);
+  database.exec("DROP TABLE media");
+  database.exec("ALTER TABLE media_next RENAME TO media");
 }
 
 /**

@@ -24,7 +24,8 @@ export interface ObjectStore {
   tombstone(key: string): Promise<string>;
 }
 
-export type MediaKind = "video" | "image" | "audio" | "scene";
+/** "captions": a scene's SRT or WebVTT file, stored beside its video. */
+export type MediaKind = "video" | "image" | "audio" | "scene" | "captions";
 
 /** One document per stored object. */
 export interface MediaRecord {

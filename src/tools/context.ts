@@ -138,7 +138,13 @@ export async function generationImagePath(context: ToolContext, id: string, fiel
   return path;
 }
 
-const CONTENT_TYPES: Record<string, string> = { mp4: "video/mp4", wav: "audio/wav", png: "image/png" };
+const CONTENT_TYPES: Record<string, string> = {
+  mp4: "video/mp4",
+  wav: "audio/wav",
+  png: "image/png",
+  srt: "application/x-subrip",
+  vtt: "text/vtt",
+};
 
 /**
  * Stores a file as an object and writes its media record. If the record cannot be written the object is

@@ -106,7 +106,7 @@ describe("SqliteMediaRepository", () => {
 
     const badKind = await caught(repository.insert(record("med_2", { kind: "gif" as MediaRecord["kind"] })));
     expect(isCutroomError(badKind, "INVALID_INPUT") && badKind.field).toBe("kind");
-    expect((badKind as Error).message).toMatch(/kind must be one of video, image, audio, scene; got "gif"/);
+    expect((badKind as Error).message).toMatch(/kind must be one of video, image, audio, scene, captions; got "gif"/);
     const badWidth = await caught(repository.update("med_1", { width: 12.5 }));
     expect(isCutroomError(badWidth, "INVALID_INPUT") && badWidth.field).toBe("width");
     expect(await repository.get("med_1")).toEqual(record("med_1"));
@@ -156,6 +156,40 @@ describe("SqliteMediaRepository", () => {
     const [code] = await once(holder, "exit");
     expect(code).toBe(0);
     expect((await repository.get("med_waited"))?.id).toBe("med_waited");
+  });
+});
+
+describe("schema versions", () => {
+  it("moves a version 1 file's rows to the table that accepts captions, keeping every record", async () => {
+    const old = join(directory, "v1.sqlite");
+    const raw = new Database(old);
+    raw.exec(`CREATE TABLE media (
+      id TEXT PRIMARY KEY NOT NULL, project_id TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('video', 'image', 'audio', 'scene')),
+      key TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('live', 'tombstoned')),
+      duration_seconds REAL, fps REAL, width INTEGER, height INTEGER, generation TEXT NOT NULL,
+      quality_score REAL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT`);
+    raw
+      .prepare("INSERT INTO media VALUES (?, ?, 'video', ?, ?, 'live', 5, 24, 640, 360, ?, 0.8, ?, ?)")
+      .run("med_old", "proj_1", "videos/med_old.mp4", "file:///tmp/med_old.mp4", "{}", "2025-01-01", "2025-01-01");
+    raw.pragma("user_version = 1");
+    raw.close();
+
+    const migrated = await SqliteMediaRepository.open({ file: old });
+    try {
+      expect((await migrated.get("med_old"))?.key).toBe("videos/med_old.mp4");
+      const captions = record("med_srt", { kind: "captions", key: "videos/med_old.srt", durationSeconds: null });
+      await migrated.insert(captions);
+      expect(await migrated.get("med_srt")).toEqual(captions);
+    } finally {
+      await migrated.close();
+    }
+    const check = new Database(old, { readonly: true });
+    try {
+      expect(check.pragma("user_version", { simple: true })).toBe(2);
+    } finally {
+      check.close();
+    }
   });
 });
 
