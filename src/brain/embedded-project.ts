@@ -23,6 +23,7 @@ import {
   ownerLabelOf,
   type BrainCounts,
   type BrainViolation,
+  type CaptionsNode,
   type CharacterNode,
   type CharacterView,
   type LocationNode,
@@ -146,7 +147,18 @@ export class EmbeddedProjectBrain implements ProjectBrain {
           link(draft, this.projectId, "HAS_AUDIO", sceneId, track.id);
         }
       }
+      if (write.captions) {
+        const captionsId = assertId(write.captions.id, "captions.id");
+        upsertNode(draft, this.projectId, captionsId, "Captions", write.captions);
+        link(draft, this.projectId, "HAS_CAPTIONS", videoId, captionsId);
+      }
     });
+  }
+
+  captionsOf(takeId: string): Promise<CaptionsNode | null> {
+    return this.read(
+      (graph) => related<CaptionsNode>(graph, this.projectId, takeId, "out", "HAS_CAPTIONS", "Captions")[0] ?? null,
+    );
   }
 
   sceneOf(takeId: string): Promise<SceneView | null> {

@@ -5,7 +5,16 @@
 import type { BrainViolation } from "./types.js";
 
 export type Label =
-  "Character" | "Location" | "Reference" | "Request" | "Video" | "QualityReport" | "Scene" | "Clip" | "AudioTrack";
+  | "Character"
+  | "Location"
+  | "Reference"
+  | "Request"
+  | "Video"
+  | "QualityReport"
+  | "Scene"
+  | "Clip"
+  | "AudioTrack"
+  | "Captions";
 export type RelationshipType =
   | "HAS_REFERENCE"
   | "PRODUCED"
@@ -17,7 +26,8 @@ export type RelationshipType =
   | "RENDERS"
   | "PART_OF"
   | "HAS_AUDIO"
-  | "MADE_FROM";
+  | "MADE_FROM"
+  | "HAS_CAPTIONS";
 
 export const LABELS: readonly Label[] = [
   "Character",
@@ -29,6 +39,7 @@ export const LABELS: readonly Label[] = [
   "Scene",
   "Clip",
   "AudioTrack",
+  "Captions",
 ];
 export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "HAS_REFERENCE",
@@ -42,6 +53,7 @@ export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "PART_OF",
   "HAS_AUDIO",
   "MADE_FROM",
+  "HAS_CAPTIONS",
 ];
 
 /** What each validation rule asserts; shared by the docs and every Brain implementation. */

@@ -3,7 +3,8 @@
  * Node labels: Character, Location, Reference, Request, Video (a take), QualityReport.
  * Relationships: (Character|Location)-[:HAS_REFERENCE]->(Reference), (Request)-[:PRODUCED]->(Video),
  * (Video)-[:DEPICTS]->(Character), (Video)-[:SET_IN]->(Location), (Video)-[:USES_REFERENCE]->(Reference),
- * (Video)-[:GRADED_BY]->(QualityReport), (Video)-[:REGENERATED_FROM]->(Video).
+ * (Video)-[:GRADED_BY]->(QualityReport), (Video)-[:REGENERATED_FROM]->(Video),
+ * (Video)-[:HAS_CAPTIONS]->(Captions).
  */
 import type {
   GenerationMethod,
@@ -141,6 +142,27 @@ export interface SceneView {
   audio: SceneWrite["audio"];
 }
 
+/** One stored caption file: its media record and object key. */
+export interface CaptionFile {
+  mediaId: string;
+  objectKey: string;
+}
+
+/**
+ * A take's captions, (Video)-[:HAS_CAPTIONS]->(Captions): the dialogue as cues, stored as SRT and WebVTT
+ * files beside the video, and whether they are also burned into its picture.
+ */
+export interface CaptionsNode {
+  id: string;
+  /** BCP 47 language of the text, as the player's track is labelled. */
+  language: string;
+  cueCount: number;
+  burnedIn: boolean;
+  srt: CaptionFile;
+  vtt: CaptionFile;
+  createdAt: string;
+}
+
 /** Everything one department result writes, applied in one transaction. */
 export interface TakeWrite {
   request: RequestNode;
@@ -152,6 +174,8 @@ export interface TakeWrite {
   regeneratedFromId: string | null;
   /** Present when the take is a multi-clip scene. */
   scene?: SceneWrite | null;
+  /** Present when the take has dialogue captions (their files are stored before the take is written). */
+  captions?: CaptionsNode | null;
 }
 
 export interface TakeView {
@@ -280,6 +304,8 @@ export interface ProjectBrain {
   requestTakes(requestId: string): Promise<RequestTakesView | null>;
   /** The scene a take renders (its clips and audio tracks), or null for a single-clip take. */
   sceneOf(takeId: string): Promise<SceneView | null>;
+  /** The take's captions, or null when it has none (no dialogue, captions off, or an unknown take). */
+  captionsOf(takeId: string): Promise<CaptionsNode | null>;
   /** Provenance of one take (`cutroom brain why`); null when the take is unknown. */
   why(takeId: string): Promise<TakeProvenance | null>;
   /** Graph rules a take must satisfy (contradictions). Empty when consistent. */

@@ -1,6 +1,13 @@
 import { expect } from "vitest";
 import { BRAIN_RULES } from "../../src/brain/rules.js";
-import type { CharacterNode, LocationNode, ProjectBrain, ReferenceNode, TakeWrite } from "../../src/brain/types.js";
+import type {
+  CaptionsNode,
+  CharacterNode,
+  LocationNode,
+  ProjectBrain,
+  ReferenceNode,
+  TakeWrite,
+} from "../../src/brain/types.js";
 
 export const NOW = "2025-01-01T00:00:00.000Z";
 
@@ -141,4 +148,17 @@ export function legacyBrainFile(): string {
     ],
   };
   return JSON.stringify({ version: 7, format: "cutroom-brain", graph });
+}
+
+/** A take's captions as the department writes them: SRT and WebVTT files stored beside the video. */
+export function captions(takeId: string): CaptionsNode {
+  return {
+    id: `cap_${takeId}`,
+    language: "en",
+    cueCount: 2,
+    burnedIn: false,
+    srt: { mediaId: `media_${takeId}_srt`, objectKey: `videos/${takeId}.srt` },
+    vtt: { mediaId: `media_${takeId}_vtt`, objectKey: `videos/${takeId}.vtt` },
+    createdAt: NOW,
+  };
 }

@@ -13,6 +13,7 @@ import { propertiesOf } from "../../src/brain/neo4j/rows.js";
 import type { Label } from "../../src/brain/rules.js";
 import type { Brain, ProjectBrain } from "../../src/brain/types.js";
 import {
+  captions,
   character,
   expectEveryRuleBroken,
   legacyBrainFile,
@@ -129,6 +130,20 @@ function brainContract(name: string, subject: () => Subject): void {
       });
       expect(await brain.validateTake("vid_1")).toEqual([]);
       expect(await brain.getTake("vid_missing")).toBeNull();
+    });
+
+    it("links a take's captions to it, idempotently, and answers none for a take without them", async () => {
+      await brain.recordTake({ ...take("vid_1"), captions: captions("vid_1") });
+      await brain.recordTake({ ...take("vid_1"), captions: captions("vid_1") });
+      const counts = await brain.counts();
+      expect(counts.nodes.Captions).toBe(1);
+      expect(counts.relationships.HAS_CAPTIONS).toBe(1);
+      expect(await brain.captionsOf("vid_1")).toEqual(captions("vid_1"));
+      expect(await brain.validateTake("vid_1")).toEqual([]);
+      await brain.recordTake(take("vid_2"));
+      expect(await brain.captionsOf("vid_2")).toBeNull();
+      expect(await brain.captionsOf("vid_missing")).toBeNull();
+      expect(await root.forProject("beta").captionsOf("vid_1")).toBeNull();
     });
 
     it("answers the department's queries: character, location, request takes, provenance", async () => {

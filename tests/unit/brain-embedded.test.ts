@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddedBrain } from "../../src/brain/embedded.js";
 import type { CharacterNode, ProjectBrain } from "../../src/brain/types.js";
 import {
+  captions,
   character,
   expectEveryRuleBroken,
   legacyBrainFile,
@@ -67,6 +68,20 @@ describe("EmbeddedBrain", () => {
     expect(view?.references.map((item) => item.id)).toEqual(["ref_ana"]);
     expect(await brain.validateTake("vid_1")).toEqual([]);
     expect(await brain.getTake("vid_missing")).toBeNull();
+  });
+
+  it("links a take's captions to it, idempotently, and answers none for a take without them", async () => {
+    await brain.recordTake({ ...take("vid_1"), captions: captions("vid_1") });
+    await brain.recordTake({ ...take("vid_1"), captions: captions("vid_1") });
+    const counts = await brain.counts();
+    expect(counts.nodes.Captions).toBe(1);
+    expect(counts.relationships.HAS_CAPTIONS).toBe(1);
+    expect(await brain.captionsOf("vid_1")).toEqual(captions("vid_1"));
+    expect(await brain.validateTake("vid_1")).toEqual([]);
+    await brain.recordTake(take("vid_2"));
+    expect(await brain.captionsOf("vid_2")).toBeNull();
+    expect(await brain.captionsOf("vid_missing")).toBeNull();
+    expect(await root.forProject("beta").captionsOf("vid_1")).toBeNull();
   });
 
   it("links regenerations both ways and lists a character's takes newest first", async () => {

@@ -13,6 +13,7 @@ import { ownerLabelOf } from "../types.js";
 import type {
   BrainCounts,
   BrainViolation,
+  CaptionsNode,
   CharacterNode,
   CharacterView,
   LocationNode,
@@ -156,7 +157,21 @@ export class Neo4jProjectBrain implements ProjectBrain {
           })),
         });
       }
+      if (write.captions) {
+        const captionsId = assertId(write.captions.id, "captions.id");
+        await assertLabels(tx, this.projectId, [{ id: captionsId, label: "Captions" }]);
+        await this.run(tx, Q.RECORD_CAPTIONS, {
+          videoId,
+          captionsId,
+          captions: propertiesOf("Captions", write.captions),
+        });
+      }
     });
+  }
+
+  async captionsOf(takeId: string): Promise<CaptionsNode | null> {
+    const [row] = await this.read(Q.CAPTIONS_OF, { id: takeId });
+    return row ? parse<CaptionsNode>(row.json) : null;
   }
 
   async setTakeStatus(takeId: string, status: TakeStatus, reason: string | null): Promise<void> {

@@ -103,6 +103,17 @@ CALL (scene) {
   MERGE (scene)-[:HAS_AUDIO]->(sound)
 }`;
 
+/** A take's captions, in the take's transaction. */
+export const RECORD_CAPTIONS = `
+MATCH (video:BrainNode:Video {projectId: $projectId, id: $videoId})
+MERGE (captions:BrainNode {projectId: $projectId, id: $captionsId})
+  SET captions:Captions SET captions = $captions SET captions.id = $captionsId, captions.projectId = $projectId
+MERGE (video)-[:HAS_CAPTIONS]->(captions)`;
+
+export const CAPTIONS_OF = `
+MATCH (:BrainNode:Video {projectId: $projectId, id: $id})-[:HAS_CAPTIONS]->(captions:Captions {projectId: $projectId})
+RETURN captions.json AS json ORDER BY captions.createdAt DESC LIMIT 1`;
+
 export const SCENE_OF = `
 MATCH (:BrainNode:Video {projectId: $projectId, id: $id})-[:RENDERS]->(scene:Scene {projectId: $projectId})
 OPTIONAL MATCH (part:Clip {projectId: $projectId})-[:PART_OF]->(scene)
