@@ -10,7 +10,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import type { CameraMove, ClipRequest, LocationLook, VisualProfile } from "../domain.js";
-import { actionMotion, effectiveStrength, figureBoxes, figureSize } from "./figure.js";
+import { actionMotion, effectiveStrength, figureBoxes, figureSize, type FigureSize } from "./figure.js";
 import { drawbox, escapeFilterValue, even, expression, ffColor, num } from "./filtergraph.js";
 import { seedFrom } from "../ids.js";
 import type { FfmpegInput, FfmpegSpec } from "./runner.js";
@@ -193,7 +193,7 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   }
 
   const direction: 1 | -1 = camera === "pan-left" ? -1 : camera === "pan-right" ? 1 : request.seed % 2 === 0 ? 1 : -1;
-  const sizes = request.characters.map((character) => figureSize(character.profile, height));
+  const sizes = figureSizes(request, width, height, strength, durationSeconds);
   const spacing = Math.max(0, ...sizes.map((size) => size.width)) * 0.85;
   const groupCenter = framing.frameX + width / 2;
   let current = "bg";
@@ -255,6 +255,31 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
   }
 
   return { inputs, filterComplex: graph.join(";"), outputOptions: mp4Options(request), output: outputPath };
+}
+
+/**
+ * The figures' sizes: by the frame's height, and smaller when the group with its sideways movement would
+ * not fit the frame's width (several people in a portrait or square frame), so no one is cut off.
+ */
+function figureSizes(
+  request: ClipRequest,
+  width: number,
+  height: number,
+  strength: number,
+  durationSeconds: number,
+): FigureSize[] {
+  const byHeight = request.characters.map((character) => figureSize(character.profile, height));
+  if (byHeight.length === 0) return byHeight;
+  const widest = Math.max(...byHeight.map((size) => size.width));
+  const group = widest * (1 + 0.85 * (byHeight.length - 1));
+  // A walk's travel is a share of the frame's width whatever the figures' size; the rest must hold the group.
+  const travel = Math.max(
+    ...byHeight.map((size) => actionMotion(request.action, strength, size, width, durationSeconds, 1).travel),
+  );
+  const room = width * 0.96 - travel;
+  if (group <= room) return byHeight;
+  const scale = Math.max(0.3, room / group);
+  return request.characters.map((character) => figureSize(character.profile, height * scale));
 }
 
 /** A phase in [0, 1) from the seed, spread so that neighbouring seeds start far apart in the cycle. */

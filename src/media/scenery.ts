@@ -40,6 +40,11 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
   const { frameX, frameY, frameWidth: width, frameHeight: height } = framing;
   const place = look ?? NEUTRAL_LOOK;
   const horizonY = frameY + place.horizon * height;
+  // Features keep their landscape proportions at any frame shape: a portrait frame shows a narrower
+  // stretch of the same place (as it does of the figures, sized by the frame's height), not thinner trees.
+  const across = Math.max(width, (height * 16) / 9);
+  /** A landscape frame-width fraction (an offset within a feature) as a fraction of this frame's width. */
+  const inFrame = (fraction: number) => (fraction * across) / width;
   const boxes: Box[] = [];
   const add = (fx: number, y: number, boxWidth: number, boxHeight: number, color: string) =>
     boxes.push({ x: frameX + fx * width, y, width: boxWidth, height: boxHeight, color });
@@ -73,7 +78,7 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
     const block = mixHex(place.sky, place.ground, 0.6);
     for (let index = 0; index < 12; index++) {
       const blockHeight = height * (0.05 + random() * 0.1);
-      add(spanX(index, 12), horizonY - blockHeight, width * (0.04 + random() * 0.06), blockHeight, block);
+      add(spanX(index, 12), horizonY - blockHeight, across * (0.04 + random() * 0.06), blockHeight, block);
     }
     return boxes;
   }
@@ -97,11 +102,11 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
         const scale = 0.7 + random() * 0.6 * (place.kind === "forest" ? 1.4 : 1);
         const trunkHeight = height * 0.12 * scale;
         const base = horizonY + random() * height * 0.04;
-        add(fx, base - trunkHeight, width * 0.018 * scale, trunkHeight, dark);
+        add(fx, base - trunkHeight, across * 0.018 * scale, trunkHeight, dark);
         add(
-          fx - 0.035 * scale,
+          fx - inFrame(0.035 * scale),
           base - trunkHeight - height * 0.17 * scale,
-          width * 0.088 * scale,
+          across * 0.088 * scale,
           height * 0.19 * scale,
           place.feature,
         );
@@ -113,7 +118,7 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
       const buildings = place.kind === "city" ? 20 : 15;
       for (let index = 0; index < buildings; index++) {
         const fx = spanX(index, buildings);
-        const buildingWidth = width * (0.08 + random() * 0.1);
+        const buildingWidth = across * (0.08 + random() * 0.1);
         const buildingHeight = height * (place.kind === "city" ? 0.3 + random() * 0.35 : 0.18 + random() * 0.22);
         add(fx, horizonY - buildingHeight, buildingWidth, buildingHeight, place.feature);
         for (let row = 0; row < 3; row++) {
@@ -130,17 +135,19 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
       break;
     }
     case "room": {
-      add(0.12 + random() * 0.2, frameY + height * 0.12, width * 0.22, height * 0.26, light);
-      add(0.6 + random() * 0.15, horizonY - height * 0.16, width * 0.2, height * 0.04, place.feature);
-      add(0.62 + random() * 0.1, horizonY - height * 0.12, width * 0.02, height * 0.12, dark);
+      // The window and the table stay inside a narrow frame: where they stand is scaled with their size.
+      add((0.12 + random() * 0.2) / inFrame(1), frameY + height * 0.12, across * 0.22, height * 0.26, light);
+      const table = (0.6 + random() * 0.15) / inFrame(1);
+      add(table, horizonY - height * 0.16, across * 0.2, height * 0.04, place.feature);
+      add((0.62 + random() * 0.1) / inFrame(1), horizonY - height * 0.12, across * 0.02, height * 0.12, dark);
       add(SPAN_START, horizonY - height * 0.01, width * (SPAN_END - SPAN_START), height * 0.015, dark);
       break;
     }
     case "beach": {
-      add(0.7 + random() * 0.15, frameY + height * 0.08, width * 0.07, width * 0.07, light);
+      add(0.7 + random() * 0.15, frameY + height * 0.08, across * 0.07, across * 0.07, light);
       add(SPAN_START, horizonY, width * (SPAN_END - SPAN_START), height * 0.08, place.feature);
       for (let wave = 0; wave < 12; wave++)
-        add(spanX(wave, 12), horizonY + height * (0.02 + random() * 0.05), width * 0.12, height * 0.012, light);
+        add(spanX(wave, 12), horizonY + height * (0.02 + random() * 0.05), across * 0.12, height * 0.012, light);
       // Umbrellas and rocks on the sand: a beach is otherwise three flat bands, and a pan across it showed
       // nothing moving at all.
       const rock = mixHex(place.ground, "#000000", 0.5);
@@ -148,10 +155,10 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
         const fx = spanX(index, 9);
         const sandY = horizonY + height * (0.14 + random() * 0.2);
         if (index % 3 === 1) {
-          add(fx, sandY - height * 0.03, width * (0.04 + random() * 0.04), height * 0.03, rock);
+          add(fx, sandY - height * 0.03, across * (0.04 + random() * 0.04), height * 0.03, rock);
         } else {
-          add(fx + 0.025, sandY - height * 0.16, width * 0.008, height * 0.16, dark);
-          add(fx, sandY - height * 0.18, width * 0.06, height * 0.03, index % 3 === 0 ? place.feature : light);
+          add(fx + inFrame(0.025), sandY - height * 0.16, across * 0.008, height * 0.16, dark);
+          add(fx, sandY - height * 0.18, across * 0.06, height * 0.03, index % 3 === 0 ? place.feature : light);
         }
       }
       break;
@@ -161,10 +168,10 @@ export function sceneryBoxes(look: LocationLook | null, seed: number, framing: F
       // place has edges a moving camera can be seen to pass.
       for (let index = 0; index < 12; index++) {
         const blockHeight = height * (0.08 + random() * 0.12);
-        add(spanX(index, 12), horizonY - blockHeight, width * (0.05 + random() * 0.08), blockHeight, place.feature);
+        add(spanX(index, 12), horizonY - blockHeight, across * (0.05 + random() * 0.08), blockHeight, place.feature);
       }
       for (let index = 0; index < 9; index++)
-        add(spanX(index, 9), horizonY + height * (0.12 + random() * 0.25), width * 0.03, height * 0.05, light);
+        add(spanX(index, 9), horizonY + height * (0.12 + random() * 0.25), across * 0.03, height * 0.05, light);
       break;
     }
   }
