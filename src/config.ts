@@ -144,6 +144,11 @@ export interface Config {
     clipSeconds: number;
     /** The local renderer burns "who · action · where" into each clip (CUTROOM_DEBUG_CAPTION=on); off by default. */
     debugCaption: boolean;
+    /**
+     * What fixed this frame's shape for one request (`--aspect`, `parameters.aspectRatio`, the request's
+     * words); absent when the frame is the configured one.
+     */
+    shapeFrom?: string;
   };
   qualityThreshold: number;
   /** Integrated loudness a final mix is delivered at (LUFS): web -16 unless CUTROOM_LOUDNESS_TARGET says otherwise. */

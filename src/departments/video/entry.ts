@@ -20,7 +20,9 @@ import { wouldPassBudget } from "./budget.js";
 import { videoDepartmentGraph } from "./graph.js";
 import { RUN_KEY } from "./nodes/take-run.js";
 import { clipCostUsd } from "./planner/cost.js";
+import { clipLimits, singleClipLimit } from "./planner/lengths.js";
 import { previewRequest } from "./preview.js";
+import { withFrame, withRequestShape } from "./shape.js";
 import type { TakeResult } from "./state.js";
 import { assertUsableMessage } from "./understand.js";
 
@@ -81,7 +83,7 @@ export interface CostWeighing {
  * the reference images a real image model would make first), with the scene planned deterministically.
  */
 export async function estimateRequestCost(runtime: Runtime, text: string, projectId?: string): Promise<number> {
-  const preview = await previewRequest(runtime, text, {
+  const preview = await previewRequest(withRequestShape(runtime, text), text, {
     planner: "deterministic",
     ...(projectId === undefined ? {} : { projectId }),
   });
@@ -92,7 +94,8 @@ export async function estimateRequestCost(runtime: Runtime, text: string, projec
  * The same for a request whose caller fixed one clip's method or length: that clip is priced as fixed,
  * on top of the references the words would have made first.
  */
-async function estimateAskedCost(runtime: Runtime, request: DepartmentRequest): Promise<number> {
+async function estimateAskedCost(unshaped: Runtime, request: DepartmentRequest): Promise<number> {
+  const runtime = withRequestShape(unshaped, request.text);
   const asked = request.asked ?? null;
   const preview = await previewRequest(runtime, request.text, {
     planner: "deterministic",
@@ -156,6 +159,18 @@ export async function admitRequest(
     threadId: assertId(request.threadId || newId("thr"), "threadId"),
     requestId: assertId(request.requestId || newId("req"), "requestId"),
   };
+  const seconds = admitted.asked?.durationSeconds ?? null;
+  if (seconds !== null) {
+    // A fixed single clip is held to what its model renders; a request's words are planned as shots instead.
+    const method = admitted.asked?.method ?? null;
+    const limits = method === null ? singleClipLimit(runtime.config) : clipLimits(runtime.config, method);
+    if (seconds > limits.maxSeconds + 1e-9)
+      throw new CutroomError(
+        "INVALID_INPUT",
+        `duration: ${limits.model} renders clips of at most ${limits.maxSeconds} s; got ${seconds} (ask for a scene to have it planned as shots)`,
+        { field: "duration" },
+      );
+  }
   if (cost.kind === "budget") {
     if (!Number.isFinite(cost.budgetUsd) || cost.budgetUsd < 0) {
       throw new CutroomError("INVALID_INPUT", `budget must be a number of USD, 0 or more; got ${cost.budgetUsd}`, {
@@ -202,12 +217,25 @@ function runRuntime(runtime: Runtime, options: DepartmentOptions): Runtime {
   };
 }
 
+/**
+ * The runtime at the request's shape: the caller's (a view `withShape` made), else the words', else a
+ * regenerate's take's own, else the configured frame.
+ */
+async function shapedFor(runtime: Runtime, request: DepartmentRequest): Promise<Runtime> {
+  const shaped = withRequestShape(runtime, request.text);
+  if (shaped !== runtime || runtime.config.video.shapeFrom !== undefined || !request.previousTakeId) return shaped;
+  const previous = await runtime.brain.forProject(request.projectId).getTake(request.previousTakeId);
+  if (previous === null) return runtime;
+  return withFrame(runtime, { width: previous.video.width, height: previous.video.height }, "the take it regenerates");
+}
+
 /** Runs the department on one request, as every caller does. */
 export async function runDepartment(
-  runtime: Runtime,
+  unshaped: Runtime,
   request: DepartmentRequest,
   options: DepartmentOptions,
 ): Promise<DepartmentRun> {
+  const runtime = await shapedFor(unshaped, request);
   const admitted = await admitRequest(runtime, request, options.cost);
   const result = await videoDepartmentGraph.invoke(
     {

@@ -16,17 +16,21 @@ import type { MediaRecord } from "../../storage/types.js";
 import { removeOrphans, tracked } from "../../jobs/journal.js";
 import type { JobContext } from "../../jobs/types.js";
 import { registerVoiceJob } from "../../jobs/voice.js";
+import { withFrame, type Frame } from "./shape.js";
 
 export interface GenerateJobData {
   projectId: string;
   takeId: string;
   shot: ShotTask;
+  /** The request's frame size, when its shape is not the configured one (a vertical request). */
+  frame?: Frame;
 }
 
 export interface TakeJobData<Input> {
   projectId: string;
   takeId: string;
   input: Input;
+  frame?: Frame;
 }
 
 export type GenerateJobResult = Awaited<ReturnType<typeof runVideoGenerator>>;
@@ -37,16 +41,18 @@ export function generateJobId(takeId: string, shotIndex: number): string {
 }
 
 export function registerDepartmentJobs(runtime: Runtime): void {
-  runtime.jobs.register("generate", (data, context) =>
-    generateClip(runtime, data as unknown as GenerateJobData, context),
-  );
+  // A handler holds the runtime it was registered with: the job's frame makes it work at the request's shape.
+  runtime.jobs.register("generate", (data, context) => {
+    const job = data as unknown as GenerateJobData;
+    return generateClip(withFrame(runtime, job.frame), job, context);
+  });
   runtime.jobs.register("assemble", (data, context) => {
     const job = data as unknown as TakeJobData<Parameters<typeof runSceneAssembler>[1]>;
-    return tracked(runtime, job, context, (scoped) => runSceneAssembler(scoped, job.input));
+    return tracked(withFrame(runtime, job.frame), job, context, (scoped) => runSceneAssembler(scoped, job.input));
   });
   runtime.jobs.register("verify", (data, context) => {
     const job = data as unknown as TakeJobData<Parameters<typeof runQualityVerifier>[1]>;
-    return tracked(runtime, job, context, (scoped) => runQualityVerifier(scoped, job.input));
+    return tracked(withFrame(runtime, job.frame), job, context, (scoped) => runQualityVerifier(scoped, job.input));
   });
   registerVoiceJob(runtime);
 }

@@ -20,9 +20,11 @@ import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue, DepartmentUpdate } from "../state.js";
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip } from "./scene-reuse.js";
+import { frameOf } from "../shape.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
 import { takeClips, takeWork } from "./take-facts.js";
+import { clipLines, talkingClipCostUsd, withSpeech } from "../talking.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = DepartmentUpdate;
@@ -115,7 +117,8 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const planned = state.shots[0]!;
   // The request's earlier takes and regenerations count: nothing is spent past its budget.
   const budget = runtime.config.budgetUsd;
-  const next = clipCostUsd(runtime.config, planned.method, planned.durationSeconds);
+  const lines = clipLines(state.brief!.dialogue, planned.characters);
+  const next = talkingClipCostUsd(runtime, planned, lines);
   const checkBudget = async () => {
     const spent = await spentOnRequest(runtime, state);
     if (wouldPassBudget(spent, next, budget)) {
@@ -142,7 +145,14 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const data: GenerateJobData = {
     projectId: state.projectId,
     takeId: state.takeId,
-    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
+    shot: await withSpeech(
+      runtime,
+      state,
+      { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
+      lines,
+      config.signal ?? null,
+    ),
+    frame: frameOf(runtime),
   };
   const jobId = generateJobId(state.takeId, shot.index);
   const started = Date.now();
@@ -231,7 +241,7 @@ async function assembleScene(state: DepartmentStateValue, config: LangGraphRunna
   };
   const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "assemble",
-    { projectId: state.projectId, takeId: state.takeId, input: task },
+    { projectId: state.projectId, takeId: state.takeId, input: task, frame: frameOf(runtime) },
     `assemble-${state.takeId}`,
   )) as Awaited<ReturnType<typeof runSceneAssembler>>;
   return {
@@ -311,7 +321,7 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
   };
   const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "verify",
-    { projectId: state.projectId, takeId: state.takeId, input: task },
+    { projectId: state.projectId, takeId: state.takeId, input: task, frame: frameOf(runtime) },
     `verify-${state.takeId}`,
   )) as Awaited<ReturnType<typeof runQualityVerifier>>;
   runtime.progress.emit(
