@@ -24,7 +24,6 @@ import { frameOf } from "../shape.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
 import { takeClips, takeWork } from "./take-facts.js";
-import { clipLines, talkingClipCostUsd, withSpeech } from "../talking.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = DepartmentUpdate;
@@ -117,8 +116,7 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const planned = state.shots[0]!;
   // The request's earlier takes and regenerations count: nothing is spent past its budget.
   const budget = runtime.config.budgetUsd;
-  const lines = clipLines(state.brief!.dialogue, planned.characters);
-  const next = talkingClipCostUsd(runtime, planned, lines);
+  const next = clipCostUsd(runtime.config, planned.method, planned.durationSeconds);
   const checkBudget = async () => {
     const spent = await spentOnRequest(runtime, state);
     if (wouldPassBudget(spent, next, budget)) {
@@ -145,13 +143,7 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const data: GenerateJobData = {
     projectId: state.projectId,
     takeId: state.takeId,
-    shot: await withSpeech(
-      runtime,
-      state,
-      { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
-      lines,
-      config.signal ?? null,
-    ),
+    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
     frame: frameOf(runtime),
   };
   const jobId = generateJobId(state.takeId, shot.index);
