@@ -12,8 +12,14 @@ export const GENERATION_METHODS = [
 ] as const;
 export type GenerationMethod = (typeof GENERATION_METHODS)[number];
 
-/** Longest clip a single generation may produce, in seconds (the providers' limit). */
+/**
+ * Longest clip the local renderer produces in one generation, in seconds, and the limit for a paid model
+ * the registry does not list. A listed model plans and renders its own lengths (planner/lengths.ts).
+ */
 export const MAX_CLIP_SECONDS = 7;
+
+/** Longest clip any generation may be asked for, in seconds: the longest a listed model renders. */
+export const LONGEST_CLIP_SECONDS = 15;
 
 export const RgbHex = z.string().regex(/^#[0-9a-f]{6}$/i, "a colour like #a1b2c3");
 

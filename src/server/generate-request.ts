@@ -4,7 +4,7 @@
  * shapes are one schema, so a mistake is reported against the exact field whichever shape was meant.
  */
 import { z } from "zod";
-import { GENERATION_METHODS, MAX_CLIP_SECONDS, type GenerationMethod } from "../domain.js";
+import { GENERATION_METHODS, LONGEST_CLIP_SECONDS, MAX_CLIP_SECONDS, type GenerationMethod } from "../domain.js";
 import { QUALITY_LEVELS, type AskedTake } from "../departments/video/asked.js";
 import type { Runtime } from "../runtime.js";
 import { isLocalDrawing } from "../tools/context.js";
@@ -54,7 +54,14 @@ export const GenerateBodySchema = z
       .optional(),
     parameters: z
       .object({
-        duration: z.number().positive().max(MAX_CLIP_SECONDS).optional().describe("seconds, one clip"),
+        duration: z
+          .number()
+          .positive()
+          .max(LONGEST_CLIP_SECONDS)
+          .optional()
+          .describe(
+            `seconds, one clip: at most ${MAX_CLIP_SECONDS} on the local renderer, up to what the model renders`,
+          ),
         quality: z
           .enum(QUALITY_LEVELS)
           .optional()

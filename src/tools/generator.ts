@@ -7,6 +7,7 @@ import { z } from "zod";
 import {
   ACTIONS,
   CAMERA_MOVES,
+  LONGEST_CLIP_SECONDS,
   MAX_CLIP_SECONDS,
   type CharacterInShot,
   type ClipRequest,
@@ -37,8 +38,10 @@ const shotFields = {
   durationSeconds: z
     .number()
     .min(MIN_CLIP_SECONDS)
-    .max(MAX_CLIP_SECONDS)
-    .describe(`clip length in seconds, from ${MIN_CLIP_SECONDS} to ${MAX_CLIP_SECONDS}`),
+    .max(LONGEST_CLIP_SECONDS)
+    .describe(
+      `clip length in seconds, from ${MIN_CLIP_SECONDS} to ${MAX_CLIP_SECONDS} on the local renderer, up to ${LONGEST_CLIP_SECONDS} with a model that renders longer clips`,
+    ),
   characters: z.array(z.string().min(1).max(40)).max(4).default([]).describe("names of Brain characters in the shot"),
   location: z.string().min(1).max(40).nullable().default(null).describe("name of the Brain location"),
   action: z.enum(ACTIONS).default("stand"),

@@ -12,10 +12,11 @@ import { chooseMethod } from "./policy.js";
 import { clipCostUsd, modelFor } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
 import { isDrawnReference } from "./reference-store.js";
-import { sceneBrief } from "./scene-brief.js";
+import { singleClipLimit } from "./planner/lengths.js";
+import { plansAsScene, sceneBrief } from "./scene-brief.js";
 import { plannedShotFacts, sceneShotMethod, shotFacts, shotPrompt, shotSizeIn } from "./shot-prompt.js";
 import type { EntityRef } from "./state.js";
-import { isSceneRequest, understandRequest, type VideoBrief } from "./understand.js";
+import { understandRequest, type VideoBrief } from "./understand.js";
 
 export interface PreviewShot {
   index: number;
@@ -129,7 +130,7 @@ export async function previewRequest(
 ): Promise<Preview> {
   const config = runtime.config;
   const brain = runtime.brain.forProject(options.projectId ?? config.projectId);
-  if (isSceneRequest(text)) {
+  if (plansAsScene(text, config)) {
     // The cost check before a turn plans without the chat model: one model call per request is enough.
     const planning = options.planner === "deterministic" ? { ...runtime, llm: null } : runtime;
     const { plan, brief } = await sceneBrief(planning, text);
@@ -175,7 +176,7 @@ export async function previewRequest(
       referencesToMake: cast.toMake,
     };
   }
-  const brief = understandRequest(text);
+  const brief = understandRequest(text, singleClipLimit(config));
   const cast = await castOf(runtime, brain, brief);
   const method = chooseMethod({
     characterCount: brief.characters.length,

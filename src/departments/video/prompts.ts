@@ -7,15 +7,15 @@ import type { BuiltPrompt, ShotFacts } from "../../providers/video/prompts/types
 import { SCENE_ARCHETYPES, SHOT_LIBRARY } from "./planner/library.js";
 
 /** Scene planner (planner/index.ts): improves the deterministic plan within its rules. */
-export const PLANNER_PROMPT = `You plan video scenes as a list of shots of at most 7 seconds each.
+export const PLANNER_PROMPT = `You plan video scenes as a list of shots, each no longer than the clip limit given for its method.
 Use only these shot ids: ${SHOT_LIBRARY.map((shot) => `${shot.id} (${shot.position}, ${shot.shotType}, ${shot.camera}, ~${shot.typicalSeconds}s)`).join("; ")}.
 Archetypes: ${SCENE_ARCHETYPES.map((archetype) => archetype.id).join(", ")}.
-Shot durations must add up exactly to totalDuration; a dissolve or fade after a shot adds its duration to that shot's clip, which must stay within 7 s.
+Shot durations must add up exactly to totalDuration; a dissolve or fade after a shot adds its duration to that shot's clip, which must stay within that limit.
 Here is a valid plan for the request; improve the shot choice and descriptions if you can, keeping every rule.`;
 
-/** The planner's user turn: the request and the deterministic plan it starts from. */
-export function plannerRequest(request: string, validPlan: unknown): string {
-  return `Request: ${request}\nValid plan: ${JSON.stringify(validPlan)}`;
+/** The planner's user turn: the request, the clip limits of its models and the deterministic plan it starts from. */
+export function plannerRequest(request: string, validPlan: unknown, clipLimits: string): string {
+  return `Request: ${request}\nClip limits: ${clipLimits}\nValid plan: ${JSON.stringify(validPlan)}`;
 }
 
 /** Shot prompt writer (llm.ts): rewrites a family builder's prompt in the words of the model's guide. */

@@ -87,14 +87,22 @@ export function requestedSeconds(text: string): number | null {
   return readRequest(text).seconds;
 }
 
-export function understandRequest(message: string): VideoBrief {
+/**
+ * The brief of a one-clip request. `limit` is the longest clip its model renders (the local renderer's 7 s
+ * when left out); a longer request is planned as shots before it gets here (scene-brief.ts plansAsScene),
+ * so one that still asks for more is a caller's fixed single clip.
+ */
+export function understandRequest(
+  message: string,
+  limit: { maxSeconds: number; model: string } = { maxSeconds: MAX_CLIP_SECONDS, model: "the local renderer" },
+): VideoBrief {
   const text = assertUsableMessage(message);
   const reading = readRequest(text);
   const seconds = reading.seconds;
-  if (seconds !== null && (seconds <= 0 || seconds > MAX_CLIP_SECONDS)) {
+  if (seconds !== null && (seconds <= 0 || seconds > limit.maxSeconds)) {
     throw new CutroomError(
       "INVALID_INPUT",
-      `duration ${seconds}s is outside one clip's range: a single clip is longer than 0 and at most ${MAX_CLIP_SECONDS} s`,
+      `duration ${seconds}s is outside one clip's range: a single clip is longer than 0 and at most ${limit.maxSeconds} s (${limit.model}); ask for a scene to have it planned as shots`,
       { field: "duration" },
     );
   }

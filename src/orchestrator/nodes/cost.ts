@@ -9,9 +9,10 @@ import { budgetNote } from "../../departments/video/budget.js";
 import { weighRequest } from "../../departments/video/entry.js";
 import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
+import { clipLimits } from "../../departments/video/planner/lengths.js";
 import { clipSeconds } from "../../departments/video/planner/plan.js";
+import { plansAsScene } from "../../departments/video/scene-brief.js";
 import type { TakeResult } from "../../departments/video/state.js";
-import { isSceneRequest } from "../../departments/video/understand.js";
 import type { GenerationMethod } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
 import type { Runtime } from "../../runtime.js";
@@ -42,7 +43,7 @@ export function estimateRegenerateCost(
   redoShots: number[] | null,
 ): number {
   const config = runtime.config;
-  if (!isSceneRequest(text)) {
+  if (!plansAsScene(text, config)) {
     // A new take of a composite clip gets a new composite made for it by a real image model.
     const composite =
       take.method === "composite-to-video" && !runtime.image.drawsLocally ? runtime.image.priceOf("shot-composite") : 0;
@@ -50,7 +51,11 @@ export function estimateRegenerateCost(
   }
   const priceFor = (method: GenerationMethod, seconds: number) => clipCostUsd(config, method, seconds);
   try {
-    const plan = planScene(text, { fps: config.video.fps, priceFor });
+    const plan = planScene(text, {
+      fps: config.video.fps,
+      priceFor,
+      clipLimits: (method) => clipLimits(config, method),
+    });
     const redo = plan.shots.filter((shot) => redoShots === null || redoShots.includes(shot.index));
     const cost = redo.reduce((sum, shot) => sum + priceFor(shot.method, clipSeconds(plan, shot)), 0);
     return Math.round(cost * 1e6) / 1e6;

@@ -6,12 +6,14 @@ import { mkdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   LocationLookSchema,
+  LONGEST_CLIP_SECONDS,
   MAX_CLIP_SECONDS,
   VisualProfileSchema,
   type ClipRequest,
   type GenerationMethod,
 } from "../../domain.js";
 import { CutroomError } from "../../errors.js";
+import { maxSecondsOf, registryEntry } from "./fal/registry.js";
 
 const MAX_CHARACTERS = 6;
 const MAX_CAPTION_LENGTH = 500;
@@ -26,6 +28,18 @@ const REQUIRED_IMAGES: Record<
   "first-last-frame": ["firstFrame", "lastFrame"],
   "composite-to-video": ["compositeImage"],
 };
+
+/**
+ * Longest clip a model renders in one generation, seconds: a listed model's own longest length, else (the
+ * local renderer, a model the registry does not list) the 7 s every model rendered before.
+ */
+export function clipLimitOf(model: string | null | undefined): { maxSeconds: number; model: string } {
+  const entry = model === null || model === undefined ? null : registryEntry(model);
+  const max = entry === null ? null : maxSecondsOf(entry);
+  return entry === null || max === null
+    ? { maxSeconds: MAX_CLIP_SECONDS, model: model ?? "the local renderer" }
+    : { maxSeconds: Math.min(max, LONGEST_CLIP_SECONDS), model: entry.id };
+}
 
 export function invalid(field: string, message: string): CutroomError {
   return new CutroomError("INVALID_INPUT", `${field} ${message}`, { field });
@@ -67,10 +81,11 @@ export async function preparedClipRequest(
 /** Rejects a request no provider can honour, naming the field, before any ffmpeg work or paid call starts. */
 export async function validateClipRequest(request: ClipRequest): Promise<void> {
   const { durationSeconds, fps, seed, motionStrength } = request;
-  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_CLIP_SECONDS) {
+  const limit = clipLimitOf(request.model);
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > limit.maxSeconds) {
     throw invalid(
       "durationSeconds",
-      `must be more than 0 and at most ${MAX_CLIP_SECONDS} seconds per clip (split longer shots); got ${durationSeconds}`,
+      `must be more than 0 and at most ${limit.maxSeconds} seconds per clip with ${limit.model} (split longer shots); got ${durationSeconds}`,
     );
   }
   checkDimension("width", request.width);

@@ -7,10 +7,11 @@ import { runtimeOf } from "../../../context.js";
 import { createToolContext } from "../../../tools/context.js";
 import { askedMethod, asksForOneClip, withAsked } from "../asked.js";
 import { chooseMethod, chooseSpecialists, DRAWINGS_WITHHELD_REASON, startImageOf } from "../policy.js";
-import { sceneBrief } from "../scene-brief.js";
+import { singleClipLimit } from "../planner/lengths.js";
+import { plansAsScene, sceneBrief } from "../scene-brief.js";
 import { characterEntity, locationEntity, referenceWorkDir, type ReferenceNotes } from "../references.js";
 import { newTakeId, type DepartmentStateValue, type EntityRef } from "../state.js";
-import { isSceneRequest, understandRequest, videoRelevance } from "../understand.js";
+import { understandRequest, videoRelevance } from "../understand.js";
 
 export async function assessNode(
   state: DepartmentStateValue,
@@ -19,10 +20,11 @@ export async function assessNode(
   const runtime = runtimeOf(config);
   runtime.progress.emit("assess", 0, "reading the request");
   const scene =
-    isSceneRequest(state.requestText) && !asksForOneClip(state.asked)
+    plansAsScene(state.requestText, runtime.config) && !asksForOneClip(state.asked)
       ? await sceneBrief(runtime, state.requestText)
       : null;
-  const brief = scene?.brief ?? withAsked(understandRequest(state.requestText), state.asked);
+  const brief =
+    scene?.brief ?? withAsked(understandRequest(state.requestText, singleClipLimit(runtime.config)), state.asked);
   if (scene) {
     runtime.progress.emit(
       "plan",

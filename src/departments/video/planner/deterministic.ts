@@ -3,10 +3,11 @@
  * on shots from the library, following the archetype the request points to. It always produces a
  * valid plan (see planProblems), which is also what an invalid LLM plan is replaced with.
  */
-import { MAX_CLIP_SECONDS, type Action, type GenerationMethod } from "../../../domain.js";
+import type { Action, GenerationMethod } from "../../../domain.js";
 import { CutroomError } from "../../../errors.js";
 import { actionPhraseOf, readRequest } from "../reading/index.js";
 import { ACTION_WORDS } from "../understand.js";
+import { lengthsThatFit, limitsOfModel, type ClipLimits } from "./lengths.js";
 import { SCENE_ARCHETYPES, SHOT_LIBRARY, shotById, type SceneArchetype, type ShotSpec } from "./library.js";
 import {
   DEFAULT_SCENE_SECONDS,
@@ -39,11 +40,15 @@ export interface PlanOptions {
   fps: number;
   /** Price of generating a clip of this length with this method, in USD. */
   priceFor: (method: GenerationMethod, seconds: number) => number;
+  /**
+   * The lengths a method's model renders (planner/lengths.ts `clipLimits`); the local renderer's 7 s when
+   * left out.
+   */
+  clipLimits?: (method: GenerationMethod) => ClipLimits;
 }
 
 const PLACE_ONLY = new Set(["establishing_wide", "atmospheric_detail"]);
 const SOUND_WORDS = /\b(birds?|wind|rain|traffic|crowd|waves|footsteps|thunder|ambience|background|chatter)\b/i;
-const SCENE_MAX_SECONDS = MAX_SCENE_CLIPS * MAX_CLIP_SECONDS;
 
 /** The scene's length in seconds ("a 30-second scene", "a one minute scene", "half a minute"), if named. */
 export function totalSecondsIn(text: string): number | null {
@@ -114,10 +119,15 @@ function methodFor(characters: string[], location: string | null): GenerationMet
 export function planScene(text: string, options: PlanOptions): ScenePlan {
   const facts = extractSceneFacts(text);
   const total = facts.totalSeconds ?? DEFAULT_SCENE_SECONDS;
-  if (total <= 0 || total > SCENE_MAX_SECONDS) {
+  const limitsOf = options.clipLimits ?? (() => limitsOfModel(null));
+  const baseMethod = methodFor(facts.characters, facts.location);
+  const base = limitsOf(baseMethod);
+  const continuing = limitsOf("first-last-frame");
+  const sceneMax = MAX_SCENE_CLIPS * base.maxSeconds;
+  if (total <= 0 || total > sceneMax) {
     throw new CutroomError(
       "INVALID_INPUT",
-      `duration ${total}s: a scene lasts more than 0 and at most ${SCENE_MAX_SECONDS} s (${MAX_SCENE_CLIPS} clips of at most ${MAX_CLIP_SECONDS} s)`,
+      `duration ${total}s: a scene lasts more than 0 and at most ${sceneMax} s (${MAX_SCENE_CLIPS} clips of at most ${base.maxSeconds} s with ${base.model})`,
       {
         field: "duration",
       },
@@ -128,10 +138,17 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
       ? facts.beats
       : [{ text: text.trim(), action: "stand" as Action, actionPhrase: readRequest(text).actionPhrase }];
   const archetype = chooseArchetype(text, facts);
-  const shortest = 1.5;
+  // Shots no shorter than the model renders (a shorter one is paid for at that length and trimmed), and
+  // enough of them that none is longer than the model renders.
+  const shortest = Math.max(1.5, base.minSeconds);
+  const fewest = Math.ceil(total / Math.min(6, base.maxSeconds) - 1e-9);
+  const most = Math.max(1, Math.floor(total / shortest + 1e-9));
   const count = Math.max(
     1,
-    Math.min(MAX_SCENE_CLIPS, Math.max(Math.min(beats.length, Math.floor(total / shortest)), Math.ceil(total / 6))),
+    Math.min(
+      MAX_SCENE_CLIPS,
+      Math.max(Math.ceil(total / base.maxSeconds - 1e-9), Math.min(fewest, most), Math.min(beats.length, most)),
+    ),
   );
   const used = new Set<string>();
   const specs: Array<{ spec: ShotSpec; beat: Beat }> = [];
@@ -143,16 +160,27 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
     specs.push({ spec, beat });
   }
   // Continuity: a following shot of the same motion starts from the previous shot's last frame, joined by a cut.
-  const continues = specs.map(
-    ({ spec, beat }, index) => index > 0 && spec.continues && specs[index - 1]!.beat.action === beat.action,
-  );
   const equalShare = total / count;
+  const continues = specs.map(
+    ({ spec, beat }, index) =>
+      index > 0 &&
+      spec.continues &&
+      specs[index - 1]!.beat.action === beat.action &&
+      // The continuing shot's model must render its length too.
+      equalShare <= continuing.maxSeconds - 0.5,
+  );
+  // A shot of the place alone needs a place to show; without one the characters stay in it.
+  const placeOnly = specs.map(({ spec }) => PLACE_ONLY.has(spec.id) && count > 1 && facts.location !== null);
+  const methods = specs.map((_, index) =>
+    continues[index] ? "first-last-frame" : methodFor(placeOnly[index] ? [] : facts.characters, facts.location),
+  );
+  const limitAt = (index: number) => Math.min(base.maxSeconds, limitsOf(methods[index]!).maxSeconds);
   const transitions: PlannedTransition[] = [];
   for (let index = 1; index < count; index++) {
     const soft =
       !continues[index] &&
       archetype.transition.type !== "cut" &&
-      equalShare + archetype.transition.seconds <= MAX_CLIP_SECONDS - 0.5;
+      equalShare + archetype.transition.seconds <= limitAt(index - 1) - 0.5;
     transitions.push({
       fromShot: index,
       toShot: index + 1,
@@ -167,21 +195,28 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
     weights.map((weight) => weight / weightSum),
   );
   const fits = frames.every(
-    (frameCount, index) => frameCount / options.fps + (transitions[index]?.duration ?? 0) <= MAX_CLIP_SECONDS,
+    (frameCount, index) => frameCount / options.fps + (transitions[index]?.duration ?? 0) <= limitAt(index),
   );
   if (!fits)
     frames = distributeFrames(
       Math.round(total * options.fps),
       specs.map(() => 1 / count),
     );
+  const onLengths = onModelLengths(
+    frames,
+    transitions,
+    methods.map((method) => limitsOf(method).lengths),
+    total,
+    options.fps,
+  );
+  frames = onLengths.frames;
+  transitions.splice(0, transitions.length, ...onLengths.transitions);
   const shots: PlannedShot[] = [];
   let start = 0;
   specs.forEach(({ spec, beat }, index) => {
     const duration = frames[index]! / options.fps;
-    // A shot of the place alone needs a place to show; without one the characters stay in it.
-    const placeOnly = PLACE_ONLY.has(spec.id) && count > 1 && facts.location !== null;
-    const characters = placeOnly ? [] : facts.characters;
-    const method = continues[index] ? "first-last-frame" : methodFor(characters, facts.location);
+    const characters = placeOnly[index] ? [] : facts.characters;
+    const method = methods[index]!;
     shots.push({
       index: index + 1,
       shotId: spec.id,
@@ -189,14 +224,14 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
       duration: round6(duration),
       shotType: spec.shotType,
       camera: spec.camera,
-      action: placeOnly ? "stand" : beat.action,
+      action: placeOnly[index] ? "stand" : beat.action,
       description: `${spec.description}: ${beat.text}`,
       characters,
       location: facts.location,
       method,
       continuesFrom: continues[index] ? index : null,
       // A shot of the place alone shows no one doing anything.
-      actionPhrase: placeOnly ? null : beat.actionPhrase,
+      actionPhrase: placeOnly[index] ? null : beat.actionPhrase,
     });
     start += duration;
   });
@@ -215,6 +250,45 @@ export function planScene(text: string, options: PlanOptions): ScenePlan {
     estimatedCostUsd: round6(shots.reduce((sum, shot) => sum + options.priceFor(shot.method, clipLength(shot)), 0)),
     decidedBy: "policy",
   };
+}
+
+/**
+ * Shot frames moved onto lengths the shots' models render (a model of 4, 6 or 8 s, or of whole seconds),
+ * when lengths near the planned ones add up to the scene: each clip is then billed for what it shows
+ * rather than rendered longer and trimmed. A soft transition's tail handle is part of its clip, so when
+ * half-second handles keep the lengths from adding up, whole-second ones are tried, then cuts. Unchanged
+ * on the local renderer or when no lengths add up.
+ */
+function onModelLengths(
+  frames: number[],
+  transitions: PlannedTransition[],
+  allowed: Array<number[] | null>,
+  total: number,
+  fps: number,
+): { frames: number[]; transitions: PlannedTransition[] } {
+  if (allowed.some((lengths) => lengths === null)) return { frames, transitions };
+  const variants: PlannedTransition[][] = [
+    transitions,
+    transitions.map((item) =>
+      item.type === "cut" ? item : { ...item, duration: Math.max(1, Math.ceil(item.duration)) },
+    ),
+    transitions.map((item) => ({ ...item, type: "cut" as const, duration: 0 })),
+  ];
+  for (const variant of variants) {
+    const handles = frames.map((_, index) => variant[index]?.duration ?? 0);
+    const lengths = lengthsThatFit(
+      frames.map((count) => count / fps),
+      handles,
+      allowed,
+      total,
+    );
+    if (lengths === null) continue;
+    const moved = lengths.map((length, index) => Math.round((length - handles[index]!) * fps));
+    const exact = lengths.every((length, index) => Math.abs((length - handles[index]!) * fps - moved[index]!) < 1e-6);
+    if (exact && moved.reduce((sum, count) => sum + count, 0) === Math.round(total * fps))
+      return { frames: moved, transitions: variant };
+  }
+  return { frames, transitions };
 }
 
 /** Lines go on the shot where someone talks (else the last shot with people), half a second in. */

@@ -6,7 +6,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { Logger } from "../../../logging.js";
 import { planScene, type PlanOptions } from "./deterministic.js";
 import { PLANNER_PROMPT, plannerRequest } from "../prompts.js";
-import { planProblems, repairDurations, ScenePlanSchema, type ScenePlan } from "./plan.js";
+import { limitsOfModel } from "./lengths.js";
+import { planProblems, repairDurations, ScenePlanSchema, type LimitsOf, type ScenePlan } from "./plan.js";
 
 export { planScene } from "./deterministic.js";
 export type { ScenePlan } from "./plan.js";
@@ -17,13 +18,14 @@ export async function planSceneRequest(
 ): Promise<ScenePlan> {
   const policy = planScene(text, options);
   if (options.llm === null) return policy;
+  const limitsOf = options.clipLimits ?? (() => limitsOfModel(null));
   let raw: unknown;
   try {
     raw = await options.llm
       .withStructuredOutput(ScenePlanSchema, { method: "functionCalling", name: "scene_plan" })
       .invoke([
         { role: "system", content: PLANNER_PROMPT },
-        { role: "user", content: plannerRequest(text, policy) },
+        { role: "user", content: plannerRequest(text, policy, clipLimitsInWords(policy, limitsOf)) },
       ]);
   } catch (error) {
     options.log.warn(
@@ -45,10 +47,10 @@ export async function planSceneRequest(
     fps: policy.fps,
     decidedBy: "llm",
   };
-  const problems = planProblems(candidate);
+  const problems = planProblems(candidate, limitsOf);
   if (problems.length === 0) return candidate;
-  const repaired = repairDurations(candidate);
-  if (repaired && planProblems(repaired).length === 0) {
+  const repaired = repairDurations(candidate, limitsOf);
+  if (repaired && planProblems(repaired, limitsOf).length === 0) {
     options.log.warn(`planner: repaired the chat model's plan (${problems.join("; ")})`);
     return { ...repaired, decidedBy: "llm-repaired" };
   }
@@ -56,4 +58,15 @@ export async function planSceneRequest(
     `planner: the chat model's plan breaks the rules (${problems.join("; ")}); using the deterministic plan`,
   );
   return policy;
+}
+
+/** The clip limit of each method the plan uses, for the planner's request: "text-to-video ≤ 15 s (model)". */
+function clipLimitsInWords(plan: ScenePlan, limitsOf: LimitsOf): string {
+  const methods = [...new Set(plan.shots.map((shot) => shot.method))];
+  return methods
+    .map((method) => {
+      const limits = limitsOf(method);
+      return `${method} at most ${limits.maxSeconds} s (${limits.model})`;
+    })
+    .join("; ");
 }

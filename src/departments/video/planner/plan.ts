@@ -5,11 +5,23 @@
  * Timing rule: shots[].duration is a shot's screen time and the durations add up exactly to
  * totalDuration. An overlapping transition (dissolve, fade) of d seconds after a shot makes that shot's
  * clip d seconds longer (a tail handle), because assembly shortens the scene by each overlap; the clip
- * length (duration + handle) is what must stay within 7 s.
+ * length (duration + handle) is what must stay within the lengths the shot's model renders (7 s on the
+ * local renderer; see lengths.ts).
  */
 import { z } from "zod";
-import { ACTIONS, CAMERA_MOVES, GENERATION_METHODS, MAX_CLIP_SECONDS } from "../../../domain.js";
+import {
+  ACTIONS,
+  CAMERA_MOVES,
+  GENERATION_METHODS,
+  LONGEST_CLIP_SECONDS,
+  type GenerationMethod,
+} from "../../../domain.js";
+import { limitsOfModel, type ClipLimits } from "./lengths.js";
 import { SHOT_TYPES, shotById } from "./library.js";
+
+/** The lengths a method's model renders; the local renderer's when a caller gives none. */
+export type LimitsOf = (method: GenerationMethod) => ClipLimits;
+const LOCAL_LIMITS: LimitsOf = () => limitsOfModel(null);
 
 export const MAX_SCENE_CLIPS = 10;
 /** Scene length when a scene request names none. */
@@ -19,7 +31,7 @@ export const PlannedShotSchema = z.object({
   index: z.number().int().min(1),
   shotId: z.string(),
   start: z.number().min(0),
-  duration: z.number().positive().max(MAX_CLIP_SECONDS),
+  duration: z.number().positive().max(LONGEST_CLIP_SECONDS),
   shotType: z.enum(SHOT_TYPES),
   camera: z.enum(CAMERA_MOVES),
   action: z.enum(ACTIONS),
@@ -91,7 +103,7 @@ export function clipSeconds(
 }
 
 /** Every invariant a plan must hold; an empty list means valid. */
-export function planProblems(plan: ScenePlan): string[] {
+export function planProblems(plan: ScenePlan, limitsOf: LimitsOf = LOCAL_LIMITS): string[] {
   const problems: string[] = [];
   const frame = 1 / plan.fps;
   const sum = plan.shots.reduce((total, shot) => total + shot.duration, 0);
@@ -102,9 +114,10 @@ export function planProblems(plan: ScenePlan): string[] {
   plan.shots.forEach((shot, position) => {
     if (shot.index !== position + 1) problems.push(`shot ${position + 1} is numbered ${shot.index}`);
     if (!shotById(shot.shotId)) problems.push(`shot ${shot.index} uses unknown shot id ${JSON.stringify(shot.shotId)}`);
-    if (clipSeconds(plan, shot) > MAX_CLIP_SECONDS + 1e-9) {
+    const limits = limitsOf(shot.method);
+    if (clipSeconds(plan, shot) > limits.maxSeconds + 1e-9) {
       problems.push(
-        `shot ${shot.index} needs a ${clipSeconds(plan, shot).toFixed(2)} s clip; a clip is at most ${MAX_CLIP_SECONDS} s`,
+        `shot ${shot.index} needs a ${clipSeconds(plan, shot).toFixed(2)} s clip; ${limits.model} renders at most ${limits.maxSeconds} s`,
       );
     }
     if (Math.abs(shot.start - start) > frame / 2)
@@ -129,10 +142,10 @@ export function planProblems(plan: ScenePlan): string[] {
 }
 
 /**
- * Scales shot durations so they add up to the total, in whole frames, keeping each clip within 7 s.
- * Returns null when no such scaling exists (then the plan is replaced).
+ * Scales shot durations so they add up to the total, in whole frames, keeping each clip within what its
+ * model renders. Returns null when no such scaling exists (then the plan is replaced).
  */
-export function repairDurations(plan: ScenePlan): ScenePlan | null {
+export function repairDurations(plan: ScenePlan, limitsOf: LimitsOf = LOCAL_LIMITS): ScenePlan | null {
   const totalFrames = Math.round(plan.totalDuration * plan.fps);
   const weights = plan.shots.map((shot) => Math.max(shot.duration, 0.5));
   const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
@@ -144,7 +157,7 @@ export function repairDurations(plan: ScenePlan): ScenePlan | null {
   let start = 0;
   for (const [position, shot] of plan.shots.entries()) {
     const duration = frames[position]! / plan.fps;
-    if (duration + handleAfter(plan, shot.index) > MAX_CLIP_SECONDS || duration <= 0) return null;
+    if (duration + handleAfter(plan, shot.index) > limitsOf(shot.method).maxSeconds || duration <= 0) return null;
     shots.push({ ...shot, index: position + 1, start: round6(start), duration: round6(duration) });
     start += duration;
   }
