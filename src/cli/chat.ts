@@ -6,10 +6,11 @@ import type { Runtime } from "../runtime.js";
 import { parse } from "./args.js";
 import { interruptible } from "./interrupt.js";
 import { formatTurn } from "./output.js";
-import { withChosenModel } from "../departments/video/model-choice.js";
+import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
 import { withRuntime, type Write } from "./session.js";
 
-export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--model ID] [--json]
+export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--model ID]
+             [--aspect 16:9|9:16|1:1] [--json]
   message     what you want, e.g. "generate Sarah walking in the park"
   --thread    keep talking on a thread (created on first use); turns may come from different processes
   --choice    answer the pending take: accept, regenerate or discard
@@ -17,6 +18,8 @@ export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|
   --resume    continue a run that was cut off (crash, kill): stored shots are reused, nothing is paid twice
   --model     the FAL video model for this turn's takes, e.g. fal-ai/veo3.1 (see the README's model table);
               it makes every method it serves, and the estimate prices it
+  --aspect    the frame shape for this turn's takes: 9:16 (vertical, 720x1280 at the default size), 1:1 or
+              16:9; it beats shape words in the message ("vertical", "for TikTok", "square video")
 With no message and no --choice, an interactive chat opens on the thread.`;
 
 async function repl(runtime: Runtime, threadId: string | undefined): Promise<number> {
@@ -56,6 +59,7 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
     note: { type: "string" },
     resume: { type: "boolean" },
     model: { type: "string" },
+    aspect: { type: "string" },
   });
   if (values.help) {
     process.stdout.write(`${CHAT_HELP}\n`);
@@ -64,7 +68,12 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
   const json = values.json === true;
   const message = positionals.join(" ").trim();
   return withRuntime(async (configured) => {
-    const runtime = withChosenModel(configured, values.model, "--model");
+    const runtime = withRequestChoices(configured, {
+      aspectRatio: aspectRatioOf(values.aspect, "--aspect"),
+      aspectField: "--aspect",
+      model: values.model,
+      modelField: "--model",
+    });
     if (positionals.length === 0 && !values.choice && !values.resume) {
       if (json)
         throw new CutroomError(

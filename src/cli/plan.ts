@@ -8,7 +8,7 @@ import { routeTurn } from "../orchestrator/router.js";
 import type { OrchestratorStateValue } from "../orchestrator/state.js";
 import { stderrLogger } from "../logging.js";
 import { createLlmFromConfig, createRuntime } from "../runtime.js";
-import { withChosenModel } from "../departments/video/model-choice.js";
+import { aspectRatioOf, withRequestChoices, withRequestShape } from "../departments/video/shape.js";
 import { parse } from "./args.js";
 
 type Write = (json: boolean, document: unknown, text: string) => void;
@@ -49,10 +49,10 @@ export function formatPreview(preview: Preview): string {
 }
 
 export async function planCommand(argv: string[], write: Write): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: "string" } });
+  const { values, positionals } = parse(argv, { model: { type: "string" }, aspect: { type: "string" } });
   if (values.help) {
     process.stdout.write(
-      'cutroom plan "<request>" [--model ID] [--json]\n  Shows what chat would make of a request without generating: one clip or a scene plan (shots of at most\n  7 s, transitions, lines, music, sfx), each shot\'s method, model and the prompt it will be sent, and the\n  estimated cost (clips plus the reference images that would be made first).\n  --model  plan with this FAL video model for the methods it serves (as chat --model would)\n',
+      'cutroom plan "<request>" [--model ID] [--aspect 16:9|9:16|1:1] [--json]\n  Shows what chat would make of a request without generating: one clip or a scene plan (shots of at most\n  7 s, transitions, lines, music, sfx), each shot\'s method, model and the prompt it will be sent, and the\n  estimated cost (clips plus the reference images that would be made first).\n  --model  plan with this FAL video model for the methods it serves (as chat --model would)\n  --aspect  plan at this frame shape (as chat --aspect would); shape words in the request count without it\n',
     );
     return 0;
   }
@@ -70,7 +70,15 @@ export async function planCommand(argv: string[], write: Write): Promise<number>
   // The same reading, Brain and adapters as a chat turn: the plan shows what chat would render and send.
   const configured = await createRuntime(config, { llm });
   try {
-    const runtime = withChosenModel(configured, values.model, "--model");
+    const runtime = withRequestShape(
+      withRequestChoices(configured, {
+        aspectRatio: aspectRatioOf(values.aspect, "--aspect"),
+        aspectField: "--aspect",
+        model: values.model,
+        modelField: "--model",
+      }),
+      request,
+    );
     const preview = await previewRequest(runtime, request);
     write(values.json === true, preview, formatPreview(preview));
   } finally {
