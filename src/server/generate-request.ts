@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { GENERATION_METHODS, LONGEST_CLIP_SECONDS, MAX_CLIP_SECONDS, type GenerationMethod } from "../domain.js";
 import { QUALITY_LEVELS, type AskedTake } from "../departments/video/asked.js";
+import { ASPECT_RATIOS } from "../departments/video/shape.js";
 import type { Runtime } from "../runtime.js";
 import { isLocalDrawing } from "../tools/context.js";
 import { ApiError, notFound } from "./errors.js";
@@ -67,9 +68,9 @@ export const GenerateBodySchema = z
           .optional()
           .describe("draft: one take, no automatic regeneration; standard; high: bar of at least 0.8, up to 3 takes"),
         aspectRatio: z
-          .string()
-          .regex(/^\d{1,2}:\d{1,2}$/, "width:height, e.g. 16:9")
-          .optional(),
+          .enum(ASPECT_RATIOS, { error: `one of ${ASPECT_RATIOS.join(", ")}` })
+          .optional()
+          .describe("the frame shape: 9:16 is vertical (720x1280 at the default size), 1:1 square, 16:9 wide"),
         model: z
           .string()
           .trim()
@@ -122,26 +123,9 @@ export const GenerateBodySchema = z
 
 export type GenerateBody = z.infer<typeof GenerateBodySchema>;
 
-/** A width:height the server can render: the render size's own shape, to within 1%. */
-export function ratioFits(ratio: string, render: { width: number; height: number }): boolean {
-  const [width, height] = ratio.split(":").map(Number) as [number, number];
-  return width > 0 && height > 0 && Math.abs(width / height - render.width / render.height) <= 0.01;
-}
-
-/** Every aspectRatio the body's pattern allows that ratioFits accepts, for the API description. */
-export function fittingRatios(render: { width: number; height: number }): string[] {
-  const fitting: string[] = [];
-  for (let width = 1; width <= 99; width++) {
-    for (let height = 1; height <= 99; height++) {
-      if (ratioFits(`${width}:${height}`, render)) fitting.push(`${width}:${height}`);
-    }
-  }
-  return fitting;
-}
-
 /**
  * What the department is asked: the request text and what the caller fixed (null for a plain prompt).
- * Images must be live images of the caller's project; a size other than this server's is refused. A paid
+ * Images must be live images of the caller's project (the frame shape is checked with the model). A paid
  * model is never sent a drawing: an image the local renderer drew is refused when named here (a location
  * reference the caller did not name is left out by the head, which then makes the clip from the prompt).
  */
@@ -172,18 +156,6 @@ export async function askedOf(
       );
     }
     images[field] = id;
-  }
-  const ratio = body.parameters?.aspectRatio;
-  if (ratio !== undefined) {
-    const { width: renderWidth, height: renderHeight } = runtime.config.video;
-    if (!ratioFits(ratio, runtime.config.video)) {
-      throw new ApiError(
-        400,
-        "INVALID_INPUT",
-        `parameters.aspectRatio: ${ratio} is not available; this server renders ${renderWidth}x${renderHeight} (CUTROOM_RESOLUTION)`,
-        { fields: { "parameters.aspectRatio": `${renderWidth}:${renderHeight} or the same ratio` } },
-      );
-    }
   }
   const fixed =
     body.method !== undefined ||

@@ -5,7 +5,7 @@
 import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { runDepartment, type CostConsent } from "../departments/video/entry.js";
-import { withChosenModel } from "../departments/video/model-choice.js";
+import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
 import { ID_PATTERN } from "../errors.js";
 import { newId } from "../ids.js";
@@ -168,7 +168,9 @@ export async function verifyStoredVideo(
   const locationIds = request.locationReference ? [request.locationReference] : ofKind("location-master");
   const characterReferences = await Promise.all(characterIds.map((id) => referencePath(runtime, projectId, id)));
   const locationReferences = await Promise.all(locationIds.map((id) => referencePath(runtime, projectId, id)));
-  const { width, height, fps } = runtime.config.video;
+  // A take is measured against the size it was made at (its request's shape), other videos against the server's.
+  const { width, height } = video.take?.video ?? runtime.config.video;
+  const { fps } = runtime.config.video;
   const checks =
     request.checkTypes ??
     QUALITY_CHECK_TYPES.filter((type) => type !== "duration" || request.expectedDuration !== null);
@@ -266,7 +268,12 @@ async function generateVideo(
 ): Promise<unknown> {
   // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
   const model = typeof payload.model === "string" ? payload.model : null;
-  const chosen = withChosenModel(runtime, model, "parameters.model");
+  const chosen = withRequestChoices(runtime, {
+    aspectRatio: aspectRatioOf(payload.aspectRatio, "parameters.aspectRatio"),
+    aspectField: "parameters.aspectRatio",
+    model,
+    modelField: "parameters.model",
+  });
   const result = await runDepartment(
     chosen,
     {

@@ -85,7 +85,7 @@ describe("POST /videos/generate with the design's request shape", () => {
       [{ prompt: "Sarah waves", parameters: { duration: 12 } }, "parameters.duration"],
       [{ prompt: "Sarah waves", parameters: { quality: "ultra" } }, "parameters.quality"],
       [{ prompt: "Sarah waves", references: { character: "Sarah; DROP" } }, "references.character"],
-      [{ prompt: "Sarah waves", parameters: { aspectRatio: "9:16" } }, "parameters.aspectRatio"],
+      [{ prompt: "Sarah waves", parameters: { aspectRatio: "4:3" } }, "parameters.aspectRatio"],
       [{ prompt: "Sarah waves", style: "noir" }, "style"],
     ];
     for (const [body, field] of cases) {

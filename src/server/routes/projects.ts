@@ -18,7 +18,7 @@ import type { JobEvent } from "../../jobs/types.js";
 import { requestJob, submitRequest, viewOf, type JobView } from "../jobs.js";
 import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
-import { withChosenModel } from "../../departments/video/model-choice.js";
+import { withRequestChoices } from "../../departments/video/shape.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
 import { characterFacts, generateBudget, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
 
@@ -103,9 +103,15 @@ export function projectRoutes(context: ServerContext): Router {
     if (body.webhookUrl) await context.webhooks.assertTarget(body.webhookUrl);
     // Images are checked now, so another project's media id fails the request instead of the job.
     const { prompt, asked } = await askedOf(runtime, projectId, body);
-    // A model chosen for this request is checked now and priced in the estimate below.
+    // A shape and a model chosen for this request are checked now (the model at that shape) and priced below.
     const model = body.parameters?.model ?? null;
-    const chosen = withChosenModel(runtime, model, "parameters.model");
+    const aspectRatio = body.parameters?.aspectRatio ?? null;
+    const chosen = withRequestChoices(runtime, {
+      aspectRatio,
+      aspectField: "parameters.aspectRatio",
+      model,
+      modelField: "parameters.model",
+    });
     // The department entry's checks run now too, so a request it would refuse (no words, an estimate
     // above the budget) is this request's error instead of a failed job; the job checks again when it runs.
     await admitRequest(chosen, { projectId, text: prompt, asked }, generateBudget(chosen)).catch((error: unknown) => {
@@ -120,7 +126,7 @@ export function projectRoutes(context: ServerContext): Router {
     const job = await submitRequest(jobs, estimates, {
       kind: "generate",
       projectId,
-      request: { prompt, asked, model },
+      request: { prompt, asked, model, aspectRatio },
       webhookUrl: body.webhookUrl ?? null,
     });
     response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);

@@ -12,7 +12,7 @@ import {
 } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { ApiError, parseWith } from "../errors.js";
-import { fittingRatios } from "../generate-request.js";
+import { ASPECT_RATIOS } from "../../departments/video/shape.js";
 import { buildOpenApi } from "../openapi-document.js";
 import { redactText } from "../redact.js";
 import { describeTools } from "./tools.js";
@@ -78,7 +78,7 @@ export function systemRoutes(context: ServerContext): Router {
   let document: Promise<Record<string, unknown>> | null = null;
   router.get("/api/openapi.json", async (_request, response) => {
     document ??= describeTools(runtime)
-      .then((tools) => buildOpenApi({ aspectRatios: fittingRatios(runtime.config.video), tools }))
+      .then((tools) => buildOpenApi({ aspectRatios: [...ASPECT_RATIOS], tools }))
       .catch((error: unknown) => {
         document = null;
         throw error;
