@@ -19,6 +19,7 @@ import { stderrLogger, type Logger } from "./logging.js";
 import { BullMqJobQueue } from "./jobs/bullmq.js";
 import { InProcessJobQueue } from "./jobs/in-process.js";
 import type { JobQueue } from "./jobs/types.js";
+import type { CaptionMode } from "./media/captions.js";
 import { createMongoCheckpointer } from "./storage/mongo/checkpointer.js";
 import { connectMongo, databaseOf } from "./storage/mongo/client.js";
 import { MongoMediaRepository } from "./storage/mongo/media.js";
@@ -62,6 +63,8 @@ export interface Runtime {
   log: Logger;
   /** Working directory for intermediate files of a run; final files go to the object store. */
   scratchDir: string;
+  /** How this request's dialogue is captioned, when its caller chose (departments/video/captions.ts); files otherwise. */
+  captions?: CaptionMode;
   close(): Promise<void>;
 }
 

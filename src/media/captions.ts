@@ -14,6 +14,13 @@ import { escapeFilterValue } from "./filtergraph.js";
 import type { FfmpegSpec } from "./runner.js";
 
 export const MAX_LINE_CHARACTERS = 42;
+
+/**
+ * What a take's dialogue gets: caption files beside the video (the default), the files and the captions
+ * burned into the picture, or nothing.
+ */
+export const CAPTION_MODES = ["files", "burn", "none"] as const;
+export type CaptionMode = (typeof CAPTION_MODES)[number];
 const MAX_LINES_PER_CUE = 2;
 /** Shortest time a cue stays up, seconds (a reader needs about that for a few words). */
 const MIN_CUE_SECONDS = 0.7;

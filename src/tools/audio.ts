@@ -85,6 +85,30 @@ export async function characterVoice(
   return { found, voiceId };
 }
 
+/**
+ * When the words are heard within a voiced line, from the provider's per-character timings (ElevenLabs'
+ * alignment): the first spoken character's start to the last one's end, so captions skip the silence a
+ * voice leaves around its words. Null when the provider gave no timings or they are not usable.
+ */
+export function spokenSpan(alignment: unknown): { startSeconds: number; endSeconds: number } | null {
+  if (typeof alignment !== "object" || alignment === null) return null;
+  const { characters, startSeconds, endSeconds } = alignment as Record<string, unknown>;
+  if (!Array.isArray(characters) || !Array.isArray(startSeconds) || !Array.isArray(endSeconds)) return null;
+  const spoken = characters
+    .map((character, index) => ({ character, start: startSeconds[index], end: endSeconds[index] }))
+    .filter(
+      (entry): entry is { character: string; start: number; end: number } =>
+        typeof entry.character === "string" &&
+        entry.character.trim() !== "" &&
+        Number.isFinite(entry.start) &&
+        Number.isFinite(entry.end),
+    );
+  if (spoken.length === 0) return null;
+  const start = Math.max(0, spoken[0]!.start);
+  const end = Math.max(...spoken.map((entry) => entry.end));
+  return end > start ? { startSeconds: start, endSeconds: end } : null;
+}
+
 export function createAudioTools(context: ToolContext) {
   const { voice, config } = context.runtime;
 
@@ -103,6 +127,7 @@ export function createAudioTools(context: ToolContext) {
         character: found.name,
         voiceId,
         durationSeconds: voiced.durationSeconds,
+        spoken: spokenSpan(voiced.alignment),
         model: voiced.model,
         reused: voiced.reused,
       });

@@ -17,6 +17,7 @@ import {
   videoGeneratorNode,
 } from "./nodes/work.js";
 import { collectSceneNode, dispatchSceneChains, sceneGeneratorNode } from "./nodes/scene.js";
+import { burnCaptionsNode } from "./nodes/captions.js";
 import { DepartmentState, type DepartmentStateValue } from "./state.js";
 // Loaded for its effect as well: it adds the department's job handlers to every runtime createRuntime builds.
 import "./jobs.js";
@@ -74,6 +75,7 @@ export function buildVideoDepartmentGraph() {
       .addNode("collect_scene", withRuntime(collectSceneNode))
       .addNode("scene_assembler", withRuntime(sceneAssemblerNode))
       .addNode("audio_integrator", withRuntime(audioIntegratorNode))
+      .addNode("burn_captions", withRuntime(burnCaptionsNode))
       .addNode("quality_verifier", withRuntime(qualityVerifierNode))
       .addNode("grade_take", withRuntime(gradeNode))
       .addNode("record", withRuntime(recordNode))
@@ -100,8 +102,10 @@ export function buildVideoDepartmentGraph() {
       ])
       // Branches on whether the head chose sound: the assembled picture is voiced, or measured at once.
       .addConditionalEdges("scene_assembler", soundOrVerifyAfterAssembly, ["audio_integrator", "quality_verifier"])
-      // Sound goes on the final picture, and the verifier measures what the user will see and hear.
-      .addEdge("audio_integrator", "quality_verifier")
+      // The lines are placed once the sound is mixed: captions asked to be burned in go on the picture then.
+      .addEdge("audio_integrator", "burn_captions")
+      // Sound and captions are on the final picture: the verifier measures what the user will see and hear.
+      .addEdge("burn_captions", "quality_verifier")
       // A measured take is graded, then recorded with its grade whether or not it passed.
       .addEdge("quality_verifier", "grade_take")
       .addEdge("grade_take", "record")

@@ -43,6 +43,16 @@ export interface ShotFailure {
   attempts: number;
 }
 
+/** A take's caption files, as callers are shown them. */
+export interface TakeCaptions {
+  language: string;
+  cueCount: number;
+  /** The captions are also drawn into the video's picture. */
+  burnedIn: boolean;
+  srt: { mediaId: string; key: string; url: string; path: string | null };
+  vtt: { mediaId: string; key: string; url: string; path: string | null };
+}
+
 export interface TakeResult {
   videoId: string;
   requestId: string;
@@ -65,6 +75,8 @@ export interface TakeResult {
   status: "pending" | "superseded";
   regeneratedFrom: string | null;
   brainWrites: string[];
+  /** The dialogue's SRT and WebVTT files; absent or null when the take has no dialogue or none were asked for. */
+  captions?: TakeCaptions | null;
 }
 
 export interface FinalMedia {

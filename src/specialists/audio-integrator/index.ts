@@ -1,5 +1,6 @@
 /** Audio Integrator: voices the lines, makes the ambience, places and mixes them under the picture. */
 import type { SelfAssessment } from "../../domain.js";
+import type { CaptionLine } from "../../media/captions.js";
 import { createAudioTools } from "../../tools/audio.js";
 import type { ToolContext } from "../../tools/context.js";
 import { requireResult, runSpecialist, type PlannedStep, type ToolCallRecord } from "../agent.js";
@@ -133,6 +134,42 @@ export function mixedTracks(calls: ToolCallRecord[]): MixedTrack[] {
   }));
 }
 
+/**
+ * Each dialogue line where the final mix has it: its placed start plus, when the voice gave per-character
+ * timings, the offset of its first spoken word, to the end of its last word; otherwise the line's whole
+ * measured length as synced (never the plan's estimate). Lines the sync dropped have no caption.
+ */
+export function captionLines(calls: ToolCallRecord[]): CaptionLine[] {
+  const voiced = new Map<string, { character: string; text: string; spoken: unknown }>();
+  for (const call of calls) {
+    if (!call.ok || call.result === null || call.name !== "generate_character_dialogue") continue;
+    voiced.set(String(call.result.audioId ?? ""), {
+      character: String(call.result.character ?? call.args.character),
+      text: String(call.args.text),
+      spoken: call.result.spoken ?? null,
+    });
+  }
+  const mix = [...calls].reverse().find((call) => call.ok && call.name === "mix_audio");
+  const tracks = (mix?.args.tracks ?? []) as Array<{
+    type: MixedTrack["type"];
+    audioId: string;
+    startTime: number;
+    duration: number | null;
+  }>;
+  const lines: CaptionLine[] = [];
+  for (const track of tracks) {
+    const line = track.type === "dialogue" ? voiced.get(track.audioId) : undefined;
+    if (line === undefined || track.duration === null) continue;
+    const spoken = line.spoken as { startSeconds: number; endSeconds: number } | null;
+    const within = spoken === null ? { startSeconds: 0, endSeconds: track.duration } : spoken;
+    const startSeconds = track.startTime + Math.min(within.startSeconds, track.duration);
+    const endSeconds = track.startTime + Math.min(within.endSeconds, track.duration);
+    if (endSeconds <= startSeconds) continue;
+    lines.push({ text: line.text, speaker: line.character, startSeconds, endSeconds });
+  }
+  return lines;
+}
+
 export async function runAudioIntegrator(context: ToolContext, task: AudioTask) {
   const run = await runSpecialist({
     name: "audio-integrator",
@@ -161,6 +198,7 @@ export async function runAudioIntegrator(context: ToolContext, task: AudioTask) 
       path: saved.path === null ? null : String(saved.path),
       audioTrackCount: placed,
       tracks: mixedTracks(run.calls),
+      captionLines: captionLines(run.calls),
       durationSeconds: Number(saved.durationSeconds),
     },
     selfAssessment,

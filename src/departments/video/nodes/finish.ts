@@ -6,6 +6,7 @@ import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCheck } from "../../../domain.js";
 import { takeBar } from "../asked.js";
+import { removeCaptionRecords, storeTakeCaptions, type StoredCaptions } from "../captions.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
@@ -220,37 +221,46 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
       ...composites,
     ]),
   ];
-  await runtime.brain.forProject(state.projectId).recordTake({
-    request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },
-    video: {
-      id: state.takeId,
-      requestId: state.requestId,
-      threadId: state.threadId,
-      mediaId: final.mediaId,
-      objectKey: final.key,
-      method: first.method,
-      model: first.model,
-      prompt: first.prompt,
-      seed: first.seed,
-      durationSeconds: final.durationSeconds,
-      width: first.width,
-      height: first.height,
-      fps: first.fps,
-      costUsd: takeCost(state),
-      attempt: state.attempt,
-      status,
-      statusReason: willRetry ? `overall ${grade.overall} below ${grade.threshold}: regenerated automatically` : null,
-      grade,
-      createdAt: now,
-      updatedAt: now,
-    },
-    report: { ...verification, id: verification.reportId, createdAt: now },
-    characterIds: state.characters.map((character) => character.id),
-    locationId: state.location?.id ?? null,
-    referenceIds,
-    regeneratedFromId: state.previousTakeId,
-    scene: sceneWrite(state),
-  });
+  // The caption files and their records are stored first, so the Brain links only what exists.
+  const captions = await takeCaptions(runtime, state, record);
+  await runtime.brain
+    .forProject(state.projectId)
+    .recordTake({
+      request: { id: state.requestId, threadId: state.threadId, text: state.requestText, createdAt: now },
+      video: {
+        id: state.takeId,
+        requestId: state.requestId,
+        threadId: state.threadId,
+        mediaId: final.mediaId,
+        objectKey: final.key,
+        method: first.method,
+        model: first.model,
+        prompt: first.prompt,
+        seed: first.seed,
+        durationSeconds: final.durationSeconds,
+        width: first.width,
+        height: first.height,
+        fps: first.fps,
+        costUsd: takeCost(state),
+        attempt: state.attempt,
+        status,
+        statusReason: willRetry ? `overall ${grade.overall} below ${grade.threshold}: regenerated automatically` : null,
+        grade,
+        createdAt: now,
+        updatedAt: now,
+      },
+      report: { ...verification, id: verification.reportId, createdAt: now },
+      characterIds: state.characters.map((character) => character.id),
+      locationId: state.location?.id ?? null,
+      referenceIds,
+      regeneratedFromId: state.previousTakeId,
+      scene: sceneWrite(state),
+      captions: captions?.node ?? null,
+    })
+    .catch(async (error: unknown) => {
+      if (captions !== null) await removeCaptionRecords(runtime, captions.written);
+      throw error;
+    });
   const scene = sceneWrite(state);
   const brainWrites = [
     `Request ${state.requestId}`,
@@ -273,6 +283,9 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
               `(Scene ${scene.id})-[:HAS_AUDIO]->(AudioTrack ${track.type}: ${track.description.slice(0, 40)})`,
           ),
         ]
+      : []),
+    ...(captions
+      ? [`(${state.takeId})-[:HAS_CAPTIONS]->(Captions ${captions.node.cueCount} cues, SRT and WebVTT)`]
       : []),
   ];
   runtime.progress.emit("record", 1, `Brain: ${brainWrites.length} facts written for ${state.takeId}`);
@@ -298,10 +311,38 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     status,
     regeneratedFrom: state.previousTakeId,
     brainWrites,
+    captions: captions?.take ?? null,
   };
   // The take is stored and recorded: it has ended, and its scratch goes with it.
   await removeTakeScratch(runtime, state.takeId);
   return { takes: [take], requestSpentUsd, budgetNote: budgetStop };
+}
+
+/**
+ * The take's caption files, stored for its final video (with its frame rate, so cues fall on its frames).
+ * Captions are a companion of the take: when they cannot be stored the take is still recorded, without
+ * them, and the log says why.
+ */
+async function takeCaptions(
+  runtime: ReturnType<typeof runtimeOf>,
+  state: DepartmentStateValue,
+  record: Awaited<ReturnType<typeof runtime.media.get>>,
+): Promise<StoredCaptions | null> {
+  const final = state.finalMedia!;
+  try {
+    return await storeTakeCaptions(runtime, state, {
+      mediaId: final.mediaId,
+      key: final.key,
+      durationSeconds: final.durationSeconds,
+      fps: record?.fps ?? takeClips(state)[0]!.fps,
+      burnedIn: record?.generation.captionsBurned === true,
+    });
+  } catch (error) {
+    runtime.log.warn(
+      `take ${state.takeId}: no caption files (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return null;
+  }
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
