@@ -3,6 +3,7 @@
  * The quality and report shapes follow the Video Department design (VideoQualityResult, VideoHeadResponse).
  */
 import { z } from "zod";
+import type { ClipPass, ClipSpeech } from "./media/speech-types.js";
 
 export const GENERATION_METHODS = [
   "text-to-video",
@@ -89,6 +90,8 @@ export interface ClipRequest {
   caption: string | null;
   /** A model chosen for this request, sent instead of the method's configured one (FAL only). */
   model?: string | null;
+  /** The lines spoken on screen in this clip, voiced before it is made; null or absent when nobody speaks. */
+  speech?: ClipSpeech | null;
 }
 
 export interface GeneratedClip {
@@ -103,6 +106,8 @@ export interface GeneratedClip {
   seed: number;
   generationSeconds: number;
   costUsd: number;
+  /** Passes run on the clip after generation (their cost is part of costUsd). */
+  passes?: ClipPass[];
 }
 
 export const QUALITY_CHECK_TYPES = [

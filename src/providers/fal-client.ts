@@ -81,6 +81,7 @@ const CONTENT_TYPES: Record<string, string> = {
   ".jpeg": "image/jpeg",
   ".webp": "image/webp",
   ".mp4": "video/mp4",
+  ".wav": "audio/wav",
 };
 
 /** A local file put in FAL storage, for a model to read by URL; a failure is reported as a storage error. */

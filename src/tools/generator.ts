@@ -28,6 +28,7 @@ import {
   toolResult,
   type ToolContext,
 } from "./context.js";
+import { clipSpeech, speechField } from "./speech.js";
 
 const MIN_CLIP_SECONDS = 0.1;
 
@@ -56,6 +57,7 @@ const shotFields = {
     .nullable()
     .default(null)
     .describe("a FAL video model id for this clip (see the README's model table); null: the configured one"),
+  speech: speechField,
 };
 const ShotSchema = z.object(shotFields);
 type ShotArgs = z.infer<typeof ShotSchema>;
@@ -109,6 +111,7 @@ async function buildClipRequest(
     // A debugging aid, drawn only when asked for: it is not part of the picture a user ordered.
     caption: config.video.debugCaption && caption.length > 0 ? caption : null,
     model: args.model === null ? null : modelForClip(context, method, args.model),
+    speech: await clipSpeech(context, args.speech, args.durationSeconds),
   };
 }
 
@@ -147,6 +150,8 @@ function clipSummary(clip: GeneratedClip, request: ClipRequest) {
     fps: clip.fps,
     costUsd: clip.costUsd,
     generationSeconds: clip.generationSeconds,
+    // A lip-sync pass (its model and cost) is part of how the clip was made.
+    passes: clip.passes ?? [],
     prompt: request.prompt,
     characters: request.characters.map((character) => character.name),
     location: request.location?.name ?? null,

@@ -1,8 +1,10 @@
 /** Video Generator: makes one clip with the chosen method, stores it, and says how sure it is. */
+import type { ClipPass } from "../../media/speech-types.js";
 import type { ShotFacts } from "../../providers/video/prompts/types.js";
 import type { Action, CameraMove, GenerationMethod, SelfAssessment } from "../../domain.js";
 import { createGeneratorTools, METHOD_TOOL } from "../../tools/generator.js";
 import type { ToolContext } from "../../tools/context.js";
+import type { SpeechArgs } from "../../tools/speech.js";
 import { requireResult, runSpecialist, type ToolCallRecord } from "../agent.js";
 import { VIDEO_GENERATOR_PROMPT } from "./prompts.js";
 
@@ -30,6 +32,8 @@ export interface ShotTask {
    * model its prompt was written for); null on the local renderer.
    */
   model?: string | null;
+  /** Lines spoken on screen in this shot, each voiced before the shot is made; absent when nobody speaks. */
+  speech?: SpeechArgs;
 }
 
 export interface GeneratedClipOutput {
@@ -52,6 +56,8 @@ export interface GeneratedClipOutput {
   location: string | null;
   action: string;
   camera: string;
+  /** Passes run on the clip after its model made it (a lip-sync pass), with their model and cost. */
+  passes?: ClipPass[];
 }
 
 export function generatorPlan(task: ShotTask) {
@@ -70,6 +76,7 @@ export function generatorPlan(task: ShotTask) {
         motionStrength: task.motionStrength,
         seed: task.seed,
         model: task.model ?? null,
+        speech: task.speech ?? null,
         ...task.images,
       }),
     },
@@ -116,6 +123,7 @@ export async function runVideoGenerator(context: ToolContext, task: ShotTask) {
     location: (clip.location as string | null) ?? null,
     action: String(clip.action),
     camera: String(clip.camera),
+    passes: (clip.passes as ClipPass[] | undefined) ?? [],
   };
   const { width, height, fps } = context.runtime.config.video;
   const issues: string[] = [];

@@ -27,6 +27,7 @@ import { factsOfTask, plannedShotFacts, sceneShotMethod, shotPrompt } from "../s
 import { compositeFor } from "./composite-step.js";
 import { markRequestClip, reuse, storedShot } from "./scene-reuse.js";
 import { currentTake, takeWork } from "./take-facts.js";
+import { sceneShotLines, talkingClipCostUsd, withSpeech } from "../talking.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = DepartmentUpdate;
@@ -156,12 +157,13 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       });
     };
     let written = await writePrompt([]);
+    const lines = sceneShotLines(state.plan!, planned.index);
     let adjustments = state.adjustments;
     let done: GeneratedClipOutput | null = null;
     let lastReason = "";
     for (let attempt = 1; attempt <= 1 + SHOT_RETRIES && done === null; attempt++) {
       // Every chain, run and regeneration of the request counts: no attempt takes it past its budget.
-      const next = clipCostUsd(runtime.config, shot.method, shot.durationSeconds);
+      const next = talkingClipCostUsd(runtime, shot, lines);
       const hold = await holdBudget(runtime, state, next, `attempt ${attempt} at shot ${planned.index}`);
       if (typeof hold === "string") {
         const note = `${hold}, so it was not generated`;
@@ -176,14 +178,21 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
       const started = Date.now();
       try {
         // Through the job queue, which bounds how many clips render at once across all chains.
-        const jobShot: ShotTask = {
-          ...shot,
-          prompt: written.prompt,
-          negativePrompt: written.negativePrompt,
-          model: paidModel(runtime, shot),
-          motionStrength: adjustments.motionStrength,
-          seed: shotSeed(state.takeId, planned.index, attempt),
-        };
+        // The shot's lines are voiced before it is made (once: later attempts find them voiced).
+        const jobShot: ShotTask = await withSpeech(
+          runtime,
+          state,
+          {
+            ...shot,
+            prompt: written.prompt,
+            negativePrompt: written.negativePrompt,
+            model: paidModel(runtime, shot),
+            motionStrength: adjustments.motionStrength,
+            seed: shotSeed(state.takeId, planned.index, attempt),
+          },
+          lines,
+          config.signal ?? null,
+        );
         const jobData: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot: jobShot };
         const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
         const jobs = cancelledBy(runtime.jobs, config.signal);

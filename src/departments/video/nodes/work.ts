@@ -15,7 +15,7 @@ import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-g
 import { createToolContext } from "../../../tools/context.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { writeShotPrompt } from "../llm.js";
-import { clipCostUsd, paidModel } from "../planner/cost.js";
+import { paidModel } from "../planner/cost.js";
 import { startImageOf } from "../policy.js";
 import type { DepartmentStateValue, DepartmentUpdate } from "../state.js";
 import { compositeFor } from "./composite-step.js";
@@ -24,6 +24,7 @@ import { frameOf } from "../shape.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
 import { takeClips, takeWork } from "./take-facts.js";
+import { clipLines, talkingClipCostUsd, withSpeech } from "../talking.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = DepartmentUpdate;
@@ -116,7 +117,8 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const planned = state.shots[0]!;
   // The request's earlier takes and regenerations count: nothing is spent past its budget.
   const budget = runtime.config.budgetUsd;
-  const next = clipCostUsd(runtime.config, planned.method, planned.durationSeconds);
+  const lines = clipLines(state.brief!.dialogue, planned.characters);
+  const next = talkingClipCostUsd(runtime, planned, lines);
   const checkBudget = async () => {
     const spent = await spentOnRequest(runtime, state);
     if (wouldPassBudget(spent, next, budget)) {
@@ -143,7 +145,13 @@ async function generateShot(state: DepartmentStateValue, config: LangGraphRunnab
   const data: GenerateJobData = {
     projectId: state.projectId,
     takeId: state.takeId,
-    shot: { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
+    shot: await withSpeech(
+      runtime,
+      state,
+      { ...shot, prompt: written.prompt, negativePrompt: written.negativePrompt, model: paidModel(runtime, shot) },
+      lines,
+      config.signal ?? null,
+    ),
     frame: frameOf(runtime),
   };
   const jobId = generateJobId(state.takeId, shot.index);

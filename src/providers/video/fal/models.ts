@@ -7,6 +7,7 @@ import type { ClipRequest } from "../../../domain.js";
 import { characterInWords, locationInWords } from "../../../brain/words.js";
 import { CutroomError } from "../../../errors.js";
 import { promptProblems } from "../prompts/sanitize.js";
+import { spokenInWords } from "./lip-sync.js";
 import { aspectOfSize, registryEntry, renderedSeconds, type DurationFormat, type ModelEntry } from "./registry.js";
 
 export type FalInput = Record<string, unknown>;
@@ -18,6 +19,8 @@ export interface FalMedia {
   lastFrame: string | null;
   /** A still video of the composite image, for models that only animate video input. */
   video: string | null;
+  /** The clip's voice track, for a model that takes the audio it animates to (absent: none). */
+  audio?: string | null;
 }
 
 export type Quality = "standard" | "draft";
@@ -74,6 +77,7 @@ export function promptOf(request: ClipRequest): string {
   const camera = request.camera === "static" || mentionsCamera ? "" : `Camera: ${request.camera.replace("-", " ")}.`;
   return [
     shot,
+    spokenInWords(request.speech ?? null),
     looks.length > 0 ? `Characters: ${looks.join("; ")}.` : "",
     place !== null && promptProblems(place).length === 0 ? `Setting: ${place}.` : "",
     camera,
@@ -238,6 +242,7 @@ export function registryFamily(entry: ModelEntry): ModelFamily {
       if (fields.image !== null && start !== null) input[fields.image] = start;
       if (fields.endImage !== null && media.lastFrame !== null) input[fields.endImage] = media.lastFrame;
       if (fields.video !== null && media.video !== null) input[fields.video] = media.video;
+      if (fields.audio !== null && media.audio !== undefined && media.audio !== null) input[fields.audio] = media.audio;
       const aspect = aspectOfSize(request.width, request.height);
       if (fields.aspectRatio !== null && entry.aspectRatios.includes(aspect)) input[fields.aspectRatio] = aspect;
       if (fields.resolution !== null) {

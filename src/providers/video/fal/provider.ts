@@ -20,6 +20,7 @@ import { assertModelId, familyOf, reviseInput, type FalMedia, type Quality } fro
 import { videoResultUrl, type QueueContext } from "./queue.js";
 import type { FalVideoOptions } from "./options.js";
 import { runRecovering } from "./recovery.js";
+import { LIP_SYNC_MODEL, lipSyncCostUsd, lipSyncInput, takesDrivingAudio } from "./lip-sync.js";
 
 export { systemClock, type Clock } from "../../fal-client.js";
 export type { FalVideoOptions } from "./options.js";
@@ -55,7 +56,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
         : assertModelId(clip.model, "model");
     let family = familyOf(model);
     let quality: Quality = "standard";
-    let media = await this.prepareMedia(clip, family.videoInput, outputDir, options.signal);
+    let media = await this.prepareMedia(clip, model, family.videoInput, outputDir, options.signal);
     const queue: QueueContext = { client: this.client, clock: this.clock, options: this.options };
     const made = await runRecovering(
       queue,
@@ -68,7 +69,7 @@ export class FalVideoProvider extends MethodDispatchProvider {
         revise: (input, problems) => reviseInput(input, family, problems),
         fallback: async (next) => {
           family = familyOf(next);
-          media = await this.prepareMedia(clip, family.videoInput, outputDir, options.signal);
+          media = await this.prepareMedia(clip, next, family.videoInput, outputDir, options.signal);
           return family.build(clip, media, quality);
         },
       },
@@ -76,12 +77,58 @@ export class FalVideoProvider extends MethodDispatchProvider {
       report,
       videoResultUrl,
     );
-    return this.finish(made.url, made.model, clip, outputDir, started, options, report);
+    const generated = await this.finish(made.url, made.model, clip, outputDir, started, options, report);
+    const speech = clip.speech ?? null;
+    if (speech === null || speech.lines.length === 0 || takesDrivingAudio(registryEntry(made.model))) return generated;
+    return this.lipSync(generated, clip, speech.audioPath, outputDir, options, report);
+  }
+
+  /**
+   * The lip-sync pass: the generated clip (a paid model's, never a drawing) and the voice track go to FAL
+   * storage the way every input does; the synced clip, conformed like any other, replaces the generated
+   * one, and the pass is recorded with its model and cost, which is added to the clip's.
+   */
+  private async lipSync(
+    generated: GeneratedClip,
+    clip: ClipRequest,
+    audioPath: string,
+    outputDir: string,
+    options: GenerateOptions,
+    report: (fraction: number, message: string) => void,
+  ): Promise<GeneratedClip> {
+    const started = this.clock.now();
+    report(0.96, "syncing the mouth to the line");
+    const input = lipSyncInput(await this.upload(generated.path), await this.upload(audioPath));
+    const queue: QueueContext = { client: this.client, clock: this.clock, options: this.options };
+    const made = await runRecovering(
+      queue,
+      { model: LIP_SYNC_MODEL, input, fallback: null },
+      {
+        draft: () => input,
+        revise: () => null,
+        fallback: async () => input,
+      },
+      options,
+      report,
+      videoResultUrl,
+    );
+    const synced = await this.finish(made.url, made.model, clip, outputDir, started, options, report);
+    await rm(generated.path, { force: true });
+    const costUsd = lipSyncCostUsd(generated.durationSeconds, this.options.pricesPerSecond);
+    return {
+      ...synced,
+      model: generated.model,
+      seed: generated.seed,
+      generationSeconds: Number((generated.generationSeconds + synced.generationSeconds).toFixed(3)),
+      costUsd: Number((generated.costUsd + costUsd).toFixed(4)),
+      passes: [...(generated.passes ?? []), { step: "lip-sync", model: made.model, costUsd }],
+    };
   }
 
   /** Local images go to FAL storage; a model that animates video gets the composite as a still clip. */
   private async prepareMedia(
     clip: ClipRequest,
+    model: string,
     needsVideo: boolean,
     outputDir: string,
     signal: AbortSignal | null,
@@ -100,11 +147,15 @@ export class FalVideoProvider extends MethodDispatchProvider {
         await rm(stillPath, { force: true });
       }
     }
+    // The voice track goes with the generation only to a model that animates to it; others get a pass after.
+    const speech = clip.speech ?? null;
+    const drivenBy = speech !== null && takesDrivingAudio(registryEntry(model)) ? speech.audioPath : null;
     return {
       image: video === null ? await upload(clip.sourceImage ?? clip.compositeImage) : null,
       firstFrame: await upload(clip.firstFrame),
       lastFrame: await upload(clip.lastFrame),
       video,
+      audio: await upload(drivenBy),
     };
   }
 

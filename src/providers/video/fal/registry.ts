@@ -309,6 +309,32 @@ export const MODEL_REGISTRY: ModelEntry[] = [
     price: { per: "clip", bySeconds: { "6": 0.28, "10": 0.56 } },
     source: "https://fal.ai/models/fal-ai/minimax/hailuo-2.3/standard/image-to-video/llms.txt",
   },
+  // https://fal.ai/models/fal-ai/ltx-2.3-22b/distilled/audio-to-video/llms.txt — $0.001205 per megapixel
+  // of video (width × height × frames): about $0.0278/s at 1280×720, 25 fps; `audio_url` (required: the
+  // voice the picture is driven by), optional first frame `image_url` and `end_image_url`; with
+  // `match_audio_length` the clip is as long as its audio.
+  {
+    id: "fal-ai/ltx-2.3-22b/distilled/audio-to-video",
+    tasks: ["text-to-video", "image-to-video"],
+    lengths: { kind: "input" },
+    aspectRatios: ["auto"],
+    resolutions: ["720p"],
+    defaultResolution: "720p",
+    startFrame: true,
+    endFrame: true,
+    referenceImages: 0,
+    nativeAudio: "none",
+    followsAudio: true,
+    fields: {
+      ...NO_FIELDS,
+      image: "image_url",
+      endImage: "end_image_url",
+      audio: "audio_url",
+      fixed: { match_audio_length: true },
+    },
+    price: perSecond({ "*": flat(0.0278) }),
+    source: "https://fal.ai/models/fal-ai/ltx-2.3-22b/distilled/audio-to-video/llms.txt",
+  },
   // https://fal.ai/models/fal-ai/sync-lipsync/v2/llms.txt — $3 per minute of video; `video_url`,
   // `audio_url`, `sync_mode` (cut_off keeps the clip's length).
   {
