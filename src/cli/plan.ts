@@ -36,6 +36,10 @@ export function formatPreview(preview: Preview): string {
     preview.kind === "scene" && preview.plan !== null
       ? [formatPlan(preview.plan)]
       : [`one clip: ${preview.totalDuration} s, no scene plan (a single generation)`];
+  const frame = preview.frame;
+  lines.push(
+    `frame: ${frame.width}x${frame.height} (${frame.aspectRatio}${frame.shapedBy === null ? ", the configured frame" : `, asked for by ${frame.shapedBy}`})`,
+  );
   lines.push(`estimated cost $${preview.estimatedCostUsd.toFixed(2)}`);
   if (preview.referencesToMake.length > 0) lines.push(`made first: ${preview.referencesToMake.join(", ")}`);
   for (const shot of preview.shots) {
@@ -45,6 +49,10 @@ export function formatPreview(preview: Preview): string {
       ...(shot.negativePrompt ? [`  negative: ${shot.negativePrompt}`] : []),
     );
   }
+  for (const cue of preview.captions)
+    lines.push(
+      `caption ${cue.startSeconds.toFixed(2)}–${cue.endSeconds.toFixed(2)} s: ${JSON.stringify(cue.text.replace(/\n/g, " "))}`,
+    );
   return lines.join("\n");
 }
 
@@ -52,7 +60,7 @@ export async function planCommand(argv: string[], write: Write): Promise<number>
   const { values, positionals } = parse(argv, { model: { type: "string" }, aspect: { type: "string" } });
   if (values.help) {
     process.stdout.write(
-      'cutroom plan "<request>" [--model ID] [--aspect 16:9|9:16|1:1] [--json]\n  Shows what chat would make of a request without generating: one clip or a scene plan (shots of at most\n  7 s, transitions, lines, music, sfx), each shot\'s method, model and the prompt it will be sent, and the\n  estimated cost (clips plus the reference images that would be made first).\n  --model  plan with this FAL video model for the methods it serves (as chat --model would)\n  --aspect  plan at this frame shape (as chat --aspect would); shape words in the request count without it\n',
+      'cutroom plan "<request>" [--model ID] [--aspect 16:9|9:16|1:1] [--json]\n  Shows what chat would make of a request without generating: one clip or a scene plan (shots as\n  long as each model renders, at most 7 s on the local renderer; transitions, lines, music, sfx), each\n  shot\'s method, model and the prompt it will be sent, the estimated cost (clips plus the reference\n  images that would be made first), the frame it renders at and the caption cues of its lines.\n  --model  plan with this FAL video model for the methods it serves (as chat --model would)\n  --aspect  plan at this frame shape (as chat --aspect would); shape words in the request count without it\n',
     );
     return 0;
   }

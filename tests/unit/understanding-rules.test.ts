@@ -46,6 +46,13 @@ describe("who is a character", () => {
     ]);
   });
 
+  it("takes a single-quoted line that the sentence goes on after, not an apostrophe", () => {
+    const reading = readRequest("a vertical 15 second video of Sarah saying 'hi there' in the park");
+    expect(reading.dialogue).toEqual([{ character: "Sarah", text: "hi there" }]);
+    expect(reading.location).toBe("park");
+    expect(readRequest("Tom says it's Mia's turn to walk in the park").dialogue).toEqual([]);
+  });
+
   it("does not cast a name inside a quoted line", () => {
     expect(understandRequest('generate Kenji in the car saying "Call Maria now"').characters).toEqual(["Kenji"]);
   });

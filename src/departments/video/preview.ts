@@ -7,11 +7,14 @@ import { lookForLocation, profileForCharacter, wordsOf } from "../../brain/profi
 import type { ProjectBrain, ReferenceNode } from "../../brain/types.js";
 import { locationInWords } from "../../brain/words.js";
 import type { GenerationMethod } from "../../domain.js";
+import { captionCues, type CaptionCue } from "../../media/captions.js";
+import { aspectOfSize } from "../../providers/video/fal/registry.js";
 import type { Runtime } from "../../runtime.js";
 import { chooseMethod } from "./policy.js";
 import { clipCostUsd, modelFor } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
 import { isDrawnReference } from "./reference-store.js";
+import { spokenSeconds } from "./planner/deterministic.js";
 import { singleClipLimit } from "./planner/lengths.js";
 import { plansAsScene, sceneBrief } from "./scene-brief.js";
 import { plannedShotFacts, sceneShotMethod, shotFacts, shotPrompt, shotSizeIn } from "./shot-prompt.js";
@@ -35,10 +38,25 @@ export interface PreviewShot {
   negativePrompt: string | null;
 }
 
+/** The frame the request renders at, and what chose it when it is not the configured one. */
+export interface PreviewFrame {
+  width: number;
+  height: number;
+  aspectRatio: string;
+  /** The field or the words that asked for the shape; null for the configured frame. */
+  shapedBy: string | null;
+}
+
 export interface Preview {
   kind: "clip" | "scene";
   request: string;
   totalDuration: number;
+  frame: PreviewFrame;
+  /**
+   * The caption cues the lines would have, at their estimated times (the made take's captions use the
+   * voiced lines' measured times).
+   */
+  captions: CaptionCue[];
   shots: PreviewShot[];
   /** Clips at their models' prices plus the reference images that would be made. */
   estimatedCostUsd: number;
@@ -170,6 +188,17 @@ export async function previewRequest(
       kind: "scene",
       request: text,
       totalDuration: plan.totalDuration,
+      frame: frameOfPreview(config),
+      captions: captionCues(
+        plan.dialogue.map((line) => ({
+          text: line.text,
+          speaker: line.character,
+          startSeconds: line.startTime,
+          endSeconds: line.startTime + line.estimatedDuration,
+        })),
+        plan.fps,
+        plan.totalDuration,
+      ),
       shots,
       estimatedCostUsd: round(clipsUsd + cast.imageUsd),
       plan,
@@ -210,6 +239,8 @@ export async function previewRequest(
     kind: "clip",
     request: text,
     totalDuration: durationSeconds,
+    frame: frameOfPreview(config),
+    captions: clipCaptions(brief, config.video.fps, durationSeconds, cast.entities[0]?.name ?? null),
     shots: [
       {
         index: 1,
@@ -232,6 +263,23 @@ export async function previewRequest(
     plan: null,
     referencesToMake: cast.toMake,
   };
+}
+
+function frameOfPreview(config: Runtime["config"]): PreviewFrame {
+  const { width, height, shapeFrom } = config.video;
+  return { width, height, aspectRatio: aspectOfSize(width, height), shapedBy: shapeFrom ?? null };
+}
+
+/** A clip's lines as the audio integrator places them: half a second in, one after another with a pause. */
+function clipCaptions(brief: VideoBrief, fps: number, totalSeconds: number, fallbackSpeaker: string | null) {
+  let cursor = 0.5;
+  const lines = brief.dialogue.map((line) => {
+    const startSeconds = cursor;
+    const endSeconds = startSeconds + spokenSeconds(line.text);
+    cursor = endSeconds + 0.3;
+    return { text: line.text, speaker: line.character ?? fallbackSpeaker, startSeconds, endSeconds };
+  });
+  return captionCues(lines, fps, totalSeconds);
 }
 
 function round(value: number): number {

@@ -291,6 +291,11 @@ function onModelLengths(
   return { frames, transitions };
 }
 
+/** How long a line takes to say, estimated before it is voiced: 2.6 words a second and a breath. */
+export function spokenSeconds(text: string): number {
+  return round6(text.split(/\s+/).filter(Boolean).length / 2.6 + 0.3);
+}
+
 /** Lines go on the shot where someone talks (else the last shot with people), half a second in. */
 function placeDialogue(facts: SceneFacts, shots: PlannedShot[], total: number): ScenePlan["dialogue"] {
   const lines = facts.dialogue.filter((line): line is { character: string; text: string } => line.character !== null);
@@ -304,7 +309,7 @@ function placeDialogue(facts: SceneFacts, shots: PlannedShot[], total: number): 
         : [shots[shots.length - 1]!];
   let cursor = hosts[0]!.start + 0.4;
   return lines.map((line) => {
-    const estimatedDuration = round6(line.text.split(/\s+/).length / 2.6 + 0.3);
+    const estimatedDuration = spokenSeconds(line.text);
     const startTime = round6(Math.max(0, Math.min(cursor, total - estimatedDuration)));
     cursor = startTime + estimatedDuration + 0.3;
     return { character: line.character, text: line.text, startTime, estimatedDuration };

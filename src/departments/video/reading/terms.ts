@@ -39,10 +39,12 @@ export const SPEECH_VERB = new RegExp(`^(?:${SPEECH_VERBS})$`, "i");
 const DOUBLE_QUOTED = /["“”„]([^"“”„]{1,400})["“”]/g;
 /**
  * Single quotes double as apostrophes ("O'Brien", "Let's"), so a single-quoted line is taken only where a
- * line is expected: after a speech verb or a colon, and closed before punctuation, "and"/"then" or the end.
+ * line is expected: after a speech verb or a colon, and closed before punctuation, "and"/"then", a
+ * preposition that goes on with the sentence ("saying 'hi there' in the park") or the end.
  */
+const AFTER_LINE = "and|then|in|at|on|to|while|as|with|before|after|near|by|from|under|inside|outside|across|through";
 const SINGLE_QUOTED = new RegExp(
-  `(?:\\b(?:${SPEECH_VERBS})\\b[^"“'‘;.]{0,40}?|:\\s*)(['‘])(.{1,400}?)['’](?=\\s*(?:[;,.!?)]|$|and\\b|then\\b))`,
+  `(?:\\b(?:${SPEECH_VERBS})\\b[^"“'‘;.]{0,40}?|:\\s*)(['‘])(.{1,400}?)['’](?=\\s*(?:[;,.!?)]|$|(?:${AFTER_LINE})\\b))`,
   "gi",
 );
 
