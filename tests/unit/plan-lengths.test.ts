@@ -153,5 +153,7 @@ describe("one clip longer than its model renders", () => {
     await expect(validateClipRequest({ ...request, model: KLING })).resolves.toBeUndefined();
     await expect(validateClipRequest({ ...request, model: VEO })).rejects.toThrowError(/at most 8 seconds .*veo3\.1/);
     await expect(validateClipRequest({ ...request, model: null })).rejects.toThrowError(/at most 7 seconds/);
+    // A request that names no model is held to the one that renders it: the method's configured model.
+    await expect(validateClipRequest({ ...request, model: null }, KLING)).resolves.toBeUndefined();
   });
 });

@@ -62,6 +62,8 @@ export async function preparedClipRequest(
   method: GenerationMethod,
   request: ClipRequest,
   outputDirectory: string,
+  /** The model that will render it, whose lengths it is held to (the request's own model when left out). */
+  renderedBy: string | null = request.model ?? null,
 ): Promise<{ clip: ClipRequest; outputDir: string }> {
   const absolute = (path: string | null) => (path === null ? null : resolve(path));
   const clip: ClipRequest = {
@@ -72,16 +74,19 @@ export async function preparedClipRequest(
     lastFrame: absolute(request.lastFrame),
     compositeImage: absolute(request.compositeImage),
   };
-  await validateClipRequest(clip);
+  await validateClipRequest(clip, renderedBy);
   const outputDir = resolve(outputDirectory);
   await mkdir(outputDir, { recursive: true });
   return { clip, outputDir };
 }
 
 /** Rejects a request no provider can honour, naming the field, before any ffmpeg work or paid call starts. */
-export async function validateClipRequest(request: ClipRequest): Promise<void> {
+export async function validateClipRequest(
+  request: ClipRequest,
+  renderedBy: string | null = request.model ?? null,
+): Promise<void> {
   const { durationSeconds, fps, seed, motionStrength } = request;
-  const limit = clipLimitOf(request.model);
+  const limit = clipLimitOf(renderedBy);
   if (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > limit.maxSeconds) {
     throw invalid(
       "durationSeconds",

@@ -46,7 +46,13 @@ export class FalVideoProvider extends MethodDispatchProvider {
   }
 
   protected async generate(method: GenerationMethod, request: ClipRequest, options: GenerateOptions) {
-    const { clip, outputDir } = await preparedClipRequest(method, request, options.outputDir);
+    // Held to the lengths of the model it goes to: the request's own, else the method's configured one.
+    const { clip, outputDir } = await preparedClipRequest(
+      method,
+      request,
+      options.outputDir,
+      request.model ?? this.options.models[method],
+    );
     const started = this.clock.now();
     const report = (fraction: number, message: string) => options.onProgress?.(fraction, message);
 
