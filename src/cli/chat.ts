@@ -7,10 +7,11 @@ import { parse } from "./args.js";
 import { interruptible } from "./interrupt.js";
 import { formatTurn } from "./output.js";
 import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
+import { withCaptions } from "../departments/video/captions.js";
 import { withRuntime, type Write } from "./session.js";
 
 export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--model ID]
-             [--aspect 16:9|9:16|1:1] [--json]
+             [--aspect 16:9|9:16|1:1] [--captions files|burn|none] [--json]
   message     what you want, e.g. "generate Sarah walking in the park"
   --thread    keep talking on a thread (created on first use); turns may come from different processes
   --choice    answer the pending take: accept, regenerate or discard
@@ -20,6 +21,8 @@ export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|
               it makes every method it serves, and the estimate prices it
   --aspect    the frame shape for this turn's takes: 9:16 (vertical, 720x1280 at the default size), 1:1 or
               16:9; it beats shape words in the message ("vertical", "for TikTok", "square video")
+  --captions  the dialogue's captions: files (default: SRT and WebVTT beside the video), burn (the files,
+              and the captions drawn into the picture) or none
 With no message and no --choice, an interactive chat opens on the thread.`;
 
 async function repl(runtime: Runtime, threadId: string | undefined): Promise<number> {
@@ -60,6 +63,7 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
     resume: { type: "boolean" },
     model: { type: "string" },
     aspect: { type: "string" },
+    captions: { type: "string" },
   });
   if (values.help) {
     process.stdout.write(`${CHAT_HELP}\n`);
@@ -68,12 +72,16 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
   const json = values.json === true;
   const message = positionals.join(" ").trim();
   return withRuntime(async (configured) => {
-    const runtime = withRequestChoices(configured, {
-      aspectRatio: aspectRatioOf(values.aspect, "--aspect"),
-      aspectField: "--aspect",
-      model: values.model,
-      modelField: "--model",
-    });
+    const runtime = withCaptions(
+      withRequestChoices(configured, {
+        aspectRatio: aspectRatioOf(values.aspect, "--aspect"),
+        aspectField: "--aspect",
+        model: values.model,
+        modelField: "--model",
+      }),
+      values.captions,
+      "--captions",
+    );
     if (positionals.length === 0 && !values.choice && !values.resume) {
       if (json)
         throw new CutroomError(

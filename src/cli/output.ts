@@ -29,6 +29,14 @@ export function formatTurn(result: TurnResult): string {
   }
   if (result.status === "awaiting-choice" && result.videoId) {
     lines.push(`video: ${result.videoId}`, `file: ${result.path ?? result.url}`);
+    if (result.captions) {
+      const { srt, vtt, cueCount, burnedIn } = result.captions;
+      lines.push(
+        `captions: ${cueCount} cue(s)${burnedIn ? ", also burned into the picture" : ""}`,
+        `  srt: ${srt.path ?? srt.url}`,
+        `  vtt: ${vtt.path ?? vtt.url}`,
+      );
+    }
     if (result.quality) lines.push(...formatQuality(result.quality));
     if (result.grade) {
       const grade = result.grade;

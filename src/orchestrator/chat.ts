@@ -11,7 +11,7 @@ import { cancelledBy } from "../jobs/cancel.js";
 import type { ProgressBus } from "../jobs/progress.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import type { Runtime } from "../runtime.js";
-import type { TakeResult } from "../departments/video/state.js";
+import type { TakeCaptions, TakeResult } from "../departments/video/state.js";
 import { buildOrchestratorGraph } from "./graph.js";
 import { parseCostDecision, type CostPrompt } from "./nodes/cost.js";
 import { validateChoiceAnswer, type ChoicePrompt } from "./nodes/human-choice.js";
@@ -50,6 +50,8 @@ export interface TurnResult {
   grade: Grade | null;
   report: DepartmentReport | null;
   brainWrites: string[];
+  /** The pending take's dialogue captions (SRT and WebVTT files), when it has them. */
+  captions: TakeCaptions | null;
   choices: string[];
   lastChoice: ChoiceRecord | null;
   takes: Array<{ videoId: string; attempt: number; status: string; overall: number; regeneratedFrom: string | null }>;
@@ -233,6 +235,7 @@ export class ChatService {
         grade: null,
         report: null,
         brainWrites: [],
+        captions: null,
         choices: [...waitingFor.choices],
         lastChoice: null,
         takes: await this.takeStatuses(values.projectId, values.takes ?? []),
@@ -262,6 +265,7 @@ export class ChatService {
       grade: take?.grade ?? null,
       report: awaiting ? values.report : null,
       brainWrites: newTakes.flatMap((item) => item.brainWrites),
+      captions: take?.captions ?? null,
       choices: awaiting ? ["accept", "regenerate", "discard"] : [],
       lastChoice: answer && pending?.kind === "take" ? values.lastChoice : null,
       takes: await this.takeStatuses(values.projectId, values.takes ?? []),
