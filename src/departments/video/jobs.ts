@@ -22,7 +22,7 @@ export interface GenerateJobData {
   projectId: string;
   takeId: string;
   shot: ShotTask;
-  /** The request's frame size, when its shape is not the configured one (a vertical request). */
+  /** The request's frame size (a vertical request's is not the configured one); the handler's own when absent. */
   frame?: Frame;
 }
 
@@ -101,6 +101,7 @@ async function reusedClip(runtime: Runtime, record: MediaRecord, shot: ShotTask)
     location: (generation.location as string | null | undefined) ?? shot.location,
     action: String(generation.action ?? shot.action),
     camera: String(generation.camera ?? shot.camera),
+    passes: (generation.passes as GeneratedClipOutput["passes"]) ?? [],
   };
   const { width, height, fps } = runtime.config.video;
   const issues: string[] = [];

@@ -13,6 +13,7 @@ import { newId } from "../../../ids.js";
 import { extractFrame } from "../../../media/frames.js";
 import { verifyVideo } from "../../../media/quality.js";
 import { generateJobId, type GenerateJobData, type GenerateJobResult } from "../jobs.js";
+import { frameOf } from "../shape.js";
 import { cancelledBy } from "../../../jobs/cancel.js";
 import { isFinalFailure } from "../../../jobs/types.js";
 import type { GeneratedClipOutput, ShotTask } from "../../../specialists/video-generator/index.js";
@@ -193,7 +194,12 @@ async function generateChain(state: DepartmentStateValue, config: LangGraphRunna
           lines,
           config.signal ?? null,
         );
-        const jobData: GenerateJobData = { projectId: state.projectId, takeId: state.takeId, shot: jobShot };
+        const jobData: GenerateJobData = {
+          projectId: state.projectId,
+          takeId: state.takeId,
+          shot: jobShot,
+          frame: frameOf(runtime),
+        };
         const jobId = `${generateJobId(state.takeId, planned.index)}-${attempt}`;
         const jobs = cancelledBy(runtime.jobs, config.signal);
         const result = (await jobs.run("generate", { ...jobData }, jobId)) as GenerateJobResult;
