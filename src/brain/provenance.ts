@@ -14,6 +14,7 @@ export function provenanceOf(view: TakeView): TakeProvenance {
     resolution: `${video.width}x${video.height}`,
     fps: video.fps,
     costUsd: video.costUsd,
+    passes: video.passes ?? [],
     attempt: video.attempt,
     media: { mediaId: video.mediaId, objectKey: video.objectKey },
     characters: view.characters.map((character) => ({

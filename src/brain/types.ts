@@ -99,6 +99,16 @@ export interface VideoNode {
   grade: Grade;
   createdAt: string;
   updatedAt: string;
+  /** Work done on the take's clips after their models made them (a lip-sync pass); absent on older takes. */
+  passes?: ClipPassNode[];
+}
+
+/** One pass over a clip of a take: which shot, what was done, with which model and at what cost. */
+export interface ClipPassNode {
+  shotIndex: number;
+  step: "lip-sync";
+  model: string;
+  costUsd: number;
 }
 
 export interface QualityReportNode extends VideoQualityResult {
@@ -228,6 +238,8 @@ export interface TakeProvenance {
   resolution: string;
   fps: number;
   costUsd: number;
+  /** Passes over the clips after generation, each with its model and cost (part of costUsd). */
+  passes: ClipPassNode[];
   attempt: number;
   media: { mediaId: string; objectKey: string };
   characters: Array<{ id: string; name: string; voiceId: string | null }>;

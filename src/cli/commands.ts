@@ -254,6 +254,9 @@ function formatProvenance(item: TakeProvenance): string {
     `  made by    ${item.method} on ${item.model}, seed ${item.seed}, ${item.durationSeconds}s ${item.resolution} @ ${item.fps} fps`,
     `  prompt     ${item.prompt}`,
     `  cost       $${item.costUsd.toFixed(4)}`,
+    ...(item.passes ?? []).map(
+      (pass) => `  pass       shot ${pass.shotIndex}: ${pass.step} on ${pass.model}, $${pass.costUsd.toFixed(4)}`,
+    ),
     `  cast       ${item.characters.map((character) => character.name).join(", ") || "none"}${item.location ? ` in ${item.location.name}` : ""}`,
     `  references ${item.references.map((reference) => `${reference.id} (${reference.kind})`).join(", ") || "none"}`,
     `  grade      overall ${item.grade.overall.toFixed(3)} (${item.grade.passed ? "passed" : "below"} ${item.grade.threshold})${item.quality ? `, measured quality ${item.quality.overallQuality.toFixed(3)}` : ""}`,

@@ -4,7 +4,8 @@
  * `GET .../requests/{id}`, cancel `PUT .../requests/{id}/cancel`, storage `POST /storage/upload/initiate`
  * then `PUT` to the returned upload URL. Each submission follows the next scripted scenario; a prompt
  * matching `refusePrompts` is refused under the content policy every time, as FAL's checker would.
- * A finished video model answers `{ video: { url } }`; a finished image model (text-to-image or edit)
+ * A finished video model answers `{ video: { url } }` (a lip-sync model with the video it was sent, which
+ * must be in the fake's storage); a finished image model (text-to-image or edit)
  * answers `{ images: [{ url, content_type, width, height }], seed }`, serving a real PNG.
  */
 import { randomUUID } from "node:crypto";
@@ -45,9 +46,20 @@ export interface FalSubmission {
   scenario: FalScenario;
 }
 
+/** A lip-sync request as the fake received it: the clip, the voice, and how lengths are reconciled. */
+export interface FalLipSync {
+  requestId: string;
+  model: string;
+  videoUrl: string;
+  audioUrl: string;
+  syncMode: string | null;
+}
+
 export interface FakeFal {
   url: string;
   submissions: FalSubmission[];
+  /** Submissions to a lip-sync model; each answers with the video it was sent (from the fake's storage). */
+  lipSyncs: FalLipSync[];
   statusCalls: string[];
   cancelled: string[];
   uploads: Array<{ id: string; contentType: string; bytes: Buffer }>;
@@ -75,6 +87,8 @@ export interface FakeFalOptions {
 }
 
 const IMAGE_MODEL_WORDS = /image|flux|banana|seedream|edit/i;
+/** Lip-sync models answer with the clip they were sent, its mouth moved to the voice. */
+const LIP_SYNC_MODEL_WORDS = /lipsync|lip-sync/i;
 
 /** Width and height from a PNG's IHDR chunk (null for anything else), as FAL reports them. */
 function pngSize(bytes: Buffer): { width: number; height: number } | null {
@@ -99,6 +113,7 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
   const byId = new Map<string, FalSubmission & { polls: number }>();
   const state: Omit<FakeFal, "url" | "script" | "refusePrompts" | "pollsDuring" | "close"> = {
     submissions: [],
+    lipSyncs: [],
     statusCalls: [],
     cancelled: [],
     uploads: [],
@@ -188,9 +203,16 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
           seed: 7,
         });
       }
-      if (options.video === undefined) return json(response, 500, { detail: "the fake has no video to serve" });
-      const videoPath = typeof options.video === "string" ? options.video : await options.video(submission);
-      const bytes = await readFile(videoPath);
+      const synced = LIP_SYNC_MODEL_WORDS.test(submission.model)
+        ? files.get(String(submission.body.video_url ?? "").replace(`${base}/files/`, ""))
+        : undefined;
+      if (LIP_SYNC_MODEL_WORDS.test(submission.model) && synced === undefined)
+        return json(response, 422, { detail: [{ loc: ["body", "video_url"], msg: "video not found" }] });
+      if (synced === undefined && options.video === undefined)
+        return json(response, 500, { detail: "the fake has no video to serve" });
+      const bytes =
+        synced?.bytes ??
+        (await readFile(typeof options.video === "string" ? options.video : await options.video!(submission)));
       const id = `${requestId}.mp4`;
       files.set(id, { contentType: "video/mp4", bytes });
       return json(response, 200, {
@@ -213,6 +235,14 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
         polls: 0,
       };
       state.submissions.push(submission);
+      if (LIP_SYNC_MODEL_WORDS.test(submission.model))
+        state.lipSyncs.push({
+          requestId: submission.requestId,
+          model: submission.model,
+          videoUrl: String(body.video_url ?? ""),
+          audioUrl: String(body.audio_url ?? ""),
+          syncMode: typeof body.sync_mode === "string" ? body.sync_mode : null,
+        });
       if (scenario.kind === "submit-error") return json(response, scenario.status, scenario.body, scenario.headers);
       if (scenario.kind === "hang-submit") await new Promise((resolve) => setTimeout(resolve, scenario.holdMs));
       byId.set(submission.requestId, submission);

@@ -101,6 +101,7 @@ async function reusedClip(runtime: Runtime, record: MediaRecord, shot: ShotTask)
     location: (generation.location as string | null | undefined) ?? shot.location,
     action: String(generation.action ?? shot.action),
     camera: String(generation.camera ?? shot.camera),
+    passes: (generation.passes as GeneratedClipOutput["passes"]) ?? [],
   };
   const { width, height, fps } = runtime.config.video;
   const issues: string[] = [];

@@ -30,6 +30,7 @@ import {
   sceneWrite,
   takeClips,
   takeCost,
+  takePasses,
 } from "./take-facts.js";
 import { endsTakeOnFailure, runOf } from "./take-run.js";
 
@@ -242,6 +243,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
         height: first.height,
         fps: first.fps,
         costUsd: takeCost(state),
+        passes: takePasses(state),
         attempt: state.attempt,
         status,
         statusReason: willRetry ? `overall ${grade.overall} below ${grade.threshold}: regenerated automatically` : null,
@@ -272,6 +274,9 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
       ? [`(${state.takeId})-[:SET_IN]->(Location ${state.location.name}${state.location.created ? ", new" : ""})`]
       : []),
     ...referenceIds.map((id) => `(${state.takeId})-[:USES_REFERENCE]->(Reference ${id})`),
+    ...takePasses(state).map(
+      (pass) => `(${state.takeId}) shot ${pass.shotIndex}: ${pass.step} by ${pass.model} ($${pass.costUsd.toFixed(4)})`,
+    ),
     `(${state.takeId})-[:GRADED_BY]->(QualityReport ${verification.reportId})`,
     ...(state.previousTakeId ? [`(${state.takeId})-[:REGENERATED_FROM]->(Video ${state.previousTakeId})`] : []),
     ...(scene

@@ -2,7 +2,7 @@
  * What a take is made of, read from the department's state: its clips, what it and this run cost, and
  * the Brain's record of it as a scene (shots and the sound actually mixed under them).
  */
-import type { SceneWrite } from "../../../brain/types.js";
+import type { ClipPassNode, SceneWrite } from "../../../brain/types.js";
 import type { MixedTrack } from "../../../specialists/audio-integrator/index.js";
 import type { GeneratedClipOutput } from "../../../specialists/video-generator/index.js";
 import { CutroomError } from "../../../errors.js";
@@ -22,6 +22,13 @@ export function takeWork(state: DepartmentStateValue, added: Partial<TakeWork>):
 /** The clips made for this take, in the order their workers finished. */
 export function takeClips(state: DepartmentStateValue): GeneratedClipOutput[] {
   return currentTake(state).clips;
+}
+
+/** The passes the take's clips went through after generation (a lip-sync pass), shot by shot. */
+export function takePasses(state: DepartmentStateValue): ClipPassNode[] {
+  return [...takeClips(state)]
+    .sort((left, right) => left.index - right.index)
+    .flatMap((clip) => (clip.passes ?? []).map((pass) => ({ shotIndex: clip.index, ...pass })));
 }
 
 /** The ledger entries of this take. */

@@ -1,0 +1,135 @@
+/**
+ * Talking shots against the wire-level FAL fake: Sarah says a line in the park. With a model that does not
+ * take audio, the clip FAL made goes through one lip-sync pass with the line's voice placed where the mix
+ * puts it (its model and cost recorded on the clip, counted in the take and shown by the Brain); with a
+ * model that animates to audio, the voice goes with the generation and no pass follows. Either way the
+ * line is voiced once: the mix finds it made.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FAL_DEFAULT_MODELS } from "../../src/config.js";
+import { loudnessPerFrame } from "../../src/media/speech.js";
+import { probe } from "../../src/media/runner.js";
+import { ChatService } from "../../src/orchestrator/chat.js";
+import { LIP_SYNC_MODEL, lipSyncCostUsd } from "../../src/providers/video/fal/lip-sync.js";
+import { modelCostUsd, registryEntry } from "../../src/providers/video/fal/registry.js";
+import type { Runtime } from "../../src/runtime.js";
+import type { FakeFal } from "../fakes/fal.js";
+import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
+import { createTestRuntime } from "../helpers/runtime.js";
+
+const KEY = "fal-talking-key-3b9d";
+const REQUEST = 'Sarah says "hi there" in the park';
+const AUDIO_MODEL = "fal-ai/ltx-2.3-22b/distilled/audio-to-video";
+
+/** The bytes the fake stored under one of its file URLs, written out so ffmpeg can read them. */
+async function uploaded(fal: FakeFal, url: string, directory: string, name: string) {
+  const upload = fal.uploads.find((candidate) => url.endsWith(`/files/${candidate.id}`));
+  expect(upload, `${url} is an upload`).toBeDefined();
+  const path = join(directory, name);
+  await writeFile(path, upload!.bytes);
+  return { path, contentType: upload!.contentType };
+}
+
+async function voicedLines(runtime: Runtime) {
+  return (await runtime.media.listByProject("default")).filter(
+    (record) => record.kind === "audio" && typeof record.generation.voiceKey === "string" && record.generation.text,
+  );
+}
+
+describe("a talking shot on a paid model", () => {
+  let paid: PaidFal;
+  let fal: FakeFal;
+  beforeAll(async () => {
+    paid = await startPaidFal(KEY, "cutroom-talking-", { CUTROOM_IMAGES: "local", CUTROOM_MAX_ATTEMPTS: "1" });
+    fal = paid.fal;
+  });
+  afterAll(async () => paid.close());
+  beforeEach(() => {
+    fal.submissions.length = 0;
+    fal.uploads.length = 0;
+    fal.lipSyncs.length = 0;
+  });
+
+  it("syncs the mouth of a model's clip to the line in one lip-sync pass, recorded with its cost", async () => {
+    const { runtime, cleanup } = await createTestRuntime({ env: paid.env });
+    try {
+      const turn = await new ChatService(runtime).turn({ threadId: "talking-sync", message: REQUEST });
+      expect(turn.status, turn.reply).toBe("awaiting-choice");
+      const model = FAL_DEFAULT_MODELS["text-to-video"];
+      const generations = fal.submissions.filter((submission) => submission.model === model);
+      expect(generations).toHaveLength(1);
+      // The model is told who speaks and what, and gets no audio: it does not take any.
+      expect(String(generations[0]!.body.prompt)).toContain('Sarah says: "hi there"');
+      expect(generations[0]!.body).not.toHaveProperty("audio_url");
+
+      expect(fal.lipSyncs).toHaveLength(1);
+      const pass = fal.lipSyncs[0]!;
+      expect(pass).toMatchObject({ model: LIP_SYNC_MODEL, syncMode: "cut_off" });
+      // The clip sent is the one FAL made (a video upload), never a drawing; the audio is the voice track.
+      const clip = await uploaded(fal, pass.videoUrl, paid.directory, "sent-clip.mp4");
+      expect(clip.contentType).toBe("video/mp4");
+      expect(fal.uploads.every((upload) => !upload.contentType.startsWith("image/"))).toBe(true);
+      const voice = await uploaded(fal, pass.audioUrl, paid.directory, "sent-voice.wav");
+      expect(voice.contentType).toBe("audio/wav");
+      const clipSeconds = (await probe(clip.path)).durationSeconds;
+      const track = await probe(voice.path);
+      expect(Math.abs(track.durationSeconds - clipSeconds)).toBeLessThan(0.1);
+      // Silence until the line starts half a second in, where the mix places it; the voice after that.
+      const loudness = (await loudnessPerFrame(voice.path, Math.round(clipSeconds * 10), 10, 30_000))!;
+      expect(Math.max(...loudness.slice(0, 4))).toBeLessThan(0.02);
+      expect(Math.max(...loudness.slice(5, 15))).toBeGreaterThan(0.5);
+
+      // The pass's cost is the clip's, recorded with its model, and counted in the take.
+      const generated = turn.report!.outputs.find((output) => output.specialist === "video-generator")!.output as {
+        costUsd: number;
+        durationSeconds: number;
+        passes: Array<{ step: string; model: string; costUsd: number }>;
+      };
+      const syncCost = lipSyncCostUsd(generated.durationSeconds);
+      expect(syncCost).toBeGreaterThan(0);
+      expect(generated.passes).toEqual([{ step: "lip-sync", model: LIP_SYNC_MODEL, costUsd: syncCost }]);
+      const generationCost = modelCostUsd(registryEntry(model)!, { seconds: generated.durationSeconds })!;
+      expect(generated.costUsd).toBeCloseTo(generationCost + syncCost, 4);
+      expect(turn.report!.summary.costUsd).toBeCloseTo(generationCost + syncCost, 4);
+      const why = await runtime.brain.forProject("default").why(String(turn.videoId));
+      expect(why?.passes).toEqual([{ shotIndex: 1, step: "lip-sync", model: LIP_SYNC_MODEL, costUsd: syncCost }]);
+
+      // Voiced once, before the shot: the mix found the line made.
+      expect(await voicedLines(runtime)).toHaveLength(1);
+      const mixed = turn.report!.outputs.find((output) => output.specialist === "audio-integrator")!.output as {
+        tracks: Array<{ type: string; description: string; startTime: number }>;
+      };
+      expect(mixed.tracks.find((track) => track.type === "dialogue")).toMatchObject({
+        description: "Sarah: hi there",
+        startTime: 0.5,
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("sends the line's voice with the generation to a model that animates to audio, with no pass after", async () => {
+    const { runtime, cleanup } = await createTestRuntime({ env: { ...paid.env, FAL_AI_TEXT_TO_VIDEO: AUDIO_MODEL } });
+    try {
+      const turn = await new ChatService(runtime).turn({ threadId: "talking-driven", message: REQUEST });
+      expect(turn.status, turn.reply).toBe("awaiting-choice");
+      const generations = fal.submissions.filter((submission) => submission.model === AUDIO_MODEL);
+      expect(generations).toHaveLength(1);
+      const body = generations[0]!.body;
+      expect(body).toMatchObject({ match_audio_length: true });
+      const voice = await uploaded(fal, String(body.audio_url), paid.directory, "driving-voice.wav");
+      expect(voice.contentType).toBe("audio/wav");
+      expect(fal.lipSyncs).toEqual([]);
+      const generated = turn.report!.outputs.find((output) => output.specialist === "video-generator")!.output as {
+        passes: unknown[];
+      };
+      expect(generated.passes).toEqual([]);
+      expect((await runtime.brain.forProject("default").why(String(turn.videoId)))?.passes).toEqual([]);
+      expect(await voicedLines(runtime)).toHaveLength(1);
+    } finally {
+      await cleanup();
+    }
+  });
+});
