@@ -18,6 +18,8 @@ const FRAME_NOUN = String.raw`(?:video|videos|clip|clips|format|frame|shape|aspe
 const VERTICAL_PLATFORMS = String.raw`(?:tik\s?tok|(?:instagram\s+)?reels?|(?:youtube\s+)?shorts|(?:instagram\s+|snapchat\s+)?stor(?:y|ies)|snapchat)`;
 /** What may follow a bare shape word for it to end the phrase: "vertical, please", "make it square for...". */
 const PHRASE_END = String.raw`(?=\s*(?:$|[,.;!?)]|(?:for|please|format|orientation|mode)\b))`;
+/** Words that may stand between a shape word and its noun: "a vertical 15 second video", "a square, short clip". */
+const BETWEEN = String.raw`(?:(?:\d+(?:\.\d+)?|[a-z]+)[\s-]*(?:seconds?|secs?|minutes?|mins?)[\s-]+|(?:short|quick|little|long)[\s-]+|,\s*)*`;
 const ratio = (first: number, second: number) =>
   new RegExp(String.raw`(?<![\d.:])${first}\s*(?::|x|×|by)\s*${second}(?![\d.:])`, "i");
 
@@ -28,12 +30,12 @@ const RULES: Array<{ aspectRatio: AspectRatio; pattern: RegExp }> = [
   { aspectRatio: "1:1", pattern: ratio(1, 1) },
   // "vertical" ending a phrase is the usual way to ask for a phone's frame; "a vertical cliff" is not.
   { aspectRatio: "9:16", pattern: new RegExp(String.raw`\bvertical(?:ly)?${PHRASE_END}`, "i") },
-  { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:vertical|portrait)[\s-]+${FRAME_NOUN}\b`, "i") },
+  { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:vertical|portrait)[\s-]+${BETWEEN}${FRAME_NOUN}\b`, "i") },
   { aspectRatio: "9:16", pattern: /\b(?:in|as|make\s+it|made|shot)\s+(?:vertical(?:ly)?|portrait)\b/i },
   { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:for|on|as)\s+(?:an?\s+)?${VERTICAL_PLATFORMS}\b`, "i") },
   { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:tik\s?tok|reels?|shorts)\s+${FRAME_NOUN}\b`, "i") },
   // "square" names the frame only beside a frame's noun: "a square in Paris", "Times Square" are places.
-  { aspectRatio: "1:1", pattern: new RegExp(String.raw`\bsquare[\s-]+${FRAME_NOUN}\b`, "i") },
+  { aspectRatio: "1:1", pattern: new RegExp(String.raw`\bsquare[\s-]+${BETWEEN}${FRAME_NOUN}\b`, "i") },
   { aspectRatio: "1:1", pattern: new RegExp(String.raw`\b(?:make\s+it|made|as\s+a|in)\s+square${PHRASE_END}`, "i") },
   { aspectRatio: "1:1", pattern: /\bfor\s+(?:an?\s+)?instagram\s+(?:feed|post|grid)\b/i },
   // "a landscape shot" is a shot of scenery, so landscape needs a frame's noun or "in landscape".
