@@ -7,6 +7,7 @@ import { z } from "zod";
 import { GENERATION_METHODS, LONGEST_CLIP_SECONDS, MAX_CLIP_SECONDS, type GenerationMethod } from "../domain.js";
 import { QUALITY_LEVELS, type AskedTake } from "../departments/video/asked.js";
 import { ASPECT_RATIOS } from "../departments/video/shape.js";
+import { CAPTION_MODES } from "../media/captions.js";
 import type { Runtime } from "../runtime.js";
 import { isLocalDrawing } from "../tools/context.js";
 import { ApiError, notFound } from "./errors.js";
@@ -77,6 +78,12 @@ export const GenerateBodySchema = z
           .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*){1,5}$/i, "a FAL model id such as fal-ai/veo3.1")
           .optional()
           .describe("the FAL video model for this request (one the README's model table lists)"),
+        captions: z
+          .enum(CAPTION_MODES)
+          .optional()
+          .describe(
+            "the dialogue's captions: files (default: SRT and WebVTT beside the video), burn (the files, and the captions drawn into the picture) or none",
+          ),
       })
       .strict()
       .optional(),

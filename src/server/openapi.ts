@@ -208,6 +208,22 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}/captions.vtt",
+    summary: "The dialogue's captions as WebVTT (text/vtt), for a player's text track; 404 when the video has none",
+    auth: true,
+    responses: { 200: "WebVTT" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}/captions.srt",
+    summary: "The dialogue's captions as SRT (application/x-subrip); 404 when the video has none",
+    auth: true,
+    responses: { 200: "SRT" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "get",
     path: "/api/v1/projects/{projectId}/characters/{name}",
     summary: "The Brain's facts about a character: its takes in this project, accepted and discarded",
     auth: true,

@@ -6,6 +6,7 @@ import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { runDepartment, type CostConsent } from "../departments/video/entry.js";
 import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
+import { withCaptions } from "../departments/video/captions.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
 import { ID_PATTERN } from "../errors.js";
 import { newId } from "../ids.js";
@@ -72,6 +73,73 @@ export async function forClient<T>(runtime: Runtime, projectId: string, value: T
     const kind = kinds.get(mediaId);
     return kind === "video" || kind === "scene" ? fileUrl(projectId, mediaId) : null;
   });
+}
+
+/** Caption file formats the API serves, with their content types. */
+export const CAPTION_CONTENT_TYPES = {
+  vtt: "text/vtt; charset=utf-8",
+  srt: "application/x-subrip; charset=utf-8",
+} as const;
+export type CaptionFileFormat = keyof typeof CAPTION_CONTENT_TYPES;
+
+export function captionsUrl(projectId: string, videoId: string, format: CaptionFileFormat): string {
+  return `/api/v1/projects/${projectId}/videos/${videoId}/captions.${format}`;
+}
+
+/** A take's captions as a client is shown them: the API's routes to its files, never store paths. */
+export function captionsForClient(
+  projectId: string,
+  videoId: string,
+  captions: { language: string; cueCount: number; burnedIn: boolean } | null,
+) {
+  if (captions === null) return null;
+  return {
+    language: captions.language,
+    cueCount: captions.cueCount,
+    burnedIn: captions.burnedIn,
+    vtt: captionsUrl(projectId, videoId, "vtt"),
+    srt: captionsUrl(projectId, videoId, "srt"),
+  };
+}
+
+/**
+ * The captions of a video of the project: a take's as the Brain links them, a stored video's by the
+ * records that name it. Null when it has none.
+ */
+export async function captionsOfVideo(
+  runtime: Runtime,
+  video: ResolvedVideo,
+): Promise<
+  (Record<CaptionFileFormat, MediaRecord> & { language: string; cueCount: number; burnedIn: boolean }) | null
+> {
+  const { projectId } = video.record;
+  const live = async (mediaId: string) => {
+    const record = await runtime.media.get(mediaId);
+    return record && record.projectId === projectId && record.status === "live" && record.kind === "captions"
+      ? record
+      : null;
+  };
+  if (video.take) {
+    const node = await runtime.brain.forProject(projectId).captionsOf(video.take.video.id);
+    if (node === null) return null;
+    const [vtt, srt] = [await live(node.vtt.mediaId), await live(node.srt.mediaId)];
+    if (vtt === null || srt === null) return null;
+    return { vtt, srt, language: node.language, cueCount: node.cueCount, burnedIn: node.burnedIn };
+  }
+  const records = (await runtime.media.listByProject(projectId)).filter(
+    (record) =>
+      record.kind === "captions" && record.status === "live" && record.generation.captionsOf === video.record.id,
+  );
+  const vtt = records.find((record) => record.generation.format === "vtt");
+  const srt = records.find((record) => record.generation.format === "srt");
+  if (vtt === undefined || srt === undefined) return null;
+  return {
+    vtt,
+    srt,
+    language: String(vtt.generation.language ?? "en"),
+    cueCount: Number(vtt.generation.cueCount ?? 0),
+    burnedIn: video.record.generation.captionsBurned === true,
+  };
 }
 
 /** The video if it exists, is live and belongs to the project; otherwise 404, whichever it was. */
@@ -268,12 +336,17 @@ async function generateVideo(
 ): Promise<unknown> {
   // HTTP cannot ask its caller to confirm a cost: the server's budget is the job's explicit limit.
   const model = typeof payload.model === "string" ? payload.model : null;
-  const chosen = withRequestChoices(runtime, {
-    aspectRatio: aspectRatioOf(payload.aspectRatio, "parameters.aspectRatio"),
-    aspectField: "parameters.aspectRatio",
-    model,
-    modelField: "parameters.model",
-  });
+  const captions = typeof payload.captions === "string" ? payload.captions : null;
+  const chosen = withCaptions(
+    withRequestChoices(runtime, {
+      aspectRatio: aspectRatioOf(payload.aspectRatio, "parameters.aspectRatio"),
+      aspectField: "parameters.aspectRatio",
+      model,
+      modelField: "parameters.model",
+    }),
+    captions,
+    "parameters.captions",
+  );
   const result = await runDepartment(
     chosen,
     {
@@ -293,6 +366,7 @@ async function generateVideo(
     qualityScore: take.quality.overallQuality,
     grade: take.grade,
     quality: take.quality,
+    captions: captionsForClient(projectId, take.videoId, take.captions ?? null),
     report: result.report,
   });
 }

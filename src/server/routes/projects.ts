@@ -2,7 +2,7 @@
  * The design's project routes: generate and assemble as queued jobs, verify synchronously, a video's
  * details and bytes, a job's status and progress stream, and the Brain's facts about a character.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { admitRequest } from "../../departments/video/entry.js";
@@ -20,7 +20,17 @@ import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
 import { withRequestChoices } from "../../departments/video/shape.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
-import { characterFacts, generateBudget, resolveVideo, verifyStoredVideo, videoDetails } from "../videos.js";
+import {
+  CAPTION_CONTENT_TYPES,
+  captionsForClient,
+  captionsOfVideo,
+  characterFacts,
+  generateBudget,
+  resolveVideo,
+  verifyStoredVideo,
+  videoDetails,
+  type CaptionFileFormat,
+} from "../videos.js";
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "an http(s) URL" })
@@ -126,7 +136,7 @@ export function projectRoutes(context: ServerContext): Router {
     const job = await submitRequest(jobs, estimates, {
       kind: "generate",
       projectId,
-      request: { prompt, asked, model, aspectRatio },
+      request: { prompt, asked, model, aspectRatio, captions: body.parameters?.captions ?? null },
       webhookUrl: body.webhookUrl ?? null,
     });
     response.status(202).location(`/api/v1/projects/${projectId}/videos/jobs/${job.jobId}`);
@@ -244,8 +254,24 @@ export function projectRoutes(context: ServerContext): Router {
 
   router.get("/projects/:projectId/videos/:videoId", async (request, response) => {
     const projectId = projectOf(request);
-    response.json(videoDetails(await resolveVideo(runtime, projectId, String(request.params.videoId))));
+    const video = await resolveVideo(runtime, projectId, String(request.params.videoId));
+    const captions = await captionsOfVideo(runtime, video);
+    response.json({ ...videoDetails(video), captions: captionsForClient(projectId, video.id, captions) });
   });
+
+  // The dialogue's captions, for a player's text track (WebVTT) or an editor (SRT).
+  for (const format of Object.keys(CAPTION_CONTENT_TYPES) as CaptionFileFormat[]) {
+    router.get(`/projects/:projectId/videos/:videoId/captions.${format}`, async (request, response) => {
+      const projectId = projectOf(request);
+      const videoId = String(request.params.videoId);
+      const captions = await captionsOfVideo(runtime, await resolveVideo(runtime, projectId, videoId));
+      if (captions === null) throw notFound("captions", videoId);
+      const path = await runtime.store.localPath(captions[format].key, runtime.scratchDir);
+      response.setHeader("Content-Type", CAPTION_CONTENT_TYPES[format]);
+      response.setHeader("Cache-Control", "private, max-age=3600");
+      response.send(await readFile(path));
+    });
+  }
 
   router.get("/projects/:projectId/videos/:videoId/file", async (request, response, next) => {
     const projectId = projectOf(request);

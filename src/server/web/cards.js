@@ -17,6 +17,18 @@ export function takeCard(result, choose) {
     src: `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(result.videoId)}/file`,
     "aria-label": `Video of take ${result.videoId}`,
   });
+  // The dialogue's captions as a text track the viewer can turn off (burned-in ones are in the picture).
+  if (result.captions) {
+    video.append(
+      element("track", {
+        kind: "captions",
+        srclang: result.captions.language ?? "en",
+        label: "English",
+        src: `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(result.videoId)}/captions.vtt`,
+        default: "",
+      }),
+    );
+  }
   card.append(video);
   if (result.grade) {
     const verdict = result.grade.passed ? "passes the bar" : "below the bar";
