@@ -11,7 +11,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describeProfile, lookForLocation, profileForCharacter, wordsOf } from "../../brain/profiles.js";
-import type { ReferenceKind, ReferenceNode } from "../../brain/types.js";
+import { sourceOf, type ReferenceKind, type ReferenceNode } from "../../brain/types.js";
 import { locationInWords } from "../../brain/words.js";
 import { newId, seedFrom } from "../../ids.js";
 import type { Runtime } from "../../runtime.js";
@@ -20,6 +20,8 @@ import { isDrawnReference, makeReference, ranked, type PaidBy, type ReferenceNot
 
 export { isDrawnReference, ranked, type PaidBy, type ReferenceNotes } from "./reference-store.js";
 import type { EntityRef } from "./state.js";
+import { frameFor, isAspectRatio } from "./reading/shape.js";
+import { shapeOf } from "./shape.js";
 
 /** The local renderer's master still of a character (as it has always drawn it). */
 const LOCAL_CHARACTER_SIZE = { width: 320, height: 180 };
@@ -172,7 +174,22 @@ export async function characterEntity(
   };
 }
 
-/** Finds or creates a location, makes its plate when it lacks one, and says which it uses. */
+/**
+ * The plates a take at a shape may start from: the user's own (used as given), and those made at that
+ * shape, so a landscape plate never starts a vertical shot. A plate made before shapes were recorded was
+ * made at the configured frame (a drawing) or at 16:9 (a model's).
+ */
+async function platesAt(runtime: Runtime, plates: ReferenceNode[], shape: string): Promise<ReferenceNode[]> {
+  const fitting: ReferenceNode[] = [];
+  for (const plate of plates) {
+    const unrecorded = isDrawnReference(plate) && runtime.config.video.shapeFrom === undefined ? shape : "16:9";
+    const made = (await runtime.media.get(plate.mediaId))?.generation.aspectRatio ?? unrecorded;
+    if (sourceOf(plate) === "uploaded" || made === shape) fitting.push(plate);
+  }
+  return fitting;
+}
+
+/** Finds or creates a location, makes its plate when it lacks one (at the take's shape), and says which it uses. */
 export async function locationEntity(
   runtime: Runtime,
   context: ToolContext,
@@ -192,9 +209,12 @@ export async function locationEntity(
     });
   }
   const realImages = !runtime.image.drawsLocally;
-  let plates = ranked(await brain.referencesOf(location.id), "location-master");
+  const shape = shapeOf(runtime);
+  let plates = await platesAt(runtime, ranked(await brain.referencesOf(location.id), "location-master"), shape);
   if (plates.length === 0 || (realImages && !plates.some((reference) => !isDrawnReference(reference)))) {
-    const { width, height } = realImages ? MODEL_SIZES["location-master"] : runtime.config.video;
+    const { width, height } = realImages
+      ? frameFor(isAspectRatio(shape) ? shape : "16:9", MODEL_SIZES["location-master"])
+      : runtime.config.video;
     const made = await makeReference(
       runtime,
       context,
@@ -219,7 +239,7 @@ export async function locationEntity(
         },
         madeFrom: [],
         what: `the ${location.name} plate`,
-        generation: { locationId: location.id, look: location.look },
+        generation: { locationId: location.id, look: location.look, aspectRatio: shape },
       },
       notes,
     );
