@@ -7,7 +7,7 @@ import type { Runtime } from "../../runtime.js";
 import { pricePerSecond } from "./planner/cost.js";
 import { extractSceneFacts } from "./planner/deterministic.js";
 import { planSceneRequest } from "./planner/index.js";
-import { clipLimits, singleClipLimit } from "./planner/lengths.js";
+import { plannedClipLimits, singleClipLimit } from "./planner/lengths.js";
 import type { ScenePlan } from "./planner/plan.js";
 import { readRequest } from "./reading/index.js";
 import { assertUsableMessage, GRADE_PRESETS, isSceneRequest, type VideoBrief } from "./understand.js";
@@ -48,7 +48,7 @@ export async function sceneBrief(runtime: Runtime, text: string): Promise<{ plan
   const plan = await planSceneRequest(text, {
     fps: runtime.config.video.fps,
     priceFor: (method, seconds) => pricePerSecond(runtime.config, method) * seconds,
-    clipLimits: (method) => clipLimits(runtime.config, method),
+    clipLimits: (method) => plannedClipLimits(runtime.config, method),
     llm: runtime.llm,
     log: runtime.log,
   });

@@ -9,7 +9,7 @@ import { budgetNote } from "../../departments/video/budget.js";
 import { weighRequest } from "../../departments/video/entry.js";
 import { clipCostUsd } from "../../departments/video/planner/cost.js";
 import { planScene } from "../../departments/video/planner/deterministic.js";
-import { clipLimits } from "../../departments/video/planner/lengths.js";
+import { plannedClipLimits } from "../../departments/video/planner/lengths.js";
 import { clipSeconds } from "../../departments/video/planner/plan.js";
 import { plansAsScene } from "../../departments/video/scene-brief.js";
 import type { TakeResult } from "../../departments/video/state.js";
@@ -54,7 +54,7 @@ export function estimateRegenerateCost(
     const plan = planScene(text, {
       fps: config.video.fps,
       priceFor,
-      clipLimits: (method) => clipLimits(config, method),
+      clipLimits: (method) => plannedClipLimits(config, method),
     });
     const redo = plan.shots.filter((shot) => redoShots === null || redoShots.includes(shot.index));
     const cost = redo.reduce((sum, shot) => sum + priceFor(shot.method, clipSeconds(plan, shot)), 0);

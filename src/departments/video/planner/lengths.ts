@@ -57,6 +57,27 @@ export function clipLimits(config: Config, method: GenerationMethod): ClipLimits
   return limitsOfModel(modelFor(config, method));
 }
 
+/**
+ * The lengths a planned shot of a method may have: a shot planned from a picture is made from its prompt
+ * when no picture may be sent (a drawn reference is never sent to a paid model), so it must suit the
+ * text-to-video model as well: the shorter limit, and the lengths both render.
+ */
+export function plannedClipLimits(config: Config, method: GenerationMethod): ClipLimits {
+  const own = clipLimits(config, method);
+  if (method === "text-to-video") return own;
+  const text = clipLimits(config, "text-to-video");
+  const lengths =
+    own.lengths === null || text.lengths === null
+      ? (own.lengths ?? text.lengths)
+      : own.lengths.filter((length) => text.lengths!.includes(length));
+  return {
+    maxSeconds: Math.min(own.maxSeconds, text.maxSeconds),
+    minSeconds: Math.max(own.minSeconds, text.minSeconds),
+    lengths: lengths !== null && lengths.length === 0 ? null : lengths,
+    model: text.maxSeconds < own.maxSeconds ? text.model : own.model,
+  };
+}
+
 /** Methods one clip of a request may be made with, depending on the references it finds. */
 const SINGLE_CLIP_METHODS: GenerationMethod[] = ["text-to-video", "image-to-video", "composite-to-video"];
 
