@@ -15,7 +15,7 @@ Usage:
   cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--resume]
                [--model ID] [--aspect 16:9|9:16|1:1] [--captions files|burn|none] [--json]
       One turn on a thread; with no message and no --choice, opens an interactive chat.
-  cutroom plan "<request>" [--model ID] [--aspect R] [--json]   plan a scene (shots ≤ 7 s, transitions, lines, music, cost)
+  cutroom plan "<request>" [--model ID] [--aspect R] [--json]   plan a request (shots, lengths by model, frame, captions, cost)
   cutroom assemble <spec.json> [--output FILE.mp4] [--json]   assemble, mix and verify a scene spec
   cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N]
                  [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
