@@ -168,7 +168,13 @@ function mp4Options(request: ClipRequest): string[] {
 /** How long a clip made from a frame takes to blend from that frame into its own animation. */
 export const START_BLEND_SECONDS = 0.5;
 
-export function buildAnimaticSpec(request: ClipRequest, outputPath: string, workDir?: string): FfmpegSpec {
+/** `mouths`: per speaking character's name, how open its mouth is at each frame (see media/mouth.ts). */
+export function buildAnimaticSpec(
+  request: ClipRequest,
+  outputPath: string,
+  workDir?: string,
+  mouths: Record<string, number[]> = {},
+): FfmpegSpec {
   const { width, height, fps, durationSeconds } = request;
   const image = backgroundImage(request);
   const strength = effectiveStrength(request.motionStrength);
@@ -207,9 +213,14 @@ export function buildAnimaticSpec(request: ClipRequest, outputPath: string, work
     const canvas = { width: size.width, height: size.height };
     const boxes = [
       drawbox({ x: 0, y: 0, width: size.width, height: size.height, color: "black@0.0" }, canvas, true),
-      ...figureBoxes(character.profile, size, request.action, motion.poseRate, offset).map((box) =>
-        drawbox(box, canvas, true),
-      ),
+      ...figureBoxes(
+        character.profile,
+        size,
+        request.action,
+        motion.poseRate,
+        offset,
+        mouths[character.name] === undefined ? null : { opening: mouths[character.name]!, fps },
+      ).map((box) => drawbox(box, canvas, true)),
     ].filter((filter): filter is string => filter !== null);
     const inputIndex = inputs.length;
     inputs.push(lavfiColor("black", size.width, size.height, fps, durationSeconds));

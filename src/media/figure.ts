@@ -5,6 +5,7 @@
  */
 import type { Action, VisualProfile } from "../domain.js";
 import { mixHex, num, type Box } from "./filtergraph.js";
+import { spokenMouth } from "./mouth.js";
 
 export interface FigureSize {
   /** Canvas of the figure in pixels; feet touch the bottom edge. */
@@ -38,23 +39,32 @@ export function phaseExpression(phase: "A" | "B", rate: number, offset: number):
   return phase === "A" ? `lt(${cycle},0.5)` : `gte(${cycle},0.5)`;
 }
 
-/** Boxes of the figure in its own canvas, for one action. */
+/**
+ * Boxes of the figure in its own canvas, for one action. `mouth` is how open its mouth is at each frame
+ * (0..1, at `fps`) while it speaks a line: the mouth then follows it instead of the talk action's cycle.
+ */
 export function figureBoxes(
   profile: VisualProfile,
   size: FigureSize,
   action: Action,
   rate: number,
   offset: number,
+  mouth: { opening: number[]; fps: number } | null = null,
 ): Box[] {
-  const parts = figureParts(profile, size, action);
+  const parts = figureParts(profile, size, action, mouth !== null);
+  const speaking = mouth === null ? [] : spokenMouth(profile, size, action, mouth.opening, mouth.fps);
   // Without pose switching the figure simply holds pose A.
-  if (rate <= 0) return parts.filter((part) => part.phase !== "B").map(({ phase: _phase, ...box }) => box);
-  return parts.map(({ phase, ...box }) =>
-    phase === "both" ? box : { ...box, enable: phaseExpression(phase, rate, offset) },
-  );
+  if (rate <= 0)
+    return [...parts.filter((part) => part.phase !== "B").map(({ phase: _phase, ...box }) => box), ...speaking];
+  return [
+    ...parts.map(({ phase, ...box }) =>
+      phase === "both" ? box : { ...box, enable: phaseExpression(phase, rate, offset) },
+    ),
+    ...speaking,
+  ];
 }
 
-function figureParts(profile: VisualProfile, size: FigureSize, action: Action): Part[] {
+function figureParts(profile: VisualProfile, size: FigureSize, action: Action, speaks = false): Part[] {
   const height = size.bodyHeight;
   const bodyWidth = size.bodyWidth;
   const center = size.width / 2;
@@ -185,8 +195,10 @@ function figureParts(profile: VisualProfile, size: FigureSize, action: Action): 
       arm("left", "down", "both");
       arm("right", "forward", "A");
       arm("right", "out", "B");
-      mouth(true, "A");
-      mouth(false, "B");
+      if (!speaks) {
+        mouth(true, "A");
+        mouth(false, "B");
+      }
       break;
     case "look":
     case "stand": {

@@ -5,18 +5,23 @@
  * model that animates to audio, the voice goes with the generation and no pass follows. Either way the
  * line is voiced once: the mix finds it made.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FAL_DEFAULT_MODELS } from "../../src/config.js";
-import { loudnessPerFrame } from "../../src/media/speech.js";
+import { correlation, mouthAreaPerFrame, mouthColour } from "../../src/media/mouth-measure.js";
+import { loudnessPerFrame, renderSpeechTrack } from "../../src/media/speech.js";
 import { probe } from "../../src/media/runner.js";
 import { ChatService } from "../../src/orchestrator/chat.js";
 import { LIP_SYNC_MODEL, lipSyncCostUsd } from "../../src/providers/video/fal/lip-sync.js";
 import { modelCostUsd, registryEntry } from "../../src/providers/video/fal/registry.js";
+import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
+import { LocalVoiceProvider } from "../../src/providers/voice/local.js";
 import type { Runtime } from "../../src/runtime.js";
 import type { FakeFal } from "../fakes/fal.js";
 import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
+import { sarahInThePark } from "../helpers/fixtures.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
 const KEY = "fal-talking-key-3b9d";
@@ -92,7 +97,7 @@ describe("a talking shot on a paid model", () => {
       expect(generated.passes).toEqual([{ step: "lip-sync", model: LIP_SYNC_MODEL, costUsd: syncCost }]);
       const generationCost = modelCostUsd(registryEntry(model)!, { seconds: generated.durationSeconds })!;
       expect(generated.costUsd).toBeCloseTo(generationCost + syncCost, 4);
-      expect(turn.report!.summary.costUsd).toBeCloseTo(generationCost + syncCost, 4);
+      expect(turn.report!.summary?.costUsd).toBeCloseTo(generationCost + syncCost, 4);
       const why = await runtime.brain.forProject("default").why(String(turn.videoId));
       expect(why?.passes).toEqual([{ shotIndex: 1, step: "lip-sync", model: LIP_SYNC_MODEL, costUsd: syncCost }]);
 
@@ -130,6 +135,52 @@ describe("a talking shot on a paid model", () => {
       expect(await voicedLines(runtime)).toHaveLength(1);
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe("a talking shot on the local renderer", () => {
+  it("opens and closes the speaker's mouth with the line's loudness", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "cutroom-mouth-"));
+    try {
+      const voices = new LocalVoiceProvider();
+      const text = "hi there, it is a lovely morning in the park";
+      const line = await voices.synthesize(
+        { text, voiceId: (await voices.listVoices())[0]!.voiceId, emotion: "neutral" },
+        directory,
+      );
+      const track = await renderSpeechTrack([{ path: line.path, startSeconds: 0.5 }], 5, join(directory, "track.wav"), {
+        timeoutMs: 60_000,
+      });
+      const size = { width: 640, height: 360 };
+      const request = sarahInThePark({
+        action: "talk",
+        camera: "static",
+        durationSeconds: 5,
+        fps: 12,
+        ...size,
+        speech: {
+          lines: [{ character: "Sarah", text, startSeconds: 0.5, durationSeconds: line.durationSeconds }],
+          audioPath: track,
+        },
+      });
+      const clip = await new LocalAnimaticProvider({ timeoutMs: 60_000 }).textToVideo(request, {
+        outputDir: directory,
+        onProgress: null,
+        signal: null,
+      });
+      const area = (await mouthAreaPerFrame(clip.path, size, mouthColour(request.characters[0]!.profile), 60_000))!;
+      expect(area).toHaveLength(60);
+      const loudness = (await loudnessPerFrame(track, area.length, 12, 60_000))!;
+      // The drawn mouth's opening follows the voice over time, frame by frame.
+      expect(correlation(area, loudness)!).toBeGreaterThan(0.7);
+      // Shut (only its closed line drawn) before the line starts, clearly open while it is loud.
+      const closed = Math.max(...area.slice(0, 5));
+      const loudFrames = area.filter((_, frame) => loudness[frame]! > 0.5);
+      expect(loudFrames.length).toBeGreaterThan(3);
+      expect(Math.min(...loudFrames)).toBeGreaterThan(closed * 1.5);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
     }
   });
 });

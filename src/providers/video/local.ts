@@ -22,6 +22,7 @@ import {
   renderLocationReferenceSpec,
 } from "../../media/animatic.js";
 import { runFfmpeg } from "../../media/runner.js";
+import { loudnessPerFrame, mouthOpening } from "../../media/speech.js";
 import { describeClip, MethodDispatchProvider, type GenerateOptions } from "./types.js";
 import { costAtRate } from "./pricing.js";
 import { checkDimension, invalid, preparedClipRequest } from "./clip-request.js";
@@ -60,7 +61,8 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
     report?.(0, `rendering ${method} animatic`);
     try {
       if (clipRequest.caption !== null) await writeFile(captionPath, clipRequest.caption, "utf8");
-      await runFfmpeg(buildAnimaticSpec(clipRequest, output, outputDir), {
+      const mouths = await speakingMouths(clipRequest, this.timeoutMs);
+      await runFfmpeg(buildAnimaticSpec(clipRequest, output, outputDir, mouths), {
         timeoutMs: this.timeoutMs,
         signal: options.signal,
         durationSeconds: clipRequest.durationSeconds,
@@ -80,6 +82,24 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
     report?.(1, "rendered");
     return clip;
   }
+}
+
+/**
+ * How open each speaking character's mouth is at each frame: the clip's voice track's loudness while the
+ * character's own lines play. A track that cannot be read leaves the talk action's cycle in place.
+ */
+async function speakingMouths(request: ClipRequest, timeoutMs: number): Promise<Record<string, number[]>> {
+  const speech = request.speech ?? null;
+  if (speech === null || speech.lines.length === 0) return {};
+  const frames = Math.ceil(request.durationSeconds * request.fps);
+  const loudness = await loudnessPerFrame(speech.audioPath, frames, request.fps, timeoutMs);
+  if (loudness === null) return {};
+  const mouths: Record<string, number[]> = {};
+  for (const character of request.characters) {
+    if (speech.lines.some((line) => line.character.toLowerCase() === character.name.toLowerCase()))
+      mouths[character.name] = mouthOpening(loudness, speech.lines, character.name, request.fps);
+  }
+  return mouths;
 }
 
 function checkStillSize(size: { width: number; height: number }): void {
