@@ -15,6 +15,7 @@ import {
   type VoiceLine,
 } from "../jobs/voice.js";
 import { mixAudioIntoVideo } from "../media/audio.js";
+import { audibleSpan } from "../media/audible.js";
 import { probe } from "../media/runner.js";
 import type { CharacterNode } from "../brain/types.js";
 import type { Runtime } from "../runtime.js";
@@ -109,6 +110,28 @@ export function spokenSpan(alignment: unknown): { startSeconds: number; endSecon
   return end > start ? { startSeconds: start, endSeconds: end } : null;
 }
 
+/**
+ * Without the provider's timings, where the words are heard in the line's own file (measured, never
+ * estimated); null when that cannot be measured, and the caption then spans the whole line.
+ */
+async function measuredSpan(
+  context: ToolContext,
+  audioId: string,
+): Promise<{ startSeconds: number; endSeconds: number } | null> {
+  try {
+    return await audibleSpan(join(context.workDir, `${audioId}.wav`), {
+      signal: context.signal ?? null,
+      timeoutMs: context.runtime.config.ffmpegTimeoutMs,
+    });
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    context.runtime.log.warn(
+      `${audioId}: the words could not be found in the line (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return null;
+  }
+}
+
 export function createAudioTools(context: ToolContext) {
   const { voice, config } = context.runtime;
 
@@ -127,7 +150,7 @@ export function createAudioTools(context: ToolContext) {
         character: found.name,
         voiceId,
         durationSeconds: voiced.durationSeconds,
-        spoken: spokenSpan(voiced.alignment),
+        spoken: spokenSpan(voiced.alignment) ?? (await measuredSpan(context, audioId)),
         model: voiced.model,
         reused: voiced.reused,
       });

@@ -135,9 +135,10 @@ export function mixedTracks(calls: ToolCallRecord[]): MixedTrack[] {
 }
 
 /**
- * Each dialogue line where the final mix has it: its placed start plus, when the voice gave per-character
- * timings, the offset of its first spoken word, to the end of its last word; otherwise the line's whole
- * measured length as synced (never the plan's estimate). Lines the sync dropped have no caption.
+ * Each dialogue line where the final mix has it: its placed start plus the offset of its first word, to
+ * the end of its last word, as the voice's per-character timings give them or as measured in the line's
+ * own file (never the plan's estimate); without either, the line's whole synced length. Lines the sync
+ * dropped have no caption, and a line the picture's end cuts ends there.
  */
 export function captionLines(calls: ToolCallRecord[]): CaptionLine[] {
   const voiced = new Map<string, { character: string; text: string; spoken: unknown }>();
