@@ -16,10 +16,16 @@ export interface PaidFal {
   close(): Promise<void>;
 }
 
-export async function startPaidFal(key: string, prefix: string, extraEnv: Record<string, string>): Promise<PaidFal> {
+/** `size` is the frame the fake's clip is rendered at (the fixture's own when left out): a model's output size. */
+export async function startPaidFal(
+  key: string,
+  prefix: string,
+  extraEnv: Record<string, string>,
+  size: { width: number; height: number } | null = null,
+): Promise<PaidFal> {
   const directory = await mkdtemp(join(tmpdir(), prefix));
   const clip = await new LocalAnimaticProvider({ timeoutMs: 60_000 }).textToVideo(
-    sarahInThePark({ durationSeconds: 7, seed: 5 }),
+    sarahInThePark({ durationSeconds: 7, seed: 5, ...(size ?? {}) }),
     { outputDir: directory, onProgress: null, signal: null },
   );
   const fal = await startFakeFal({ apiKey: key, video: clip.path });
