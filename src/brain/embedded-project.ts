@@ -8,6 +8,7 @@ import type { TakeStatus } from "../domain.js";
 import {
   assertNameFree,
   findByName,
+  idOfKey,
   link,
   propsOf,
   related,
@@ -18,6 +19,16 @@ import {
 import type { GraphFile } from "./graph-file.js";
 import type { BrainGraph } from "./graph-types.js";
 import { byCreatedAt, provenanceOf } from "./provenance.js";
+import {
+  pageOfTakes,
+  pageOfThreads,
+  type LibraryRow,
+  type LibraryTake,
+  type LibraryThread,
+  type Page,
+  type TakeListQuery,
+  type ThreadListQuery,
+} from "./library.js";
 import { countsOf, violationsOf } from "./embedded-validate.js";
 import {
   ownerLabelOf,
@@ -26,6 +37,7 @@ import {
   type CaptionsNode,
   type CharacterNode,
   type CharacterView,
+  type ContactSheetNode,
   type LocationNode,
   type LocationView,
   type ProjectBrain,
@@ -152,7 +164,48 @@ export class EmbeddedProjectBrain implements ProjectBrain {
         upsertNode(draft, this.projectId, captionsId, "Captions", write.captions);
         link(draft, this.projectId, "HAS_CAPTIONS", videoId, captionsId);
       }
+      if (write.contactSheet) {
+        const sheetId = assertId(write.contactSheet.id, "contactSheet.id");
+        upsertNode(draft, this.projectId, sheetId, "ContactSheet", write.contactSheet);
+        link(draft, this.projectId, "HAS_CONTACT_SHEET", videoId, sheetId);
+      }
     });
+  }
+
+  contactSheetOf(takeId: string): Promise<ContactSheetNode | null> {
+    return this.read(
+      (graph) =>
+        related<ContactSheetNode>(graph, this.projectId, takeId, "out", "HAS_CONTACT_SHEET", "ContactSheet")[0] ?? null,
+    );
+  }
+
+  listTakes(query: TakeListQuery): Promise<Page<LibraryTake>> {
+    return this.read((graph) => pageOfTakes(this.libraryRows(graph), query));
+  }
+
+  listThreads(query: ThreadListQuery): Promise<Page<LibraryThread>> {
+    return this.read((graph) => pageOfThreads(this.libraryRows(graph), query));
+  }
+
+  /** Every take of the project with its request and cast, as the Neo4j backend reads them too. */
+  private libraryRows(graph: BrainGraph): LibraryRow[] {
+    const rows: LibraryRow[] = [];
+    graph.forEachNode((key, attributes) => {
+      if (attributes.projectId !== this.projectId || attributes.label !== "Video") return;
+      const video = structuredClone(attributes.props) as VideoNode;
+      const id = idOfKey(key);
+      rows.push({
+        video,
+        request:
+          related<RequestNode>(graph, this.projectId, id, "in", "PRODUCED", "Request")[0] ??
+          propsOf<RequestNode>(graph, this.projectId, video.requestId, "Request"),
+        characters: related<CharacterNode>(graph, this.projectId, id, "out", "DEPICTS", "Character").map(
+          (character) => character.name,
+        ),
+        location: related<LocationNode>(graph, this.projectId, id, "out", "SET_IN", "Location")[0]?.name ?? null,
+      });
+    });
+    return rows;
   }
 
   captionsOf(takeId: string): Promise<CaptionsNode | null> {

@@ -14,7 +14,8 @@ export type Label =
   | "Scene"
   | "Clip"
   | "AudioTrack"
-  | "Captions";
+  | "Captions"
+  | "ContactSheet";
 export type RelationshipType =
   | "HAS_REFERENCE"
   | "PRODUCED"
@@ -27,7 +28,8 @@ export type RelationshipType =
   | "PART_OF"
   | "HAS_AUDIO"
   | "MADE_FROM"
-  | "HAS_CAPTIONS";
+  | "HAS_CAPTIONS"
+  | "HAS_CONTACT_SHEET";
 
 export const LABELS: readonly Label[] = [
   "Character",
@@ -40,6 +42,7 @@ export const LABELS: readonly Label[] = [
   "Clip",
   "AudioTrack",
   "Captions",
+  "ContactSheet",
 ];
 export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "HAS_REFERENCE",
@@ -54,6 +57,7 @@ export const RELATIONSHIP_TYPES: readonly RelationshipType[] = [
   "HAS_AUDIO",
   "MADE_FROM",
   "HAS_CAPTIONS",
+  "HAS_CONTACT_SHEET",
 ];
 
 /** What each validation rule asserts; shared by the docs and every Brain implementation. */

@@ -4,7 +4,7 @@
  * Relationships: (Character|Location)-[:HAS_REFERENCE]->(Reference), (Request)-[:PRODUCED]->(Video),
  * (Video)-[:DEPICTS]->(Character), (Video)-[:SET_IN]->(Location), (Video)-[:USES_REFERENCE]->(Reference),
  * (Video)-[:GRADED_BY]->(QualityReport), (Video)-[:REGENERATED_FROM]->(Video),
- * (Video)-[:HAS_CAPTIONS]->(Captions).
+ * (Video)-[:HAS_CAPTIONS]->(Captions), (Video)-[:HAS_CONTACT_SHEET]->(ContactSheet).
  */
 import type {
   GenerationMethod,
@@ -14,6 +14,7 @@ import type {
   VideoQualityResult,
   VisualProfile,
 } from "../domain.js";
+import type { LibraryTake, LibraryThread, Page, TakeListQuery, ThreadListQuery } from "./library.js";
 
 export interface CharacterNode {
   id: string;
@@ -87,6 +88,8 @@ export interface VideoNode {
   method: GenerationMethod;
   model: string;
   prompt: string;
+  /** A short title from the request's words (library.ts titleOf); absent on older takes. */
+  title?: string;
   seed: number;
   durationSeconds: number;
   width: number;
@@ -173,6 +176,18 @@ export interface CaptionsNode {
   createdAt: string;
 }
 
+/**
+ * A take's contact sheet, (Video)-[:HAS_CONTACT_SHEET]->(ContactSheet): one still per shot in a grid, a
+ * stored image (its media record and object key) made when the take's clips were joined.
+ */
+export interface ContactSheetNode {
+  id: string;
+  mediaId: string;
+  objectKey: string;
+  shotCount: number;
+  createdAt: string;
+}
+
 /** Everything one department result writes, applied in one transaction. */
 export interface TakeWrite {
   request: RequestNode;
@@ -186,6 +201,8 @@ export interface TakeWrite {
   scene?: SceneWrite | null;
   /** Present when the take has dialogue captions (their files are stored before the take is written). */
   captions?: CaptionsNode | null;
+  /** Present when the take's clips were joined with a contact sheet (stored before the take is written). */
+  contactSheet?: ContactSheetNode | null;
 }
 
 export interface TakeView {
@@ -318,6 +335,12 @@ export interface ProjectBrain {
   sceneOf(takeId: string): Promise<SceneView | null>;
   /** The take's captions, or null when it has none (no dialogue, captions off, or an unknown take). */
   captionsOf(takeId: string): Promise<CaptionsNode | null>;
+  /** The take's contact sheet, or null when it has none (an older take, or an unknown one). */
+  contactSheetOf(takeId: string): Promise<ContactSheetNode | null>;
+  /** The project's takes, newest first, filtered and a page at a time (library.ts). */
+  listTakes(query: TakeListQuery): Promise<Page<LibraryTake>>;
+  /** The project's threads that produced takes, most recently active first. */
+  listThreads(query: ThreadListQuery): Promise<Page<LibraryThread>>;
   /** Provenance of one take (`cutroom brain why`); null when the take is unknown. */
   why(takeId: string): Promise<TakeProvenance | null>;
   /** Graph rules a take must satisfy (contradictions). Empty when consistent. */

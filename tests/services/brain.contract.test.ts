@@ -22,6 +22,7 @@ import {
   take,
 } from "../helpers/brain-fixtures.js";
 import { expectCode, projectIsolationCases } from "../helpers/brain-isolation.js";
+import { libraryCases } from "../helpers/brain-library.js";
 import { NEO4J_OPTIONS, servicesEnv } from "./env.js";
 
 /** The project the contract's own cases write to. */
@@ -264,6 +265,13 @@ function brainContract(name: string, subject: () => Subject): void {
 
     describe("project isolation", () => {
       projectIsolationCases(
+        () => current.open(),
+        (opened) => opened.close(),
+      );
+    });
+
+    describe("library", () => {
+      libraryCases(
         () => current.open(),
         (opened) => opened.close(),
       );

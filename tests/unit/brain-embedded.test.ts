@@ -14,6 +14,7 @@ import {
   take,
 } from "../helpers/brain-fixtures.js";
 import { expectCode, projectIsolationCases } from "../helpers/brain-isolation.js";
+import { libraryCases } from "../helpers/brain-library.js";
 
 const PROJECT = "alpha";
 let directory: string;
@@ -200,6 +201,13 @@ describe("EmbeddedBrain", () => {
   describe("project isolation", () => {
     projectIsolationCases(
       async () => EmbeddedBrain.open({ file: join(await mkdtemp(join(directory, "isolation-")), "brain.json") }),
+      (opened) => opened.close(),
+    );
+  });
+
+  describe("library", () => {
+    libraryCases(
+      async () => EmbeddedBrain.open({ file: join(await mkdtemp(join(directory, "library-")), "brain.json") }),
       (opened) => opened.close(),
     );
   });

@@ -7,6 +7,15 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import type { TakeStatus } from "../../domain.js";
 import { CutroomError, assertId } from "../../errors.js";
+import {
+  pageOfTakes,
+  pageOfThreads,
+  type LibraryTake,
+  type LibraryThread,
+  type Page,
+  type TakeListQuery,
+  type ThreadListQuery,
+} from "../library.js";
 import { provenanceOf } from "../provenance.js";
 import { REQUIRED_INCOMING, REQUIRED_OUTGOING, TARGET_RULES, normalName, type Label } from "../rules.js";
 import { ownerLabelOf } from "../types.js";
@@ -16,6 +25,7 @@ import type {
   CaptionsNode,
   CharacterNode,
   CharacterView,
+  ContactSheetNode,
   LocationNode,
   LocationView,
   ProjectBrain,
@@ -31,6 +41,7 @@ import { assertLabels, nameTaken, requireTargets } from "./guards.js";
 import * as Q from "./queries.js";
 import {
   characterViewOf,
+  libraryRowOf,
   locationViewOf,
   parse,
   propertiesOf,
@@ -166,7 +177,29 @@ export class Neo4jProjectBrain implements ProjectBrain {
           captions: propertiesOf("Captions", write.captions),
         });
       }
+      if (write.contactSheet) {
+        const sheetId = assertId(write.contactSheet.id, "contactSheet.id");
+        await assertLabels(tx, this.projectId, [{ id: sheetId, label: "ContactSheet" }]);
+        await this.run(tx, Q.RECORD_CONTACT_SHEET, {
+          videoId,
+          sheetId,
+          sheet: propertiesOf("ContactSheet", write.contactSheet),
+        });
+      }
     });
+  }
+
+  async contactSheetOf(takeId: string): Promise<ContactSheetNode | null> {
+    const [row] = await this.read(Q.CONTACT_SHEET_OF, { id: takeId });
+    return row ? parse<ContactSheetNode>(row.json) : null;
+  }
+
+  async listTakes(query: TakeListQuery): Promise<Page<LibraryTake>> {
+    return pageOfTakes((await this.read(Q.LIBRARY_ROWS, {})).map(libraryRowOf), query);
+  }
+
+  async listThreads(query: ThreadListQuery): Promise<Page<LibraryThread>> {
+    return pageOfThreads((await this.read(Q.LIBRARY_ROWS, {})).map(libraryRowOf), query);
   }
 
   async captionsOf(takeId: string): Promise<CaptionsNode | null> {

@@ -114,6 +114,17 @@ export const CAPTIONS_OF = `
 MATCH (:BrainNode:Video {projectId: $projectId, id: $id})-[:HAS_CAPTIONS]->(captions:Captions {projectId: $projectId})
 RETURN captions.json AS json ORDER BY captions.createdAt DESC LIMIT 1`;
 
+/** A take's contact sheet, in the take's transaction. */
+export const RECORD_CONTACT_SHEET = `
+MATCH (video:BrainNode:Video {projectId: $projectId, id: $videoId})
+MERGE (sheet:BrainNode {projectId: $projectId, id: $sheetId})
+  SET sheet:ContactSheet SET sheet = $sheet SET sheet.id = $sheetId, sheet.projectId = $projectId
+MERGE (video)-[:HAS_CONTACT_SHEET]->(sheet)`;
+
+export const CONTACT_SHEET_OF = `
+MATCH (:BrainNode:Video {projectId: $projectId, id: $id})-[:HAS_CONTACT_SHEET]->(sheet:ContactSheet {projectId: $projectId})
+RETURN sheet.json AS json ORDER BY sheet.createdAt DESC LIMIT 1`;
+
 export const SCENE_OF = `
 MATCH (:BrainNode:Video {projectId: $projectId, id: $id})-[:RENDERS]->(scene:Scene {projectId: $projectId})
 OPTIONAL MATCH (part:Clip {projectId: $projectId})-[:PART_OF]->(scene)
@@ -194,3 +205,12 @@ RETURN label, count(*) AS count`;
 export const COUNT_RELATIONSHIPS = `
 MATCH (source:BrainNode)-[link]->(:BrainNode) WHERE $projectId IS NULL OR source.projectId = $projectId
 RETURN type(link) AS type, count(*) AS count`;
+
+/** Every take of the project with its request and cast: the rows library.ts filters and pages. */
+export const LIBRARY_ROWS = `
+MATCH (video:BrainNode:Video {projectId: $projectId})
+OPTIONAL MATCH (byId:BrainNode:Request {projectId: $projectId, id: video.requestId})
+RETURN ${VIDEO_FIELDS} AS video,
+  coalesce(head([(request:Request {projectId: $projectId})-[:PRODUCED]->(video) | request.json]), byId.json) AS request,
+  [(video)-[:DEPICTS]->(character:Character {projectId: $projectId}) | character.name] AS characters,
+  head([(video)-[:SET_IN]->(location:Location {projectId: $projectId}) | location.name]) AS location`;

@@ -4,6 +4,7 @@
  * with the same ordering, so both backends answer alike.
  */
 import type { TakeStatus } from "../../domain.js";
+import type { LibraryRow } from "../library.js";
 import { byCreatedAt } from "../provenance.js";
 import {
   REQUIRED_INCOMING,
@@ -146,6 +147,16 @@ export function violationsOf(row: Row | undefined, takeId: string): BrainViolati
 }
 
 /** A Video's status fields change after it is written; the properties hold the current values. */
+/** A LIBRARY_ROWS row as the rows library.ts pages, read as the embedded Brain reads them. */
+export function libraryRowOf(row: Row): LibraryRow {
+  return {
+    video: videoOf(row.video as Row),
+    request: row.request === null ? null : parse<RequestNode>(row.request),
+    characters: row.characters as string[],
+    location: (row.location as string | null) ?? null,
+  };
+}
+
 function videoOf(row: Row): VideoNode {
   return {
     ...parse<VideoNode>(row.json),
