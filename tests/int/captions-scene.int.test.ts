@@ -11,9 +11,11 @@ import { WebVTTParser } from "webvtt-parser";
 import { parseSilence } from "../../src/media/analysis.js";
 import { decodeRawFrames, probe, runFfmpeg } from "../../src/media/runner.js";
 import type { Runtime } from "../../src/runtime.js";
-import { runCli } from "../helpers/cli.js";
+import { startFakeElevenLabs, type FakeElevenLabs } from "../fakes/elevenlabs.js";
+import { runCli, runCliWith } from "../helpers/cli.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
+const ELEVEN_KEY = "eleven-test-key";
 const SCENE = 'a 10 second scene in the park: Sarah says "hi there", then Tom says "good morning"';
 
 interface TurnJson {
@@ -158,5 +160,50 @@ describe("captions of a scene's dialogue", () => {
       (await decodeRawFrames(sourcePath, { times: [1], width, height }))[0]!,
     ];
     expect(difference(early, earlyPlain, width, Math.round(height * 0.75), height).columns).toEqual([]);
+  });
+});
+
+describe("captions from a voice that gives its own timings", () => {
+  let eleven: FakeElevenLabs;
+  beforeAll(async () => {
+    eleven = await startFakeElevenLabs({ apiKey: ELEVEN_KEY });
+  });
+  afterAll(async () => eleven.close());
+
+  it("places each cue by the ElevenLabs alignment of its line", async () => {
+    const { dataDir, cleanup } = await createTestRuntime();
+    try {
+      const run = await runCliWith(["chat", SCENE, "--json"], {
+        CUTROOM_DATA_DIR: dataDir,
+        ELEVENLABS_API_KEY: ELEVEN_KEY,
+        ELEVENLABS_BASE_URL: eleven.url,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(eleven.calls.filter((call) => call.path.endsWith("/with-timestamps"))).toHaveLength(2);
+      const audio = (
+        run.json.report as { outputs: Array<{ specialist: string; output: Record<string, unknown> }> }
+      ).outputs.find((output) => output.specialist === "audio-integrator")!.output;
+      const tracks = (audio.tracks as Array<{ type: string; startTime: number; duration: number }>).filter(
+        (track) => track.type === "dialogue",
+      );
+      const lines = audio.captionLines as Array<{ startSeconds: number; endSeconds: number }>;
+      // The fake's alignment starts each line's first character at 0 and ends its last with the audio:
+      // the cue is the line as placed, not the onset a measurement of the file would find a little later.
+      expect(lines).toHaveLength(2);
+      lines.forEach((line, index) => {
+        expect(line.startSeconds).toBeCloseTo(tracks[index]!.startTime, 6);
+        expect(line.endSeconds).toBeCloseTo(tracks[index]!.startTime + tracks[index]!.duration, 1);
+      });
+      const turn = run.json as unknown as TurnJson;
+      const srt = parseSync(await readFile(turn.captions!.srt.path, "utf8"))
+        .filter((node) => node.type === "cue")
+        .map((node) => node.data as { start: number });
+      const frame = 1 / (await probe(turn.path)).fps;
+      srt.forEach((cue, index) =>
+        expect(Math.abs(cue.start / 1000 - lines[index]!.startSeconds)).toBeLessThanOrEqual(frame / 2 + 1e-3),
+      );
+    } finally {
+      await cleanup();
+    }
   });
 });
