@@ -4,6 +4,11 @@ import { captionLines } from "../../src/specialists/audio-integrator/index.js";
 import { spokenSpan } from "../../src/tools/audio.js";
 import { captionKey, parseCaptionMode } from "../../src/departments/video/captions.js";
 import { isCutroomError } from "../../src/errors.js";
+import { audibleSpan } from "../../src/media/audible.js";
+import { runFfmpeg } from "../../src/media/runner.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const call = (name: string, args: Record<string, unknown>, result: Record<string, unknown>): ToolCallRecord => ({
   name,
@@ -93,5 +98,39 @@ describe("caption choices and keys", () => {
     expect(captionKey("projects/p/takes/vid_1/with-audio-med_1.mp4", "vtt")).toBe(
       "projects/p/takes/vid_1/with-audio-med_1.vtt",
     );
+  });
+});
+
+describe("audibleSpan", () => {
+  it("finds where the sound of a line starts and stops, and nothing in silence", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "cutroom-audible-"));
+    try {
+      const line = join(directory, "line.wav");
+      // 0.3 s of silence, 0.5 s of tone, 0.2 s of silence.
+      await runFfmpeg({
+        inputs: [
+          {
+            source: "aevalsrc=if(between(t\\,0.3\\,0.8)\\,0.5*sin(2*PI*440*t)\\,0):s=44100:d=1",
+            options: ["-f", "lavfi"],
+          },
+        ],
+        filterComplex: null,
+        outputOptions: [],
+        output: line,
+      });
+      const span = await audibleSpan(line);
+      expect(span!.startSeconds).toBeCloseTo(0.3, 2);
+      expect(span!.endSeconds).toBeCloseTo(0.8, 2);
+      const silent = join(directory, "silent.wav");
+      await runFfmpeg({
+        inputs: [{ source: "anullsrc=r=44100:cl=mono", options: ["-f", "lavfi", "-t", "0.5"] }],
+        filterComplex: null,
+        outputOptions: [],
+        output: silent,
+      });
+      expect(await audibleSpan(silent)).toBeNull();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -106,6 +106,14 @@ export interface MixedTrack {
   duration: number;
 }
 
+/** The tracks the last successful mix_audio call put under the picture, as it was given them. */
+function lastMix(
+  calls: ToolCallRecord[],
+): Array<{ type: MixedTrack["type"]; audioId: string; startTime: number; duration: number | null }> {
+  const mix = [...calls].reverse().find((call) => call.ok && call.name === "mix_audio");
+  return (mix?.args.tracks ?? []) as ReturnType<typeof lastMix>;
+}
+
 /**
  * The tracks the last successful mix_audio call actually put under the picture (after sync dropped or cut
  * any), each described by the call that made its sound: "Character: line" or the effect's description.
@@ -119,14 +127,7 @@ export function mixedTracks(calls: ToolCallRecord[]): MixedTrack[] {
       described.set(audioId, `${String(call.args.character)}: ${String(call.args.text)}`);
     else if (call.name === "generate_sound_effect") described.set(audioId, String(call.args.description));
   }
-  const mix = [...calls].reverse().find((call) => call.ok && call.name === "mix_audio");
-  const tracks = (mix?.args.tracks ?? []) as Array<{
-    type: MixedTrack["type"];
-    audioId: string;
-    startTime: number;
-    duration: number | null;
-  }>;
-  return tracks.map((track) => ({
+  return lastMix(calls).map((track) => ({
     type: track.type,
     description: described.get(track.audioId) ?? track.audioId,
     startTime: track.startTime,
@@ -150,15 +151,8 @@ export function captionLines(calls: ToolCallRecord[]): CaptionLine[] {
       spoken: call.result.spoken ?? null,
     });
   }
-  const mix = [...calls].reverse().find((call) => call.ok && call.name === "mix_audio");
-  const tracks = (mix?.args.tracks ?? []) as Array<{
-    type: MixedTrack["type"];
-    audioId: string;
-    startTime: number;
-    duration: number | null;
-  }>;
   const lines: CaptionLine[] = [];
-  for (const track of tracks) {
+  for (const track of lastMix(calls)) {
     const line = track.type === "dialogue" ? voiced.get(track.audioId) : undefined;
     if (line === undefined || track.duration === null) continue;
     const spoken = line.spoken as { startSeconds: number; endSeconds: number } | null;
