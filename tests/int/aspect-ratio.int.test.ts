@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../src/media/runner.js";
 import { runCliWith } from "../helpers/cli.js";
 import { startPaidFal, type PaidFal } from "../helpers/paid-fal.js";
+import { createTestRuntime } from "../helpers/runtime.js";
+import { createDepartmentTool } from "../../src/tools/department.js";
 
 interface Turn {
   path: string;
@@ -101,6 +103,27 @@ describe("a request's frame shape on the local renderer", () => {
     const refused = await runCliWith(["plan", "--aspect", "4:3", "Sarah waving in the park"], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--aspect: expected one of 16:9, 9:16, 1:1; got "4:3"/);
+  });
+});
+
+describe("a request's frame shape through the video_department tool", () => {
+  it("makes its aspectRatio argument's shape, ahead of the request's words", async () => {
+    const made = await createTestRuntime();
+    try {
+      const answer = JSON.parse(
+        String(
+          await createDepartmentTool(made.runtime).invoke({
+            request: "generate Sarah waving on the beach, vertical for TikTok",
+            aspectRatio: "1:1",
+          }),
+        ),
+      ) as { take: { path: string; quality: { passed: boolean } } };
+      const probed = await probe(answer.take.path);
+      // The tests' 320x180 frame keeps its short side.
+      expect({ width: probed.width, height: probed.height }).toEqual({ width: 180, height: 180 });
+    } finally {
+      await made.cleanup();
+    }
   });
 });
 
