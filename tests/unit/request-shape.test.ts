@@ -12,6 +12,9 @@ describe("shapeInRequest", () => {
     ["Sarah dancing in portrait mode", "9:16"],
     ["Tom cooking, for Instagram Reels", "9:16"],
     ["Tom cooking for YouTube Shorts", "9:16"],
+    ["make a TikTok of Sarah dancing", "9:16"],
+    ["a reel of Tom cooking pasta", "9:16"],
+    ["a TikTok video of Sarah", "9:16"],
     ["Sarah laughing, for her stories", null],
     ["Sarah laughing, for Instagram stories", "9:16"],
     ["a vertical 15 second video of Sarah saying 'hi there' in the park", "9:16"],
@@ -40,6 +43,8 @@ describe("shapeInRequest", () => {
     "Tom reads the square root of 16 aloud",
     'Sarah says "make it vertical" to Tom',
     "Tom sits at 16:90 Main Street",
+    "a short clip of Tom waving",
+    "Sarah reels in a fish at the lake",
   ])("reads no shape in %s", (text) => {
     expect(shapeInRequest(text)).toBeNull();
   });

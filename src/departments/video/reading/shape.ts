@@ -34,6 +34,8 @@ const RULES: Array<{ aspectRatio: AspectRatio; pattern: RegExp }> = [
   { aspectRatio: "9:16", pattern: /\b(?:in|as|make\s+it|made|shot)\s+(?:vertical(?:ly)?|portrait)\b/i },
   { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:for|on|as)\s+(?:an?\s+)?${VERTICAL_PLATFORMS}\b`, "i") },
   { aspectRatio: "9:16", pattern: new RegExp(String.raw`\b(?:tik\s?tok|reels?|shorts)\s+${FRAME_NOUN}\b`, "i") },
+  // "a TikTok of Sarah dancing", "a reel of Tom cooking"; "a short clip" is a length, not a platform.
+  { aspectRatio: "9:16", pattern: /\b(?:an?|the|my|our)\s+(?:tik\s?tok|(?:instagram\s+)?reel|youtube\s+short)\b/i },
   // "square" names the frame only beside a frame's noun: "a square in Paris", "Times Square" are places.
   { aspectRatio: "1:1", pattern: new RegExp(String.raw`\bsquare[\s-]+${BETWEEN}${FRAME_NOUN}\b`, "i") },
   { aspectRatio: "1:1", pattern: new RegExp(String.raw`\b(?:make\s+it|made|as\s+a|in)\s+square${PHRASE_END}`, "i") },
