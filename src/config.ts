@@ -106,6 +106,12 @@ const EnvSchema = z.object({
     { message: "CUTROOM_API_KEYS must be comma-separated key=projectId pairs, keys of at least 16 characters" },
   ),
   CUTROOM_RATE_LIMIT_PER_HOUR: number("CUTROOM_RATE_LIMIT_PER_HOUR", 1, 100_000),
+  /** Bearer token a scraper sends to GET /metrics (server and `cutroom worker --metrics-port`). */
+  CUTROOM_METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    message: "CUTROOM_METRICS_TOKEN must be at least 16 characters",
+  }),
+  /** "true": /metrics answers without a token (only where the network itself keeps it private). */
+  CUTROOM_METRICS_PUBLIC: optionalText.pipe(z.enum(["true", "false"]).optional()),
   /** Host names (comma-separated, "*.example.com" for subdomains) that may receive webhooks; unset: any public host. */
   CUTROOM_WEBHOOK_ALLOWED_HOSTS: optionalText.refine(
     (value) =>

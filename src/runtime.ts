@@ -4,6 +4,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -16,6 +17,7 @@ import { EmbeddedBrain } from "./brain/embedded.js";
 import { Neo4jBrain } from "./brain/neo4j/brain.js";
 import { CutroomError } from "./errors.js";
 import { stderrLogger, type Logger } from "./logging.js";
+import { meteredBrain, meteredProvider } from "./metrics.js";
 import { BullMqJobQueue } from "./jobs/bullmq.js";
 import { InProcessJobQueue } from "./jobs/in-process.js";
 import type { JobQueue } from "./jobs/types.js";
@@ -74,6 +76,11 @@ export interface RuntimeOverrides {
   image?: ImageProvider;
   voice?: VoiceProvider;
   log?: Logger;
+  /**
+   * False: this runtime enqueues department jobs but runs none (an API tier, `cutroom serve --no-worker`,
+   * or `cutroom worker`, which works per project queues of its own). Default true.
+   */
+  worker?: boolean;
 }
 
 /*
@@ -189,9 +196,22 @@ async function createCheckpointer(config: Config, mongo: MongoSource): Promise<B
   }
 }
 
-async function createJobQueue(config: Config): Promise<JobQueue> {
+/** The queue of a project's department work: `cutroom-<project>` on Redis. */
+export function projectQueueName(projectId: string): string {
+  return `cutroom-${projectId}`;
+}
+
+/** Recorded on every BullMQ job this process runs: which machine and process ran it. */
+export const WORKER_NAME = `${hostname()}:${process.pid}`;
+
+/** A project's department work queue (the configured project's unless `projectId` names another). */
+export async function createJobQueue(
+  config: Config,
+  projectId = config.projectId,
+  concurrency = config.env.CUTROOM_JOB_CONCURRENCY ?? 5,
+): Promise<JobQueue> {
   const options = {
-    concurrency: config.env.CUTROOM_JOB_CONCURRENCY ?? 5,
+    concurrency,
     attempts: config.env.CUTROOM_JOB_ATTEMPTS ?? 3,
     backoffMs: config.env.CUTROOM_JOB_BACKOFF_MS ?? 1_000,
   };
@@ -200,11 +220,12 @@ async function createJobQueue(config: Config): Promise<JobQueue> {
       return BullMqJobQueue.open({
         ...options,
         url: config.env.REDIS_URL!,
-        queueName: `cutroom-${config.projectId}`,
+        queueName: projectQueueName(projectId),
         lockDurationMs: config.env.CUTROOM_JOB_LOCK_MS ?? 30_000,
+        workerName: WORKER_NAME,
       });
     default:
-      return new InProcessJobQueue(options);
+      return new InProcessJobQueue({ ...options, metricsName: projectQueueName(projectId) });
   }
 }
 
@@ -225,9 +246,15 @@ export async function createRequestQueue(config: Config, log: Logger): Promise<J
         queueName: `cutroom-${config.projectId}.requests`,
         lockDurationMs: config.env.CUTROOM_JOB_LOCK_MS ?? 30_000,
         rerunStalled: false,
+        workerName: WORKER_NAME,
       });
     default:
-      return new InProcessJobQueue({ ...options, recordsFile: join(config.dataDir, "request-jobs.json"), log });
+      return new InProcessJobQueue({
+        ...options,
+        recordsFile: join(config.dataDir, "request-jobs.json"),
+        log,
+        metricsName: `${projectQueueName(config.projectId)}.requests`,
+      });
   }
 }
 
@@ -243,6 +270,14 @@ const setUps = new Set<RuntimeSetUp>();
  */
 export function setUpEveryRuntime(setUp: RuntimeSetUp): void {
   setUps.add(setUp);
+}
+
+/**
+ * Registers the departments' handlers on a runtime's queue, which starts its worker. createRuntime does it
+ * unless told not to; `cutroom worker` does it for each project queue it works.
+ */
+export function setUpRuntime(runtime: Runtime): void {
+  for (const setUp of setUps) setUp(runtime);
 }
 
 /**
@@ -271,7 +306,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const track = <T extends { close(): Promise<void> }>(resource: T): T => (opened.push(resource), resource);
   let brain: Brain, media: MediaRepository, checkpointer: BaseCheckpointSaver, jobs: JobQueue;
   try {
-    brain = track(await createBrain(config));
+    brain = track(meteredBrain(await createBrain(config)));
     media = track(await createMediaRepository(config, mongo));
     checkpointer = await createCheckpointer(config, mongo);
     jobs = track(await createJobQueue(config));
@@ -279,20 +314,25 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     await Promise.all(opened.map((resource) => resource.close().catch(() => undefined)));
     throw error;
   }
+  const log = overrides.log ?? stderrLogger;
+  // Every provider call is counted (calls, failures by code, USD by project) for GET /metrics.
+  const video = overrides.video ?? (await createVideoProvider(config, log));
+  const image = overrides.image ?? createImageProvider(config, log);
+  const voice = overrides.voice ?? (await createVoiceProvider(config, log));
   const runtime: Runtime = {
     config,
     adapters: config.adapters,
     llm,
-    video: overrides.video ?? (await createVideoProvider(config, overrides.log ?? stderrLogger)),
-    image: overrides.image ?? createImageProvider(config, overrides.log ?? stderrLogger),
-    voice: overrides.voice ?? (await createVoiceProvider(config, overrides.log ?? stderrLogger)),
+    video: meteredProvider(video, "video", VIDEO_OPERATIONS, config.projectId),
+    image: meteredProvider(image, "image", ["generate"], config.projectId),
+    voice: meteredProvider(voice, "voice", VOICE_OPERATIONS, config.projectId),
     store: await createObjectStore(config),
     media,
     brain,
     checkpointer,
     jobs,
     progress: new ProgressBus(),
-    log: overrides.log ?? stderrLogger,
+    log,
     scratchDir,
     async close() {
       // Jobs first: a running job may still write records or Brain nodes.
@@ -302,6 +342,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       if (mongoClient !== null) await (await mongoClient).close();
     },
   };
-  for (const setUp of setUps) setUp(runtime);
+  if (overrides.worker !== false) setUpRuntime(runtime);
   return runtime;
 }
+
+const VIDEO_OPERATIONS = ["textToVideo", "imageToVideo", "firstLastFrame", "compositeToVideo"] as const;
+const VOICE_OPERATIONS = ["synthesize", "soundEffect", "createCharacterVoice"] as const;

@@ -24,7 +24,8 @@ Usage:
   cutroom brain character|location <name> [--reference IMAGE ...] [--replace IMAGE] [--remove ID ...]
       add your own PNG/JPEG/WebP as its reference, replace or detach one (cutroom brain --help)
   cutroom doctor [--json]       which adapter serves each port, and why
-  cutroom serve [--host 127.0.0.1] [--port 3000] [--json]   HTTP API, MCP at /mcp and web chat page
+  cutroom serve [--host 127.0.0.1] [--port 3000] [--no-worker] [--json]   HTTP API, MCP at /mcp and web chat page
+  cutroom worker [--projects a,b | --all] [--concurrency N] [--metrics-port P]   work queued jobs (cutroom worker --help)
   cutroom mcp [--base-url URL]  the department's tools over MCP on stdio (cutroom mcp --help)
   cutroom help                  this text
 
@@ -57,6 +58,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await import("./chat.js")).chatCommand(rest, write);
       case "serve":
         return await (await import("./serve.js")).serveCommand(rest, write);
+      case "worker":
+        return await (await import("./worker.js")).workerCommand(rest, write);
       case "mcp":
         return await (await import("../mcp/stdio.js")).mcpCommand(rest);
       case "doctor":

@@ -1,17 +1,19 @@
 /** `cutroom serve`: the HTTP API and the web chat page, until SIGINT or SIGTERM. */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "../config.js";
+import { adapterFor, loadConfig } from "../config.js";
 import { CutroomError } from "../errors.js";
 import { createRuntime } from "../runtime.js";
 import { createServer } from "../server/app.js";
 import { numberOption, parse } from "./args.js";
 
-export const SERVE_HELP = `cutroom serve [--host 127.0.0.1] [--port 3000] [--json]
+export const SERVE_HELP = `cutroom serve [--host 127.0.0.1] [--port 3000] [--no-worker] [--json]
   Serves the HTTP API (/api/v1, described at /api/openapi.json), MCP over streamable HTTP (/mcp, same
   bearer keys) and the web chat page (/).
   Keys: CUTROOM_API_KEYS="key=projectId,..."; with none set, a local key is generated, kept in the
   data dir and printed here. Webhooks are signed with CUTROOM_WEBHOOK_SECRET (or a generated one).
+  --no-worker: an API tier that only enqueues the department's jobs (needs REDIS_URL); \`cutroom worker\`
+  processes run them. GET /metrics: Prometheus text (CUTROOM_METRICS_TOKEN, or CUTROOM_METRICS_PUBLIC=true).
   --json prints one JSON document once listening (url, project, local key file).`;
 
 const HOST_PATTERN = /^(localhost|[0-9.]{7,15}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]{1,253})$/;
@@ -19,7 +21,11 @@ const HOST_PATTERN = /^(localhost|[0-9.]{7,15}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]
 type Write = (json: boolean, document: unknown, text: string) => void;
 
 export async function serveCommand(argv: string[], write: Write): Promise<number> {
-  const { values } = parse(argv, { host: { type: "string" }, port: { type: "string" } });
+  const { values } = parse(argv, {
+    host: { type: "string" },
+    port: { type: "string" },
+    "no-worker": { type: "boolean" },
+  });
   if (values.help) {
     process.stdout.write(`${SERVE_HELP}\n`);
     return 0;
@@ -33,7 +39,15 @@ export async function serveCommand(argv: string[], write: Write): Promise<number
   if (!Number.isInteger(port))
     throw new CutroomError("INVALID_INPUT", "--port must be a whole number", { field: "port" });
 
-  const runtime = await createRuntime(loadConfig());
+  const config = loadConfig();
+  const worker = values["no-worker"] !== true;
+  if (!worker && adapterFor(config, "jobQueue") !== "bullmq")
+    throw new CutroomError(
+      "CONFIG",
+      "--no-worker needs REDIS_URL: the jobs this server enqueues are run by `cutroom worker` processes on the same Redis",
+      { field: "REDIS_URL" },
+    );
+  const runtime = await createRuntime(config, { worker });
   const loopback = host === "localhost" || /^127\.|^\[?::1\]?$/.test(host);
   const server = await createServer(runtime, { accessLog: true, allowPrivateWebhooks: loopback });
   const listener = server.app.listen(port, host);

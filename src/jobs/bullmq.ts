@@ -6,9 +6,10 @@
  * channel every worker of the queue listens to (for the one running it). A job's progress steps travel in
  * BullMQ's progress field, with its latest events, so every process sees them.
  */
-import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { CutroomError } from "../errors.js";
+import { meteredHandler, watchQueue, type QueueCounts } from "../metrics.js";
 import { decodeFailure, decodeProgress, encodeFailure, parseReturn, type StoredProgress } from "./bullmq-wire.js";
 import {
   DEFAULT_JOB_OPTIONS,
@@ -39,6 +40,13 @@ export interface BullMqOptions extends Partial<JobQueueOptions> {
    * be paid twice: the job then fails once it is found stalled.
    */
   rerunStalled?: boolean;
+  /** Recorded on each job this process runs (BullMQ's processedBy), so an operator can tell who ran it. */
+  workerName?: string;
+}
+
+/** How `stop` ended: every running job finished, or these were handed back to the queue at the deadline. */
+export interface StopOutcome {
+  handedBack: string[];
 }
 
 /** The URL without its password, for messages. */
@@ -98,6 +106,10 @@ export class BullMqJobQueue implements JobQueue {
   /** Receives cancels published by any process using this queue (a subscribed connection runs no commands). */
   private readonly cancels: Redis;
   private readonly commands: Redis;
+  /** The running jobs' own abort controllers, so a stop can hand them back. */
+  private readonly running = new Map<string, AbortController>();
+  private handingBack = false;
+  private readonly unwatch: () => void;
 
   private constructor(private readonly settings: BullMqOptions) {
     this.options = { ...DEFAULT_JOB_OPTIONS, ...definedOnly(settings) };
@@ -140,6 +152,7 @@ export class BullMqJobQueue implements JobQueue {
     this.cancels.on("message", (channel, jobId) => {
       if (channel === this.cancelChannel()) this.worker?.cancelJob(jobId, "cancelled");
     });
+    this.unwatch = watchQueue(queueName, () => this.counts());
   }
 
   static async open(settings: BullMqOptions): Promise<BullMqJobQueue> {
@@ -155,13 +168,14 @@ export class BullMqJobQueue implements JobQueue {
 
   register(name: JobName, handler: JobHandler): void {
     if (!JOB_NAMES.includes(name)) throw new CutroomError("CONFIG", `unknown job name ${name}`, { field: "name" });
-    this.handlers.set(name, handler);
+    this.handlers.set(name, meteredHandler(name, handler));
     // Three parameters: BullMQ hands a processor that takes a signal one it aborts on cancelJob.
     this.worker ??= new Worker(
       this.queue.name,
-      (job: Job, _token?: string, signal?: AbortSignal) => this.process(job, signal),
+      (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal),
       {
         connection: this.connection(),
+        ...(this.settings.workerName === undefined ? {} : { name: this.settings.workerName }),
         concurrency: this.options.concurrency,
         lockDuration: this.settings.lockDurationMs ?? 30_000,
         stalledInterval: Math.max(500, Math.floor((this.settings.lockDurationMs ?? 30_000) / 2)),
@@ -268,7 +282,61 @@ export class BullMqJobQueue implements JobQueue {
     return () => this.settledListeners.delete(listener);
   }
 
+  /** Job counts by state, from Redis (what `cutroom_jobs` reports). */
+  async counts(): Promise<QueueCounts> {
+    const found = await this.queue.getJobCounts(
+      "waiting",
+      "prioritized",
+      "waiting-children",
+      "delayed",
+      "active",
+      "completed",
+      "failed",
+    );
+    return {
+      waiting: (found.waiting ?? 0) + (found.prioritized ?? 0) + (found["waiting-children"] ?? 0),
+      delayed: found.delayed ?? 0,
+      active: found.active ?? 0,
+      completed: found.completed ?? 0,
+      failed: found.failed ?? 0,
+    };
+  }
+
+  /**
+   * A graceful stop: takes no new jobs, lets the running ones finish for up to `graceMs`, then hands back
+   * the ones still running (their work is aborted and each returns to the waiting list without using up an
+   * attempt, for another worker to take), and closes. The queue is closed afterwards either way.
+   */
+  async stop(graceMs: number): Promise<StopOutcome> {
+    const handedBack: string[] = [];
+    if (this.worker !== null) {
+      const closing = this.worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<"deadline">((resolve) => {
+        timer = setTimeout(() => resolve("deadline"), graceMs);
+      });
+      const ended = await Promise.race([closing.then(() => "closed" as const), deadline]);
+      clearTimeout(timer);
+      if (ended === "deadline") {
+        this.handingBack = true;
+        for (const [jobId, controller] of this.running) {
+          handedBack.push(jobId);
+          controller.abort(new CutroomError("INTERRUPTED", `job ${jobId} was handed back by a stopping worker`));
+        }
+        // Work that ignores its signal is not waited for forever: its lock lapses and another worker reruns it.
+        const forced = new Promise<void>((resolve) => {
+          timer = setTimeout(() => void this.worker!.close(true).then(resolve, resolve), HAND_BACK_MS);
+        });
+        await Promise.race([closing, forced]);
+        clearTimeout(timer);
+      }
+    }
+    await this.close();
+    return { handedBack };
+  }
+
   async close(): Promise<void> {
+    this.unwatch();
     await this.worker?.close();
     await this.cancels.quit().catch(() => undefined);
     await this.events.close();
@@ -276,12 +344,13 @@ export class BullMqJobQueue implements JobQueue {
     for (const connection of this.connections) connection.disconnect();
   }
 
-  private async process(job: Job, signal: AbortSignal | undefined): Promise<unknown> {
+  private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (handler === undefined) throw new Error(`no handler registered for ${job.name} jobs in this worker`);
     const cancelled = async () => (await this.commands.exists(this.cancelKey(job.id!))) === 1;
     if (await cancelled()) throw new UnrecoverableError(encodeFailure(cancelledError(job.id!)));
     const controller = new AbortController();
+    this.running.set(job.id!, controller);
     const onAbort = () => controller.abort(cancelledError(job.id!));
     signal?.addEventListener("abort", onAbort, { once: true });
     // A job with step events stores them with its fraction; one without stores the bare number, as before.
@@ -306,11 +375,17 @@ export class BullMqJobQueue implements JobQueue {
         signal: controller.signal,
       });
     } catch (error) {
+      if (this.handingBack && controller.signal.aborted && !(await cancelled())) {
+        // Back to the waiting list, lock released, attempt not counted: another worker takes it from its journal.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       // Whatever the work threw once it was cancelled (an abort, ffmpeg killed), the job was cancelled.
       const failure = controller.signal.aborted || (await cancelled()) ? cancelledError(job.id!) : error;
       if (isFinalFailure(failure)) throw new UnrecoverableError(encodeFailure(failure));
       throw new Error(encodeFailure(failure));
     } finally {
+      this.running.delete(job.id!);
       signal?.removeEventListener("abort", onAbort);
     }
   }
@@ -343,6 +418,9 @@ export class BullMqJobQueue implements JobQueue {
     for (const listener of this.settledListeners) listener(status);
   }
 }
+
+/** How long handed-back work may take to notice its abort before the worker closes without it. */
+const HAND_BACK_MS = 10_000;
 
 /** How long a cancel mark waits for its job to be picked up. */
 const CANCEL_MARK_SECONDS = 7 * 24 * 3600;

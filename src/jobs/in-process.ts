@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import { CutroomError } from "../errors.js";
 import type { Logger } from "../logging.js";
+import { meteredHandler, watchQueue, type QueueCounts } from "../metrics.js";
 import { readJobRecords, writeJobRecords } from "./records-file.js";
 import {
   DEFAULT_JOB_OPTIONS,
@@ -32,6 +33,8 @@ export interface InProcessOptions extends Partial<JobQueueOptions> {
   recordsFile?: string | null;
   /** Where a records file that cannot be read or written is reported. */
   log?: Pick<Logger, "warn">;
+  /** The queue's name in metrics (`cutroom_jobs{queue=...}`); unwatched when absent. */
+  metricsName?: string;
 }
 
 interface Entry {
@@ -59,19 +62,21 @@ export class InProcessJobQueue implements JobQueue {
   private closed = false;
   private readonly recordsFile: string | null;
   private readonly log: Pick<Logger, "warn">;
+  private readonly unwatch: () => void;
 
   constructor(options: InProcessOptions = {}) {
-    const { recordsFile, log, ...queueOptions } = options;
+    const { recordsFile, log, metricsName, ...queueOptions } = options;
     this.options = { ...DEFAULT_JOB_OPTIONS, ...definedOnly(queueOptions) };
     this.recordsFile = recordsFile ?? null;
     this.log = log ?? { warn: () => undefined };
     // Every waiter of a job listens; many at once is normal, not a leak.
     this.emitter.setMaxListeners(0);
     this.restore();
+    this.unwatch = metricsName === undefined ? () => undefined : watchQueue(metricsName, async () => this.counts());
   }
 
   register(name: JobName, handler: JobHandler): void {
-    this.handlers.set(name, handler);
+    this.handlers.set(name, meteredHandler(name, handler));
     // Jobs restored from the records file wait for their handler.
     this.pump();
   }
@@ -206,8 +211,16 @@ export class InProcessJobQueue implements JobQueue {
    * Nothing here outlives the process, so work still running is stopped through its signal (a provider
    * request is cancelled rather than left billing) and given a moment to clean up before the process goes.
    */
+  /** Job counts by state (what `cutroom_jobs` reports). */
+  counts(): QueueCounts {
+    const counts: QueueCounts = {};
+    for (const { status } of this.jobs.values()) counts[status.state] = (counts[status.state] ?? 0) + 1;
+    return counts;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.unwatch();
     for (const entry of this.jobs.values()) {
       if (entry.timer !== null) clearTimeout(entry.timer);
       if (entry.controller !== null) {

@@ -9,6 +9,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { mcpRoutes } from "../mcp/http.js";
 import { ChatService } from "../orchestrator/chat.js";
 import type { JobQueue } from "../jobs/types.js";
+import { metricsAccessFrom } from "../metrics.js";
 import { createRequestQueue, type Runtime } from "../runtime.js";
 import { authenticate, KeyRing, loadKeys, type KeySource } from "./auth.js";
 import { ThreadActivity, type ServerContext } from "./context.js";
@@ -18,6 +19,7 @@ import { methodGuard } from "./methods.js";
 import { OwnershipStore } from "./ownership.js";
 import { GenerationLimiter } from "./rate-limit.js";
 import { chatRoutes } from "./routes/chat.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
@@ -143,6 +145,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
   // Only POST routes take a body: a GET's or DELETE's is never read, so it cannot fail them with 400/413/415.
   app.use((request, response, next) => (request.method === "POST" ? json(request, response, next) : next()));
   app.use(systemRoutes(context));
+  app.use(metricsRoutes(metricsAccessFrom(runtime.config.env)));
   app.use(
     "/api/v1",
     authenticate(context.ring),

@@ -76,6 +76,15 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/metrics",
+    summary:
+      "Prometheus metrics (text format): jobs per queue and state, job durations, provider calls and failures, USD spent per project, Brain write latency. Needs Authorization: Bearer <CUTROOM_METRICS_TOKEN>, unless CUTROOM_METRICS_PUBLIC=true",
+    auth: false,
+    responses: { 200: "the metrics, in Prometheus' text exposition format" },
+    errors: [...ANY, ...AUTH],
+  },
+  {
+    method: "get",
     path: "/api/openapi.json",
     summary: "This document",
     auth: false,

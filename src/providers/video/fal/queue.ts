@@ -7,6 +7,7 @@
 import type { FalClient } from "@fal-ai/client";
 import { z } from "zod";
 import { CutroomError, isCutroomError } from "../../../errors.js";
+import { journaledRequest, journalRequest, requestFingerprint } from "../../../jobs/scope.js";
 import { classify, FalTimeoutError } from "./errors.js";
 import type { FalInput } from "./models.js";
 import type { Clock } from "../../fal-client.js";
@@ -59,9 +60,21 @@ export async function runQueue(
   report: (fraction: number, message: string) => void,
   resultUrl: ResultUrl,
 ): Promise<string> {
-  const { client, clock } = context;
+  const { client } = context;
   const signal = options.signal;
   if (signal?.aborted) throw new CutroomError("CANCELLED", "the generation was cancelled before it was submitted");
+  // A request an earlier attempt of this job submitted (its worker stopped while FAL worked) is polled again
+  // rather than submitted, and paid for, a second time; one FAL no longer knows is submitted anew.
+  const fingerprint = requestFingerprint(model, input);
+  const resumed = await journaledRequest(fingerprint);
+  if (resumed !== null) {
+    try {
+      return await pollQueue(context, model, resumed, signal, report, resultUrl);
+    } catch (error) {
+      if (signal?.aborted || isCutroomError(error, "CANCELLED")) throw error;
+      context.options.log.warn(`fal: could not resume request ${resumed}: ${classify(error).message}; submitting anew`);
+    }
+  }
   report(0.02, `submitting to ${model}`);
   // The submission is not aborted midway: FAL may have accepted it already, and only its answer carries the
   // request id a cancel needs. A stop that comes meanwhile cancels the request as soon as the id is known.
@@ -69,6 +82,20 @@ export async function runQueue(
   const parsedSubmit = SubmitSchema.safeParse(submitted);
   if (!parsedSubmit.success) throw malformed(model, "submit answer", submitted);
   const requestId = parsedSubmit.data.request_id;
+  await journalRequest(fingerprint, requestId);
+  return pollQueue(context, model, requestId, signal, report, resultUrl);
+}
+
+/** Polls a submitted request until done (or deadline / cancel) and reads the result's file URL. */
+async function pollQueue(
+  context: QueueContext,
+  model: string,
+  requestId: string,
+  signal: AbortSignal | null,
+  report: (fraction: number, message: string) => void,
+  resultUrl: ResultUrl,
+): Promise<string> {
+  const { client, clock } = context;
   const pollStarted = clock.now();
   try {
     for (;;) {
