@@ -21,6 +21,7 @@ import { GenerationLimiter } from "./rate-limit.js";
 import { chatRoutes } from "./routes/chat.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
+import { libraryRoutes } from "./routes/library.js";
 import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
@@ -150,6 +151,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     "/api/v1",
     authenticate(context.ring),
     chatRoutes(context),
+    libraryRoutes(context),
     projectRoutes(context),
     referenceRoutes(context),
     toolRoutes(context),

@@ -7,6 +7,7 @@ import { SessionBodySchema } from "./auth.js";
 import { ChatBodySchema } from "./routes/chat.js";
 import { GenerateBodySchema } from "./generate-request.js";
 import { CHAT_BODY_RULES } from "./openapi-rules.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TAKE_STATUSES } from "../brain/library.js";
 import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
 import { REFERENCE_CONTENT_TYPES } from "./routes/references.js";
 import { ToolCallSchema } from "./routes/tools.js";
@@ -56,6 +57,19 @@ const BY_ID = [400, 404] as const;
 const BODY = [400, 413, 415] as const;
 const STORES = [502, 503] as const;
 const WORK = [409, 422, 502, 503, 504] as const;
+
+const PAGE_QUERY: NonNullable<RouteDoc["query"]> = [
+  {
+    name: "limit",
+    description: `how many items a page holds, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  },
+  {
+    name: "cursor",
+    description: "the nextCursor of the page before; absent for the first page",
+    schema: { type: "string" },
+  },
+];
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -130,6 +144,16 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/threads",
+    summary:
+      "The threads of the key's project that produced takes, most recently active first, a page at a time: { items: [{ threadId, title, firstRequest, lastRequest, requestCount, takeCount, latestStatus, costUsd, startedAt, updatedAt }], nextCursor }",
+    auth: true,
+    query: PAGE_QUERY,
+    responses: { 200: "a page of threads" },
+    errors: [...ANY, ...AUTH, 400, ...STORES],
+  },
+  {
+    method: "get",
     path: "/api/v1/threads/{threadId}",
     summary: "A thread's history, takes, choices and pending choice",
     auth: true,
@@ -201,6 +225,34 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/projects/{projectId}/videos",
+    summary:
+      "The project's takes, newest first, a page at a time: { items: [{ id, title, request, threadId, status, overall, passed, durationSeconds, costUsd, characters, location, createdAt, url }], nextCursor }",
+    auth: true,
+    query: [
+      ...PAGE_QUERY,
+      {
+        name: "status",
+        description: "only takes in this state",
+        schema: { type: "string", enum: [...TAKE_STATUSES] },
+      },
+      {
+        name: "character",
+        description: "only takes that show this character (by name, any case)",
+        schema: { type: "string" },
+      },
+      { name: "thread", description: "only takes made on this thread", schema: { type: "string" } },
+      {
+        name: "q",
+        description: "words found in the title, the request or the prompt, any case",
+        schema: { type: "string" },
+      },
+    ],
+    responses: { 200: "a page of takes" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "get",
     path: "/api/v1/projects/{projectId}/videos/{videoId}",
     summary: "A video's details: a take (vid_…) with its grade and quality report, or a stored scene (med_…)",
     auth: true,
@@ -210,8 +262,16 @@ export const ROUTES: RouteDoc[] = [
   {
     method: "get",
     path: "/api/v1/projects/{projectId}/videos/{videoId}/file",
-    summary: "The video's bytes (video/mp4, Range requests supported)",
+    summary:
+      "The video's bytes (video/mp4, Range requests supported), named after its title in Content-Disposition: inline, or attachment with ?download=1",
     auth: true,
+    query: [
+      {
+        name: "download",
+        description: "1 to save the file (Content-Disposition: attachment) rather than play it (inline)",
+        schema: { type: "string", enum: ["1", "0", "true", "false"] },
+      },
+    ],
     responses: { 200: "MP4", 206: "partial content", 304: "not modified (If-None-Match / If-Modified-Since)" },
     errors: [...ANY, ...AUTH, ...BY_ID, ...STORES, 412, 416],
   },
@@ -229,6 +289,14 @@ export const ROUTES: RouteDoc[] = [
     summary: "The dialogue's captions as SRT (application/x-subrip); 404 when the video has none",
     auth: true,
     responses: { 200: "SRT" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}/contact-sheet.png",
+    summary: "The video's contact sheet (image/png): one still per shot; 404 when the video has none",
+    auth: true,
+    responses: { 200: "PNG" },
     errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
   },
   {

@@ -18,6 +18,7 @@ import type { JobEvent } from "../../jobs/types.js";
 import { requestJob, submitRequest, viewOf, type JobView } from "../jobs.js";
 import { redactValue } from "../redact.js";
 import { openEventStream } from "../sse.js";
+import { contactSheetOfVideo, contactSheetUrl, contentDisposition, wantsDownload } from "../library.js";
 import { withRequestChoices } from "../../departments/video/shape.js";
 import { askedOf, GenerateBodySchema } from "../generate-request.js";
 import {
@@ -256,7 +257,12 @@ export function projectRoutes(context: ServerContext): Router {
     const projectId = projectOf(request);
     const video = await resolveVideo(runtime, projectId, String(request.params.videoId));
     const captions = await captionsOfVideo(runtime, video);
-    response.json({ ...videoDetails(video), captions: captionsForClient(projectId, video.id, captions) });
+    const sheet = await contactSheetOfVideo(runtime, video);
+    response.json({
+      ...videoDetails(video),
+      captions: captionsForClient(projectId, video.id, captions),
+      contactSheet: sheet === null ? null : contactSheetUrl(projectId, video.id),
+    });
   });
 
   // The dialogue's captions, for a player's text track (WebVTT) or an editor (SRT).
@@ -275,13 +281,18 @@ export function projectRoutes(context: ServerContext): Router {
 
   router.get("/projects/:projectId/videos/:videoId/file", async (request, response, next) => {
     const projectId = projectOf(request);
+    const download = wantsDownload(request.query.download);
     const video = await resolveVideo(runtime, projectId, String(request.params.videoId));
     const path = await runtime.store.localPath(video.record.key, runtime.scratchDir);
     // sendFile answers Range requests, which the browser's <video> element relies on for seeking.
     response.sendFile(
       path,
       {
-        headers: { "Content-Type": "video/mp4", "Cache-Control": "private, max-age=3600" },
+        headers: {
+          "Content-Type": "video/mp4",
+          "Cache-Control": "private, max-age=3600",
+          "Content-Disposition": contentDisposition(video, download),
+        },
         dotfiles: "allow",
       },
       (error: (Error & { status?: number }) | undefined) => {

@@ -5,6 +5,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Config } from "../../../config.js";
 import { runtimeOf } from "../../../context.js";
 import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCheck } from "../../../domain.js";
+import { titleOf } from "../../../brain/library.js";
 import { takeBar } from "../asked.js";
 import { removeCaptionRecords, storeTakeCaptions, type StoredCaptions } from "../captions.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
@@ -237,6 +238,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
         method: first.method,
         model: first.model,
         prompt: first.prompt,
+        title: titleOf(state.requestText),
         seed: first.seed,
         durationSeconds: final.durationSeconds,
         width: first.width,
