@@ -121,6 +121,7 @@ export const QUALITY_CHECK_TYPES = [
   "bitrate",
   "audio",
   "continuity",
+  "lip-sync",
 ] as const;
 export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
 

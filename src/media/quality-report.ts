@@ -30,6 +30,8 @@ const SUGGESTIONS: Record<QualityCheckType, (check: QualityCheck) => string> = {
     `remix the sound with mix_audio (normalized to the delivery loudness, cut to the picture): ${check.details}`,
   continuity: (check) =>
     `regenerate the shot after each jump from the previous clip's last frame (first-last-frame): ${check.details}`,
+  "lip-sync": (check) =>
+    `place each line inside a shot that shows its speaker, and make that shot with the line's voice (audio input or a lip-sync pass): ${check.details}`,
 };
 
 /** Suggestions specific to what a check measured, kept beside the check without changing its shape. */

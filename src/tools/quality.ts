@@ -5,6 +5,7 @@ import { QUALITY_CHECK_TYPES, type QualityCheck } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { checkContinuity } from "../media/continuity.js";
+import { checkLipSync } from "../media/lip-sync-check.js";
 import { probe } from "../media/runner.js";
 import { summarize, verifyVideo } from "../media/quality.js";
 import { mediaPath, toolResult, type ToolContext } from "./context.js";
@@ -174,6 +175,58 @@ export function createQualityTools(context: ToolContext) {
     },
   );
 
+  const lipSync = tool(
+    async ({ mediaId, lines, shots, mouthColours }) => {
+      const { path, record } = await mediaPath(context, mediaId, "mediaId");
+      context.runtime.progress.emit("verify", 0.9, "checking that each line is spoken where its speaker is seen");
+      const facts = await probe(path, { requireVideo: true });
+      const source = {
+        path,
+        width: record.width ?? facts.width,
+        height: record.height ?? facts.height,
+        fps: facts.fps,
+        mouthColours,
+        timeoutMs: context.runtime.config.ffmpegTimeoutMs,
+      };
+      const check = await checkLipSync(lines, shots, facts.hasAudio ? source : null, threshold);
+      return toolResult({ checks: remember(mediaId, [check]) });
+    },
+    {
+      name: "check_lip_sync",
+      description:
+        "Check that each spoken line falls inside a shot showing its speaker and, where the picture's mouths can be measured, that the speaker's mouth moves with the voice.",
+      schema: z.object({
+        mediaId: z.string(),
+        lines: z
+          .array(
+            z.object({
+              character: z.string().max(40),
+              text: z.string().max(400),
+              startSeconds: z.number().min(0),
+              endSeconds: z.number().min(0),
+            }),
+          )
+          .max(40),
+        shots: z
+          .array(
+            z.object({
+              index: z.number().int().min(1),
+              startSeconds: z.number().min(0),
+              endSeconds: z.number().min(0),
+              characters: z.array(z.string().max(40)).max(8),
+            }),
+          )
+          .min(1)
+          .max(40),
+        mouthColours: z
+          .record(z.string(), z.string().regex(/^#[0-9a-f]{6}$/i))
+          .nullable()
+          .default(null)
+          .describe("each speaker's painted mouth colour when the local renderer drew the picture; else null"),
+      }),
+    },
+  );
+
   const saveReport = tool(
     async ({ mediaId, checks, notes }) => {
       const { record: media } = await mediaPath(context, mediaId, "mediaId");
@@ -231,5 +284,5 @@ export function createQualityTools(context: ToolContext) {
     },
   );
 
-  return [technical, consistency, motion, continuity, saveReport];
+  return [technical, consistency, motion, continuity, lipSync, saveReport];
 }

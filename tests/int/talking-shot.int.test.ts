@@ -101,6 +101,11 @@ describe("a talking shot on a paid model", () => {
       const why = await runtime.brain.forProject("default").why(String(turn.videoId));
       expect(why?.passes).toEqual([{ shotIndex: 1, step: "lip-sync", model: LIP_SYNC_MODEL, costUsd: syncCost }]);
 
+      // The verifier checks the line's timing; a model's mouths are not measured.
+      const lipSync = turn.quality!.checks.find((check) => check.type === "lip-sync")!;
+      expect(lipSync.passed, lipSync.details).toBe(true);
+      expect(lipSync.details).toContain("mouth movement not measured: the picture was made by a model");
+
       // Voiced once, before the shot: the mix found the line made.
       expect(await voicedLines(runtime)).toHaveLength(1);
       const mixed = turn.report!.outputs.find((output) => output.specialist === "audio-integrator")!.output as {
@@ -140,6 +145,25 @@ describe("a talking shot on a paid model", () => {
 });
 
 describe("a talking shot on the local renderer", () => {
+  it("makes a take whose speaker's mouth the verifier measures moving with the line", async () => {
+    const { runtime, cleanup } = await createTestRuntime({ env: { CUTROOM_RESOLUTION: "640x360" } });
+    try {
+      const turn = await new ChatService(runtime).turn({
+        threadId: "talking-local",
+        message: 'Sarah says "hi there, it is a lovely morning" in the park',
+      });
+      expect(turn.status, turn.reply).toBe("awaiting-choice");
+      const lipSync = turn.quality!.checks.find((check) => check.type === "lip-sync")!;
+      expect(lipSync.passed, lipSync.details).toBe(true);
+      const measured = /correlation (\d\.\d+)/.exec(lipSync.details);
+      expect(measured, lipSync.details).not.toBeNull();
+      expect(Number(measured![1])).toBeGreaterThan(0.6);
+      expect(await voicedLines(runtime)).toHaveLength(1);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("opens and closes the speaker's mouth with the line's loudness", async () => {
     const directory = await mkdtemp(join(tmpdir(), "cutroom-mouth-"));
     try {

@@ -10,9 +10,14 @@ import type { Runtime } from "../../runtime.js";
 import { characterVoice } from "../../tools/audio.js";
 import type { SpeechArgs } from "../../tools/speech.js";
 import { talkingShotExtraUsd } from "../../providers/video/fal/lip-sync.js";
-import type { ShotTask } from "../../specialists/video-generator/index.js";
+import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
 import { clipCostUsd, paidModel } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
+import { LOCAL_VIDEO_MODEL } from "../../config.js";
+import { mouthColour } from "../../media/mouth.js";
+import type { VerifyTask } from "../../specialists/quality-verifier/index.js";
+import type { DepartmentStateValue } from "./state.js";
+import { currentTake } from "./nodes/take-facts.js";
 
 /** The emotion the department voices its lines with (the Audio Integrator's task says the same). */
 export const LINE_EMOTION = "neutral";
@@ -123,4 +128,106 @@ export function talkingClipCostUsd(
     clipCostUsd(runtime.config, shot.method, shot.durationSeconds) +
     talkingShotExtraUsd(model, shot.durationSeconds, lines.length > 0, runtime.config.prices)
   );
+}
+
+/** A line the mix placed: its words, and where it sits in the delivered take. */
+export interface MixedLine {
+  character: string;
+  text: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/**
+ * The take's lines as the mix placed them: each line the department voiced, found among the mixed dialogue
+ * tracks by its speaker and words ("Character: text", as the Audio Integrator describes a track).
+ */
+export function mixedLines(
+  lines: Array<{ character: string; text: string }>,
+  tracks: Array<{ type: string; description: string; startTime: number; duration: number }>,
+): MixedLine[] {
+  const dialogue = tracks.filter((track) => track.type === "dialogue");
+  const used = new Set<number>();
+  const placed: MixedLine[] = [];
+  for (const line of lines) {
+    const index = dialogue.findIndex(
+      (track, position) =>
+        !used.has(position) && track.description.toLowerCase() === `${line.character}: ${line.text}`.toLowerCase(),
+    );
+    if (index < 0) continue;
+    used.add(index);
+    const track = dialogue[index]!;
+    placed.push({
+      character: line.character,
+      text: line.text,
+      startSeconds: track.startTime,
+      endSeconds: Number((track.startTime + track.duration).toFixed(3)),
+    });
+  }
+  return placed;
+}
+
+/**
+ * Where each clip sits in the assembled take: one after another, less any tail trimmed and the overlap of
+ * a transition into the next clip.
+ */
+export function clipTimeline(
+  clips: Array<{ sequence: number; durationSeconds: number; trimEnd: number }>,
+  transitions: Array<{ fromClip: number; duration: number }>,
+): Array<{ index: number; startSeconds: number; endSeconds: number }> {
+  let cursor = 0;
+  return clips.map((clip) => {
+    const startSeconds = cursor;
+    const endSeconds = startSeconds + clip.durationSeconds - clip.trimEnd;
+    const overlap = transitions.find((transition) => transition.fromClip === clip.sequence)?.duration ?? 0;
+    cursor = endSeconds - overlap;
+    return {
+      index: clip.sequence,
+      startSeconds: Number(startSeconds.toFixed(3)),
+      endSeconds: Number(endSeconds.toFixed(3)),
+    };
+  });
+}
+
+/**
+ * What the verifier's lip-sync check needs of a take: its lines where the mix placed them, its shots where
+ * the assembly put them (with who is on screen), and each speaker's painted mouth colour when every clip
+ * is the local renderer's drawing. Nothing when no line was mixed.
+ */
+export async function takeSpeech(
+  runtime: Runtime,
+  state: DepartmentStateValue,
+  clips: GeneratedClipOutput[],
+  joins: {
+    clips: Array<{ sequence: number; durationSeconds: number; trimEnd: number }>;
+    transitions: Array<{ fromClip: number; duration: number }>;
+  },
+): Promise<{ speech?: NonNullable<VerifyTask["speech"]> }> {
+  const mix = currentTake(state).outputs.find((output) => output.specialist === "audio-integrator");
+  const tracks = (mix?.output as { tracks?: Parameters<typeof mixedLines>[1] } | undefined)?.tracks ?? [];
+  const planned = state.plan
+    ? state.plan.dialogue
+    : clipLines(
+        state.brief?.dialogue ?? [],
+        state.characters.map((character) => character.name),
+      );
+  const lines = mixedLines(planned, tracks);
+  if (lines.length === 0) return {};
+  const timeline = clipTimeline(joins.clips, joins.transitions);
+  const shots = timeline.map((placed) => {
+    const clip = clips.find((candidate) => candidate.index === placed.index);
+    return { ...placed, characters: clip?.characters ?? [] };
+  });
+  const drawn =
+    clips.length > 0 && clips.every((clip) => clip.model === LOCAL_VIDEO_MODEL && (clip.passes ?? []).length === 0);
+  let mouthColours: Record<string, string> | null = null;
+  if (drawn) {
+    mouthColours = {};
+    const brain = runtime.brain.forProject(state.projectId);
+    for (const name of new Set(lines.map((line) => line.character))) {
+      const character = await brain.findCharacterByName(name);
+      if (character !== null) mouthColours[name] = mouthColour(character.profile);
+    }
+  }
+  return { speech: { lines, shots, mouthColours } };
 }

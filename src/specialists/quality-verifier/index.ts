@@ -25,6 +25,15 @@ export interface VerifyTask {
    * when absent the tool tells from the stored object (save_with_audio's).
    */
   audioRole?: "final-mix" | "raw";
+  /**
+   * The lines spoken in the take and its shots, timed in the delivered take, with each speaker's painted
+   * mouth colour when the local renderer drew the picture (null: a model made it); absent when nobody speaks.
+   */
+  speech?: {
+    lines: Array<{ character: string; text: string; startSeconds: number; endSeconds: number }>;
+    shots: Array<{ index: number; startSeconds: number; endSeconds: number; characters: string[] }>;
+    mouthColours: Record<string, string> | null;
+  };
 }
 
 const CHECK_TOOLS = [
@@ -32,6 +41,7 @@ const CHECK_TOOLS = [
   "check_motion_quality",
   "check_visual_consistency",
   "check_cut_continuity",
+  "check_lip_sync",
 ];
 
 function collectedChecks(calls: ToolCallRecord[]): QualityCheck[] {
@@ -67,6 +77,10 @@ export function verifyPlan(task: VerifyTask): PlannedStep[] {
   if ((task.continuityPairs ?? []).length > 0) {
     plan.push({ tool: "check_cut_continuity", args: () => ({ pairs: task.continuityPairs }) });
   }
+  if (task.speech !== undefined && task.speech.lines.length > 0) {
+    const speech = task.speech;
+    plan.push({ tool: "check_lip_sync", args: () => ({ mediaId: task.mediaId, ...speech }) });
+  }
   plan.push({
     tool: "save_quality_report",
     args: (calls) => ({ mediaId: task.mediaId, checks: collectedChecks(calls) }),
@@ -96,7 +110,11 @@ export async function runQualityVerifier(context: ToolContext, task: VerifyTask)
   };
   // The report must rest on measurements: count what was measured against what the task needed.
   const measured = new Set(collectedChecks(run.calls).map((check) => check.type));
-  const expected = 5 + (task.referenceIds.length > 0 ? 1 : 0) + ((task.continuityPairs ?? []).length > 0 ? 1 : 0);
+  const expected =
+    5 +
+    (task.referenceIds.length > 0 ? 1 : 0) +
+    ((task.continuityPairs ?? []).length > 0 ? 1 : 0) +
+    ((task.speech?.lines.length ?? 0) > 0 ? 1 : 0);
   const missing = expected - Math.min(expected, measured.size);
   const selfAssessment: SelfAssessment = {
     confidence: report.checks.length > 0 ? Math.min(1, measured.size / expected) : 0,

@@ -24,7 +24,7 @@ import { frameOf } from "../shape.js";
 import { LOCAL_VIDEO_MODEL } from "../../../config.js";
 import { shotFacts, shotPrompt, shotSizeIn } from "../shot-prompt.js";
 import { takeClips, takeWork } from "./take-facts.js";
-import { clipLines, talkingClipCostUsd, withSpeech } from "../talking.js";
+import { clipLines, takeSpeech, talkingClipCostUsd, withSpeech } from "../talking.js";
 import { endsTakeOnFailure, runOf, shotSeed } from "./take-run.js";
 
 type Update = DepartmentUpdate;
@@ -318,6 +318,7 @@ async function verifyTake(state: DepartmentStateValue, config: LangGraphRunnable
     continuityPairs,
     // A take whose sound the department mixed is delivered as is: its loudness is checked against the target.
     audioRole: state.specialists.includes("audio-integrator") ? "final-mix" : "raw",
+    ...(await takeSpeech(runtime, state, clips, sceneJoins(state))),
   };
   const result = (await cancelledBy(runtime.jobs, config.signal).run(
     "verify",

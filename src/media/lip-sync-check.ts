@@ -1,0 +1,131 @@
+/**
+ * The lip-sync check: every spoken line must fall inside a shot that shows its speaker (its interval in
+ * the delivered take inside the shot's), and, where the mouth can be measured (a picture the local
+ * renderer drew, whose mouths are painted in a known colour), the speaker's mouth must move with the
+ * voice: mouth area and loudness, frame by frame over the line, must correlate. A picture a model made is
+ * checked on timing only, and its mouth reported as not measured.
+ */
+import type { QualityCheck } from "../domain.js";
+import { correlation, mouthAreaPerFrame } from "./mouth-measure.js";
+import { makeCheck, notMeasured } from "./quality-signal.js";
+import { loudnessPerFrame } from "./speech.js";
+
+export interface TimedLine {
+  character: string;
+  text: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export interface TimedShot {
+  index: number;
+  startSeconds: number;
+  endSeconds: number;
+  characters: string[];
+}
+
+/** Slack at either edge of a shot, for frame rounding in assembly. */
+const EDGE_SECONDS = 0.05;
+/** Correlation of mouth area with loudness below which the mouth is judged not to follow the voice. */
+export const MOUTH_CORRELATION_FLOOR = 0.3;
+
+/** The shot a line is spoken in (inside it, its speaker on screen), or null. */
+export function speakingShotOf(line: TimedLine, shots: TimedShot[]): TimedShot | null {
+  const speaker = line.character.toLowerCase();
+  return (
+    shots.find(
+      (shot) =>
+        shot.characters.some((name) => name.toLowerCase() === speaker) &&
+        line.startSeconds >= shot.startSeconds - EDGE_SECONDS &&
+        line.endSeconds <= shot.endSeconds + EDGE_SECONDS,
+    ) ?? null
+  );
+}
+
+/** Lines not inside a shot that shows their speaker, in words. */
+export function timingProblems(lines: TimedLine[], shots: TimedShot[]): string[] {
+  return lines
+    .filter((line) => speakingShotOf(line, shots) === null)
+    .map(
+      (line) =>
+        `${line.character}'s "${line.text.slice(0, 30)}" (${line.startSeconds.toFixed(2)}–${line.endSeconds.toFixed(2)} s) ` +
+        `is not inside a shot showing ${line.character}`,
+    );
+}
+
+export interface MouthSource {
+  /** The delivered take: its picture and its sound. */
+  path: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Each speaker's painted mouth colour; null when the picture was not drawn by the local renderer. */
+  mouthColours: Record<string, string> | null;
+  timeoutMs: number;
+}
+
+/**
+ * How well each measurable speaker's mouth follows the take's sound over its lines: the lowest correlation,
+ * or why it could not be measured.
+ */
+export async function mouthFollowsVoice(
+  lines: TimedLine[],
+  source: MouthSource,
+): Promise<{ correlation: number } | { notMeasured: string }> {
+  if (source.mouthColours === null)
+    return { notMeasured: "the picture was made by a model; its mouths are not measured here" };
+  const frames = (line: TimedLine) => ({
+    from: Math.max(0, Math.floor(line.startSeconds * source.fps)),
+    to: Math.ceil(line.endSeconds * source.fps),
+  });
+  const totalFrames = Math.max(...lines.map((line) => frames(line).to));
+  const loudness = await loudnessPerFrame(source.path, totalFrames, source.fps, source.timeoutMs);
+  if (loudness === null) return { notMeasured: "the take's sound could not be decoded" };
+  const correlations: number[] = [];
+  const areas = new Map<string, number[] | null>();
+  for (const line of lines) {
+    const colour = source.mouthColours[line.character];
+    if (colour === undefined) continue;
+    if (!areas.has(colour)) areas.set(colour, await mouthAreaPerFrame(source.path, source, colour, source.timeoutMs));
+    const area = areas.get(colour);
+    if (area === null || area === undefined) return { notMeasured: "the take's picture could not be decoded" };
+    const { from, to } = frames(line);
+    const value = correlation(area.slice(from, to), loudness.slice(from, to));
+    if (value !== null) correlations.push(value);
+  }
+  if (correlations.length === 0) return { notMeasured: "no speaker's mouth or voice varied over its lines" };
+  return { correlation: Math.min(...correlations) };
+}
+
+/**
+ * The check: the timing rule always; the mouth comparison where it can be measured. Its score is the share
+ * of lines in a speaking shot, lowered to the mouth's correlation when that is measured and weaker.
+ */
+export async function checkLipSync(
+  lines: TimedLine[],
+  shots: TimedShot[],
+  source: MouthSource | null,
+  threshold: number,
+): Promise<QualityCheck> {
+  if (lines.length === 0) return notMeasured("lip-sync", threshold, "not measured: nobody speaks in the take");
+  const problems = timingProblems(lines, shots);
+  const timing = 1 - problems.length / lines.length;
+  const placed = lines.filter((line) => speakingShotOf(line, shots) !== null);
+  const mouth =
+    source === null || placed.length === 0
+      ? { notMeasured: "no picture to measure" }
+      : await mouthFollowsVoice(placed, source).catch((error: unknown) => ({
+          notMeasured: `the measurement failed (${error instanceof Error ? error.message : String(error)})`,
+        }));
+  const timingWords =
+    problems.length === 0
+      ? `all ${lines.length} line(s) fall inside a shot showing their speaker`
+      : problems.join("; ");
+  const mouthWords =
+    "correlation" in mouth
+      ? `mouth movement follows the voice with correlation ${mouth.correlation.toFixed(2)} (floor ${MOUTH_CORRELATION_FLOOR})`
+      : `mouth movement not measured: ${mouth.notMeasured}`;
+  const mouthFails = "correlation" in mouth && mouth.correlation < MOUTH_CORRELATION_FLOOR;
+  const score = "correlation" in mouth ? Math.min(timing, Math.max(0, mouth.correlation) + 0.5) : timing;
+  return makeCheck("lip-sync", score, threshold, `${timingWords}; ${mouthWords}`, problems.length > 0 || mouthFails);
+}
