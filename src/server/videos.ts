@@ -5,7 +5,9 @@
 import type { AskedTake } from "../departments/video/asked.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { runDepartment, type CostConsent } from "../departments/video/entry.js";
-import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
+import { frameFor } from "../departments/video/reading/shape.js";
+import { aspectRatioOf, isAspectRatio, withFrame, withRequestChoices } from "../departments/video/shape.js";
+import { aspectOfSize } from "../providers/video/fal/registry.js";
 import { withCaptions } from "../departments/video/captions.js";
 import { QUALITY_CHECK_TYPES, type QualityCheckType, type VideoQualityResult } from "../domain.js";
 import { ID_PATTERN } from "../errors.js";
@@ -371,12 +373,30 @@ async function generateVideo(
   });
 }
 
+/**
+ * The runtime an assembly is made in: at its first clip's shape (a vertical take's clips make a vertical
+ * scene) with the server's short side; the server's frame when the clip's shape is not one a request may ask for.
+ */
+async function assemblyFrame(
+  runtime: Runtime,
+  projectId: string,
+  clips: Array<{ clipId: string; sequence: number }>,
+): Promise<Runtime> {
+  const first = [...clips].sort((left, right) => left.sequence - right.sequence)[0];
+  if (first === undefined) return runtime;
+  const { record } = await resolveVideo(runtime, projectId, first.clipId);
+  if (!record.width || !record.height) return runtime;
+  const shape = aspectOfSize(record.width, record.height);
+  return isAspectRatio(shape) ? withFrame(runtime, frameFor(shape, runtime.config.video)) : runtime;
+}
+
 async function assembleScene(
   runtime: Runtime,
   payload: Record<string, unknown>,
   { projectId, progress, signal }: RequestRun,
 ): Promise<unknown> {
-  const scoped = await createToolContext(withProgress(runtime, progress, signal), projectId, newId("vid"));
+  const framed = await assemblyFrame(runtime, projectId, payload.clips as Array<{ clipId: string; sequence: number }>);
+  const scoped = await createToolContext(withProgress(framed, progress, signal), projectId, newId("vid"));
   const context = { ...scoped, signal };
   const tools: Record<string, StructuredToolInterface> = Object.fromEntries(
     createSceneTools(context).map((item) => [item.name, item as StructuredToolInterface]),

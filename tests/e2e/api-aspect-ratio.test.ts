@@ -14,6 +14,7 @@ interface JobView {
   error?: { message: string };
   result: {
     videoId: string;
+    mediaId: string;
     quality: { passed: boolean; checks: Array<{ type: string; passed: boolean; details: string }> };
   };
 }
@@ -53,6 +54,23 @@ describe("POST /videos/generate with parameters.aspectRatio", () => {
       .expect(200);
     expect(JSON.stringify(verified.body)).toMatch(/720x1280/);
     expect(verified.body.checks[0]).toMatchObject({ type: "resolution", passed: true });
+    // Assembled through the API, vertical clips make a vertical scene.
+    const assembling = await request(app())
+      .post("/api/v1/projects/alpha/videos/assemble")
+      .set(A)
+      .send({ clips: [{ clipId: job.result.mediaId, sequence: 1 }] })
+      .expect(202);
+    const assembled = await finishedJob<{ status: string; error?: { message: string }; result: { videoId: string } }>(
+      app(),
+      A,
+      assembling.body.jobId,
+    );
+    expect(assembled.status, assembled.error?.message).toBe("completed");
+    const scene = await request(app())
+      .get(`/api/v1/projects/alpha/videos/${assembled.result.videoId}`)
+      .set(A)
+      .expect(200);
+    expect(scene.body.metadata.resolution).toBe("720x1280");
   });
 
   it("refuses another shape with a 400 naming parameters.aspectRatio, and describes the three", async () => {
