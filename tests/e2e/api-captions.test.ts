@@ -68,6 +68,19 @@ describe("captions over the API", () => {
     await request(app()).get(captions!.vtt).set(B).expect(404);
   });
 
+  it("links a chat turn's captions through their routes, never by a server path", async () => {
+    const turn = await request(app()).post("/api/v1/chat").set(A).send({ message: SCENE }).expect(200);
+    const videoId = turn.body.videoId as string;
+    expect(turn.body.captions).toMatchObject({
+      cueCount: 2,
+      srt: { path: null, url: `/api/v1/projects/alpha/videos/${videoId}/captions.srt` },
+      vtt: { path: null, url: `/api/v1/projects/alpha/videos/${videoId}/captions.vtt` },
+    });
+    expect(JSON.stringify(turn.body)).not.toContain(harness.dataDir);
+    const vtt = await request(app()).get(turn.body.captions.vtt.url).set(A).expect(200);
+    expect(vtt.text).toMatch(/^WEBVTT/);
+  });
+
   it("answers 404 for a video without captions", async () => {
     const queued = await request(app())
       .post("/api/v1/projects/alpha/videos/generate")

@@ -14,7 +14,7 @@ import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { ApiError, describeError, notFound, parseWith } from "../errors.js";
 import { openEventStream, wantsEventStream } from "../sse.js";
-import { fileUrl, scrub } from "../videos.js";
+import { captionsUrl, fileUrl, scrub } from "../videos.js";
 import type { ThreadView, TurnResult } from "../../orchestrator/chat.js";
 
 const Id = z.string().regex(ID_PATTERN, "letters, digits, '-' or '_' (1-64, starting with a letter or digit)");
@@ -71,7 +71,16 @@ function hidePaths<T extends { path: string | null; url: string | null }>(
 export function turnForClient(result: TurnResult, projectId: string, dataDir: string): TurnResult {
   let reply = result.reply;
   const client = hidePaths(result, projectId, (from, to) => (reply = reply.replaceAll(from, to)));
-  return scrub({ ...client, reply }, dataDir);
+  // Caption files are fetched through their authenticated routes too.
+  const captions =
+    result.captions && result.videoId
+      ? {
+          ...result.captions,
+          srt: { ...result.captions.srt, path: null, url: captionsUrl(projectId, result.videoId, "srt") },
+          vtt: { ...result.captions.vtt, path: null, url: captionsUrl(projectId, result.videoId, "vtt") },
+        }
+      : null;
+  return scrub({ ...client, captions, reply }, dataDir);
 }
 
 export function threadForClient(view: ThreadView, projectId: string, dataDir: string) {
