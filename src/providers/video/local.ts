@@ -85,8 +85,9 @@ export class LocalAnimaticProvider extends MethodDispatchProvider {
 }
 
 /**
- * How open each speaking character's mouth is at each frame: the clip's voice track's loudness while the
- * character's own lines play. A track that cannot be read leaves the talk action's cycle in place.
+ * How open each character's mouth is at each frame of a clip people speak in: the voice track's loudness
+ * while the character's own lines play, shut otherwise. A track that cannot be read leaves the talk
+ * action's cycle in place.
  */
 async function speakingMouths(request: ClipRequest, timeoutMs: number): Promise<Record<string, number[]>> {
   const speech = request.speech ?? null;
@@ -95,10 +96,9 @@ async function speakingMouths(request: ClipRequest, timeoutMs: number): Promise<
   const loudness = await loudnessPerFrame(speech.audioPath, frames, request.fps, timeoutMs);
   if (loudness === null) return {};
   const mouths: Record<string, number[]> = {};
-  for (const character of request.characters) {
-    if (speech.lines.some((line) => line.character.toLowerCase() === character.name.toLowerCase()))
-      mouths[character.name] = mouthOpening(loudness, speech.lines, character.name, request.fps);
-  }
+  // Everyone on screen gets a mouth that follows their own lines: one who only listens keeps it shut.
+  for (const character of request.characters)
+    mouths[character.name] = mouthOpening(loudness, speech.lines, character.name, request.fps);
   return mouths;
 }
 

@@ -9,6 +9,7 @@ import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FalClient } from "@fal-ai/client";
 import type { ClipRequest, GeneratedClip, GenerationMethod } from "../../../domain.js";
+import { CutroomError } from "../../../errors.js";
 import { probe, runFfmpeg } from "../../../media/runner.js";
 import { downloadToFile } from "../../../net/safe-fetch.js";
 import { createLimitedFalClient, systemClock, uploadToFal, type Clock } from "../../fal-client.js";
@@ -60,6 +61,13 @@ export class FalVideoProvider extends MethodDispatchProvider {
       clip.model === undefined || clip.model === null
         ? this.options.models[method]
         : assertModelId(clip.model, "model");
+    const speaks = (clip.speech?.lines.length ?? 0) > 0;
+    if (!speaks && takesDrivingAudio(registryEntry(model)))
+      throw new CutroomError(
+        "INVALID_INPUT",
+        `model: ${model} animates a picture to a voice, and nobody speaks in this clip: choose another model for it`,
+        { field: "model" },
+      );
     let family = familyOf(model);
     let quality: Quality = "standard";
     let media = await this.prepareMedia(clip, model, family.videoInput, outputDir, options.signal);
