@@ -81,6 +81,21 @@ describe("captions over the API", () => {
     expect(vtt.text).toMatch(/^WEBVTT/);
   });
 
+  it("burns them into the picture when asked, still serving the files", async () => {
+    const queued = await request(app())
+      .post("/api/v1/projects/alpha/videos/generate")
+      .set(A)
+      .send({ prompt: SCENE, parameters: { captions: "burn", aspectRatio: "9:16" } })
+      .expect(202);
+    const job = await finishedJob<JobView>(app(), A, queued.body.jobId);
+    expect(job.status, job.error?.message).toBe("completed");
+    expect(job.result.captions).toMatchObject({ cueCount: 2, burnedIn: true });
+    const details = await request(app()).get(`/api/v1/projects/alpha/videos/${job.result.videoId}`).set(A).expect(200);
+    const [width, height] = (details.body.metadata.resolution as string).split("x").map(Number);
+    expect(height).toBeGreaterThan(width!);
+    await request(app()).get(job.result.captions!.srt).set(A).expect(200);
+  });
+
   it("answers 404 for a video without captions", async () => {
     const queued = await request(app())
       .post("/api/v1/projects/alpha/videos/generate")
