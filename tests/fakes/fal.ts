@@ -84,6 +84,11 @@ export interface FakeFalOptions {
    * they name video (image-to-video models answer with a clip).
    */
   isImageModel?: (model: string) => boolean;
+  /**
+   * A request runs this long from its submission before its status says COMPLETED (a model that takes that
+   * long per clip), whatever the poll interval; unset: a scripted number of polls decides.
+   */
+  processingMs?: number;
 }
 
 const IMAGE_MODEL_WORDS = /image|flux|banana|seedream|edit/i;
@@ -110,7 +115,7 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
 export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
   const scenarios: FalScenario[] = [];
   const files = new Map<string, { contentType: string; bytes: Buffer }>();
-  const byId = new Map<string, FalSubmission & { polls: number }>();
+  const byId = new Map<string, FalSubmission & { polls: number; submittedAt: number }>();
   const state: Omit<FakeFal, "url" | "script" | "refusePrompts" | "pollsDuring" | "close"> = {
     submissions: [],
     lipSyncs: [],
@@ -178,7 +183,11 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
         if (scenario.kind === "malformed-status") return json(response, 200, { state: "RUNNING?" });
         submission.polls++;
         const wanted = scenario.kind === "ok" ? (scenario.polls ?? 2) : 1;
-        if (scenario.kind === "never-finishes" || submission.polls <= wanted) {
+        const working =
+          options.processingMs === undefined
+            ? submission.polls <= wanted
+            : Date.now() - submission.submittedAt < options.processingMs;
+        if (scenario.kind === "never-finishes" || working) {
           return submission.polls === 1
             ? json(response, 202, { status: "IN_QUEUE", queue_position: 0, response_url: `${base}${path}` })
             : json(response, 202, { status: "IN_PROGRESS", logs: [] });
@@ -233,6 +242,7 @@ export async function startFakeFal(options: FakeFalOptions): Promise<FakeFal> {
         query: Object.fromEntries(url.searchParams),
         scenario,
         polls: 0,
+        submittedAt: Date.now(),
       };
       state.submissions.push(submission);
       if (LIP_SYNC_MODEL_WORDS.test(submission.model))
