@@ -147,7 +147,7 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   if (what === "take") {
     const take = await brain.getTake(id);
     if (!take) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
-    const view = { ...take, scene: await brain.sceneOf(id) };
+    const view = { ...take, scene: await brain.sceneOf(id), captions: await brain.captionsOf(id) };
     write(json, view, JSON.stringify(view, null, 2));
     return 0;
   }

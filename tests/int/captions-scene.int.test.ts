@@ -118,6 +118,8 @@ describe("captions of a scene's dialogue", () => {
       vtt: { mediaId: captions.vtt.mediaId, objectKey: captions.vtt.key },
     });
     expect(run.json.brainWrites).toContain(`(${turn.videoId})-[:HAS_CAPTIONS]->(Captions 2 cues, SRT and WebVTT)`);
+    const shown = await runCli(["brain", "take", turn.videoId, "--json"], dataDir);
+    expect(shown.json.captions).toEqual(linked);
   });
 
   it("burns them into a vertical picture, inside the frame and at its size, and still stores the files", async () => {
