@@ -126,11 +126,16 @@ export function projectRoutes(context: ServerContext): Router {
     // The department entry's checks run now too, so a request it would refuse (no words, an estimate
     // above the budget) is this request's error instead of a failed job; the job checks again when it runs.
     await admitRequest(chosen, { projectId, text: prompt, asked }, generateBudget(chosen)).catch((error: unknown) => {
-      throw isCutroomError(error) && error.field === "message"
-        ? new ApiError(400, "INVALID_INPUT", error.message, {
-            fields: { [body.prompt === undefined ? "input.prompt" : "prompt"]: error.message },
-          })
-        : error;
+      if (isCutroomError(error) && error.field === "message")
+        throw new ApiError(400, "INVALID_INPUT", error.message, {
+          fields: { [body.prompt === undefined ? "input.prompt" : "prompt"]: error.message },
+        });
+      // A length longer than the clip's model renders is this request's parameters.duration.
+      if (isCutroomError(error) && error.field === "duration")
+        throw new ApiError(400, "INVALID_INPUT", `parameters.${error.message}`, {
+          fields: { "parameters.duration": error.message.replace(/^duration: /, "") },
+        });
+      throw error;
     });
     const limit = context.limiter.take(principalOf(request).keyId);
     for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
