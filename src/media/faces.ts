@@ -40,6 +40,11 @@ export interface Face {
   /** Detector confidence, 0–1. */
   score: number;
   descriptor: Float32Array;
+  /**
+   * How far the lips are apart, as a share of the face's height: the gap between the inner lips' middle
+   * points of the 68-point landmarks (62 above, 66 below). Absent when a model gives no landmarks.
+   */
+  mouthOpening?: number;
 }
 
 export interface FaceModel {
@@ -77,7 +82,7 @@ async function load(): Promise<FaceModel> {
       try {
         const found = await faceapi.detectAllFaces(tensor, options).withFaceLandmarks().withFaceDescriptors();
         return found
-          .map(({ detection, descriptor }) => ({
+          .map(({ detection, descriptor, landmarks }) => ({
             box: {
               x: detection.box.x,
               y: detection.box.y,
@@ -86,6 +91,7 @@ async function load(): Promise<FaceModel> {
             },
             score: detection.score,
             descriptor,
+            mouthOpening: lipGap(landmarks.positions, detection.box.height),
           }))
           .filter((face) => Math.min(face.box.width, face.box.height) >= MIN_FACE_PIXELS)
           .sort((first, second) => second.box.width * second.box.height - first.box.width * first.box.height);
@@ -94,6 +100,14 @@ async function load(): Promise<FaceModel> {
       }
     },
   };
+}
+
+/** The inner lips' gap (landmarks 62 and 66) as a share of the face's height. */
+export function lipGap(points: Array<{ x: number; y: number }>, faceHeight: number): number | undefined {
+  const upper = points[62];
+  const lower = points[66];
+  if (upper === undefined || lower === undefined || faceHeight <= 0) return undefined;
+  return Math.max(0, lower.y - upper.y) / faceHeight;
 }
 
 let loading: Promise<FaceModel> | null = null;
