@@ -128,7 +128,7 @@ function codeOf(error: unknown): string {
 export function meteredProvider<T extends { readonly name: string }>(
   provider: T,
   port: "video" | "image" | "voice",
-  operations: ReadonlyArray<keyof T & string>,
+  operations: ReadonlyArray<NoInfer<keyof T> & string>,
   fallbackProject: string,
 ): T {
   const metered = new Set<string | symbol>(operations);

@@ -4,9 +4,10 @@
  * time per clip. Shared by the scale-out services test and `npm run bench:scale`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GenerateJobData } from "../../src/departments/video/jobs.js";
 import { LocalAnimaticProvider } from "../../src/providers/video/local.js";
@@ -14,7 +15,18 @@ import { startFakeFal, type FakeFal } from "../fakes/fal.js";
 import { sarahInThePark } from "./fixtures.js";
 
 export const FAL_KEY = "scale-key-0000000000000000";
-const BIN = fileURLToPath(new URL("../../bin/cutroom.js", import.meta.url));
+/** The project's root: the nearest folder above this file holding bin/cutroom.js (also from a compiled copy). */
+export function projectRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, "bin", "cutroom.js"))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error("bin/cutroom.js not found above this file");
+    folder = parent;
+  }
+  return folder;
+}
+
+const BIN = join(projectRoot(), "bin", "cutroom.js");
 
 export interface CutroomProcess {
   child: ChildProcess;
