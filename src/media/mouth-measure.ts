@@ -4,8 +4,7 @@
  * frame is how open the mouth is. Compared with the voice's loudness frame by frame, it says whether the
  * mouth moves with the line. A clip a model made has no such colour to count: its mouth is not measured.
  */
-import { spawn } from "node:child_process";
-import { CutroomError } from "../errors.js";
+import { decodeRaw } from "./raw-decode.js";
 
 /** The colour the renderer paints a character's mouth with. */
 export { mouthColour } from "./mouth.js";
@@ -71,23 +70,5 @@ export async function mouthAreaPerFrame(
 }
 
 function decodeRgb(path: string, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-v", "error", "-i", path, "-an", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const chunks: Buffer[] = [];
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(chunks));
-      else reject(new CutroomError("MEDIA", `could not decode ${path}: ${stderr.trim().slice(0, 200)}`));
-    });
-  });
+  return decodeRaw(path, ["-an", "-f", "rawvideo", "-pix_fmt", "rgb24"], timeoutMs);
 }

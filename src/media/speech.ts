@@ -3,9 +3,9 @@
  * animates to, what a lip-sync pass syncs to), and its loudness per frame (what the local renderer opens
  * the mouth by, and what the verifier compares mouth movement with).
  */
-import { spawn } from "node:child_process";
 import type { SpokenLine } from "./speech-types.js";
 import { CutroomError } from "../errors.js";
+import { decodeRaw } from "./raw-decode.js";
 import { runFfmpeg, type FfmpegSpec } from "./runner.js";
 
 const TRACK_RATE = 24_000;
@@ -87,27 +87,10 @@ export async function loudnessPerFrame(
   return levels.map((level) => Number((level / loudest).toFixed(4)));
 }
 
-/** Mono 16-bit PCM of an audio file at `rate`, read from ffmpeg's stdout (argument list, no shell). */
+/** Mono 16-bit PCM of an audio file at `rate`. */
 function decodePcm(path: string, rate: number, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-v", "error", "-i", path, "-ac", "1", "-ar", String(rate), "-f", "s16le", "-"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const chunks: Buffer[] = [];
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(chunks));
-      else reject(new CutroomError("MEDIA", `could not decode ${path}: ${stderr.trim().slice(0, 200)}`));
-    });
-  });
+  // -vn: only the sound, even from a video; s16le: raw little-endian samples, no header.
+  return decodeRaw(path, ["-vn", "-ac", "1", "-ar", String(rate), "-f", "s16le"], timeoutMs);
 }
 
 /** How open the speaker's mouth is at each frame (0 closed .. 1 open): its loudness, only while it speaks. */

@@ -94,5 +94,6 @@ export async function reuse(
     location: shot.location,
     action: shot.action,
     camera: shot.camera,
+    passes: (generation.passes as GeneratedClipOutput["passes"]) ?? [],
   };
 }
