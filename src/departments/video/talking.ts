@@ -12,12 +12,14 @@ import type { SpeechArgs } from "../../tools/speech.js";
 import { talkingShotExtraUsd } from "../../providers/video/fal/lip-sync.js";
 import type { GeneratedClipOutput, ShotTask } from "../../specialists/video-generator/index.js";
 import { clipCostUsd, paidModel } from "./planner/cost.js";
-import type { ScenePlan } from "./planner/plan.js";
+import { clipLines, type ShotLine } from "./speaking.js";
 import { LOCAL_VIDEO_MODEL } from "../../config.js";
 import { mouthColour } from "../../media/mouth.js";
 import type { VerifyTask } from "../../specialists/quality-verifier/index.js";
 import type { DepartmentStateValue } from "./state.js";
 import { currentTake } from "./nodes/take-facts.js";
+
+export { clipLines, sceneShotLines, type ShotLine } from "./speaking.js";
 
 /** The emotion the department voices its lines with (the Audio Integrator's task says the same). */
 export const LINE_EMOTION = "neutral";
@@ -25,47 +27,6 @@ export const LINE_EMOTION = "neutral";
 /** Where a single clip's first line starts, and the pause between lines: as the Audio Integrator places them. */
 const FIRST_LINE_AT = 0.5;
 const PAUSE_BETWEEN_LINES = 0.3;
-
-export interface ShotLine {
-  character: string;
-  text: string;
-  /** Seconds into the shot; null: after the previous line (a single clip's lines). */
-  startSeconds: number | null;
-}
-
-/**
- * The plan's lines that fall in a shot: the line's interval in the scene lies inside the shot's, and the
- * one who says it is on screen in it.
- */
-export function sceneShotLines(plan: Pick<ScenePlan, "dialogue" | "shots">, shotIndex: number): ShotLine[] {
-  const shot = plan.shots.find((candidate) => candidate.index === shotIndex);
-  if (shot === undefined) return [];
-  const onScreen = new Set(shot.characters.map((name) => name.toLowerCase()));
-  const end = shot.start + shot.duration;
-  return plan.dialogue
-    .filter(
-      (line) =>
-        onScreen.has(line.character.toLowerCase()) &&
-        line.startTime >= shot.start - 1e-6 &&
-        line.startTime + line.estimatedDuration <= end + 1e-6,
-    )
-    .map((line) => ({
-      character: line.character,
-      text: line.text,
-      startSeconds: Number((line.startTime - shot.start).toFixed(3)),
-    }));
-}
-
-/** A single clip's lines, said by characters in it (a line nobody is named for goes to the first one). */
-export function clipLines(
-  dialogue: Array<{ character: string | null; text: string }>,
-  characters: string[],
-): ShotLine[] {
-  const onScreen = new Set(characters.map((name) => name.toLowerCase()));
-  return dialogue
-    .map((line) => ({ character: line.character ?? characters[0] ?? "", text: line.text, startSeconds: null }))
-    .filter((line) => onScreen.has(line.character.toLowerCase()));
-}
 
 /**
  * Voices a shot's lines and places them within a clip of `clipSeconds`: a line without a start follows the
