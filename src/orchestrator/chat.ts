@@ -11,7 +11,7 @@ import { cancelledBy } from "../jobs/cancel.js";
 import type { ProgressBus } from "../jobs/progress.js";
 import { assertUsableMessage } from "../departments/video/understand.js";
 import type { Runtime } from "../runtime.js";
-import type { TakeCaptions, TakeResult } from "../departments/video/state.js";
+import type { TakeCaptions, TakeContactSheet, TakeResult } from "../departments/video/state.js";
 import { buildOrchestratorGraph } from "./graph.js";
 import { parseCostDecision, type CostPrompt } from "./nodes/cost.js";
 import { validateChoiceAnswer, type ChoicePrompt } from "./nodes/human-choice.js";
@@ -52,6 +52,8 @@ export interface TurnResult {
   brainWrites: string[];
   /** The pending take's dialogue captions (SRT and WebVTT files), when it has them. */
   captions: TakeCaptions | null;
+  /** The pending take's contact sheet (a still per shot), when its clips were joined. */
+  contactSheet: TakeContactSheet | null;
   choices: string[];
   lastChoice: ChoiceRecord | null;
   takes: Array<{ videoId: string; attempt: number; status: string; overall: number; regeneratedFrom: string | null }>;
@@ -236,6 +238,7 @@ export class ChatService {
         report: null,
         brainWrites: [],
         captions: null,
+        contactSheet: null,
         choices: [...waitingFor.choices],
         lastChoice: null,
         takes: await this.takeStatuses(values.projectId, values.takes ?? []),
@@ -266,6 +269,7 @@ export class ChatService {
       report: awaiting ? values.report : null,
       brainWrites: newTakes.flatMap((item) => item.brainWrites),
       captions: take?.captions ?? null,
+      contactSheet: take?.contactSheet ?? null,
       choices: awaiting ? ["accept", "regenerate", "discard"] : [],
       lastChoice: answer && pending?.kind === "take" ? values.lastChoice : null,
       takes: await this.takeStatuses(values.projectId, values.takes ?? []),

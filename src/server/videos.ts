@@ -21,6 +21,7 @@ import { cancelledBy } from "../jobs/cancel.js";
 import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
 import { notFound } from "./errors.js";
+import { contactSheetUrl } from "./library.js";
 import { redactValue, registerRoot } from "./redact.js";
 import type { JobQueue } from "../jobs/types.js";
 import { requestJobName, requestProgress, type RequestJobData, type RequestKind } from "./jobs.js";
@@ -369,6 +370,7 @@ async function generateVideo(
     grade: take.grade,
     quality: take.quality,
     captions: captionsForClient(projectId, take.videoId, take.captions ?? null),
+    contactSheet: take.contactSheet ? contactSheetUrl(projectId, take.videoId) : null,
     report: result.report,
   });
 }

@@ -77,6 +77,17 @@ export interface TakeResult {
   brainWrites: string[];
   /** The dialogue's SRT and WebVTT files; absent or null when the take has no dialogue or none were asked for. */
   captions?: TakeCaptions | null;
+  /** The stills of its shots in one image, when its clips were joined; absent on older takes. */
+  contactSheet?: TakeContactSheet | null;
+}
+
+/** A take's contact sheet, as callers are shown it. */
+export interface TakeContactSheet {
+  mediaId: string;
+  key: string;
+  url: string;
+  path: string | null;
+  shotCount: number;
 }
 
 export interface FinalMedia {

@@ -13,6 +13,7 @@ import { ProgressBus } from "../../jobs/progress.js";
 import { principalOf } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { ApiError, describeError, notFound, parseWith } from "../errors.js";
+import { contactSheetUrl } from "../library.js";
 import { openEventStream, wantsEventStream } from "../sse.js";
 import { captionsUrl, fileUrl, scrub } from "../videos.js";
 import type { ThreadView, TurnResult } from "../../orchestrator/chat.js";
@@ -80,12 +81,24 @@ export function turnForClient(result: TurnResult, projectId: string, dataDir: st
           vtt: { ...result.captions.vtt, path: null, url: captionsUrl(projectId, result.videoId, "vtt") },
         }
       : null;
-  return scrub({ ...client, captions, reply }, dataDir);
+  return scrub({ ...client, captions, contactSheet: sheetForClient(result, projectId), reply }, dataDir);
+}
+
+/** A take's contact sheet is fetched through its authenticated route, never from a store path. */
+function sheetForClient(
+  item: { videoId: string | null; contactSheet?: TurnResult["contactSheet"] | undefined },
+  projectId: string,
+): TurnResult["contactSheet"] {
+  if (!item.contactSheet || !item.videoId) return null;
+  return { ...item.contactSheet, path: null, url: contactSheetUrl(projectId, item.videoId) };
 }
 
 export function threadForClient(view: ThreadView, projectId: string, dataDir: string) {
   const replacements: Array<[string, string]> = [];
-  const takes = view.takes.map((take) => hidePaths(take, projectId, (from, to) => replacements.push([from, to])));
+  const takes = view.takes.map((take) => ({
+    ...hidePaths(take, projectId, (from, to) => replacements.push([from, to])),
+    contactSheet: sheetForClient(take, projectId),
+  }));
   const messages = view.messages.map((message) => ({
     ...message,
     text: replacements.reduce((text, [from, to]) => text.replaceAll(from, to), message.text),

@@ -2,6 +2,7 @@
 import type { SelfAssessment } from "../../domain.js";
 import type { TransitionType } from "../../media/assemble.js";
 import type { ToolContext } from "../../tools/context.js";
+import { storeContactSheet } from "../../tools/contact-sheet.js";
 import { createSceneTools } from "../../tools/scene.js";
 import { requireResult, runSpecialist, type PlannedStep } from "../agent.js";
 import { SCENE_ASSEMBLER_PROMPT } from "./prompts.js";
@@ -76,6 +77,14 @@ export async function runSceneAssembler(context: ToolContext, task: SceneTask) {
     completeness: Math.min(1, measured / expected),
     issues,
   };
+  const contactSheet =
+    typeof assembled.contactSheetId === "string"
+      ? await storeContactSheet(context, {
+          scratchId: assembled.contactSheetId,
+          sceneMediaId: String(saved.mediaId),
+          shotCount: task.clips.length,
+        })
+      : null;
   return {
     output: {
       mediaId: String(saved.mediaId),
@@ -83,6 +92,7 @@ export async function runSceneAssembler(context: ToolContext, task: SceneTask) {
       path: saved.path === null ? null : String(saved.path),
       durationSeconds: measured,
       clipCount: task.clips.length,
+      contactSheet,
     },
     selfAssessment,
     mode: run.mode,

@@ -20,6 +20,7 @@ import {
   type DepartmentStateValue,
   type DepartmentUpdate,
   type EntityRef,
+  type TakeContactSheet,
   type TakeResult,
 } from "../state.js";
 import {
@@ -225,6 +226,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
   ];
   // The caption files and their records are stored first, so the Brain links only what exists.
   const captions = await takeCaptions(runtime, state, record);
+  const contactSheet = await takeContactSheet(runtime, state);
   await runtime.brain
     .forProject(state.projectId)
     .recordTake({
@@ -260,6 +262,16 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
       regeneratedFromId: state.previousTakeId,
       scene: sceneWrite(state),
       captions: captions?.node ?? null,
+      contactSheet:
+        contactSheet === null
+          ? null
+          : {
+              id: `sheet_${contactSheet.mediaId.replace(/^med_/, "")}`,
+              mediaId: contactSheet.mediaId,
+              objectKey: contactSheet.key,
+              shotCount: contactSheet.shotCount,
+              createdAt: now,
+            },
     })
     .catch(async (error: unknown) => {
       if (captions !== null) await removeCaptionRecords(runtime, captions.written);
@@ -294,6 +306,11 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     ...(captions
       ? [`(${state.takeId})-[:HAS_CAPTIONS]->(Captions ${captions.node.cueCount} cues, SRT and WebVTT)`]
       : []),
+    ...(contactSheet
+      ? [
+          `(${state.takeId})-[:HAS_CONTACT_SHEET]->(ContactSheet ${contactSheet.shotCount} shot${contactSheet.shotCount === 1 ? "" : "s"})`,
+        ]
+      : []),
   ];
   runtime.progress.emit("record", 1, `Brain: ${brainWrites.length} facts written for ${state.takeId}`);
   const take: TakeResult = {
@@ -319,6 +336,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
     regeneratedFrom: state.previousTakeId,
     brainWrites,
     captions: captions?.take ?? null,
+    contactSheet,
   };
   // The take is stored and recorded: it has ended, and its scratch goes with it.
   await removeTakeScratch(runtime, state.takeId);
@@ -350,6 +368,24 @@ async function takeCaptions(
     );
     return null;
   }
+}
+
+/**
+ * The contact sheet stored when the take's clips were joined, if its record is still live in the take's
+ * project: the Brain links only an image that exists.
+ */
+async function takeContactSheet(
+  runtime: ReturnType<typeof runtimeOf>,
+  state: DepartmentStateValue,
+): Promise<TakeContactSheet | null> {
+  const assembled = currentTake(state)
+    .outputs.filter((output) => output.specialist === "scene-assembler")
+    .pop();
+  const sheet = assembled?.output.contactSheet as Omit<TakeContactSheet, "url"> | null | undefined;
+  if (!sheet) return null;
+  const record = await runtime.media.get(sheet.mediaId);
+  if (record === null || record.status !== "live" || record.projectId !== state.projectId) return null;
+  return { ...sheet, url: record.url };
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
