@@ -87,10 +87,14 @@ const TITLE_WORDS = 10;
 const TITLE_CHARS = 60;
 /** Words that ask rather than describe: "please make me a video of" says nothing about the video. */
 const ASKING =
-  /^(?:(?:please|can you|could you|would you|i want|i'd like|i would like|let's|lets)\s+)*(?:(?:make|generate|create|render|produce|give|show|film|shoot)(?:\s+(?:me|us))?\s+)?(?:(?:an?|the|one)\s+)?/i;
+  /^(?:(?:please|can you|could you|would you|i want|i'd like|i would like|let's|lets)\s+)*(?:(?:make|generate|create|render|produce|give|show|film|shoot)(?:\s+(?:me|us))?\s+)?(?:(?:an?|the)\s+)?/i;
+
+/** What the request is a video of: "a 4 second vertical scene of" says how, not what. */
+const FORMAT =
+  /^(?:an?\s+)?(?:\d+(?:\.\d+)?[- ]?(?:seconds?|secs?|s)\b[- ]?(?:long\s+)?)?(?:(?:short|long|quick|vertical|square|wide|landscape|portrait|cinematic|little|new)\s+)*(?:scene|clip|video|shot|film|movie|reel|tiktok|story)\s+(?:of|with|where|in which|showing|about)\s+/i;
 
 /**
- * A short title from the request's words: the asking words dropped, its first words kept (a cut is marked
+ * A short title from the request's words: the asking and format words dropped, its first words kept (a cut is marked
  * with "…"), the first letter capitalised. "generate Sarah walking in the park" → "Sarah walking in the park".
  */
 export function titleOf(text: string): string {
@@ -98,6 +102,7 @@ export function titleOf(text: string): string {
   const described =
     flat
       .replace(ASKING, "")
+      .replace(FORMAT, "")
       .replace(/[.!?]+$/, "")
       .trim() || flat;
   const words = described.split(" ");

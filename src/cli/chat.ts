@@ -6,12 +6,13 @@ import type { Runtime } from "../runtime.js";
 import { parse } from "./args.js";
 import { interruptible } from "./interrupt.js";
 import { formatTurn } from "./output.js";
+import { takeSummary } from "./summary.js";
 import { aspectRatioOf, withRequestChoices } from "../departments/video/shape.js";
 import { withCaptions } from "../departments/video/captions.js";
 import { withRuntime, type Write } from "./session.js";
 
-export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--model ID]
-             [--aspect 16:9|9:16|1:1] [--captions files|burn|none] [--json]
+export const CHAT_HELP = `cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--resume]
+             [--model ID] [--aspect 16:9|9:16|1:1] [--captions files|burn|none] [--json]
   message     what you want, e.g. "generate Sarah walking in the park"
   --thread    keep talking on a thread (created on first use); turns may come from different processes
   --choice    answer the pending take: accept, regenerate or discard
@@ -71,6 +72,14 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
   }
   const json = values.json === true;
   const message = positionals.join(" ").trim();
+  // A note is kept with a choice: without one it would be dropped, or open the interactive chat unasked.
+  if (values.note !== undefined && !values.choice) {
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `--note is kept with a choice: add --choice accept|regenerate|discard (e.g. cutroom chat${values.thread ? ` --thread ${values.thread}` : ""} --choice regenerate --note ${JSON.stringify(values.note)})`,
+      { field: "choice" },
+    );
+  }
   return withRuntime(async (configured) => {
     const runtime = withCaptions(
       withRequestChoices(configured, {
@@ -91,6 +100,7 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
         );
       return repl(runtime, values.thread);
     }
+    const started = performance.now();
     const result = await interruptible((signal) =>
       new ChatService(runtime).turn({
         threadId: values.thread ?? null,
@@ -101,7 +111,8 @@ export async function chatCommand(argv: string[], write: Write): Promise<number>
         signal,
       }),
     );
-    write(json, result, formatTurn(result));
+    const summary = takeSummary(result, (performance.now() - started) / 1000);
+    write(json, result, summary === null ? formatTurn(result) : `${formatTurn(result)}\n${summary}`);
     return result.route?.kind === "choice" && result.status === "answered" ? 2 : 0;
   });
 }

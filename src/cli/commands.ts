@@ -6,7 +6,7 @@ import { parseLoudnessTarget } from "../config.js";
 import { CutroomError } from "../errors.js";
 import { verifyVideo } from "../media/quality.js";
 import { probe } from "../media/runner.js";
-import type { CharacterView, LocationView, TakeProvenance } from "../brain/types.js";
+import type { CharacterView, LocationView, TakeProvenance, TakeView } from "../brain/types.js";
 import {
   addUploadedReference,
   MAX_REFERENCE_BYTES,
@@ -19,8 +19,21 @@ import type { Runtime } from "../runtime.js";
 import { parseResolution } from "../tools/quality.js";
 import { numberOption, parse } from "./args.js";
 import { formatQuality } from "./output.js";
+import { characterLine, formatCounts, formatRequest, formatTake, placeLine } from "./brain-output.js";
 
 type Write = (json: boolean, document: unknown, text: string) => void;
+
+const VERIFY_HELP = `cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N] [--reference IMAGE ...]
+               [--location-reference IMAGE ...] [--checks a,b,...] [--loudness-target LUFS|web|broadcast] [--json]
+  Measures a video file; exit 0 when every check passes, 1 when one fails, 2 on bad input.
+  --expect-duration     the length it should have, in seconds (adds the duration check)
+  --expect-resolution   the size it should have, e.g. 1280x720 (adds the resolution check)
+  --expect-fps          the frame rate it should have
+  --reference           an image of a character it should show (adds character-consistency); repeatable
+  --location-reference  an image of the place it should show (adds location-consistency); repeatable
+  --checks              exactly these checks, comma-separated, from:
+                        ${QUALITY_CHECK_TYPES.join(", ")}
+  --loudness-target     judge the sound as a delivered mix against this loudness (LUFS, or web / broadcast)`;
 
 export async function verifyCommand(argv: string[], write: Write): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -33,9 +46,7 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     "loudness-target": { type: "string" },
   });
   if (values.help) {
-    process.stdout.write(
-      "cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N] [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--loudness-target LUFS|web|broadcast] [--json]\n",
-    );
+    process.stdout.write(`${VERIFY_HELP}\n`);
     return 0;
   }
   // Asking for a loudness target says the file is a delivered mix; without it the sound is judged as raw.
@@ -139,7 +150,7 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   const brain = runtime.brain.forProject(runtime.config.projectId);
   if (what === "counts") {
     const counts = await brain.counts();
-    write(json, counts, JSON.stringify(counts, null, 2));
+    write(json, counts, formatCounts(counts));
     return 0;
   }
   const id = rest.join(" ").trim();
@@ -148,7 +159,7 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
     const take = await brain.getTake(id);
     if (!take) throw new CutroomError("NOT_FOUND", `no take ${id} in the Brain`, { field: "videoId" });
     const view = { ...take, scene: await brain.sceneOf(id), captions: await brain.captionsOf(id) };
-    write(json, view, JSON.stringify(view, null, 2));
+    write(json, view, formatTake(take, view.scene, view.captions, await takeFiles(runtime, take)));
     return 0;
   }
   if (what === "why") {
@@ -160,7 +171,7 @@ export async function brainCommand(runtime: Runtime, argv: string[], write: Writ
   if (what === "request") {
     const view = await brain.requestTakes(id);
     if (!view) throw new CutroomError("NOT_FOUND", `no request ${id} in the Brain`, { field: "requestId" });
-    write(json, view, JSON.stringify(view, null, 2));
+    write(json, view, formatRequest(view));
     return 0;
   }
   if (what === "character" || what === "location") {
@@ -231,6 +242,9 @@ async function readImageFile(file: string, field: string): Promise<Buffer> {
 function formatOwner(owner: ReferenceOwner, view: CharacterView | LocationView, done: ReferenceChanges | null): string {
   const node = "character" in view ? view.character : view.location;
   const lines = [`${owner} ${node.name} (${node.id})`];
+  lines.push(
+    "character" in view ? characterLine(view.character.name, view.character.profile) : placeLine(view.location),
+  );
   for (const added of done?.added ?? []) lines.push(`  + added ${added.reference.id} from ${added.file}`);
   for (const detached of done?.detached ?? []) lines.push(`  - detached ${detached}`);
   lines.push(`  references (${view.references.length})`);
@@ -245,6 +259,21 @@ function formatOwner(owner: ReferenceOwner, view: CharacterView | LocationView, 
       lines.push(`    ${take.id}  ${take.status.padEnd(10)} overall ${take.overall.toFixed(3)}  ${take.createdAt}`);
   }
   return lines.join("\n");
+}
+
+/** Where a take's video and contact sheet are, as a person can open them: a local path, else the store URL. */
+async function takeFiles(
+  runtime: Runtime,
+  take: TakeView,
+): Promise<{ file: string | null; contactSheet: string | null }> {
+  const projectId = runtime.config.projectId;
+  const located = async (mediaId: string) => {
+    const record = await runtime.media.get(mediaId);
+    if (record === null || record.status !== "live" || record.projectId !== projectId) return null;
+    return (await runtime.store.head(record.key))?.path ?? record.url;
+  };
+  const sheet = await runtime.brain.forProject(projectId).contactSheetOf(take.video.id);
+  return { file: await located(take.video.mediaId), contactSheet: sheet ? await located(sheet.mediaId) : null };
 }
 
 /** "How was this clip made", for people. */

@@ -3,8 +3,12 @@
  * stdout; logs and progress always go to stderr. A `.env` file in the working directory is read first;
  * variables already set in the environment win over it.
  */
-import { isCutroomError } from "../errors.js";
+import { CutroomError, isCutroomError } from "../errors.js";
+import { usingCommand } from "./args.js";
 import { loadEnvFile } from "./env-file.js";
+import { didYouMean } from "./suggest.js";
+
+const COMMANDS = ["chat", "list", "plan", "assemble", "verify", "brain", "doctor", "serve", "worker", "mcp", "help"];
 
 // Each command's module is imported when that command runs: the graphs, providers and service clients take
 // seconds to load, and `cutroom --help` or `cutroom doctor` must not wait for them.
@@ -15,10 +19,13 @@ Usage:
   cutroom chat [message] [--thread ID] [--choice accept|regenerate|discard] [--note TEXT] [--resume]
                [--model ID] [--aspect 16:9|9:16|1:1] [--captions files|burn|none] [--json]
       One turn on a thread; with no message and no --choice, opens an interactive chat.
+  cutroom list [--status pending|accepted|discarded|superseded] [--character NAME] [--thread ID] [--search WORDS]
+               [--limit N] [--cursor C] [--threads] [--json]   your videos (or threads), newest first
   cutroom plan "<request>" [--model ID] [--aspect R] [--json]   plan a request (shots, lengths by model, frame, captions, cost)
   cutroom assemble <spec.json> [--output FILE.mp4] [--json]   assemble, mix and verify a scene spec
   cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N]
-                 [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...] [--json]
+                 [--reference IMAGE ...] [--location-reference IMAGE ...] [--checks a,b,...]
+                 [--loudness-target LUFS|web|broadcast] [--json]   (cutroom verify --help names the checks)
   cutroom brain take <videoId> | brain why <videoId> | brain character <name> | brain location <name>
                | brain request <requestId> | brain counts [--json]
   cutroom brain character|location <name> [--reference IMAGE ...] [--replace IMAGE] [--remove ID ...]
@@ -53,6 +60,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const json = rest.includes("--json");
   try {
     loadEnvFile();
+    usingCommand(command ?? "");
     switch (command) {
       case "chat":
         return await (await import("./chat.js")).chatCommand(rest, write);
@@ -62,6 +70,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await import("./worker.js")).workerCommand(rest, write);
       case "mcp":
         return await (await import("../mcp/stdio.js")).mcpCommand(rest);
+      case "list": {
+        const [{ withRuntime }, { listCommand }] = await Promise.all([import("./session.js"), import("./list.js")]);
+        return await withRuntime((runtime) => listCommand(runtime, rest, write));
+      }
       case "doctor":
         return await (await import("./doctor.js")).doctorCommand(rest, write);
       case "plan":
@@ -89,8 +101,11 @@ export async function runCli(argv: string[]): Promise<number> {
         process.stdout.write(`${HELP}\n`);
         return 0;
       default:
-        process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${HELP}\n`);
-        return 2;
+        throw new CutroomError(
+          "INVALID_INPUT",
+          `unknown command ${JSON.stringify(command)}${didYouMean(command, COMMANDS)} (cutroom help lists every command)`,
+          { field: "command" },
+        );
     }
   } catch (error) {
     const code = isCutroomError(error) ? error.code : ((error as { code?: string }).code ?? "FAILED");

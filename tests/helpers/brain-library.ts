@@ -113,7 +113,7 @@ export function libraryCases(open: () => Promise<Brain>, close: (brain: Brain) =
       expect(all.nextCursor).toBeNull();
       expect(all.items[2]).toMatchObject({
         id: "vid_c",
-        title: "4 second scene of Bob and Ana at the beach",
+        title: "Bob and Ana at the beach",
         request: { id: "req_vid_c", text: "a 4 second scene of Bob and Ana at the beach" },
         threadId: "th_two",
         status: "pending",
@@ -154,7 +154,7 @@ export function libraryCases(open: () => Promise<Brain>, close: (brain: Brain) =
       expect(first.items.map((thread) => thread.threadId)).toEqual(["th_three", "th_two"]);
       expect(first.items[1]).toMatchObject({
         threadId: "th_two",
-        title: "4 second scene of Bob and Ana at the beach",
+        title: "Bob and Ana at the beach",
         requestCount: 2,
         takeCount: 2,
         latestStatus: "discarded",
