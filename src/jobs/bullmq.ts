@@ -109,6 +109,7 @@ export class BullMqJobQueue implements JobQueue {
   /** The running jobs' own abort controllers, so a stop can hand them back. */
   private readonly running = new Map<string, AbortController>();
   private handingBack = false;
+  private closing: Promise<void> | null = null;
   private readonly unwatch: () => void;
 
   private constructor(private readonly settings: BullMqOptions) {
@@ -335,7 +336,13 @@ export class BullMqJobQueue implements JobQueue {
     return { handedBack };
   }
 
-  async close(): Promise<void> {
+  /** Closes once; a second call (after stop, say) waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.closeConnections();
+    return this.closing;
+  }
+
+  private async closeConnections(): Promise<void> {
     this.unwatch();
     await this.worker?.close();
     await this.cancels.quit().catch(() => undefined);

@@ -110,7 +110,7 @@ export async function startSlowFal(processingMs: number): Promise<SlowFal> {
     env: {
       FAL_KEY,
       FAL_BASE_URL: fal.url,
-      CUTROOM_FAL_POLL_MS: "25",
+      CUTROOM_FAL_POLL_MS: "100",
       CUTROOM_IMAGES: "local",
       CUTROOM_CONFIRM_ABOVE_USD: "1000",
     },
