@@ -22,6 +22,7 @@ import { chatRoutes } from "./routes/chat.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { libraryRoutes } from "./routes/library.js";
+import { planRoutes } from "./routes/plan.js";
 import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
@@ -152,6 +153,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     authenticate(context.ring),
     chatRoutes(context),
     libraryRoutes(context),
+    planRoutes(context),
     projectRoutes(context),
     referenceRoutes(context),
     toolRoutes(context),

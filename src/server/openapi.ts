@@ -301,6 +301,15 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/projects/{projectId}/videos/{videoId}/plan",
+    summary:
+      "The take's plan as recorded: its shots (length, method, model), lines and music and sound cues; a single clip is one shot",
+    auth: true,
+    responses: { 200: "the plan" },
+    errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "get",
     path: "/api/v1/projects/{projectId}/characters/{name}",
     summary: "The Brain's facts about a character: its takes in this project, accepted and discarded",
     auth: true,
