@@ -1,12 +1,14 @@
-/* global document, window, fetch, history, URL, TextDecoder, URLSearchParams, CSS */
+/* global document, window, fetch, history, URL, TextDecoder, URLSearchParams, CSS, setInterval, clearInterval */
 /**
  * The web chat: sends turns to /api/v1/chat as event streams, draws progress per step, plays each take
  * and resumes the thread with the buttons. Text from the server is only ever set as textContent. The
  * take cards and the Brain panel are drawn by cards.js; shared helpers and state live in page.js.
  */
 import { costCard, refreshBrain, settleTakeCards, takeCard } from "./cards.js";
+import { library, refreshLibrary, wireLibrary } from "./library.js";
 import { $, api, element, PAGE_HEADERS, state } from "./page.js";
 import { wireReferenceForm } from "./references.js";
+import { errorReply } from "./replies.js";
 
 function setThread(threadId) {
   state.threadId = threadId;
@@ -23,15 +25,46 @@ function addMessage(role, text) {
     { class: `message ${role}` },
     element("span", { class: "role", text: role === "user" ? "You" : "Department" }),
   );
-  item.append(document.createTextNode(text));
+  item.append(...linked(text));
   $("log").append(item);
   item.scrollIntoView({ block: "nearest" });
 }
 
-/* Progress: one row per pipeline step, each with its own bar. */
+/* The API routes a reply names (a take's file) become links; everything else stays text. */
+function linked(text) {
+  const parts = text.split(/(\/api\/v1\/projects\/[A-Za-z0-9_-]+\/videos\/[A-Za-z0-9_-]+\/file)/);
+  return parts.map((part, index) =>
+    index % 2 === 1 ? element("a", { href: part, text: part }) : document.createTextNode(part),
+  );
+}
+
+/* Progress: one row per pipeline step, each with its own bar, the time it has taken and, once it has
+   moved, an estimate of what is left at the pace so far. */
+let ticker = null;
+
 function resetProgress(show) {
   $("steps").replaceChildren();
   $("progress").hidden = !show;
+  clearInterval(ticker);
+  ticker = show ? setInterval(tickSteps, 1000) : null;
+}
+
+function seconds(value) {
+  return value < 60 ? `${Math.round(value)} s` : `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`;
+}
+
+function tickSteps() {
+  const now = Date.now();
+  for (const row of document.querySelectorAll("#steps li[data-step]")) {
+    const started = Number(row.dataset.started);
+    const ended = row.dataset.ended ? Number(row.dataset.ended) : null;
+    const elapsed = ((ended ?? now) - started) / 1000;
+    const fraction = Number(row.querySelector("progress").value) || 0;
+    let text = seconds(elapsed);
+    if (ended === null && fraction > 0.05 && fraction < 1)
+      text += ` · about ${seconds((elapsed * (1 - fraction)) / fraction)} left`;
+    row.querySelector(".elapsed").textContent = text;
+  }
 }
 
 function showProgress(event) {
@@ -39,7 +72,17 @@ function showProgress(event) {
   if (!row) {
     const label = element("span", { id: `step-${event.step}`, text: event.step });
     const bar = element("progress", { max: "1", value: "0", "aria-labelledby": `step-${event.step}` });
-    row = element("li", { "data-step": event.step }, label, bar, element("span", { class: "detail" }));
+    row = element(
+      "li",
+      { "data-step": event.step, "data-started": Date.now() },
+      label,
+      bar,
+      element("span", { class: "elapsed", text: "0 s" }),
+      element("span", { class: "detail" }),
+    );
+    // A new step means the one before it is done: its time stops.
+    const previous = $("steps").lastElementChild;
+    if (previous && !previous.dataset.ended) previous.dataset.ended = String(Date.now());
     $("steps").append(row);
   }
   const bar = row.querySelector("progress");
@@ -49,19 +92,30 @@ function showProgress(event) {
 }
 
 /* A choice on a take or a cost confirmation is the next turn of the chat. */
-function choose(choice, label) {
-  void sendTurn({ choice }, label);
+function choose(choice, label, note = "") {
+  void sendTurn(note ? { choice, note } : { choice }, label);
 }
 
 function render(result) {
   addMessage("department", result.reply);
+  state.pendingVideoId = result.status === "awaiting-choice" ? result.videoId : null;
   if (result.status === "awaiting-choice" && result.videoId) {
     $("log").append(takeCard(result, choose));
   }
   if (result.status === "awaiting-confirmation") $("log").append(costCard(result, choose));
   settleTakeCards(result.takes);
-  void refreshBrain(result.takes.map((take) => take.videoId));
-  void showWho();
+  void refreshAfterTurn(result.takes.map((take) => take.videoId));
+}
+
+/* The library first, so the take cards get their titles from it. */
+async function refreshAfterTurn(videoIds) {
+  await refreshLibrary();
+  for (const card of document.querySelectorAll(".take[data-video-id]")) {
+    const title = library.get(card.dataset.videoId)?.title;
+    if (title) card.querySelector(".take-heading").textContent = title;
+  }
+  await refreshBrain(videoIds);
+  await showWho();
 }
 
 async function showWho() {
@@ -94,8 +148,12 @@ async function sendTurn(body, shown) {
   if (state.busy) return;
   state.busy = true;
   $("send").disabled = true;
-  $("chat-error").textContent = "";
   addMessage("user", shown);
+  const fail = (error) => {
+    const reply = errorReply(error, body.message ?? null, (message) => void sendTurn({ message }, message));
+    $("log").append(reply);
+    reply.scrollIntoView({ block: "nearest" });
+  };
   resetProgress(true);
   try {
     const response = await fetch("/api/v1/chat", {
@@ -106,16 +164,17 @@ async function sendTurn(body, shown) {
     });
     if (!response.ok) {
       const failure = await response.json().catch(() => ({}));
-      throw new Error(failure.error?.message ?? `HTTP ${response.status}`);
+      fail(failure.error ?? { code: "HTTP", message: `HTTP ${response.status}` });
+      return;
     }
     await readEvents(response, (event, data) => {
       if (event === "thread") setThread(data.threadId);
       else if (event === "progress") showProgress(data);
       else if (event === "result") render(data);
-      else if (event === "error") $("chat-error").textContent = data.error.message;
+      else if (event === "error") fail(data.error);
     });
   } catch (error) {
-    $("chat-error").textContent = error.message;
+    fail({ code: "NETWORK", message: `The server could not be reached: ${error.message}` });
   } finally {
     resetProgress(false);
     state.busy = false;
@@ -127,9 +186,25 @@ async function loadThread(threadId) {
   const view = await api(`/api/v1/threads/${encodeURIComponent(threadId)}`).catch(() => null);
   if (!view) return setThread(null);
   setThread(threadId);
-  for (const message of view.messages) addMessage(message.role, message.text);
-  const pending = view.pending ? view.takes.find((take) => take.videoId === view.pending.videoId) : null;
-  if (pending) $("log").append(takeCard({ ...pending, status: "awaiting-choice" }, choose));
+  await refreshLibrary();
+  const pendingId = view.pending?.videoId ?? null;
+  state.pendingVideoId = pendingId;
+  // Every take keeps its player, shown after the reply that announced it; the library knows its status now.
+  const shown = new Set();
+  const card = (take) => {
+    shown.add(take.videoId);
+    const status = library.get(take.videoId)?.status ?? take.status;
+    const settled = take.videoId === pendingId ? null : status === "pending" ? "superseded" : status;
+    return takeCard({ ...take, status: "awaiting-choice" }, choose, { settled });
+  };
+  for (const message of view.messages) {
+    addMessage(message.role, message.text);
+    if (message.role !== "department") continue;
+    for (const take of view.takes)
+      if (!shown.has(take.videoId) && message.text.includes(take.videoId)) $("log").append(card(take));
+  }
+  for (const take of view.takes) if (!shown.has(take.videoId)) $("log").append(card(take));
+  if (view.pending?.kind === "cost") $("log").append(costCard(view.pending, choose));
   await refreshBrain(view.takes.map((take) => take.videoId));
 }
 
@@ -150,6 +225,7 @@ async function start() {
   state.projectId = me.projectId;
   const threadId = new URLSearchParams(window.location.search).get("thread");
   if (threadId) await loadThread(threadId);
+  else await refreshLibrary();
   $("message").focus();
 }
 
@@ -191,6 +267,7 @@ $("sign-out").addEventListener("click", async () => {
 });
 
 wireReferenceForm(() => refreshBrain([]));
+wireLibrary(choose);
 
 // Pasting a "#key=…" address into an open page changes only the fragment, which reloads nothing.
 window.addEventListener("hashchange", () => {

@@ -5,31 +5,23 @@
  * sending turns themselves, so only app.js talks to /api/v1/chat.
  */
 import { $, api, element, state } from "./page.js";
+import { checksTable, downloadLink, library, openTakePage, player } from "./library.js";
+import { regenerateForm } from "./regenerate.js";
 import { addReferencesBlock } from "./references.js";
 
-/* A take: its player, grade, measured checks and the three choices. */
-export function takeCard(result, choose) {
+/* A take: its player and download, grade, measured checks and the three choices. */
+export function takeCard(result, choose, { settled = null } = {}) {
   const card = element("li", { class: "take", "data-video-id": result.videoId });
-  card.append(element("h3", { text: `Take ${result.videoId}` }));
-  const video = element("video", {
-    controls: "",
-    preload: "metadata",
-    src: `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(result.videoId)}/file`,
-    "aria-label": `Video of take ${result.videoId}`,
-  });
-  // The dialogue's captions as a text track the viewer can turn off (burned-in ones are in the picture).
-  if (result.captions) {
-    video.append(
-      element("track", {
-        kind: "captions",
-        srclang: result.captions.language ?? "en",
-        label: "English",
-        src: `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(result.videoId)}/captions.vtt`,
-        default: "",
-      }),
-    );
+  const title = library.get(result.videoId)?.title ?? `Take ${result.videoId}`;
+  card.append(element("h3", { class: "take-heading", text: title }));
+  const open = element("button", { type: "button", class: "quiet", text: "Take page" });
+  open.addEventListener("click", () => void openTakePage(result.videoId));
+  if (settled === "discarded") {
+    card.append(element("p", { class: "hint", text: "Discarded: its file went to the tombstones." }));
+  } else {
+    card.append(player(result.videoId, { captions: result.captions }));
+    card.append(element("p", { class: "take-links" }, downloadLink(result.videoId), open));
   }
-  card.append(video);
   if (result.grade) {
     const verdict = result.grade.passed ? "passes the bar" : "below the bar";
     card.append(
@@ -52,56 +44,49 @@ export function takeCard(result, choose) {
       );
     }
   }
-  if (result.quality) {
-    const rows = result.quality.checks.map((check) =>
-      element(
-        "tr",
-        {},
-        element("td", { text: check.type }),
-        element("td", {
-          class: check.passed ? "pass" : "fail",
-          text: `${check.score.toFixed(2)} ${check.passed ? "✓" : "✗"}`,
-        }),
-        element("td", { text: check.details }),
-      ),
-    );
-    const head = element(
-      "tr",
-      {},
-      element("th", { scope: "col", text: "Check" }),
-      element("th", { scope: "col", text: "Score" }),
-      element("th", { scope: "col", text: "Details" }),
-    );
-    card.append(
-      element(
-        "table",
-        { class: "checks" },
-        element("caption", { class: "visually-hidden", text: "Quality checks" }),
-        element("thead", {}, head),
-        element("tbody", {}, ...rows),
-      ),
-    );
-  }
+  const checks = checksTable(result.quality?.checks);
+  if (checks) card.append(checks);
   const status = element(
     "p",
     { class: "take-status", "aria-live": "polite" },
-    element("span", { class: "badge pending", text: "awaiting your choice" }),
+    element("span", {
+      class: `badge ${settled ?? "pending"}`,
+      text: settled ?? "awaiting your choice",
+    }),
   );
   card.append(status);
+  if (settled !== null) return card;
   const choices = element("div", { class: "choices", role: "group", "aria-label": "Choose for this take" });
+  const disableAll = () => {
+    for (const button of card.querySelectorAll(".choices button, .regenerate-form button")) button.disabled = true;
+  };
+  const regenerate = regenerateForm(result, (note) => {
+    disableAll();
+    choose("regenerate", note ? `Regenerate: ${note}` : "Regenerate", note);
+  });
   for (const [choice, label] of [
     ["accept", "Accept"],
-    ["regenerate", "Regenerate"],
+    ["regenerate", "Regenerate…"],
     ["discard", "Discard"],
   ]) {
     const button = element("button", { type: "button", "data-choice": choice, text: label });
-    button.addEventListener("click", () => {
-      for (const other of choices.querySelectorAll("button")) other.disabled = true;
-      choose(choice, label);
-    });
+    if (choice === "regenerate") {
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", regenerate.id);
+      button.addEventListener("click", () => {
+        regenerate.hidden = !regenerate.hidden;
+        button.setAttribute("aria-expanded", String(!regenerate.hidden));
+        if (!regenerate.hidden) regenerate.querySelector("textarea").focus();
+      });
+    } else {
+      button.addEventListener("click", () => {
+        disableAll();
+        choose(choice, label);
+      });
+    }
     choices.append(button);
   }
-  card.append(choices);
+  card.append(choices, regenerate);
   return card;
 }
 
@@ -112,7 +97,9 @@ export function settleTakeCards(takes) {
     card
       .querySelector(".take-status")
       .replaceChildren(element("span", { class: `badge ${take.status}`, text: take.status }));
-    for (const button of card.querySelectorAll(".choices button")) button.disabled = true;
+    for (const button of card.querySelectorAll(".choices button, .regenerate-form button")) button.disabled = true;
+    const form = card.querySelector(".regenerate-form");
+    if (form) form.hidden = true;
   }
 }
 

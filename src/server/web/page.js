@@ -5,7 +5,14 @@
  * server sends is ever parsed as HTML.
  */
 export const $ = (id) => document.getElementById(id);
-export const state = { projectId: null, threadId: null, busy: false, characters: new Set(), locations: new Set() };
+export const state = {
+  projectId: null,
+  threadId: null,
+  pendingVideoId: null,
+  busy: false,
+  characters: new Set(),
+  locations: new Set(),
+};
 export const PAGE_HEADERS = { "Content-Type": "application/json", "X-Cutroom-Page": "1" };
 
 export function element(tag, attributes = {}, ...children) {
@@ -25,4 +32,21 @@ export async function api(path, options = {}) {
   if (!response.ok)
     throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), { status: response.status });
   return body;
+}
+
+/** A video's route in the signed-in project: its details, or one of its files with a suffix. */
+export function videoPath(videoId, suffix = "") {
+  return `/api/v1/projects/${encodeURIComponent(state.projectId)}/videos/${encodeURIComponent(videoId)}${suffix}`;
+}
+
+/** Shot numbers (1-based) of a take, from the clips its report lists. */
+export function shotsOf(report) {
+  const shots = (report?.outputs ?? [])
+    .filter((output) => output.specialist === "video-generator")
+    .map((output) => output.output)
+    .filter((output) => Number.isInteger(output.shotIndex))
+    .sort((a, b) => a.shotIndex - b.shotIndex);
+  const seen = new Map();
+  for (const shot of shots) seen.set(shot.shotIndex, shot);
+  return [...seen.values()];
 }
