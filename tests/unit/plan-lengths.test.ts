@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { planScene } from "../../src/departments/video/planner/deterministic.js";
+import { talkingCostUsd } from "../../src/departments/video/planner/cost.js";
 import { clipLimits, lengthsThatFit, singleClipLimit } from "../../src/departments/video/planner/lengths.js";
 import {
   clipSeconds,
@@ -155,5 +156,14 @@ describe("one clip longer than its model renders", () => {
     await expect(validateClipRequest({ ...request, model: null })).rejects.toThrowError(/at most 7 seconds/);
     // A request that names no model is held to the one that renders it: the method's configured model.
     await expect(validateClipRequest({ ...request, model: null }, KLING)).resolves.toBeUndefined();
+  });
+});
+
+describe("a talking shot's price", () => {
+  it("adds the lip-sync pass a FAL model that does not take the voice gets, and nothing locally or in silence", () => {
+    // sync-lipsync v2: $3 a minute of the clip.
+    expect(talkingCostUsd(paid, "text-to-video", 6, true)).toBeCloseTo(0.3, 6);
+    expect(talkingCostUsd(paid, "text-to-video", 6, false)).toBe(0);
+    expect(talkingCostUsd(local, "text-to-video", 6, true)).toBe(0);
   });
 });

@@ -11,12 +11,13 @@ import { captionCues, type CaptionCue } from "../../media/captions.js";
 import { aspectOfSize } from "../../providers/video/fal/registry.js";
 import type { Runtime } from "../../runtime.js";
 import { chooseMethod } from "./policy.js";
-import { clipCostUsd, modelFor } from "./planner/cost.js";
+import { clipCostUsd, modelFor, talkingCostUsd } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
 import { isDrawnReference } from "./reference-store.js";
 import { spokenSeconds } from "./planner/deterministic.js";
 import { singleClipLimit } from "./planner/lengths.js";
 import { plansAsScene, sceneBrief } from "./scene-brief.js";
+import { clipLines, sceneShotLines } from "./speaking.js";
 import { plannedShotFacts, sceneShotMethod, shotFacts, shotPrompt, shotSizeIn } from "./shot-prompt.js";
 import type { EntityRef } from "./state.js";
 import { understandRequest, type VideoBrief } from "./understand.js";
@@ -183,7 +184,13 @@ export async function previewRequest(
         negativePrompt: built.negativePrompt,
       };
     });
-    const clipsUsd = shots.reduce((sum, shot) => sum + clipCostUsd(config, shot.method, shot.durationSeconds), 0);
+    const clipsUsd = shots.reduce(
+      (sum, shot) =>
+        sum +
+        clipCostUsd(config, shot.method, shot.durationSeconds) +
+        talkingCostUsd(config, shot.method, shot.durationSeconds, sceneShotLines(plan, shot.index).length > 0),
+      0,
+    );
     return {
       kind: "scene",
       request: text,
@@ -259,7 +266,12 @@ export async function previewRequest(
         negativePrompt: built.negativePrompt,
       },
     ],
-    estimatedCostUsd: round(clipCostUsd(config, method, durationSeconds) + cast.imageUsd + compositeUsd),
+    estimatedCostUsd: round(
+      clipCostUsd(config, method, durationSeconds) +
+        talkingCostUsd(config, method, durationSeconds, clipLines(brief.dialogue, brief.characters).length > 0) +
+        cast.imageUsd +
+        compositeUsd,
+    ),
     plan: null,
     referencesToMake: cast.toMake,
   };

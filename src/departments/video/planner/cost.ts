@@ -1,6 +1,7 @@
 /** What a clip will cost before it is made: the per-second price of the model the active video adapter uses. */
 import { adapterFor, FAL_DEFAULT_MODELS, LOCAL_VIDEO_MODEL, type Config } from "../../../config.js";
 import type { GenerationMethod } from "../../../domain.js";
+import { talkingShotExtraUsd } from "../../../providers/video/fal/lip-sync.js";
 import { listedPricePerSecond, videoCostUsd } from "../../../providers/video/pricing.js";
 
 const METHOD_VARIABLE: Record<
@@ -43,4 +44,13 @@ export function paidModel(
   shot: { method: GenerationMethod },
 ): string | null {
   return adapterFor(runtime.config, "video") === "fal" ? runtime.video.modelFor(shot.method) : null;
+}
+
+/**
+ * What a shot in which someone speaks adds to its clip: the lip-sync pass a FAL model that does not take the
+ * voice itself gets after generation (nothing on the local renderer, which moves the mouth itself).
+ */
+export function talkingCostUsd(config: Config, method: GenerationMethod, seconds: number, speaks: boolean): number {
+  if (adapterFor(config, "video") !== "fal") return 0;
+  return talkingShotExtraUsd(modelFor(config, method), seconds, speaks, config.prices);
 }
