@@ -3,8 +3,9 @@
  * the delivered take inside the shot's), and, where the mouth can be measured (a picture the local
  * renderer drew, whose mouths are painted in a known colour), the speaker's mouth must move with the
  * voice: mouth area and loudness, frame by frame over the line, must correlate. In a picture a model made
- * the lips are found by face landmarks (face-api's 68 points, offline) on frames sampled over each line;
- * where no face is found the mouth is reported as not measured, never as a failure.
+ * the lips are found by face landmarks (face-api's 68 points, offline) on frames sampled over each line and
+ * their correlation is reported without grading (it has no labelled corpus to be calibrated on); where no
+ * face is found the mouth is reported as not measured, never as a failure.
  */
 import type { QualityCheck } from "../domain.js";
 import { correlation, mouthAreaPerFrame } from "./mouth-measure.js";
@@ -123,12 +124,17 @@ export async function checkLipSync(
     problems.length === 0
       ? `all ${lines.length} line(s) fall inside a shot showing their speaker`
       : problems.join("; ");
+  // Lips found by face landmarks in a model's picture are reported, not graded: no labelled footage of
+  // people talking ships in a package to calibrate that measure on, and a grade decides what is paid for
+  // again. The painted mouths of the local renderer's own drawings are graded.
+  const graded = "correlation" in mouth && source !== null && source.mouthColours !== null;
   const mouthWords =
     "correlation" in mouth
-      ? `mouth movement follows the voice with correlation ${mouth.correlation.toFixed(2)} (floor ${MOUTH_CORRELATION_FLOOR})`
+      ? `mouth movement follows the voice with correlation ${mouth.correlation.toFixed(2)}` +
+        (graded ? ` (floor ${MOUTH_CORRELATION_FLOOR})` : " (face landmarks: reported, not graded)")
       : `mouth movement not measured: ${mouth.notMeasured}`;
-  const mouthFails = "correlation" in mouth && mouth.correlation < MOUTH_CORRELATION_FLOOR;
-  const score = "correlation" in mouth ? Math.min(timing, Math.max(0, mouth.correlation) + 0.5) : timing;
+  const mouthFails = graded && mouth.correlation < MOUTH_CORRELATION_FLOOR;
+  const score = graded ? Math.min(timing, Math.max(0, mouth.correlation) + 0.5) : timing;
   return makeCheck("lip-sync", score, threshold, `${timingWords}; ${mouthWords}`, problems.length > 0 || mouthFails);
 }
 
