@@ -106,7 +106,7 @@ describe("cutroom chat across processes", () => {
     const cases: Array<[string[], string, RegExp]> = [
       [["chat", "--json", "   "], "INVALID_INPUT", /message is empty/],
       [["chat", "--json", "!!! ???"], "INVALID_INPUT", /no words/],
-      [["chat", "--json", "generate a 12 second clip of Sarah running"], "INVALID_INPUT", /at most 7 s/],
+      [["chat", "--json", "generate a 200 second clip of Sarah running"], "INVALID_INPUT", /at most 70 s/],
       [["chat", "--thread", "nobody-here", "--choice", "accept", "--json"], "UNKNOWN_THREAD", /does not exist/],
       [["chat", "--thread", "../etc", "--json", "generate Sarah walking"], "INVALID_ID", /thread must be/],
       [["chat", "--thread", "walk1", "--choice", "maybe", "--json"], "INVALID_INPUT", /choice must be one of/],
