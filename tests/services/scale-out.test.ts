@@ -19,6 +19,7 @@ import { BullMqJobQueue } from "../../src/jobs/bullmq.js";
 import { decodeProgress } from "../../src/jobs/bullmq-wire.js";
 import { S3ObjectStore } from "../../src/storage/s3/store.js";
 import { startFakeS3, type FakeS3 } from "../fakes/s3.js";
+import { sample } from "../helpers/prometheus.js";
 import { TEST_ENV } from "../helpers/runtime.js";
 import {
   shotJob,
@@ -33,18 +34,6 @@ import { mongoUriFor, servicesEnv } from "./env.js";
 const env = servicesEnv();
 const CLIPS = 20;
 const METRICS_TOKEN = "scale-metrics-token-0000";
-
-/** The value of one sample of a metric in Prometheus' text format, or null when absent. */
-function sample(page: string, name: string, labels: Record<string, string>): number | null {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of page.split("\n")) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (match === null || match[1] !== name) continue;
-    const present = match[2]!.split(",");
-    if (wanted.every((label) => present.includes(label))) return Number(match[3]);
-  }
-  return null;
-}
 
 describe.skipIf(env === null)("scale-out: an API and workers on one Redis and the shared services", () => {
   const project = `scale${randomBytes(3).toString("hex")}`;

@@ -25,7 +25,12 @@ import {
   METRICS_CONTENT_TYPE,
   renderMetrics,
 } from "../../src/metrics.js";
+import { FalVideoProvider } from "../../src/providers/video/fal/provider.js";
+import { falOptionsFrom } from "../../src/providers/video/fal/settings.js";
 import { metricsRoutes } from "../../src/server/routes/metrics.js";
+import { startFakeFal } from "../fakes/fal.js";
+import { sample } from "../helpers/prometheus.js";
+import { sarahInThePark } from "../helpers/fixtures.js";
 
 const SHARED = {
   REDIS_URL: "redis://127.0.0.1:1",
@@ -37,18 +42,6 @@ const SHARED = {
   NEO4J_URI: "bolt://127.0.0.1:1",
   NEO4J_PASSWORD: "password",
 };
-
-/** One sample's value from a page in Prometheus' text format, or null when the page lacks it. */
-function sample(page: string, name: string, labels: Record<string, string>): number | null {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of page.split("\n")) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (match === null || match[1] !== name) continue;
-    const present = (match[2] ?? "").split(",");
-    if (wanted.every((label) => present.includes(label))) return Number(match[3]);
-  }
-  return null;
-}
 
 /** Runs the CLI with only these variables set, and returns its exit code and what it wrote on stderr. */
 async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
@@ -219,6 +212,37 @@ describe("metrics in Prometheus' text format", () => {
     })({ projectId: "alpha" }, context);
     // Outside a job nothing is journaled or resumed.
     expect(await journaledRequest(fingerprint)).toBeNull();
+  });
+});
+
+describe("a FAL request when its job stops", () => {
+  it("is cancelled when the job is cancelled, and left running when a stopping worker hands the job back", async () => {
+    const fal = await startFakeFal({ apiKey: "handback-key-000000", video: "unused.mp4", processingMs: 60_000 });
+    const directory = await mkdtemp(join(tmpdir(), "cutroom-fal-stop-"));
+    try {
+      const config = loadConfig({ FAL_KEY: "handback-key-000000", FAL_BASE_URL: fal.url, CUTROOM_FAL_POLL_MS: "20" });
+      const provider = new FalVideoProvider(falOptionsFrom(config, { info: () => undefined, warn: () => undefined }));
+      const stopWith = async (reason: CutroomError) => {
+        const controller = new AbortController();
+        const running = provider.textToVideo(sarahInThePark(), {
+          outputDir: directory,
+          onProgress: null,
+          signal: controller.signal,
+        });
+        const submitted = fal.submissions.length + 1;
+        await vi.waitFor(() => expect(fal.submissions.length).toBe(submitted), { timeout: 10_000 });
+        controller.abort(reason);
+        await expect(running).rejects.toThrow();
+        return fal.submissions[submitted - 1]!.requestId;
+      };
+      const handedBack = await stopWith(new CutroomError("INTERRUPTED", "handed back"));
+      const cancelled = await stopWith(new CutroomError("CANCELLED", "cancelled"));
+      expect(fal.cancelled).toEqual([cancelled]);
+      expect(fal.cancelled).not.toContain(handedBack);
+    } finally {
+      await fal.close();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 

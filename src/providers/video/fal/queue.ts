@@ -130,7 +130,9 @@ async function pollQueue(
     return url;
   } catch (error) {
     const cancelled = signal?.aborted === true;
-    if (cancelled || error instanceof FalTimeoutError) await cancel(context, model, requestId);
+    // A job handed back by a stopping worker keeps its request running: the worker that takes it resumes it.
+    const handedBack = cancelled && isCutroomError(signal.reason, "INTERRUPTED");
+    if ((cancelled && !handedBack) || error instanceof FalTimeoutError) await cancel(context, model, requestId);
     if (cancelled && !isCutroomError(error, "CANCELLED")) {
       throw new CutroomError("CANCELLED", `the generation ${requestId} was cancelled`, { cause: error });
     }
