@@ -20,6 +20,7 @@ import type { MediaRecord } from "../storage/types.js";
 import { cancelledBy } from "../jobs/cancel.js";
 import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
+import { storeContactSheet } from "../tools/contact-sheet.js";
 import { notFound } from "./errors.js";
 import { contactSheetUrl } from "./library.js";
 import { redactValue, registerRoot } from "./redact.js";
@@ -405,7 +406,7 @@ async function assembleScene(
   );
   const assembled = JSON.parse(
     String(await tools.assemble_video_clips!.invoke({ clips: payload.clips, transitions: payload.transitions ?? [] })),
-  ) as { clipId: string; durationSeconds: number };
+  ) as { clipId: string; durationSeconds: number; contactSheetId?: string };
   let clipId = assembled.clipId;
   if (payload.postProcessing) {
     const graded = JSON.parse(
@@ -421,9 +422,18 @@ async function assembleScene(
       }),
     ),
   ) as { mediaId: string; durationSeconds: number };
+  const sheet =
+    assembled.contactSheetId === undefined
+      ? null
+      : await storeContactSheet(context, {
+          scratchId: assembled.contactSheetId,
+          sceneMediaId: saved.mediaId,
+          shotCount: (payload.clips as unknown[]).length,
+        });
   return {
     videoId: saved.mediaId,
     url: fileUrl(projectId, saved.mediaId),
     duration: saved.durationSeconds,
+    contactSheet: sheet === null ? null : contactSheetUrl(projectId, saved.mediaId),
   };
 }

@@ -7,7 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectBrain } from "../../src/brain/types.js";
 import { character, seedProject, take } from "../helpers/brain-fixtures.js";
-import { KEY_A, KEY_B, startHarness, type Harness } from "./harness.js";
+import { finishedJob, KEY_A, KEY_B, startHarness, type Harness } from "./harness.js";
 
 const A = { Authorization: `Bearer ${KEY_A}` };
 const B = { Authorization: `Bearer ${KEY_B}` };
@@ -153,9 +153,14 @@ describe("the library over HTTP", () => {
     const turn = await request(app())
       .post("/api/v1/chat")
       .set(A)
-      .send({ message: "generate Sarah walking in the park" })
+      .send({ message: "a 4 second scene of Sarah walking in the park" })
       .expect(200);
     const videoId = turn.body.videoId as string;
+    // The turn names the scene's contact sheet by its route: no server path leaves.
+    expect(turn.body.contactSheet).toMatchObject({
+      path: null,
+      url: `/api/v1/projects/alpha/videos/${videoId}/contact-sheet.png`,
+    });
     const listed = (await request(app()).get("/api/v1/projects/alpha/videos?limit=1").set(A).expect(200)).body;
     expect(listed.items[0]).toMatchObject({ id: videoId, title: "Sarah walking in the park", characters: ["Sarah"] });
     const file = `/api/v1/projects/alpha/videos/${videoId}/file`;
@@ -167,5 +172,41 @@ describe("the library over HTTP", () => {
     const bad = await request(app()).get(`${file}?download=yes`).set(A).expect(400);
     expect(bad.body.error.fields).toHaveProperty("download");
     await request(app()).get(`/api/v1/projects/bravo/videos/${videoId}/file?download=1`).set(B).expect(404);
+  });
+
+  it("serves a take's and an assembled scene's contact sheet as a PNG, in their project only", async () => {
+    const [newest] = (await request(app()).get("/api/v1/projects/alpha/videos?limit=1").set(A).expect(200)).body.items;
+    const details = (await request(app()).get(`/api/v1/projects/alpha/videos/${newest.id}`).set(A).expect(200)).body;
+    expect(details.contactSheet).toBe(`/api/v1/projects/alpha/videos/${newest.id}/contact-sheet.png`);
+    const sheet = await request(app()).get(details.contactSheet).set(A).buffer(true).expect(200);
+    expect(sheet.headers["content-type"]).toBe("image/png");
+    expect((sheet.body as Buffer).subarray(0, 4).toString("hex")).toBe("89504e47");
+    await request(app()).get(`/api/v1/projects/bravo/videos/${newest.id}/contact-sheet.png`).set(B).expect(404);
+    // A seeded take has no stored file at all: no sheet either.
+    await request(app()).get("/api/v1/projects/alpha/videos/vid_a00/contact-sheet.png").set(A).expect(404);
+
+    const assembling = await request(app())
+      .post("/api/v1/projects/alpha/videos/assemble")
+      .set(A)
+      .send({
+        clips: [
+          { clipId: details.mediaId, sequence: 1 },
+          { clipId: details.mediaId, sequence: 2 },
+        ],
+      })
+      .expect(202);
+    const job = await finishedJob<{ status: string; result: { videoId: string; contactSheet: string | null } }>(
+      app(),
+      A,
+      assembling.body.jobId,
+    );
+    expect(job.status).toBe("completed");
+    expect(job.result.contactSheet).toBe(`/api/v1/projects/alpha/videos/${job.result.videoId}/contact-sheet.png`);
+    const scene = await request(app()).get(job.result.contactSheet!).set(A).buffer(true).expect(200);
+    expect(scene.headers["content-type"]).toBe("image/png");
+    const record = (await harness.server.context.runtime.media.listByProject("alpha")).find(
+      (item) => item.kind === "image" && item.generation.contactSheetOf === job.result.videoId,
+    );
+    expect(record).toMatchObject({ status: "live", generation: { shotCount: 2 } });
   });
 });
