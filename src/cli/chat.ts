@@ -43,9 +43,11 @@ async function repl(runtime: Runtime, threadId: string | undefined): Promise<num
       if (line === "") continue;
       try {
         const ask = { threadId: thread ?? null, message: line };
+        const started = performance.now();
         const result = await interruptible((signal) => chat.turn({ ...ask, signal }), [process, rl]);
         thread = result.threadId;
-        process.stdout.write(`${formatTurn(result)}\n`);
+        const summary = takeSummary(result, (performance.now() - started) / 1000);
+        process.stdout.write(`${formatTurn(result)}\n${summary === null ? "" : `${summary}\n`}`);
       } catch (error) {
         process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       }
