@@ -5,6 +5,7 @@
 import { Command, isInterrupted } from "@langchain/langgraph";
 import { asContext } from "../context.js";
 import type { DepartmentReport, Grade, VideoQualityResult } from "../domain.js";
+import { checkGivenPlan } from "../departments/video/given-plan.js";
 import { assertId, CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
 import { cancelledBy } from "../jobs/cancel.js";
@@ -24,6 +25,8 @@ export interface TurnInput {
   message?: string | null;
   choice?: string | null;
   note?: string | null;
+  /** A plan the user edited before it ran (checked against the scene's rules first); with a message only. */
+  plan?: unknown;
   /** Continue the thread's unfinished run (one stopped by a crash or a kill) where it stopped. */
   resume?: boolean;
   /** The project a new thread's request belongs to (an HTTP key's project); default: the config's. */
@@ -214,13 +217,21 @@ export class ChatService {
       ? ((await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue)
       : null;
     const takesBefore = before?.takes?.length ?? 0;
+    // Checked before the turn starts, so a plan that breaks the rules spends nothing.
+    const givenPlan =
+      input.plan === undefined || input.plan === null ? null : checkGivenPlan(this.runtime.config, input.plan);
+    if (givenPlan !== null && (answer || input.resume)) {
+      throw new CutroomError("INVALID_INPUT", "a plan goes with a new request's message, not with a choice", {
+        field: "plan",
+      });
+    }
     const runConfig = this.config(threadId, input.progress ?? null, input.signal ?? null);
     const projectId = assertId(input.projectId ?? this.runtime.config.projectId, "projectId");
     const result = input.resume
       ? await this.graph.invoke(null, runConfig)
       : answer
         ? await this.graph.invoke(new Command({ resume: answer }), runConfig)
-        : await this.graph.invoke({ threadId, projectId, message }, runConfig);
+        : await this.graph.invoke({ threadId, projectId, message, givenPlan }, runConfig);
     const values = (await this.graph.getState(this.config(threadId))).values as OrchestratorStateValue;
     const waitingFor = isInterrupted(result) ? (await this.thread(threadId)).pending : null;
     if (waitingFor?.kind === "cost") {

@@ -2,6 +2,7 @@
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import type { DepartmentReport } from "../domain.js";
+import type { ScenePlan } from "../departments/video/planner/plan.js";
 import type { TakeResult } from "../departments/video/state.js";
 import type { Choice } from "./choices.js";
 import type { Route } from "./router.js";
@@ -38,6 +39,8 @@ export const OrchestratorState = new StateSchema({
   route: z.custom<Route>().nullable().default(null),
   requestId: z.string().nullable().default(null),
   requestText: z.string().nullable().default(null),
+  /** A plan the user edited before it ran: the department follows it for this request's takes. */
+  givenPlan: z.custom<ScenePlan>().nullable().default(null),
   feedback: z.array(z.string()).default(() => []),
   previousTakeId: z.string().nullable().default(null),
   /** The user's answer when a request's estimated cost needed confirmation (null when it did not). */

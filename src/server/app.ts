@@ -23,6 +23,7 @@ import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { libraryRoutes } from "./routes/library.js";
 import { planRoutes } from "./routes/plan.js";
+import { previewRoutes } from "./routes/preview.js";
 import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
@@ -154,6 +155,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     chatRoutes(context),
     libraryRoutes(context),
     planRoutes(context),
+    previewRoutes(context),
     projectRoutes(context),
     referenceRoutes(context),
     toolRoutes(context),

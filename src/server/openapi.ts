@@ -9,6 +9,7 @@ import { GenerateBodySchema } from "./generate-request.js";
 import { CHAT_BODY_RULES } from "./openapi-rules.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TAKE_STATUSES } from "../brain/library.js";
 import { AssembleBodySchema, VerifyBodySchema } from "./routes/projects.js";
+import { PreviewBodySchema } from "./routes/preview.js";
 import { REFERENCE_CONTENT_TYPES } from "./routes/references.js";
 import { ToolCallSchema } from "./routes/tools.js";
 
@@ -298,6 +299,16 @@ export const ROUTES: RouteDoc[] = [
     auth: true,
     responses: { 200: "PNG" },
     errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+  },
+  {
+    method: "post",
+    path: "/api/v1/projects/{projectId}/plans/preview",
+    summary:
+      "What a request will become before anything is spent: one clip or a scene's plan (shots, lengths, lines) and its estimated cost; the plan may be edited and sent back with the chat request",
+    auth: true,
+    body: PreviewBodySchema,
+    responses: { 200: "the preview" },
+    errors: [...ANY, ...BODY, ...AUTH, ...STORES],
   },
   {
     method: "get",

@@ -20,6 +20,7 @@ import { wouldPassBudget } from "./budget.js";
 import { videoDepartmentGraph } from "./graph.js";
 import { RUN_KEY } from "./nodes/take-run.js";
 import { clipCostUsd } from "./planner/cost.js";
+import type { ScenePlan } from "./planner/plan.js";
 import { clipLimits, singleClipLimit } from "./planner/lengths.js";
 import { previewRequest } from "./preview.js";
 import { withFrame, withRequestShape } from "./shape.js";
@@ -45,6 +46,8 @@ export interface DepartmentRequest {
   previousTakeId?: string | null;
   feedback?: string[];
   redoShots?: number[] | null;
+  /** A plan the user edited and the caller checked (`checkGivenPlan`): followed instead of planning anew. */
+  plan?: ScenePlan | null;
 }
 
 export type CostConsent =
@@ -247,6 +250,7 @@ export async function runDepartment(
       feedback: admitted.feedback ?? [],
       previousTakeId: admitted.previousTakeId ?? null,
       redoShots: admitted.redoShots ?? null,
+      givenPlan: admitted.plan ?? null,
     },
     {
       context: asContext(runRuntime(runtime, options)),

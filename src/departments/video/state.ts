@@ -169,6 +169,8 @@ const RequestInput = {
   redoShots: z.array(z.number().int()).nullable().default(null),
   /** What the caller fixed (the generate route's method, images, length, references, quality level). */
   asked: z.custom<AskedTake>().nullable().default(null),
+  /** A plan the user edited before it ran, already checked: followed instead of planning the request. */
+  givenPlan: z.custom<ScenePlan>().nullable().default(null),
 };
 
 /**

@@ -66,6 +66,7 @@ export async function videoDepartmentNode(
       feedback: state.feedback,
       previousTakeId: state.previousTakeId,
       redoShots: state.redoShots,
+      plan: state.givenPlan,
     },
     { cost: { kind: "confirmed" }, signal: config.signal ?? null },
   );

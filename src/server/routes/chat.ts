@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from "express";
 import { z } from "zod";
+import { ScenePlanSchema } from "../../departments/video/planner/plan.js";
 import { COST_CHOICES } from "../../orchestrator/nodes/cost.js";
 import { CHOICES } from "../../orchestrator/state.js";
 import { parseChoice, routeByPolicy } from "../../orchestrator/router.js";
@@ -27,6 +28,8 @@ export const ChatBodySchema = z
     // A take's choice, or the answer to a cost confirmation.
     choice: z.enum([...CHOICES, ...COST_CHOICES]).nullish(),
     note: z.string().max(1000).nullish(),
+    /** A plan from the plan preview, edited (lengths, order, lines): the department follows it. */
+    plan: ScenePlanSchema.nullish(),
   })
   .strict()
   .refine((body) => (body.message ?? "").trim() !== "" || body.choice, {
@@ -159,6 +162,7 @@ export function chatRoutes(context: ServerContext): Router {
         message: body.message ?? null,
         choice: body.choice ?? null,
         note: body.note ?? null,
+        plan: body.plan ?? null,
         projectId: principal.projectId,
         progress,
         surface: "http",

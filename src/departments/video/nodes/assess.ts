@@ -19,10 +19,12 @@ export async function assessNode(
 ): Promise<Partial<DepartmentStateValue>> {
   const runtime = runtimeOf(config);
   runtime.progress.emit("assess", 0, "reading the request");
-  const scene =
-    plansAsScene(state.requestText, runtime.config) && !asksForOneClip(state.asked)
+  const planned =
+    state.givenPlan !== null || (plansAsScene(state.requestText, runtime.config) && !asksForOneClip(state.asked))
       ? await sceneBrief(runtime, state.requestText)
       : null;
+  // The request's words still name its cast and place; an edited plan only replaces the shots and lines.
+  const scene = planned && state.givenPlan ? { ...planned, plan: state.givenPlan } : planned;
   const brief =
     scene?.brief ?? withAsked(understandRequest(state.requestText, singleClipLimit(runtime.config)), state.asked);
   if (scene) {
