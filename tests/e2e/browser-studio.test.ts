@@ -220,8 +220,55 @@ describe("the studio page in Chromium", () => {
     await page.close();
     expect(problems).toEqual([]);
   });
+  it("edits a plan before it runs: lengths, order, and a plan that breaks the rules refused with its reason", async () => {
+    const page = await open(`/#key=${key}`);
+    await page.waitForSelector("#workspace:not([hidden])");
+    const request = "generate a 15 second video of Sarah walking in the park";
+    const preview = async () => {
+      await page.getByLabel("Message").fill(request);
+      await page.getByRole("button", { name: "Preview plan" }).click();
+      const card = page.locator(".plan-card").last();
+      await card.locator("li[data-plan-shot]").nth(2).waitFor({ timeout: 60_000 });
+      return card;
+    };
+    // A shot longer than the renderer makes is refused before anything is spent, in the thread.
+    const tooLong = await preview();
+    expect(await tooLong.locator("li[data-plan-shot]").count()).toBe(3);
+    await tooLong.getByLabel("Length of shot 1 (s)").fill("9");
+    await tooLong.getByRole("button", { name: "Make it" }).click();
+    const refused = page.locator(".message.failed");
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.textContent()).toMatch(/plan: .*shot 1 needs a 9\.00 s clip/);
+
+    const card = await preview();
+    await card.getByLabel("Length of shot 1 (s)").fill("3");
+    await card.getByLabel("Length of shot 3 (s)").fill("7");
+    await card.getByRole("button", { name: "Move shot 3 earlier" }).click();
+    expect(
+      await card
+        .locator("li[data-plan-shot]")
+        .evaluateAll((rows) =>
+          rows.map((row) => (row as unknown as { dataset: { planShot: string } }).dataset.planShot),
+        ),
+    ).toEqual(["1", "3", "2"]);
+    await card.getByRole("button", { name: "Make it" }).click();
+    await expect.poll(() => page.locator(".message.user").last().textContent()).toContain("with the edited plan");
+    const take = page.locator(".take").first();
+    await take.locator("video").waitFor({ timeout: 180_000 });
+    const videoId = await take.getAttribute("data-video-id");
+    const plan = (await page.evaluate(
+      async (path) => (await fetch(path)).json(),
+      `/api/v1/projects/default/videos/${videoId}/plan`,
+    )) as { shots: Array<{ index: number; durationSeconds: number }>; totalDurationSeconds: number };
+    expect(plan.shots.map((shot) => shot.durationSeconds)).toEqual([3, 7, 5]);
+    expect(plan.totalDurationSeconds).toBeCloseTo(15, 1);
+    await page.screenshot({ path: join(OUTPUT, "studio-plan-edited.png"), fullPage: true });
+    await page.close();
+    expect(problems.filter((problem) => !/^400 |status of 400/.test(problem))).toEqual([]);
+  });
+
   it("answers a refused request in the thread with a fix that sends the corrected request", async () => {
-    const page = await open("/");
+    const page = await open(`/#key=${key}`);
     await page.waitForSelector("#workspace:not([hidden])");
     await page.getByLabel("Message").fill("generate a 10 minute video of Sarah walking");
     await page.getByRole("button", { name: "Send" }).click();

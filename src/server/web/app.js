@@ -7,6 +7,7 @@
 import { costCard, refreshBrain, settleTakeCards, takeCard } from "./cards.js";
 import { library, refreshLibrary, wireLibrary } from "./library.js";
 import { $, api, element, PAGE_HEADERS, state } from "./page.js";
+import { previewPlan } from "./plan-editor.js";
 import { wireReferenceForm } from "./references.js";
 import { errorReply } from "./replies.js";
 
@@ -250,6 +251,20 @@ $("chat-form").addEventListener("submit", (event) => {
   if (!message) return;
   $("message").value = "";
   void sendTurn({ message }, message);
+});
+
+$("preview-plan").addEventListener("click", async () => {
+  const message = $("message").value.trim();
+  if (!message || state.busy) return;
+  $("message").value = "";
+  try {
+    await previewPlan(
+      message,
+      (body) => void sendTurn(body, body.plan ? `${message} (with the edited plan)` : message),
+    );
+  } catch (error) {
+    $("log").append(errorReply(error, message, (corrected) => void sendTurn({ message: corrected }, corrected)));
+  }
 });
 
 $("new-thread").addEventListener("click", () => {

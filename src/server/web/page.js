@@ -30,7 +30,11 @@ export async function api(path, options = {}) {
   if (response.status === 204) return null;
   const body = await response.json().catch(() => ({}));
   if (!response.ok)
-    throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), { status: response.status });
+    throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), {
+      status: response.status,
+      code: body.error?.code ?? "HTTP",
+      fields: body.error?.fields ?? null,
+    });
   return body;
 }
 
