@@ -19,6 +19,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { Queue } from "bullmq";
 import { MongoClient } from "mongodb";
 import { checkRedis, BullMqJobQueue } from "../src/jobs/bullmq.js";
 import { generateJobId } from "../src/departments/video/jobs.js";
@@ -213,6 +214,12 @@ try {
 } finally {
   await queue?.close();
   await Promise.all(processes.map((running) => stopProcess(running, "SIGTERM")));
+  // The bench's queues leave nothing behind in a Redis it did not start.
+  for (const name of [`cutroom-${project}`, `cutroom-${project}.requests`]) {
+    const leftover = new Queue(name, { connection: { url: found.url } });
+    await leftover.obliterate({ force: true }).catch(() => undefined);
+    await leftover.close();
+  }
   await fal?.close();
   await s3?.close();
   await found.stop();
