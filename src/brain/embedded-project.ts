@@ -8,7 +8,6 @@ import type { TakeStatus } from "../domain.js";
 import {
   assertNameFree,
   findByName,
-  idOfKey,
   link,
   propsOf,
   related,
@@ -19,10 +18,10 @@ import {
 import type { GraphFile } from "./graph-file.js";
 import type { BrainGraph } from "./graph-types.js";
 import { byCreatedAt, provenanceOf } from "./provenance.js";
+import { libraryRowsOf } from "./embedded-library.js";
 import {
   pageOfTakes,
   pageOfThreads,
-  type LibraryRow,
   type LibraryTake,
   type LibraryThread,
   type Page,
@@ -180,32 +179,11 @@ export class EmbeddedProjectBrain implements ProjectBrain {
   }
 
   listTakes(query: TakeListQuery): Promise<Page<LibraryTake>> {
-    return this.read((graph) => pageOfTakes(this.libraryRows(graph), query));
+    return this.read((graph) => pageOfTakes(libraryRowsOf(graph, this.projectId), query));
   }
 
   listThreads(query: ThreadListQuery): Promise<Page<LibraryThread>> {
-    return this.read((graph) => pageOfThreads(this.libraryRows(graph), query));
-  }
-
-  /** Every take of the project with its request and cast, as the Neo4j backend reads them too. */
-  private libraryRows(graph: BrainGraph): LibraryRow[] {
-    const rows: LibraryRow[] = [];
-    graph.forEachNode((key, attributes) => {
-      if (attributes.projectId !== this.projectId || attributes.label !== "Video") return;
-      const video = structuredClone(attributes.props) as VideoNode;
-      const id = idOfKey(key);
-      rows.push({
-        video,
-        request:
-          related<RequestNode>(graph, this.projectId, id, "in", "PRODUCED", "Request")[0] ??
-          propsOf<RequestNode>(graph, this.projectId, video.requestId, "Request"),
-        characters: related<CharacterNode>(graph, this.projectId, id, "out", "DEPICTS", "Character").map(
-          (character) => character.name,
-        ),
-        location: related<LocationNode>(graph, this.projectId, id, "out", "SET_IN", "Location")[0]?.name ?? null,
-      });
-    });
-    return rows;
+    return this.read((graph) => pageOfThreads(libraryRowsOf(graph, this.projectId), query));
   }
 
   captionsOf(takeId: string): Promise<CaptionsNode | null> {

@@ -8,6 +8,7 @@ import type { DepartmentReport, ExecutionSummary, Grade, GradedOutput, IgnoredCh
 import { titleOf } from "../../../brain/library.js";
 import { takeBar } from "../asked.js";
 import { removeCaptionRecords, storeTakeCaptions, type StoredCaptions } from "../captions.js";
+import { contactSheetNode, takeContactSheet } from "../contact-sheet.js";
 import { budgetNote, spentOnRequest, wouldPassBudget } from "../budget.js";
 import { framesForJudge, judgeRelevance } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
@@ -20,7 +21,6 @@ import {
   type DepartmentStateValue,
   type DepartmentUpdate,
   type EntityRef,
-  type TakeContactSheet,
   type TakeResult,
 } from "../state.js";
 import {
@@ -262,16 +262,7 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
       regeneratedFromId: state.previousTakeId,
       scene: sceneWrite(state),
       captions: captions?.node ?? null,
-      contactSheet:
-        contactSheet === null
-          ? null
-          : {
-              id: `sheet_${contactSheet.mediaId.replace(/^med_/, "")}`,
-              mediaId: contactSheet.mediaId,
-              objectKey: contactSheet.key,
-              shotCount: contactSheet.shotCount,
-              createdAt: now,
-            },
+      contactSheet: contactSheet === null ? null : contactSheetNode(contactSheet, now),
     })
     .catch(async (error: unknown) => {
       if (captions !== null) await removeCaptionRecords(runtime, captions.written);
@@ -368,24 +359,6 @@ async function takeCaptions(
     );
     return null;
   }
-}
-
-/**
- * The contact sheet stored when the take's clips were joined, if its record is still live in the take's
- * project: the Brain links only an image that exists.
- */
-async function takeContactSheet(
-  runtime: ReturnType<typeof runtimeOf>,
-  state: DepartmentStateValue,
-): Promise<TakeContactSheet | null> {
-  const assembled = currentTake(state)
-    .outputs.filter((output) => output.specialist === "scene-assembler")
-    .pop();
-  const sheet = assembled?.output.contactSheet as Omit<TakeContactSheet, "url"> | null | undefined;
-  if (!sheet) return null;
-  const record = await runtime.media.get(sheet.mediaId);
-  if (record === null || record.status !== "live" || record.projectId !== state.projectId) return null;
-  return { ...sheet, url: record.url };
 }
 
 /** Next attempt: new take id and seed, the failed checks turned into concrete changes. */
