@@ -5,16 +5,10 @@
  */
 import type { Action, VisualProfile } from "../domain.js";
 import { mixHex, num, type Box } from "./filtergraph.js";
+import type { FigureSize } from "./figure-size.js";
 import { spokenMouth } from "./mouth.js";
 
-export interface FigureSize {
-  /** Canvas of the figure in pixels; feet touch the bottom edge. */
-  width: number;
-  height: number;
-  /** Figure height in pixels. */
-  bodyHeight: number;
-  bodyWidth: number;
-}
+export type { FigureSize };
 
 export function figureSize(profile: VisualProfile, frameHeight: number): FigureSize {
   const bodyHeight = Math.max(8, Math.round(profile.height * frameHeight));

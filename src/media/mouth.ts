@@ -4,7 +4,7 @@
  * renderer computed, never user text, and reach the filter only as `between(t,…)` timings.
  */
 import type { Action, VisualProfile } from "../domain.js";
-import type { FigureSize } from "./figure.js";
+import type { FigureSize } from "./figure-size.js";
 import { mixHex, num, type Box } from "./filtergraph.js";
 
 /** How many open heights the mouth steps through (besides closed). */

@@ -7,8 +7,7 @@
  */
 import type { ClipSpeech } from "../../../media/speech-types.js";
 import { videoCostUsd } from "../pricing.js";
-import { registryEntry, type ModelEntry } from "./registry.js";
-import type { FalInput } from "./models.js";
+import { registryEntry, type FalInput, type ModelEntry } from "./registry.js";
 
 /** The lip-sync model the pass runs with. */
 export const LIP_SYNC_MODEL = "fal-ai/sync-lipsync/v2";

@@ -8,9 +8,16 @@ import { characterInWords, locationInWords } from "../../../brain/words.js";
 import { CutroomError } from "../../../errors.js";
 import { promptProblems } from "../prompts/sanitize.js";
 import { spokenInWords } from "./lip-sync.js";
-import { aspectOfSize, registryEntry, renderedSeconds, type DurationFormat, type ModelEntry } from "./registry.js";
+import {
+  aspectOfSize,
+  registryEntry,
+  renderedSeconds,
+  type DurationFormat,
+  type FalInput,
+  type ModelEntry,
+} from "./registry.js";
 
-export type FalInput = Record<string, unknown>;
+export type { FalInput } from "./registry.js";
 
 /** Remote URLs of the request's images (uploaded to FAL storage first). */
 export interface FalMedia {

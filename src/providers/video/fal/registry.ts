@@ -10,6 +10,9 @@
  */
 import type { GenerationMethod } from "../../../domain.js";
 
+/** The input sent to a FAL model: its own field names and values. */
+export type FalInput = Record<string, unknown>;
+
 /** What a model does besides the four generation methods: put a voice on a finished clip's mouth. */
 export type ModelTask = GenerationMethod | "lip-sync";
 
