@@ -14,7 +14,7 @@ import type {
   VideoQualityResult,
   VisualProfile,
 } from "../domain.js";
-import type { LibraryTake, LibraryThread, Page, TakeListQuery, ThreadListQuery } from "./library.js";
+import type { LibraryTake, LibraryThread, Page, TakeListQuery, ThreadListQuery } from "./library-types.js";
 
 export interface CharacterNode {
   id: string;

@@ -8,7 +8,7 @@ import { isCutroomError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import type { MediaRecord } from "../storage/types.js";
 import { ApiError, parseWith } from "./errors.js";
-import { fileUrl, type ResolvedVideo } from "./videos.js";
+import { contactSheetUrl, fileUrl, type ResolvedVideo } from "./videos.js";
 
 const Text = z.string().trim().min(1).max(200);
 
@@ -40,9 +40,7 @@ function checked<T>(read: () => T): T {
   }
 }
 
-export function contactSheetUrl(projectId: string, videoId: string): string {
-  return `/api/v1/projects/${projectId}/videos/${videoId}/contact-sheet.png`;
-}
+export { contactSheetUrl };
 
 export async function listVideos(runtime: Runtime, projectId: string, query: unknown) {
   const asked = parseWith(VideoListQuerySchema, query);

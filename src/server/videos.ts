@@ -22,7 +22,6 @@ import { createToolContext } from "../tools/context.js";
 import { createSceneTools } from "../tools/scene.js";
 import { storeContactSheet } from "../tools/contact-sheet.js";
 import { notFound } from "./errors.js";
-import { contactSheetUrl } from "./library.js";
 import { redactValue, registerRoot } from "./redact.js";
 import type { JobQueue } from "../jobs/types.js";
 import { requestJobName, requestProgress, type RequestJobData, type RequestKind } from "./jobs.js";
@@ -436,4 +435,9 @@ async function assembleScene(
     duration: saved.durationSeconds,
     contactSheet: sheet === null ? null : contactSheetUrl(projectId, saved.mediaId),
   };
+}
+
+/** The route of a take's stored contact sheet. */
+export function contactSheetUrl(projectId: string, videoId: string): string {
+  return `/api/v1/projects/${projectId}/videos/${videoId}/contact-sheet.png`;
 }
