@@ -24,6 +24,7 @@ import { projectRoutes } from "./routes/projects.js";
 import { libraryRoutes } from "./routes/library.js";
 import { planRoutes } from "./routes/plan.js";
 import { previewRoutes } from "./routes/preview.js";
+import { referenceImageRoutes } from "./routes/reference-images.js";
 import { referenceRoutes } from "./routes/references.js";
 import { systemRoutes } from "./routes/system.js";
 import { toolRoutes } from "./routes/tools.js";
@@ -158,6 +159,7 @@ export async function createServer(runtime: Runtime, options: ServerOptions = {}
     previewRoutes(context),
     projectRoutes(context),
     referenceRoutes(context),
+    referenceImageRoutes(context),
     toolRoutes(context),
   );
   // MCP over streamable HTTP, with the same bearer keys and per-key project as /api/v1.

@@ -382,6 +382,14 @@ function referenceRouteDocs(segment: string, owner: string, shows: string): Rout
       errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
     },
     {
+      method: "get",
+      path: `${path}/{referenceId}/image`,
+      summary: `One of the ${owner}'s current references as its image (PNG, JPEG or WebP)`,
+      auth: true,
+      responses: { 200: "the image" },
+      errors: [...ANY, ...AUTH, ...BY_ID, ...STORES],
+    },
+    {
       method: "delete",
       path: `${path}/{referenceId}`,
       summary:

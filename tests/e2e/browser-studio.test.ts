@@ -157,6 +157,20 @@ describe("the studio page in Chromium", () => {
     }
     expect(await page.locator(".message a[href$='/file']").count()).toBeGreaterThanOrEqual(2);
 
+    // Sarah is shown by her description and her reference's picture, not by colour codes.
+    const sarah = page.locator('#brain section[aria-label="Brain facts about Sarah"]');
+    await sarah.locator("img.reference-image").first().scrollIntoViewIfNeeded();
+    expect(await sarah.locator("p").first().textContent()).toMatch(/wearing/);
+    expect(await sarah.locator("p").first().textContent()).not.toMatch(/#[0-9a-f]{6}/i);
+    await expect
+      .poll(() =>
+        sarah
+          .locator("img.reference-image")
+          .first()
+          .evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBeGreaterThan(0);
+
     // Download: an attachment named after the take's title.
     const downloading = page.waitForEvent("download");
     await page.locator(`.take[data-video-id="${secondTake}"] a.download`).click();

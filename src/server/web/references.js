@@ -34,12 +34,19 @@ function showStatus(node, ok, text) {
   node.textContent = text;
 }
 
-function fillList(list, references) {
+/* Each reference with its picture, so an owner is seen as well as described. */
+function fillList(list, references, owner, name) {
   list.replaceChildren(
     ...references.map((reference) =>
       element(
         "li",
         { "data-reference": reference.id },
+        element("img", {
+          class: "reference-image",
+          src: `${referencesPath(owner, name)}/${encodeURIComponent(reference.id)}/image`,
+          alt: `${reference.kind} reference of ${name}`,
+          loading: "lazy",
+        }),
         element("span", { class: `badge ${reference.source}`, text: reference.source }),
         document.createTextNode(` ${reference.kind} · ${reference.id}`),
       ),
@@ -52,7 +59,7 @@ function fillList(list, references) {
 export async function addReferencesBlock(panel, owner, name) {
   const listed = await api(referencesPath(owner, name)).catch(() => null);
   const list = element("ul", { class: "references", "aria-label": `References of ${name}` });
-  fillList(list, listed?.references ?? []);
+  fillList(list, listed?.references ?? [], owner, name);
   const status = element("p", { class: "upload-status", role: "status" });
   const input = element("input", { type: "file", accept: TYPES.join(","), hidden: "" });
   const id = `add-reference-${++controls}`;
@@ -70,7 +77,7 @@ export async function addReferencesBlock(panel, owner, name) {
     try {
       const added = await uploadReference(owner, name, file);
       showStatus(status, true, `Added ${added.reference.id} (${added.reference.source})`);
-      fillList(list, (await api(referencesPath(owner, name))).references);
+      fillList(list, (await api(referencesPath(owner, name))).references, owner, name);
     } catch (error) {
       showStatus(status, false, error.message);
     }
