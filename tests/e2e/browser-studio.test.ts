@@ -240,7 +240,9 @@ describe("the studio page in Chromium", () => {
     const request = "generate a 15 second video of Sarah walking in the park";
     const preview = async () => {
       await page.getByLabel("Message").fill(request);
+      const before = await page.locator(".plan-card").count();
       await page.getByRole("button", { name: "Preview plan" }).click();
+      await expect.poll(() => page.locator(".plan-card").count(), { timeout: 60_000 }).toBe(before + 1);
       const card = page.locator(".plan-card").last();
       await card.locator("li[data-plan-shot]").nth(2).waitFor({ timeout: 60_000 });
       return card;

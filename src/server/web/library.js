@@ -43,7 +43,12 @@ function libraryItem(take) {
     ),
   );
   open.addEventListener("click", () => void openTakePage(take.id));
-  const pick = element("input", { type: "checkbox", id: `pick-${take.id}`, "data-pick": take.id });
+  const pick = element("input", {
+    type: "checkbox",
+    id: `pick-${take.id}`,
+    "data-pick": take.id,
+    "aria-label": `Compare ${take.title} (${take.status})`,
+  });
   if (take.status === "discarded") pick.disabled = true;
   pick.addEventListener("change", updateCompare);
   const label = element("label", { for: `pick-${take.id}`, class: "pick" }, pick, element("span", { text: "compare" }));
