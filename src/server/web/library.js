@@ -301,6 +301,8 @@ async function openCompare() {
       "section",
       { class: "compare-column", "data-compare": id, "aria-label": take.title },
       element("h3", { text: take.title }),
+      // Takes of one request share its title: the id and time tell them apart.
+      element("p", { class: "hint", text: `${take.id} · ${new Date(take.createdAt).toLocaleString()}` }),
       video,
       element(
         "p",
