@@ -5,6 +5,7 @@
  * take cards and the Brain panel are drawn by cards.js; shared helpers and state live in page.js.
  */
 import { costCard, refreshBrain, settleTakeCards, takeCard } from "./cards.js";
+import { wireCompare } from "./compare.js";
 import { library, refreshLibrary, wireLibrary } from "./library.js";
 import { $, api, element, PAGE_HEADERS, state } from "./page.js";
 import { previewPlan } from "./plan-editor.js";
@@ -282,7 +283,8 @@ $("sign-out").addEventListener("click", async () => {
 });
 
 wireReferenceForm(() => refreshBrain([]));
-wireLibrary(choose);
+wireLibrary();
+wireCompare(choose);
 
 // Pasting a "#key=…" address into an open page changes only the fragment, which reloads nothing.
 window.addEventListener("hashchange", () => {

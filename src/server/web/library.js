@@ -1,8 +1,8 @@
 /* global document, URLSearchParams */
 /**
  * The project's library: a sidebar of every take (newest first, a page at a time) with its thumbnail,
- * title and status; a take's own page (player, download, contact sheet, shots, checks, provenance); and
- * two takes compared side by side with their players kept in step.
+ * title and status, two of them ticked to compare (compare.js); and a take's own page (player, download,
+ * contact sheet, plan, checks, provenance).
  */
 import { $, api, element, state, videoPath } from "./page.js";
 
@@ -10,7 +10,6 @@ const PAGE_SIZE = 20;
 /** Every take listed so far, by id: the titles and statuses the chat's cards show too. */
 export const library = new Map();
 let nextCursor = null;
-let chooseTake = null;
 
 function thumbnail(take) {
   if (take.status === "discarded") return element("span", { class: "thumb none", text: "discarded" });
@@ -55,7 +54,7 @@ function libraryItem(take) {
   return element("li", { "data-library-take": take.id }, open, label);
 }
 
-function picked() {
+export function picked() {
   return [...document.querySelectorAll("#library input[data-pick]:checked")].map((input) => input.dataset.pick);
 }
 
@@ -258,88 +257,8 @@ export async function openTakePage(videoId) {
   $("take-page").showModal();
 }
 
-/** Keeps the second player where the first one is: playing, paused, or at the same time. */
-function keepInStep(players) {
-  let syncing = false;
-  for (const [index, video] of players.entries()) {
-    const other = players[1 - index];
-    const follow = (action) => () => {
-      if (syncing) return;
-      syncing = true;
-      Promise.resolve(action(other))
-        .catch(() => null)
-        .finally(() => (syncing = false));
-    };
-    video.addEventListener(
-      "play",
-      follow((target) => target.paused && target.play()),
-    );
-    video.addEventListener(
-      "pause",
-      follow((target) => !target.paused && target.pause()),
-    );
-    video.addEventListener(
-      "seeked",
-      follow((target) => {
-        if (Math.abs(target.currentTime - video.currentTime) > 0.05) target.currentTime = video.currentTime;
-      }),
-    );
-  }
-}
-
-async function openCompare() {
-  const ids = picked();
-  if (ids.length !== 2) return;
-  const columns = [];
-  const players = [];
-  for (const id of ids) {
-    const take = library.get(id);
-    const details = await api(videoPath(id));
-    const video = player(id, { captions: details.captions, label: `Video of ${take.title}` });
-    players.push(video);
-    const column = element(
-      "section",
-      { class: "compare-column", "data-compare": id, "aria-label": take.title },
-      element("h3", { text: take.title }),
-      // Takes of one request share its title: the id and time tell them apart.
-      element("p", { class: "hint", text: `${take.id} · ${new Date(take.createdAt).toLocaleString()}` }),
-      video,
-      element(
-        "p",
-        {},
-        element("span", { class: `badge ${take.status}`, text: take.status }),
-        document.createTextNode(
-          ` grade ${take.overall.toFixed(2)} · ${take.durationSeconds.toFixed(1)} s · ${take.model}`,
-        ),
-      ),
-      checksTable(details.quality?.checks),
-    );
-    // The take this thread waits on can be chosen here, after watching both.
-    if (take.status === "pending" && state.pendingVideoId === id && chooseTake) {
-      const accept = element("button", { type: "button", text: `Accept ${take.title}` });
-      accept.addEventListener("click", () => {
-        $("compare-page").close();
-        chooseTake("accept", "Accept");
-      });
-      column.append(accept);
-    }
-    column.append(element("p", {}, downloadLink(id)));
-    columns.push(column);
-  }
-  keepInStep(players);
-  const playBoth = element("button", { type: "button", text: "Play both from the start" });
-  playBoth.addEventListener("click", () => {
-    for (const video of players) video.currentTime = 0;
-    void players[0].play().catch(() => null);
-  });
-  $("compare-body").replaceChildren(element("p", {}, playBoth), element("div", { class: "compare-grid" }, ...columns));
-  $("compare-page").showModal();
-}
-
-export function wireLibrary(choose) {
-  chooseTake = choose;
+export function wireLibrary() {
   $("library-more").addEventListener("click", () => void refreshLibrary({ more: true }));
-  $("compare").addEventListener("click", () => void openCompare());
   for (const dialog of [$("take-page"), $("compare-page")]) {
     dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
     // A closed dialog stops its players.
