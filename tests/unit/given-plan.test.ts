@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { checkGivenPlan } from "../../src/departments/video/given-plan.js";
+import { checkGivenPlan, givenPlanEstimateUsd } from "../../src/departments/video/given-plan.js";
 import { planScene } from "../../src/departments/video/planner/deterministic.js";
 import { clipLimits } from "../../src/departments/video/planner/lengths.js";
 import type { ScenePlan } from "../../src/departments/video/planner/plan.js";
@@ -16,6 +16,7 @@ const { editedPlan } = (await import(EDITOR)) as {
 
 const local = loadConfig({}, "/tmp/project");
 const veo = loadConfig({ FAL_KEY: "k", FAL_AI_TEXT_TO_VIDEO: "fal-ai/veo3.1" }, "/tmp/project");
+const paid = loadConfig({ FAL_KEY: "k" }, "/tmp/project");
 
 function planOf(text: string): ScenePlan {
   return planScene(text, {
@@ -81,5 +82,18 @@ describe("a plan edited before it runs", () => {
     );
     expect(edited.dialogue[0]!.text).toBe("good morning");
     expect(checkGivenPlan(local, edited).dialogue[0]!.text).toBe("good morning");
+  });
+
+  it("is estimated at its own clips' prices, so a longer scene is asked about before it is paid for", () => {
+    const planned = planOf("a 15 second video of Sarah walking in the park");
+    const longer = editedPlan(planned, [1, 2, 3], [7, 7, 7], []);
+    const shorter = editedPlan(planned, [1, 2, 3], [3, 3, 3], []);
+    const same = editedPlan(planned, [3, 1, 2], [5, 5, 5], []);
+    const estimate = 2;
+    expect(givenPlanEstimateUsd(paid, planned, estimate, longer)).toBeGreaterThan(estimate);
+    expect(givenPlanEstimateUsd(paid, planned, estimate, shorter)).toBeLessThan(estimate);
+    expect(givenPlanEstimateUsd(paid, planned, estimate, same)).toBeCloseTo(estimate, 6);
+    // The local renderer costs nothing whatever the lengths.
+    expect(givenPlanEstimateUsd(local, planned, 0, longer)).toBe(0);
   });
 });

@@ -21,6 +21,7 @@ import { videoDepartmentGraph } from "./graph.js";
 import { RUN_KEY } from "./nodes/take-run.js";
 import { clipCostUsd } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
+import { givenPlanEstimateUsd } from "./given-plan.js";
 import { clipLimits, singleClipLimit } from "./planner/lengths.js";
 import { previewRequest } from "./preview.js";
 import { withFrame, withRequestShape } from "./shape.js";
@@ -104,6 +105,8 @@ async function estimateAskedCost(unshaped: Runtime, request: DepartmentRequest):
     planner: "deterministic",
     projectId: request.projectId,
   });
+  if (request.plan && preview.plan)
+    return givenPlanEstimateUsd(runtime.config, preview.plan, preview.estimatedCostUsd, request.plan);
   if (!asksForOneClip(asked)) return preview.estimatedCostUsd;
   const config = runtime.config;
   const clipsUsd = preview.shots.reduce((sum, shot) => sum + clipCostUsd(config, shot.method, shot.durationSeconds), 0);

@@ -5,8 +5,10 @@
  */
 import type { Config } from "../../config.js";
 import { CutroomError } from "../../errors.js";
-import { planProblems, ScenePlanSchema, type ScenePlan } from "./planner/plan.js";
+import { clipCostUsd, talkingCostUsd } from "./planner/cost.js";
+import { clipSeconds, planProblems, ScenePlanSchema, type ScenePlan } from "./planner/plan.js";
 import { plannedClipLimits } from "./planner/lengths.js";
+import { sceneShotLines } from "./speaking.js";
 
 export function checkGivenPlan(config: Config, given: unknown): ScenePlan {
   const parsed = ScenePlanSchema.safeParse(given);
@@ -19,4 +21,28 @@ export function checkGivenPlan(config: Config, given: unknown): ScenePlan {
     throw new CutroomError("INVALID_INPUT", `plan: ${problems.join("; ")}`, { field: "plan" });
   }
   return parsed.data;
+}
+
+/** The clips of a plan at their models' prices, a shot that speaks with its talking model's extra. */
+function clipsCostUsd(config: Config, plan: ScenePlan): number {
+  return plan.shots.reduce((sum, shot) => {
+    const seconds = clipSeconds(plan, shot);
+    const speaks = sceneShotLines(plan, shot.index).length > 0;
+    return sum + clipCostUsd(config, shot.method, seconds) + talkingCostUsd(config, shot.method, seconds, speaks);
+  }, 0);
+}
+
+/**
+ * A request's estimate when it runs an edited plan: the planned request's estimate (its references and
+ * clips) with its clips' price replaced by the edited clips', both priced alike, so a longer or an extra
+ * shot is asked about before it is paid for.
+ */
+export function givenPlanEstimateUsd(
+  config: Config,
+  planned: ScenePlan,
+  estimateUsd: number,
+  given: ScenePlan,
+): number {
+  const difference = clipsCostUsd(config, given) - clipsCostUsd(config, planned);
+  return Math.round(Math.max(0, estimateUsd + difference) * 1e6) / 1e6;
 }

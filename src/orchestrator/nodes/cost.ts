@@ -84,7 +84,7 @@ export async function confirmCostNode(
   // The chat can ask its user, so the department entry's rule says ask above the threshold.
   const weighing = await weighRequest(
     runtime,
-    { projectId: state.projectId, text: state.requestText ?? "" },
+    { projectId: state.projectId, text: state.requestText ?? "", plan: state.givenPlan },
     { budgetUsd: budget, canAsk: true },
   );
   // A request the planner refuses is refused with its own message by the department.

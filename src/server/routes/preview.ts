@@ -6,6 +6,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { previewRequest } from "../../departments/video/preview.js";
+import { withRequestShape } from "../../departments/video/shape.js";
 import type { ServerContext } from "../context.js";
 import { parseWith } from "../errors.js";
 import { scrub } from "../videos.js";
@@ -20,7 +21,9 @@ export function previewRoutes(context: ServerContext): Router {
   router.post("/projects/:projectId/plans/preview", async (request, response) => {
     const projectId = projectOf(request);
     const body = parseWith(PreviewBodySchema, request.body);
-    const preview = await previewRequest(context.runtime, body.message, { projectId });
+    // Shaped by the request's words (a reel is vertical) as the turn that makes it will be.
+    const runtime = withRequestShape(context.runtime, body.message);
+    const preview = await previewRequest(runtime, body.message, { projectId });
     response.setHeader("Cache-Control", "private, no-store");
     response.json(scrub(preview, context.runtime.config.dataDir));
   });
