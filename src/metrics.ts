@@ -186,8 +186,11 @@ function meteredProjectBrain(brain: ProjectBrain): ProjectBrain {
 export function meteredBrain(brain: Brain): Brain {
   return new Proxy(brain, {
     get(target, property, receiver) {
-      if (property === "forProject") return (projectId: string) => meteredProjectBrain(target.forProject(projectId));
       const value: unknown = Reflect.get(target, property, receiver);
+      // The method read now, not at call time: one replaced later (a wrapper of the caller's) wraps this one.
+      if (property === "forProject" && typeof value === "function")
+        return (projectId: string) =>
+          meteredProjectBrain((value as Brain["forProject"]).call(target, projectId) as ProjectBrain);
       return typeof value === "function" ? (value as (...values: unknown[]) => unknown).bind(target) : value;
     },
   });
