@@ -225,16 +225,52 @@ function parseRate(rate: string | undefined): number | null {
   return Math.round((numerator / divisor) * 1000) / 1000;
 }
 
+/** What ffprobe said about one version of a file, and whether it has a picture. */
+interface Probed {
+  result: ProbeResult;
+  hasVideo: boolean;
+}
+
+/**
+ * Probes already made in this process, by the file's identity (device, inode, size and modification time in
+ * nanoseconds): a clip is probed when downloaded, described, stored and cut into stills, and every one of
+ * those reads the same facts, also after it was renamed into place. A file written again is a new identity;
+ * a failed probe is not kept.
+ */
+const probeCache = new Map<string, Promise<Probed>>();
+const PROBE_CACHE_SIZE = 512;
+
 /**
  * Reads stream facts with ffprobe. Audio-only files (speech, effects) probe too, with width and height 0,
- * unless `requireVideo` is set. Stills (PNG) probe with a duration of 0.
+ * unless `requireVideo` is set. Stills (PNG) probe with a duration of 0. A file already probed unchanged in
+ * this process is not probed again.
  */
 export async function probe(path: string, options: { requireVideo?: boolean } = {}): Promise<ProbeResult> {
   const requireVideo = options.requireVideo ?? false;
-  const fileStat = await stat(path).catch(() => null);
+  const fileStat = await stat(path, { bigint: true }).catch(() => null);
   if (fileStat === null || !fileStat.isFile()) {
     throw new CutroomError("MEDIA", `not a readable video: ${path} (no such file)`);
   }
+  const identity = [fileStat.dev, fileStat.ino, fileStat.size, fileStat.mtimeNs].join(":");
+  let pending = probeCache.get(identity);
+  if (pending === undefined) {
+    pending = runProbe(path, Number(fileStat.size));
+    probeCache.set(identity, pending);
+    if (probeCache.size > PROBE_CACHE_SIZE) probeCache.delete(probeCache.keys().next().value!);
+    pending.catch(() => probeCache.delete(identity));
+  } else {
+    // Most recently used last, so the oldest is the one dropped.
+    probeCache.delete(identity);
+    probeCache.set(identity, pending);
+  }
+  const { result, hasVideo } = await pending;
+  if (requireVideo && !hasVideo) {
+    throw new CutroomError("MEDIA", `not a readable video: ${path} (no video stream)`);
+  }
+  return { ...result };
+}
+
+async function runProbe(path: string, sizeBytes: number): Promise<Probed> {
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
     ffmpeg.ffprobe(path, (error: unknown, result: ffmpeg.FfprobeData) => {
       if (error) reject(new CutroomError("MEDIA", `not a readable video: ${path}`, { cause: error }));
@@ -243,16 +279,13 @@ export async function probe(path: string, options: { requireVideo?: boolean } = 
   });
   const video = data.streams.find((stream) => stream.codec_type === "video");
   const audio = data.streams.find((stream) => stream.codec_type === "audio");
-  if ((requireVideo && video === undefined) || (video === undefined && audio === undefined)) {
-    throw new CutroomError(
-      "MEDIA",
-      `not a readable video: ${path} (no ${requireVideo ? "video" : "audio or video"} stream)`,
-    );
+  if (video === undefined && audio === undefined) {
+    throw new CutroomError("MEDIA", `not a readable video: ${path} (no audio or video stream)`);
   }
   const formatDuration = toNumber(data.format.duration);
   const videoDuration = toNumber(video?.duration);
   const audioDuration = toNumber(audio?.duration);
-  return {
+  const result: ProbeResult = {
     durationSeconds: videoDuration ?? formatDuration ?? audioDuration ?? 0,
     width: video?.width ?? 0,
     height: video?.height ?? 0,
@@ -275,8 +308,9 @@ export async function probe(path: string, options: { requireVideo?: boolean } = 
     hasAudio: audio !== undefined,
     audioCodec: audio?.codec_name ?? null,
     audioDurationSeconds: audio === undefined ? null : (audioDuration ?? formatDuration),
-    sizeBytes: toNumber(data.format.size) ?? fileStat.size,
+    sizeBytes: toNumber(data.format.size) ?? sizeBytes,
   };
+  return { result, hasVideo: video !== undefined };
 }
 
 export interface DecodeOptions {
