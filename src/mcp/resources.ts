@@ -1,11 +1,14 @@
 /**
  * Produced videos as MCP resources: a take's (or stored clip's) metadata as JSON, its MP4 by URL when an
- * HTTP server serves it and as a blob otherwise, and its stored stills (contact sheet, thumbnail) as PNG
- * blobs. Only the connection's project is listed or read; another project's video is not found.
+ * HTTP server serves it and as a blob otherwise, and its stills (a stored contact sheet; a thumbnail, stored or
+ * cut from the video when read) as PNG blobs. Only the connection's project is listed or read; another project's video is not found.
  */
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { McpError, ErrorCode, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { extractFrame } from "../media/frames.js";
+import { probe } from "../media/runner.js";
 import type { Runtime } from "../runtime.js";
 import type { MediaRecord } from "../storage/types.js";
 import { ApiError } from "../server/errors.js";
@@ -64,6 +67,26 @@ async function blob(runtime: Runtime, uri: URL, record: MediaRecord, mimeType: s
   return { contents: [{ uri: uri.href, mimeType, blob: (await readFile(path)).toString("base64") }] };
 }
 
+/**
+ * The thumbnail of a video stored without one (a shot clip): the same 320-wide frame a third of the way in
+ * that a stored thumbnail is, cut from the video now and not stored (reading a resource writes nothing).
+ */
+async function madeThumbnail(runtime: Runtime, uri: URL, record: MediaRecord): Promise<ReadResourceResult> {
+  const source = await runtime.store.localPath(record.key, runtime.scratchDir);
+  await mkdir(runtime.scratchDir, { recursive: true });
+  const directory = await mkdtemp(join(runtime.scratchDir, "thumbnail-"));
+  try {
+    const { durationSeconds } = await probe(source, { requireVideo: true });
+    const png = await extractFrame(source, durationSeconds / 3, join(directory, "thumbnail.png"), {
+      width: 320,
+      timeoutMs: 30_000,
+    });
+    return { contents: [{ uri: uri.href, mimeType: "image/png", blob: (await readFile(png)).toString("base64") }] };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
 /** This project's live videos, newest first, each under its take id when it is a take's final video. */
 async function listVideos(runtime: Runtime, scope: McpScope) {
   const brain = runtime.brain.forProject(scope.projectId);
@@ -102,9 +125,11 @@ export function registerVideoResources(server: McpServer, runtime: Runtime, scop
       new ResourceTemplate(`${base}/${still}`, { list: undefined }),
       { title: `A video's ${still.replace("-", " ")}`, mimeType: "image/png" },
       async (uri, variables) => {
-        const record = await stillOf(runtime, await videoOf(runtime, scope, uri, variables), still);
-        if (record === null) throw notFound(uri);
-        return blob(runtime, uri, record, "image/png");
+        const video = await videoOf(runtime, scope, uri, variables);
+        const record = await stillOf(runtime, video, still);
+        if (record !== null) return blob(runtime, uri, record, "image/png");
+        if (still === "thumbnail") return madeThumbnail(runtime, uri, video.record);
+        throw notFound(uri);
       },
     );
   }
@@ -123,7 +148,7 @@ export function registerVideoResources(server: McpServer, runtime: Runtime, scop
       const self = videoUri(video.record.projectId, video.id);
       const stills: Record<string, string | null> = {};
       for (const still of Object.keys(STILLS) as Still[])
-        stills[still] = (await stillOf(runtime, video, still)) ? `${self}/${still}` : null;
+        stills[still] = still === "thumbnail" || (await stillOf(runtime, video, still)) ? `${self}/${still}` : null;
       const metadata = {
         ...details,
         // Both name the API's file route, of no use without the server: mp4Url says where it is.

@@ -163,6 +163,8 @@ export async function storeMedia(
      * takeId, so discarding or regenerating the take that first needed it never touches it.
      */
     ownerId?: string;
+    /** Whether a video gets a stored thumbnail (default yes); see createSaveTool's `thumbnail`. */
+    thumbnail?: boolean;
   },
 ): Promise<{ mediaId: string; key: string; url: string; path: string | null; record: MediaRecord }> {
   const extension = input.path.split(".").pop() ?? "bin";
@@ -200,12 +202,13 @@ export async function storeMedia(
     await context.runtime.store.delete(key);
     throw error;
   }
-  if (extension === "mp4" && probed !== null && probed.width > 0) await storeThumbnail(context, input, mediaId, probed);
+  if (extension === "mp4" && probed !== null && probed.width > 0 && input.thumbnail !== false)
+    await storeThumbnail(context, input, mediaId, probed);
   return { mediaId, key, url: stored.url, path: stored.path, record };
 }
 
 /**
- * Every stored clip gets a 320-wide PNG of a frame a third of the way in, as its own image record
+ * A stored video gets a 320-wide PNG of a frame a third of the way in, as its own image record
  * (generation.thumbnailOf). A thumbnail is a convenience: failing to make one is logged, not fatal.
  */
 async function storeThumbnail(
@@ -229,6 +232,23 @@ async function storeThumbnail(
   }
 }
 
+/**
+ * Gives a stored video its thumbnail when it was stored without one (a take whose video is its one shot
+ * clip): the take's video always has one. A video that already has a live thumbnail is left as it is.
+ */
+export async function ensureThumbnail(context: ToolContext, record: MediaRecord): Promise<void> {
+  if (record.kind !== "video" && record.kind !== "scene") return;
+  const records = await context.runtime.media.listByProject(record.projectId);
+  if (records.some((other) => other.status === "live" && other.generation.thumbnailOf === record.id)) return;
+  const path = await context.runtime.store.localPath(record.key, context.workDir);
+  const probed = await probe(path, { requireVideo: true }).catch(() => null);
+  if (probed === null || probed.width === 0) return;
+  // The thumbnail goes beside its video: projects/<project>/<prefix>/<name>-<mediaId>.mp4.
+  const folders = record.key.split("/");
+  const name = basename(record.key).replace(new RegExp(`-${record.id}\\.[a-z0-9]+$`), "");
+  await storeThumbnail(context, { path, name, prefix: folders.slice(2, -1).join("/") }, record.id, probed);
+}
+
 /** Tool results are JSON text for the model and parsed back by the specialist. */
 export function toolResult(value: unknown): string {
   return JSON.stringify(value);
@@ -244,7 +264,18 @@ export function progressReporter(context: ToolContext, step: string) {
  */
 export function createSaveTool(
   context: ToolContext,
-  options: { name: string; description: string; kind: MediaKind; objectName: string },
+  options: {
+    name: string;
+    description: string;
+    kind: MediaKind;
+    objectName: string;
+    /**
+     * Whether the stored video gets a thumbnail now (default yes). A shot clip, a step towards its take's
+     * video, does not: the ffmpeg run would hold the clip's job (and a worker's slot) for a still nobody
+     * shows; a thumbnail asked for later is cut from the clip then.
+     */
+    thumbnail?: boolean;
+  },
 ) {
   return tool(
     async ({ clipId, metadata }) => {
@@ -253,6 +284,7 @@ export function createSaveTool(
         kind: options.kind,
         name: options.objectName,
         generation: metadata,
+        ...(options.thumbnail === undefined ? {} : { thumbnail: options.thumbnail }),
       });
       return toolResult({
         mediaId: saved.mediaId,

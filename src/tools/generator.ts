@@ -245,6 +245,7 @@ export function createGeneratorTools(context: ToolContext) {
     description: "Store a generated clip in object storage with its media record (generation parameters as metadata).",
     kind: "video",
     objectName: "clip",
+    thumbnail: false,
   });
 
   return [textToVideo, imageToVideo, firstLast, composite, saveVideo];

@@ -103,6 +103,15 @@ export async function expectVideoResource(
   const bytes = Buffer.from((file.contents[0] as { blob: string }).blob, "base64");
   expect(file.contents[0]!.mimeType).toBe("video/mp4");
   expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
+  // The take's video has a stored thumbnail; a shot clip stored without one has one cut when it is read.
+  const shot = resources.find((resource) => resource.uri.includes("/videos/med_"));
+  for (const still of [`${uri}/thumbnail`, ...(shot === undefined ? [] : [`${shot.uri}/thumbnail`])]) {
+    const png = await client.readResource({ uri: still });
+    expect(png.contents[0]!.mimeType).toBe("image/png");
+    const image = Buffer.from((png.contents[0] as { blob: string }).blob, "base64");
+    expect(image.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(image.readUInt32BE(16), `${still} is 320 wide`).toBe(320);
+  }
   return metadata;
 }
 

@@ -14,7 +14,7 @@ import { framesForJudge, judgeRelevance } from "../llm.js";
 import { clipCostUsd } from "../planner/cost.js";
 import { adjustFromFeedback, gradeTake, informativeVerification, takeRelevance } from "../policy.js";
 import { measurePictureRelevance, type PictureRelevance } from "../../../media/relevance.js";
-import { createToolContext, mediaPath, removeTakeScratch } from "../../../tools/context.js";
+import { createToolContext, ensureThumbnail, mediaPath, removeTakeScratch } from "../../../tools/context.js";
 import { shotSizeIn } from "../shot-prompt.js";
 import {
   newTakeId,
@@ -227,6 +227,8 @@ async function recordTake(state: DepartmentStateValue, config: LangGraphRunnable
   // The caption files and their records are stored first, so the Brain links only what exists.
   const captions = await takeCaptions(runtime, state, record);
   const contactSheet = await takeContactSheet(runtime, state);
+  // A take's video has its thumbnail, also when it is its one shot clip (stored without one).
+  if (record !== null) await ensureThumbnail(await createToolContext(runtime, state.projectId, state.takeId), record);
   await runtime.brain
     .forProject(state.projectId)
     .recordTake({
