@@ -1,6 +1,8 @@
 /** `cutroom doctor`: which adapter serves each port, which tools are installed, which services answer. */
 import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { loadConfig } from "../config.js";
+import { ffprobeBinary } from "../media/runner.js";
 import { checkDataServices } from "../reachability.js";
 import { parse } from "./args.js";
 
@@ -15,16 +17,24 @@ export async function doctorCommand(argv: string[], write: Write): Promise<numbe
     return 0;
   }
   const config = loadConfig();
-  const tools = ["ffmpeg", "ffprobe", "espeak-ng"].map((name) => ({
-    name,
-    found: ["/usr/bin", "/usr/local/bin", "/bin"].some((dir) => existsSync(`${dir}/${name}`)),
-  }));
+  const installed = (name: string) =>
+    ["/usr/bin", "/usr/local/bin", "/bin"].some((dir) => existsSync(`${dir}/${name}`));
+  // Probes run the ffprobe npm installed (or FFPROBE_PATH) when there is one, else the system's.
+  const ffprobe = ffprobeBinary();
+  const tools = ["ffmpeg", "ffprobe", "espeak-ng"].map((name) =>
+    name === "ffprobe" && isAbsolute(ffprobe)
+      ? { name, found: existsSync(ffprobe), path: ffprobe }
+      : { name, found: installed(name) },
+  );
   const services = await checkDataServices(config);
   const text = [
     `data dir: ${config.dataDir}`,
     `project: ${config.projectId}`,
     ...config.adapters.map((choice) => `${choice.port.padEnd(16)} ${choice.adapter.padEnd(18)} ${choice.reason}`),
-    ...tools.map((item) => `${item.name.padEnd(16)} ${item.found ? "found" : "MISSING: run ./scripts/setup.sh"}`),
+    ...tools.map(
+      (item) =>
+        `${item.name.padEnd(16)} ${item.found ? `found${"path" in item ? ` (${item.path})` : ""}` : "MISSING: run ./scripts/setup.sh"}`,
+    ),
     ...services.map(
       (item) =>
         `${item.service.padEnd(16)} ${item.reachable ? `reachable at ${item.address}` : `UNREACHABLE: ${item.message}`}`,

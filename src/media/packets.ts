@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { CutroomError } from "../errors.js";
+import { ffprobeBinary } from "./runner.js";
 
 export interface VideoPackets {
   frameCount: number;
@@ -48,7 +49,7 @@ export async function probeVideoPackets(path: string, timeoutMs = 60_000): Promi
   const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,flags", "-of", "csv=p=0"];
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
-      "ffprobe",
+      ffprobeBinary(),
       [...args, `file:${path}`],
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024 },
       (error, out, stderr) => {

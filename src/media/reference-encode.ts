@@ -14,7 +14,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CutroomError } from "../errors.js";
-import { runFfmpeg } from "./runner.js";
+import { ffprobeBinary, runFfmpeg } from "./runner.js";
 
 /** The quality the reference encode is made at: x264's default CRF, an ordinary delivery quality. */
 export const REFERENCE_CRF = 23;
@@ -66,7 +66,7 @@ function videoPacketTimes(path: string, timeoutMs: number): Promise<string> {
   const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size", "-of", "csv=p=0"];
   return new Promise((resolve, reject) => {
     execFile(
-      "ffprobe",
+      ffprobeBinary(),
       [...args, `file:${path}`],
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
