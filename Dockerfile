@@ -10,7 +10,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# The static ffprobe npm installs is made executable for its owner (root) only: the node user runs it too.
+RUN npm ci && chmod -R a+rX node_modules/@ffprobe-installer
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
