@@ -69,3 +69,28 @@ export async function journalRequest(fingerprint: string, requestId: string): Pr
 export function requestFingerprint(model: string, input: unknown): string {
   return createHash("sha256").update(model).update("\n").update(JSON.stringify(input)).digest("hex").slice(0, 24);
 }
+
+const UPLOAD_ENTRY = "provider-upload ";
+
+/**
+ * Where an earlier run of this job uploaded a file with these bytes (its sha256), or null. A rerun sends the
+ * same URL, so the request it builds has the fingerprint of the one the earlier run submitted and is resumed
+ * rather than paid for again (a new upload would name a new URL, and so a new request).
+ */
+export async function journaledUpload(contentHash: string): Promise<string | null> {
+  const scope = currentJob();
+  if (scope === null) return null;
+  const prefix = `${UPLOAD_ENTRY}${contentHash} `;
+  const entries = await scope.journal.entries();
+  for (let index = entries.length - 1; index >= 0; index--) {
+    if (entries[index]!.startsWith(prefix)) return entries[index]!.slice(prefix.length);
+  }
+  return null;
+}
+
+/** Journals an uploaded file's URL by the hash of its bytes (see journaledUpload). */
+export async function journalUpload(contentHash: string, url: string): Promise<void> {
+  const scope = currentJob();
+  if (scope === null) return;
+  await scope.journal.append(`${UPLOAD_ENTRY}${contentHash} ${url}`);
+}

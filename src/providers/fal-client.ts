@@ -3,11 +3,13 @@
  * HTTP call under a deadline, FAL's hosts rewritten to FAL_BASE_URL, and statuses the client would retry
  * on its own schedule raised at once, so each adapter's recovery table (with an injected clock) decides.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { createFalClient, type FalClient } from "@fal-ai/client";
 import { isCutroomError } from "../errors.js";
+import { journaledUpload, journalUpload } from "../jobs/scope.js";
 import { classify, FalStatusError, FalTimeoutError, toCutroomError } from "./video/fal/errors.js";
 
 export interface Clock {
@@ -86,13 +88,19 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** A local file put in FAL storage, for a model to read by URL; a failure is reported as a storage error. */
 export async function uploadToFal(client: FalClient, path: string): Promise<string> {
-  const blob = new Blob([await readFile(path)], {
-    type: CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-  });
+  const bytes = await readFile(path);
+  // In a job, the same bytes go up once: a rerun of the job sends the URL its earlier run uploaded to.
+  const contentHash = createHash("sha256").update(bytes).digest("hex");
+  const earlier = await journaledUpload(contentHash);
+  if (earlier !== null) return earlier;
+  const blob = new Blob([bytes], { type: CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream" });
+  let url: string;
   try {
-    return await client.storage.upload(blob);
+    url = await client.storage.upload(blob);
   } catch (error) {
     if (isCutroomError(error)) throw error;
     throw toCutroomError(classify(error), "storage", 1);
   }
+  await journalUpload(contentHash, url);
+  return url;
 }

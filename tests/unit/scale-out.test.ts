@@ -29,6 +29,7 @@ import { FalVideoProvider } from "../../src/providers/video/fal/provider.js";
 import { falOptionsFrom } from "../../src/providers/video/fal/settings.js";
 import { metricsRoutes } from "../../src/server/routes/metrics.js";
 import { startFakeFal } from "../fakes/fal.js";
+import { renderTestClip, renderTestImage } from "../fakes/media.js";
 import { sample } from "../helpers/prometheus.js";
 import { sarahInThePark } from "../helpers/fixtures.js";
 
@@ -239,6 +240,52 @@ describe("a FAL request when its job stops", () => {
       const cancelled = await stopWith(new CutroomError("CANCELLED", "cancelled"));
       expect(fal.cancelled).toEqual([cancelled]);
       expect(fal.cancelled).not.toContain(handedBack);
+    } finally {
+      await fal.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("an image-to-video request whose worker stopped", () => {
+  it("is resumed by the job's rerun: its image is not uploaded again, so the request is not submitted again", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "cutroom-fal-rerun-"));
+    const fal = await startFakeFal({
+      apiKey: "rerun-key-0000000000",
+      video: await renderTestClip(directory, 2),
+      processingMs: 400,
+    });
+    try {
+      const config = loadConfig({ FAL_KEY: "rerun-key-0000000000", FAL_BASE_URL: fal.url, CUTROOM_FAL_POLL_MS: "20" });
+      const provider = new FalVideoProvider(falOptionsFrom(config, { info: () => undefined, warn: () => undefined }));
+      const clip = sarahInThePark({ sourceImage: await renderTestImage(directory) });
+      const journal: string[] = [];
+      const run = (signal: AbortSignal) =>
+        meteredHandler("generate", () =>
+          provider.imageToVideo(clip, { outputDir: directory, onProgress: null, signal }),
+        )(
+          { projectId: "alpha" },
+          {
+            jobId: "rerun-job",
+            attempt: 1,
+            progress: async () => undefined,
+            journal: { entries: async () => [...journal], append: async (line: string) => void journal.push(line) },
+            signal,
+          },
+        );
+      // The first run's worker stops once the request is submitted, handing the job back.
+      const stopping = new AbortController();
+      const first = run(stopping.signal);
+      await vi.waitFor(() => expect(fal.submissions).toHaveLength(1), { timeout: 10_000 });
+      stopping.abort(new CutroomError("INTERRUPTED", "handed back"));
+      await expect(first).rejects.toThrow();
+      expect(fal.uploads).toHaveLength(1);
+
+      const made = (await run(new AbortController().signal)) as { path: string; durationSeconds: number };
+      expect(made.durationSeconds).toBe(2);
+      expect(fal.submissions).toHaveLength(1);
+      expect(fal.uploads).toHaveLength(1);
+      expect(fal.cancelled).toEqual([]);
     } finally {
       await fal.close();
       await rm(directory, { recursive: true, force: true });
