@@ -52,3 +52,38 @@ describe("Brain validation before presenting a take", () => {
     });
   });
 });
+
+describe("Brain validation of the files a take links", () => {
+  let runtime: Runtime;
+  let cleanup: () => Promise<void>;
+  let take: TakeResult;
+
+  beforeAll(async () => {
+    ({ runtime, cleanup } = await createTestRuntime());
+    const result = await videoDepartmentGraph.invoke(
+      {
+        projectId: "default",
+        threadId: "thr-c",
+        requestId: "req-c",
+        requestText: 'generate Sarah walking in the park; she says "What a lovely day"',
+      },
+      { context: asContext(runtime), recursionLimit: 60 },
+    );
+    take = result.takes[result.takes.length - 1]!;
+  });
+  afterAll(async () => cleanup());
+
+  const stateWith = (pending: TakeResult) =>
+    ({ projectId: "default", pendingTake: pending }) as unknown as OrchestratorStateValue;
+
+  it("fails when a caption file the Brain links is gone, naming it", async () => {
+    const captions = await runtime.brain.forProject("default").captionsOf(take.videoId);
+    expect(captions, "a take with a spoken line has captions").not.toBeNull();
+    await expect(validateNode(stateWith(take), { context: asContext(runtime) })).resolves.toBeDefined();
+    await runtime.store.delete(captions!.vtt.objectKey);
+    await expect(validateNode(stateWith(take), { context: asContext(runtime) })).rejects.toMatchObject({
+      code: "BRAIN_VALIDATION",
+      message: expect.stringMatching(/object-exists: take .* has no stored object for its WebVTT captions/),
+    });
+  });
+});

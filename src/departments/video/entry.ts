@@ -194,13 +194,35 @@ export async function admitRequest(
  * record. A contradiction stops the caller loudly.
  */
 export async function checkStoredTake(runtime: Runtime, projectId: string, take: TakeResult): Promise<void> {
-  const violations = await runtime.brain.forProject(projectId).validateTake(take.videoId);
-  const stored = await runtime.store.head(take.key);
-  if (!stored)
-    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no stored object at ${take.key}` });
-  const record = await runtime.media.get(take.mediaId);
-  if (!record || record.key !== take.key)
-    violations.push({ rule: "object-exists", message: `take ${take.videoId} has no media record for ${take.mediaId}` });
+  const brain = runtime.brain.forProject(projectId);
+  const violations = await brain.validateTake(take.videoId);
+  // The take's video, and every file the Brain links from it (caption files, contact sheet), is stored with
+  // its media record.
+  const captions = await brain.captionsOf(take.videoId);
+  const sheet = await brain.contactSheetOf(take.videoId);
+  const linked = [
+    { what: "video", mediaId: take.mediaId, key: take.key },
+    ...(captions === null
+      ? []
+      : [
+          { what: "SRT captions", mediaId: captions.srt.mediaId, key: captions.srt.objectKey },
+          { what: "WebVTT captions", mediaId: captions.vtt.mediaId, key: captions.vtt.objectKey },
+        ]),
+    ...(sheet === null ? [] : [{ what: "contact sheet", mediaId: sheet.mediaId, key: sheet.objectKey }]),
+  ];
+  for (const file of linked) {
+    if (!(await runtime.store.head(file.key)))
+      violations.push({
+        rule: "object-exists",
+        message: `take ${take.videoId} has no stored object for its ${file.what} at ${file.key}`,
+      });
+    const record = await runtime.media.get(file.mediaId);
+    if (!record || record.key !== file.key || record.status !== "live")
+      violations.push({
+        rule: "object-exists",
+        message: `take ${take.videoId} has no live media record for its ${file.what} ${file.mediaId}`,
+      });
+  }
   if (violations.length > 0) {
     throw new CutroomError(
       "BRAIN_VALIDATION",
