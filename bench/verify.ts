@@ -1,8 +1,9 @@
 /**
  * Verifier benchmark (`npm run bench:verify [-- --strict]`): builds the labelled corpus of real photographs
- * (bench/corpus; reused while the generator is unchanged), runs verifyVideo with every check on each clip,
- * and prints per check what it caught, missed and failed wrongly, as a markdown table; the same numbers go
- * to node_modules/.cache/cutroom-bench/verify.json. Exits 0 unless --strict is given and a target is missed.
+ * (bench/corpus; reused while the generator is unchanged), runs verifyVideo with every check on each clip
+ * and the continuity check on each continuing cut, and prints per check what it caught, missed and failed
+ * wrongly, as a markdown table; the same numbers go to node_modules/.cache/cutroom-bench/verify.json. Exits 0
+ * unless --strict is given and a target is missed.
  *
  * Two clips build or verify at a time: the machine has two cores and other work on it.
  */
@@ -13,8 +14,9 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { QUALITY_CHECK_TYPES } from "../src/domain.js";
+import { checkContinuity } from "../src/media/continuity.js";
 import { verifyVideo } from "../src/media/quality.js";
-import { buildCorpus, mapLimit, type BuiltClip } from "./corpus/build.js";
+import { buildCorpus, mapLimit, type BuiltClip, type BuiltCut } from "./corpus/build.js";
 import { PHOTOS } from "./corpus/manifest.js";
 import { markdownTable, outcomesOf, summarise, TARGETS, type ClipOutcome } from "./corpus/score.js";
 
@@ -41,13 +43,28 @@ async function verifyClip(clip: BuiltClip): Promise<ClipOutcome> {
   }
 }
 
+/** A continuing cut: only the continuity check is run on it (the other checks have their own clips). */
+async function verifyCut(cut: BuiltCut): Promise<ClipOutcome> {
+  const labels = { id: cut.id, label: cut.label, expectedCheck: cut.expectedCheck, tolerated: [] };
+  try {
+    const check = await checkContinuity([{ label: cut.id, previousPath: cut.previousPath, nextPath: cut.nextPath }]);
+    return { ...labels, outcomes: outcomesOf(check === null ? [] : [check]), error: null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...labels, outcomes: outcomesOf([], message), error: message };
+  }
+}
+
 async function main(): Promise<void> {
   const strict = process.argv.includes("--strict");
   const started = performance.now();
   await ensureSources();
   const corpus = await buildCorpus({ sources: SOURCES, cacheRoot: CLIPS, concurrency: PARALLEL });
   const built = performance.now();
-  const clips = await mapLimit(corpus.clips, PARALLEL, verifyClip);
+  const clips = [
+    ...(await mapLimit(corpus.clips, PARALLEL, verifyClip)),
+    ...(await mapLimit(corpus.cuts, PARALLEL, verifyCut)),
+  ];
   const verified = performance.now();
   const summary = summarise(clips);
 
@@ -73,7 +90,8 @@ async function main(): Promise<void> {
     console.log(`- ${clip.id}: verifyVideo failed: ${clip.error}`);
   }
   console.log(
-    `\n${clips.length} clips (${summary.goodClips} good, ${summary.defects} defects) in ${corpus.directory}; ` +
+    `\n${corpus.clips.length} clips and ${corpus.cuts.length} continuing cuts (${summary.goodClips} good, ` +
+      `${summary.defects} defects) in ${corpus.directory}; ` +
       `corpus ${timing.corpusSeconds} s${corpus.reused ? " (reused)" : ""}, verification ${timing.verifySeconds} s`,
   );
 

@@ -9,7 +9,18 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { CLIP_ID_PATTERN, CORPUS, type AudioSpec, type ClipParams, type CorpusClip, type Photo } from "./manifest.js";
+import {
+  CLIP_ID_PATTERN,
+  CORPUS,
+  CUTS,
+  cutRecipe,
+  type AudioSpec,
+  type ClipParams,
+  type CorpusClip,
+  type CorpusCut,
+  type CutSide,
+  type Photo,
+} from "./manifest.js";
 import { clipArgs, levelledBedArgs, loudnessArgs, parseIntegratedLufs, rawBedArgs, recipeSeconds } from "./recipes.js";
 
 const run = promisify(execFile);
@@ -24,9 +35,16 @@ export interface BuiltClip extends Omit<CorpusClip, "recipe" | "params"> {
   };
 }
 
+/** A continuing cut as the bench reads it: the shot before the cut and the one continuing it. */
+export interface BuiltCut extends Omit<CorpusCut, "before" | "after"> {
+  previousPath: string;
+  nextPath: string;
+}
+
 export interface BuiltCorpus {
   directory: string;
   clips: BuiltClip[];
+  cuts: BuiltCut[];
   reused: boolean;
 }
 
@@ -98,6 +116,51 @@ async function buildClip(clip: CorpusClip, sources: string, directory: string): 
   };
 }
 
+/** Half of a take, re-encoded so it starts on its own keyframe: frames [0, half) or [half, end). */
+function halfArgs(take: string, half: "first" | "second", seconds: number, output: string): string[] {
+  const split = (seconds / 2).toFixed(3);
+  const range = half === "first" ? ["-t", split] : ["-ss", split];
+  return [
+    ...["-v", "error", "-y", "-i", take, ...range],
+    ...["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-threads", "1", "-an"],
+    ...["-movflags", "+faststart", output],
+  ];
+}
+
+async function buildCuts(sources: string, directory: string, concurrency: number): Promise<BuiltCut[]> {
+  // Each distinct take is rendered once; a good cut's two sides are halves of the same one.
+  const takes = new Map<string, CutSide>();
+  for (const cut of CUTS) for (const side of [cut.before, cut.after]) takes.set(JSON.stringify(side), side);
+  const keys = [...takes.keys()];
+  const paths = new Map<string, string>();
+  await mapLimit(keys, concurrency, async (key) => {
+    const path = join(directory, `take-${keys.indexOf(key)}.mp4`);
+    const recipe = cutRecipe(takes.get(key)!);
+    await ffmpeg(
+      clipArgs(
+        recipe,
+        recipe.shots.map((shot) => join(sources, shot.photo)),
+        null,
+        path,
+      ),
+    );
+    paths.set(key, path);
+  });
+  const built = await mapLimit(CUTS, concurrency, async (cut) => {
+    if (!CLIP_ID_PATTERN.test(cut.id))
+      throw new Error(`corpus cut id ${JSON.stringify(cut.id)} is not a safe file name`);
+    const halves = { previous: join(directory, `${cut.id}.previous.mp4`), next: join(directory, `${cut.id}.next.mp4`) };
+    const before = paths.get(JSON.stringify(cut.before))!;
+    const after = paths.get(JSON.stringify(cut.after))!;
+    await ffmpeg(halfArgs(before, "first", recipeSeconds(cutRecipe(cut.before)), halves.previous));
+    await ffmpeg(halfArgs(after, "second", recipeSeconds(cutRecipe(cut.after)), halves.next));
+    const { before: _before, after: _after, ...labels } = cut;
+    return { ...labels, previousPath: halves.previous, nextPath: halves.next };
+  });
+  for (const path of paths.values()) await rm(path);
+  return built;
+}
+
 export async function buildCorpus(options: {
   sources: string;
   cacheRoot: string;
@@ -108,8 +171,11 @@ export async function buildCorpus(options: {
   const directory = join(options.cacheRoot, `clips-${hash}`);
   const manifestPath = join(directory, "manifest.json");
   if (existsSync(manifestPath)) {
-    const clips = JSON.parse(await readFile(manifestPath, "utf8")) as BuiltClip[];
-    return { directory, clips, reused: true };
+    const { clips, cuts } = JSON.parse(await readFile(manifestPath, "utf8")) as Omit<
+      BuiltCorpus,
+      "directory" | "reused"
+    >;
+    return { directory, clips, cuts, reused: true };
   }
   await mkdir(options.cacheRoot, { recursive: true });
   // Older generators' clips are stale; a half-built directory from an interrupted run is too.
@@ -124,7 +190,12 @@ export async function buildCorpus(options: {
     return result;
   });
   const clips = built.map((clip) => ({ ...clip, path: join(directory, `${clip.id}.mp4`) }));
-  await writeFile(join(partial, "manifest.json"), JSON.stringify(clips, null, 2));
+  const cuts = (await buildCuts(options.sources, partial, options.concurrency)).map((cut) => ({
+    ...cut,
+    previousPath: join(directory, `${cut.id}.previous.mp4`),
+    nextPath: join(directory, `${cut.id}.next.mp4`),
+  }));
+  await writeFile(join(partial, "manifest.json"), JSON.stringify({ clips, cuts }, null, 2));
   await rename(partial, directory);
-  return { directory, clips, reused: false };
+  return { directory, clips, cuts, reused: false };
 }

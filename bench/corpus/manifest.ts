@@ -454,5 +454,114 @@ const DEFECTS: CorpusClip[] = [
 
 export const CORPUS: CorpusClip[] = [...GOOD, ...DEFECTS];
 
+/**
+ * A continuing cut, as a scene's next shot continues from its previous one's last frame: the shot before
+ * the cut is the first half of one silent take, the continuing shot the second half of another (the same
+ * take for a good cut). The continuity check judges each pair; every other check has its own clips above.
+ */
+export interface CutSide {
+  shots: Shot[];
+  grade: Grade | null;
+  grain: boolean;
+  defect: VideoDefect | null;
+}
+
+export interface CorpusCut {
+  id: string;
+  label: "good" | string;
+  expectedCheck: "continuity" | null;
+  note: string;
+  /** The take whose first half is the shot before the cut. */
+  before: CutSide;
+  /** The take whose second half continues it. */
+  after: CutSide;
+}
+
+/** A take of one shot for a cut: 3 s, split at 1.5 s. */
+const side = (photo: Photo, move: Move, look: Partial<Omit<CutSide, "shots">> = {}): CutSide => ({
+  shots: [shot(photo, move)],
+  grade: null,
+  grain: false,
+  defect: null,
+  ...look,
+});
+
+/** A side's whole take as a recipe: silent, at the corpus frame size and rate. */
+export function cutRecipe(cutSide: CutSide): Recipe {
+  return { ...cutSide, ...SIZE, fps: FPS, videoBitrate: null, audio: null };
+}
+
+const continuing = (id: string, take: CutSide, note = ""): CorpusCut => ({
+  id,
+  label: "good",
+  expectedCheck: null,
+  note,
+  before: take,
+  after: take,
+});
+
+export const CUTS: CorpusCut[] = [
+  continuing("cut-coffee-pan", side("coffee.png", "pan")),
+  continuing("cut-chelsea-zoom", side("chelsea.png", "zoom")),
+  continuing("cut-hubble-tilt", side("hubble_deep_field.jpg", "tilt")),
+  continuing("cut-motorcycle-fast-pan", side("motorcycle_left.png", "fast-pan"), "the fastest move: 9 px a frame"),
+  continuing("cut-astronaut-pan-face", side("astronaut.png", "pan"), "a face on both sides"),
+  continuing(
+    "cut-rocket-grain-dim",
+    side("rocket.jpg", "pan", { grain: true, grade: "dim" }),
+    "fresh grain each frame",
+  ),
+  continuing("cut-camera-greyscale-zoom", side("camera.png", "zoom")),
+  continuing("cut-brick-pan-warm", side("brick.png", "pan", { grade: "warm" })),
+  {
+    id: "jump-rocket-to-hubble",
+    label: "jump to another place",
+    expectedCheck: "continuity",
+    note: "",
+    before: side("rocket.jpg", "pan"),
+    after: side("hubble_deep_field.jpg", "zoom"),
+  },
+  {
+    id: "jump-coffee-to-brick",
+    label: "jump to another place",
+    expectedCheck: "continuity",
+    note: "",
+    before: side("coffee.png", "pan"),
+    after: side("brick.png", "pan"),
+  },
+  {
+    id: "jump-astronaut-to-camera",
+    label: "another person",
+    expectedCheck: "continuity",
+    note: "a face on both sides, not the same one",
+    before: side("astronaut.png", "pan"),
+    after: side("camera.png", "pan"),
+  },
+  {
+    id: "jump-chelsea-reframed",
+    label: "jump in framing",
+    expectedCheck: "continuity",
+    note: "the same photograph, the camera jumps from a pan to a push-in",
+    before: side("chelsea.png", "pan"),
+    after: side("chelsea.png", "zoom"),
+  },
+  {
+    id: "ghost-in-continuation",
+    label: "double image in the continuing shot",
+    expectedCheck: "continuity",
+    note: "the continuing shot blends a shifted copy of its picture over itself",
+    before: side("motorcycle_left.png", "pan"),
+    after: side("motorcycle_left.png", "pan", { defect: { kind: "ghost", shiftPixels: 12 } }),
+  },
+  {
+    id: "grade-jump-warm-to-cool",
+    label: "colour jump",
+    expectedCheck: "continuity",
+    note: "one take, the continuing shot graded cool where the first was warm",
+    before: side("coffee.png", "zoom", { grade: "warm" }),
+    after: side("coffee.png", "zoom", { grade: "cool" }),
+  },
+];
+
 /** A clip id is also its file name, so it is held to a strict pattern. */
 export const CLIP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLIP_ID_PATTERN, CORPUS, PHOTOS } from "../../bench/corpus/manifest.js";
+import { CLIP_ID_PATTERN, CORPUS, CUTS, cutRecipe, PHOTOS } from "../../bench/corpus/manifest.js";
 import { clipArgs, parseIntegratedLufs, videoFilterGraph } from "../../bench/corpus/recipes.js";
 import { outcomesOf, summarise, type ClipOutcome } from "../../bench/corpus/score.js";
 import { QUALITY_CHECK_TYPES, type QualityCheck } from "../../src/domain.js";
@@ -57,6 +57,42 @@ describe("the verifier corpus manifest", () => {
         clip.recipe.height,
         clip.recipe.fps,
       ]);
+    }
+  });
+});
+
+describe("the continuing cuts of the corpus", () => {
+  const good = CUTS.filter((cut) => cut.label === "good");
+  const defects = CUTS.filter((cut) => cut.label !== "good");
+
+  it("has ids that are safe file names, apart from the clips'", () => {
+    const ids = [...CORPUS.map((clip) => clip.id), ...CUTS.map((cut) => cut.id)];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const cut of CUTS) expect(cut.id).toMatch(CLIP_ID_PATTERN);
+  });
+
+  it("continues one take in a good cut, and plants a continuity defect in every other", () => {
+    for (const cut of good) {
+      expect(cut.expectedCheck, cut.id).toBeNull();
+      expect(cut.after, cut.id).toEqual(cut.before);
+    }
+    for (const cut of defects) {
+      expect(cut.expectedCheck, cut.id).toBe("continuity");
+      expect(cut.after, cut.id).not.toEqual(cut.before);
+    }
+    expect(good.length).toBeGreaterThanOrEqual(6);
+    expect(defects.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("films only the fetched photos, silently, at the corpus frame", () => {
+    const known: readonly string[] = PHOTOS;
+    for (const cut of CUTS) {
+      for (const side of [cut.before, cut.after]) {
+        const recipe = cutRecipe(side);
+        expect(recipe.audio, cut.id).toBeNull();
+        for (const shot of recipe.shots) expect(known, cut.id).toContain(shot.photo);
+        expect(clipArgs(recipe, ["/photos/x.png"], null, "/out/take.mp4")).toContain("-an");
+      }
     }
   });
 });
