@@ -13,6 +13,7 @@ import type { Runtime } from "../../runtime.js";
 import { chooseMethod } from "./policy.js";
 import { clipCostUsd, modelFor, talkingCostUsd } from "./planner/cost.js";
 import type { ScenePlan } from "./planner/plan.js";
+import { platesForTake } from "./references.js";
 import { isDrawnReference } from "./reference-store.js";
 import { spokenSeconds } from "./planner/deterministic.js";
 import { singleClipLimit } from "./planner/lengths.js";
@@ -118,10 +119,11 @@ async function castOf(runtime: Runtime, brain: ProjectBrain, brief: VideoBrief):
   if (brief.location !== null) {
     const found = await brain.findLocationByName(brief.location);
     const references = found === null ? [] : await brain.referencesOf(found.id);
-    const photo = hasPhoto(references, "location-master");
-    if (realImages && !photo) make(`the ${brief.location} plate`, "location-master");
-    if (!realImages && !references.some((reference) => reference.kind === "location-master"))
-      make(`the ${brief.location} plate`, "location-master");
+    // As the turn decides it: a plate is made when none fits the request's shape (or only drawings do and a
+    // model draws references).
+    const { plates, makePlate } = await platesForTake(runtime, references);
+    if (makePlate) make(`the ${brief.location} plate`, "location-master");
+    const photo = plates.some((reference) => !isDrawnReference(reference));
     locationImage = !paid || photo || realImages;
     location = {
       id: found?.id ?? brief.location,

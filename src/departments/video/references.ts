@@ -189,6 +189,22 @@ async function platesAt(runtime: Runtime, plates: ReferenceNode[], shape: string
   return fitting;
 }
 
+/**
+ * The plates of a location a take at this runtime's shape may start from, and whether one must be made
+ * first: none fits the shape, or a model draws references and only drawings fit.
+ */
+export async function platesForTake(
+  runtime: Runtime,
+  references: ReferenceNode[],
+): Promise<{ plates: ReferenceNode[]; makePlate: boolean }> {
+  const plates = await platesAt(runtime, ranked(references, "location-master"), shapeOf(runtime));
+  const realImages = !runtime.image.drawsLocally;
+  return {
+    plates,
+    makePlate: plates.length === 0 || (realImages && !plates.some((reference) => !isDrawnReference(reference))),
+  };
+}
+
 /** Finds or creates a location, makes its plate when it lacks one (at the take's shape), and says which it uses. */
 export async function locationEntity(
   runtime: Runtime,
@@ -210,8 +226,9 @@ export async function locationEntity(
   }
   const realImages = !runtime.image.drawsLocally;
   const shape = shapeOf(runtime);
-  let plates = await platesAt(runtime, ranked(await brain.referencesOf(location.id), "location-master"), shape);
-  if (plates.length === 0 || (realImages && !plates.some((reference) => !isDrawnReference(reference)))) {
+  const found = await platesForTake(runtime, await brain.referencesOf(location.id));
+  let plates = found.plates;
+  if (found.makePlate) {
     const { width, height } = realImages
       ? frameFor(isAspectRatio(shape) ? shape : "16:9", MODEL_SIZES["location-master"])
       : runtime.config.video;
