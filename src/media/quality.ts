@@ -35,6 +35,7 @@ import {
 } from "./quality-signal.js";
 import { blockExcess, clipGhost, grayFromRgb } from "./frame-measures.js";
 import { LOUDNESS_TARGET_LUFS } from "./audio.js";
+import { checkSoundSync, type SpokenLineSource } from "./av-sync.js";
 import { referenceEncode, type ReferenceEncode } from "./reference-encode.js";
 import { decodeRawFrames, probe } from "./runner.js";
 import { factsOf, type CheckOptions } from "./check-options.js";
@@ -73,6 +74,11 @@ export interface VerifyParams {
   audioRole?: AudioRole;
   /** Delivery loudness of a final mix, LUFS (default -16, web). */
   loudnessTargetLufs?: number;
+  /**
+   * Spoken lines whose recordings are known, each with where the edit placed it: "lip-sync" then measures
+   * each line's sound against its place (see av-sync.ts). Without them lip-sync is not run here.
+   */
+  spokenLines?: SpokenLineSource[];
 }
 
 /** Key frames for the ghosting and block measures: inside the clip, clear of fades at either end. */
@@ -275,6 +281,10 @@ export async function verifyVideo(params: VerifyParams): Promise<VideoQualityRes
         break;
       case "audio":
         checks.push(await checkAudio(path, options, { role: params.audioRole, targetLufs: params.loudnessTargetLufs }));
+        break;
+      case "lip-sync":
+        if ((params.spokenLines ?? []).length > 0)
+          checks.push(await checkSoundSync(path, params.spokenLines!, threshold, ANALYSIS_TIMEOUT_MS));
         break;
     }
   }
