@@ -32,8 +32,16 @@ export interface BuiltClip extends Omit<CorpusClip, "recipe" | "params"> {
   params: Omit<ClipParams, "characterReferences" | "locationReferences"> & {
     characterReferences: string[];
     locationReferences: string[];
+    /**
+     * A clip with a spoken line: the line as recorded (its speech bed before any planted defect), placed at
+     * the clip's start, for the lip-sync check's sound sync.
+     */
+    spokenLines?: Array<{ label: string; audioPath: string; startSeconds: number }>;
   };
 }
+
+/** The recording of a clip's spoken line, beside its clip. */
+const lineFile = (directory: string, id: string): string => join(directory, `${id}.line.bed.wav`);
 
 /** A continuing cut as the bench reads it: the shot before the cut and the one continuing it. */
 export interface BuiltCut extends Omit<CorpusCut, "before" | "after"> {
@@ -103,6 +111,13 @@ async function buildClip(clip: CorpusClip, sources: string, directory: string): 
   const photos = recipe.shots.map((shot) => join(sources, shot.photo));
   await ffmpeg(clipArgs(recipe, photos, bed, path));
   if (bed !== null) await rm(bed);
+  let spoken = false;
+  if (recipe.audio?.kind === "speech") {
+    // The line as it was recorded: the same speech, levelled the same way, without the planted defect.
+    const { clippedBursts: _bursts, delaySeconds: _delay, ...recorded } = recipe.audio;
+    await makeBed(recorded, recipeSeconds(recipe), directory, `${clip.id}.line`);
+    spoken = true;
+  }
   const { recipe: _recipe, params, ...labels } = clip;
   const where = (photo: Photo): string => join(sources, photo);
   return {
@@ -112,6 +127,9 @@ async function buildClip(clip: CorpusClip, sources: string, directory: string): 
       ...params,
       characterReferences: params.characterReferences.map(where),
       locationReferences: params.locationReferences.map(where),
+      ...(spoken
+        ? { spokenLines: [{ label: "the line", audioPath: lineFile(directory, clip.id), startSeconds: 0 }] }
+        : {}),
     },
   };
 }
@@ -189,7 +207,18 @@ export async function buildCorpus(options: {
     options.onClip?.(clip.id);
     return result;
   });
-  const clips = built.map((clip) => ({ ...clip, path: join(directory, `${clip.id}.mp4`) }));
+  const clips = built.map((clip) => ({
+    ...clip,
+    path: join(directory, `${clip.id}.mp4`),
+    params: {
+      ...clip.params,
+      ...(clip.params.spokenLines === undefined
+        ? {}
+        : {
+            spokenLines: clip.params.spokenLines.map((line) => ({ ...line, audioPath: lineFile(directory, clip.id) })),
+          }),
+    },
+  }));
   const cuts = (await buildCuts(options.sources, partial, options.concurrency)).map((cut) => ({
     ...cut,
     previousPath: join(directory, `${cut.id}.previous.mp4`),

@@ -445,10 +445,10 @@ const DEFECTS: CorpusClip[] = [
   clip({
     id: "desync-400ms",
     label: "desynchronized sound",
-    expectedCheck: "audio",
+    expectedCheck: "lip-sync",
     shots: [shot("rocket.jpg", "pan", 1.5), shot("coffee.png", "pan", 1.5)],
     recipe: { audio: { kind: "speech", lufs: -16, delaySeconds: 0.4 } },
-    note: "the verifier does not measure sync; kept so the bench shows it as missed",
+    note: "the line heard 0.4 s after its place (lip sync error): found by the sound sync against its recording",
   }),
 ];
 
