@@ -5,9 +5,11 @@
  * voice: mouth area and loudness, frame by frame over the line, must correlate. In a picture a model made
  * the lips are found by face landmarks (face-api's 68 points, offline) on frames sampled over each line and
  * their correlation is reported without grading (it has no labelled corpus to be calibrated on); where no
- * face is found the mouth is reported as not measured, never as a failure.
+ * face is found the mouth is reported as not measured, never as a failure. Lines whose own recordings are
+ * known are found in the take's sound (av-sync.ts): sound more than 90 ms early or 185 ms late fails.
  */
 import type { QualityCheck } from "../domain.js";
+import { syncVerdict, type LineSync } from "./av-sync.js";
 import { correlation, mouthAreaPerFrame } from "./mouth-measure.js";
 import { makeCheck, notMeasured } from "./quality-signal.js";
 import { facesInClip, loadFaceModel, type FaceModel } from "./faces.js";
@@ -109,6 +111,7 @@ export async function checkLipSync(
   shots: TimedShot[],
   source: MouthSource | null,
   threshold: number,
+  sync: LineSync[] | null = null,
 ): Promise<QualityCheck> {
   if (lines.length === 0) return notMeasured("lip-sync", threshold, "not measured: nobody speaks in the take");
   const problems = timingProblems(lines, shots);
@@ -134,8 +137,15 @@ export async function checkLipSync(
         (graded ? ` (floor ${MOUTH_CORRELATION_FLOOR})` : " (face landmarks: reported, not graded)")
       : `mouth movement not measured: ${mouth.notMeasured}`;
   const mouthFails = graded && mouth.correlation < MOUTH_CORRELATION_FLOOR;
-  const score = graded ? Math.min(timing, Math.max(0, mouth.correlation) + 0.5) : timing;
-  return makeCheck("lip-sync", score, threshold, `${timingWords}; ${mouthWords}`, problems.length > 0 || mouthFails);
+  // The lines' sound against their places, where their recordings were found in the take's sound.
+  const heard = sync === null ? null : syncVerdict(sync, threshold);
+  const soundFails = heard !== null && heard.problems.length > 0;
+  const score = Math.min(
+    graded ? Math.min(timing, Math.max(0, mouth.correlation) + 0.5) : timing,
+    heard?.measured ? heard.score : 1,
+  );
+  const details = `${timingWords}; ${mouthWords}` + (heard === null ? "" : `; ${heard.words}`);
+  return makeCheck("lip-sync", score, threshold, details, problems.length > 0 || mouthFails || soundFails);
 }
 
 /** Frames sampled per second of a line for face landmarks (each costs a detection). */

@@ -147,6 +147,8 @@ export function createAudioTools(context: ToolContext) {
         await writeFile(join(context.workDir, `${audioId}.alignment.json`), JSON.stringify(voiced.alignment));
       return toolResult({
         audioId,
+        // The stored recording of the line, for the verifier to find it in the take's sound.
+        mediaId: voiced.mediaId,
         character: found.name,
         voiceId,
         durationSeconds: voiced.durationSeconds,

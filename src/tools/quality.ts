@@ -4,6 +4,7 @@ import { z } from "zod";
 import { QUALITY_CHECK_TYPES, type QualityCheck } from "../domain.js";
 import { CutroomError } from "../errors.js";
 import { newId } from "../ids.js";
+import { measureLineSync, type SpokenLineSource } from "../media/av-sync.js";
 import { checkContinuity } from "../media/continuity.js";
 import { checkLipSync } from "../media/lip-sync-check.js";
 import { probe } from "../media/runner.js";
@@ -188,7 +189,21 @@ export function createQualityTools(context: ToolContext) {
         mouthColours,
         timeoutMs: context.runtime.config.ffmpegTimeoutMs,
       };
-      const check = await checkLipSync(lines, shots, facts.hasAudio ? source : null, threshold);
+      // Lines whose own recordings are known are found in the take's sound, against where the edit put them.
+      const recorded: SpokenLineSource[] = [];
+      for (const [index, line] of lines.entries()) {
+        if (line.recordingMediaId === undefined) continue;
+        recorded.push({
+          label: `${line.character}'s "${line.text.length > 40 ? `${line.text.slice(0, 39)}…` : line.text}"`,
+          audioPath: (await mediaPath(context, line.recordingMediaId, `lines[${index}].recordingMediaId`)).path,
+          startSeconds: line.startSeconds,
+        });
+      }
+      const sync =
+        facts.hasAudio && recorded.length > 0
+          ? await measureLineSync(path, recorded, context.runtime.config.ffmpegTimeoutMs).catch(() => null)
+          : null;
+      const check = await checkLipSync(lines, shots, facts.hasAudio ? source : null, threshold, sync);
       return toolResult({ checks: remember(mediaId, [check]) });
     },
     {
@@ -204,6 +219,11 @@ export function createQualityTools(context: ToolContext) {
               text: z.string().max(400),
               startSeconds: z.number().min(0),
               endSeconds: z.number().min(0),
+              recordingMediaId: z
+                .string()
+                .max(64)
+                .optional()
+                .describe("the media id of the line's own stored recording, when known"),
             }),
           )
           .max(40),

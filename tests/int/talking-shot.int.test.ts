@@ -163,6 +163,11 @@ describe("a talking shot on the local renderer", () => {
       const measured = /correlation (\d\.\d+)/.exec(lipSync.details);
       expect(measured, lipSync.details).not.toBeNull();
       expect(Number(measured![1])).toBeGreaterThan(0.6);
+      // The line's own recording is found in the take's sound where the mix placed it.
+      const heard = /Sarah's "hi there, it is a lovely morning" ([+-]\d+) ms \(match (\d\.\d+)\)/.exec(lipSync.details);
+      expect(heard, lipSync.details).not.toBeNull();
+      expect(Math.abs(Number(heard![1]))).toBeLessThanOrEqual(30);
+      expect(Number(heard![2])).toBeGreaterThanOrEqual(0.7);
       expect(await voicedLines(runtime)).toHaveLength(1);
     } finally {
       await cleanup();

@@ -172,7 +172,19 @@ export async function takeSpeech(
         state.brief?.dialogue ?? [],
         state.characters.map((character) => character.name),
       );
-  const lines = mixedLines(planned, tracks);
+  // Each line with its own recording, where the mix has one, so the verifier can find it in the take's sound.
+  const recordings = [
+    ...((mix?.output as { dialogueRecordings?: Array<{ mediaId: string; character: string; text: string }> })
+      ?.dialogueRecordings ?? []),
+  ];
+  const lines = mixedLines(planned, tracks).map((line) => {
+    const at = recordings.findIndex(
+      (recording) => recording.character.toLowerCase() === line.character.toLowerCase() && recording.text === line.text,
+    );
+    if (at < 0) return line;
+    const [recording] = recordings.splice(at, 1);
+    return { ...line, recordingMediaId: recording!.mediaId };
+  });
   if (lines.length === 0) return {};
   const timeline = clipTimeline(joins.clips, joins.transitions);
   const shots = timeline.map((placed) => {

@@ -165,6 +165,26 @@ export function captionLines(calls: ToolCallRecord[]): CaptionLine[] {
   return lines;
 }
 
+/** Each mixed dialogue line's stored recording (its media id) and where the mix placed it. */
+export function dialogueRecordings(
+  calls: ToolCallRecord[],
+): Array<{ mediaId: string; character: string; text: string; startTime: number }> {
+  const voiced = new Map<string, { mediaId: string; character: string; text: string }>();
+  for (const call of calls) {
+    if (!call.ok || call.result === null || call.name !== "generate_character_dialogue") continue;
+    if (typeof call.result.mediaId !== "string") continue;
+    voiced.set(String(call.result.audioId ?? ""), {
+      mediaId: call.result.mediaId,
+      character: String(call.result.character ?? call.args.character),
+      text: String(call.args.text),
+    });
+  }
+  return lastMix(calls).flatMap((track) => {
+    const line = track.type === "dialogue" ? voiced.get(track.audioId) : undefined;
+    return line === undefined ? [] : [{ ...line, startTime: track.startTime }];
+  });
+}
+
 export async function runAudioIntegrator(context: ToolContext, task: AudioTask) {
   const run = await runSpecialist({
     name: "audio-integrator",
@@ -194,6 +214,7 @@ export async function runAudioIntegrator(context: ToolContext, task: AudioTask) 
       audioTrackCount: placed,
       tracks: mixedTracks(run.calls),
       captionLines: captionLines(run.calls),
+      dialogueRecordings: dialogueRecordings(run.calls),
       durationSeconds: Number(saved.durationSeconds),
     },
     selfAssessment,

@@ -30,7 +30,14 @@ export interface VerifyTask {
    * mouth colour when the local renderer drew the picture (null: a model made it); absent when nobody speaks.
    */
   speech?: {
-    lines: Array<{ character: string; text: string; startSeconds: number; endSeconds: number }>;
+    /** Each line where the mix placed it, with its own recording's media id when the mix has one. */
+    lines: Array<{
+      character: string;
+      text: string;
+      startSeconds: number;
+      endSeconds: number;
+      recordingMediaId?: string;
+    }>;
     shots: Array<{ index: number; startSeconds: number; endSeconds: number; characters: string[] }>;
     mouthColours: Record<string, string> | null;
   };
