@@ -1,9 +1,11 @@
 /** The smaller commands: verify, brain (with a character's or location's own references). */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
 import { QUALITY_CHECK_TYPES, type QualityCheckType } from "../domain.js";
 import { parseLoudnessTarget } from "../config.js";
 import { CutroomError } from "../errors.js";
+import type { SpokenLineSource } from "../media/av-sync.js";
 import { verifyVideo } from "../media/quality.js";
 import { probe } from "../media/runner.js";
 import type { CharacterView, LocationView, TakeProvenance, TakeView } from "../brain/types.js";
@@ -24,13 +26,16 @@ import { characterLine, formatCounts, formatRequest, formatTake, placeLine } fro
 type Write = (json: boolean, document: unknown, text: string) => void;
 
 const VERIFY_HELP = `cutroom verify <file> [--expect-duration S] [--expect-resolution WxH] [--expect-fps N] [--reference IMAGE ...]
-               [--location-reference IMAGE ...] [--checks a,b,...] [--loudness-target LUFS|web|broadcast] [--json]
+               [--location-reference IMAGE ...] [--line AUDIO@SECONDS ...] [--checks a,b,...]
+               [--loudness-target LUFS|web|broadcast] [--json]
   Measures a video file; exit 0 when every check passes, 1 when one fails, 2 on bad input.
   --expect-duration     the length it should have, in seconds (adds the duration check)
   --expect-resolution   the size it should have, e.g. 1280x720 (adds the resolution check)
   --expect-fps          the frame rate it should have
   --reference           an image of a character it should show (adds character-consistency); repeatable
   --location-reference  an image of the place it should show (adds location-consistency); repeatable
+  --line                a spoken line's own recording and where the edit put it, e.g. sarah.wav@1.5 (adds
+                        lip-sync: the line is found in the file's sound, ≤ 90 ms early or 185 ms late); repeatable
   --checks              exactly these checks, comma-separated, from:
                         ${QUALITY_CHECK_TYPES.join(", ")}
   --loudness-target     judge the sound as a delivered mix against this loudness (LUFS, or web / broadcast)`;
@@ -42,6 +47,7 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     "expect-fps": { type: "string" },
     reference: { type: "string", multiple: true },
     "location-reference": { type: "string", multiple: true },
+    line: { type: "string", multiple: true },
     checks: { type: "string" },
     "loudness-target": { type: "string" },
   });
@@ -62,6 +68,7 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     if (!existsSync(reference))
       throw new CutroomError("NOT_FOUND", `reference image ${reference} does not exist`, { field: "reference" });
   }
+  const spokenLines = (values.line ?? []).map(parseLine);
   const expectedDuration = numberOption(values["expect-duration"], "expect-duration", 0.01, 3600);
   const expectedFps = numberOption(values["expect-fps"], "expect-fps", 1, 240);
   // A file ffprobe cannot read is bad input (exit 2), not a failed verification (exit 1).
@@ -80,6 +87,7 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     ...(facts.hasAudio ? (["audio"] as const) : []),
     ...(characterReferences.length > 0 ? (["character-consistency"] as const) : []),
     ...(locationReferences.length > 0 ? (["location-consistency"] as const) : []),
+    ...(spokenLines.length > 0 ? (["lip-sync"] as const) : []),
   ];
   if (values.checks) {
     const asked = values.checks.split(",").map((item) => item.trim());
@@ -104,9 +112,32 @@ export async function verifyCommand(argv: string[], write: Write): Promise<numbe
     checks,
     audioRole: loudnessTarget === null ? "raw" : "final-mix",
     ...(loudnessTarget === null ? {} : { loudnessTargetLufs: loudnessTarget }),
+    ...(spokenLines.length > 0 ? { spokenLines } : {}),
   });
   write(values.json === true, result, formatQuality(result).join("\n"));
   return result.passed ? 0 : 1;
+}
+
+/** `--line sarah.wav@1.5`: a line's recording and where it starts in the file, in seconds. */
+function parseLine(value: string): SpokenLineSource {
+  const at = value.lastIndexOf("@");
+  const audioPath = at < 0 ? "" : value.slice(0, at);
+  const seconds = at < 0 ? Number.NaN : Number(value.slice(at + 1));
+  if (
+    audioPath === "" ||
+    !Number.isFinite(seconds) ||
+    seconds < 0 ||
+    seconds > 3600 ||
+    value.slice(at + 1).trim() === ""
+  )
+    throw new CutroomError(
+      "INVALID_INPUT",
+      `--line ${JSON.stringify(value)}: expected a recording and its start in seconds, e.g. sarah.wav@1.5`,
+      { field: "line" },
+    );
+  if (!existsSync(audioPath))
+    throw new CutroomError("NOT_FOUND", `--line: recording ${audioPath} does not exist`, { field: "line" });
+  return { label: basename(audioPath), audioPath, startSeconds: seconds };
 }
 
 const BRAIN_HELP = `cutroom brain take <videoId> | brain why <videoId> | brain request <requestId> | brain counts [--json]

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSoundSync, measureLineSync } from "../../src/media/av-sync.js";
 import { speechMp3 } from "../fakes/media.js";
+import { runCli } from "../helpers/cli.js";
 
 const run = promisify(execFile);
 
@@ -75,5 +76,21 @@ describe("sound sync of spoken lines", () => {
     );
     expect(otherWords).toMatchObject({ measured: false, passed: true });
     expect(otherWords.details).toMatch(/Sarah's line not found in the sound/);
+  });
+
+  it("is asked for with cutroom verify --line, and a malformed --line is bad input naming the field", async () => {
+    const inSync = await take(directory, line, 1, "cli-in-sync.mp4");
+    const late = await take(directory, line, 1.4, "cli-late.mp4");
+    const verify = (path: string, value: string) =>
+      runCli(["verify", path, "--line", value, "--checks", "lip-sync", "--json"], directory);
+    const passed = await verify(inSync, `${line}@1`);
+    expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+    expect(passed.json.checks).toContainEqual(expect.objectContaining({ type: "lip-sync", passed: true }));
+    const failed = await verify(late, `${line}@1`);
+    expect(failed.code).toBe(1);
+    expect(JSON.stringify(failed.json.checks)).toMatch(/line\.mp3 is heard 0\.4\d? s late/);
+    const malformed = await verify(inSync, "no-time-given.wav");
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr + malformed.stdout).toMatch(/--line/);
   });
 });
