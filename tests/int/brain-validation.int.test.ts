@@ -8,28 +8,30 @@ import type { OrchestratorStateValue } from "../../src/orchestrator/state.js";
 import type { Runtime } from "../../src/runtime.js";
 import { createTestRuntime } from "../helpers/runtime.js";
 
+/** The department's last take of a request on a fresh embedded runtime. */
+async function takeOf(
+  requestText: string,
+): Promise<{ runtime: Runtime; cleanup: () => Promise<void>; take: TakeResult }> {
+  const { runtime, cleanup } = await createTestRuntime();
+  const result = await videoDepartmentGraph.invoke(
+    { projectId: "default", threadId: "thr-v", requestId: "req-v", requestText },
+    { context: asContext(runtime), recursionLimit: 60 },
+  );
+  return { runtime, cleanup, take: result.takes[result.takes.length - 1]! };
+}
+
+const stateWith = (pending: TakeResult) =>
+  ({ projectId: "default", pendingTake: pending }) as unknown as OrchestratorStateValue;
+
 describe("Brain validation before presenting a take", () => {
   let runtime: Runtime;
   let cleanup: () => Promise<void>;
   let take: TakeResult;
 
   beforeAll(async () => {
-    ({ runtime, cleanup } = await createTestRuntime());
-    const result = await videoDepartmentGraph.invoke(
-      {
-        projectId: "default",
-        threadId: "thr-v",
-        requestId: "req-v",
-        requestText: "generate Tom jumping on the street",
-      },
-      { context: asContext(runtime), recursionLimit: 60 },
-    );
-    take = result.takes[result.takes.length - 1]!;
+    ({ runtime, cleanup, take } = await takeOf("generate Tom jumping on the street"));
   });
   afterAll(async () => cleanup());
-
-  const stateWith = (pending: TakeResult) =>
-    ({ projectId: "default", pendingTake: pending }) as unknown as OrchestratorStateValue;
   const config = () => ({ context: asContext(runtime) });
 
   it("passes a consistent take", async () => {
@@ -59,22 +61,9 @@ describe("Brain validation of the files a take links", () => {
   let take: TakeResult;
 
   beforeAll(async () => {
-    ({ runtime, cleanup } = await createTestRuntime());
-    const result = await videoDepartmentGraph.invoke(
-      {
-        projectId: "default",
-        threadId: "thr-c",
-        requestId: "req-c",
-        requestText: 'generate Sarah walking in the park; she says "What a lovely day"',
-      },
-      { context: asContext(runtime), recursionLimit: 60 },
-    );
-    take = result.takes[result.takes.length - 1]!;
+    ({ runtime, cleanup, take } = await takeOf('generate Sarah walking in the park; she says "What a lovely day"'));
   });
   afterAll(async () => cleanup());
-
-  const stateWith = (pending: TakeResult) =>
-    ({ projectId: "default", pendingTake: pending }) as unknown as OrchestratorStateValue;
 
   it("fails when a caption file the Brain links is gone, naming it", async () => {
     const captions = await runtime.brain.forProject("default").captionsOf(take.videoId);

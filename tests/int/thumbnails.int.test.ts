@@ -29,6 +29,10 @@ describe("thumbnails", () => {
       (record) => record.status === "live" && record.generation.thumbnailOf === mediaId,
     );
 
+  /** A shot clip as save_video stores it: without a thumbnail. */
+  const storeShot = () =>
+    storeMedia(context, { path: clip, kind: "video", name: "clip", generation: {}, thumbnail: false });
+
   beforeAll(async () => {
     const test = await createTestRuntime();
     cleanup = test.cleanup;
@@ -42,24 +46,12 @@ describe("thumbnails", () => {
     const [thumbnail] = await thumbnailsOf(scene.mediaId);
     expect(thumbnail?.key).toMatch(/^projects\/default\/takes\/vid_thumbs\/scene-thumb-med_[a-z0-9]+\.png$/);
 
-    const shot = await storeMedia(context, {
-      path: clip,
-      kind: "video",
-      name: "clip",
-      generation: {},
-      thumbnail: false,
-    });
+    const shot = await storeShot();
     expect(await thumbnailsOf(shot.mediaId)).toEqual([]);
   });
 
   it("gives a video stored without a thumbnail one, once", async () => {
-    const shot = await storeMedia(context, {
-      path: clip,
-      kind: "video",
-      name: "clip",
-      generation: {},
-      thumbnail: false,
-    });
+    const shot = await storeShot();
     await ensureThumbnail(context, shot.record);
     await ensureThumbnail(context, shot.record);
     const made = await thumbnailsOf(shot.mediaId);
@@ -71,13 +63,7 @@ describe("thumbnails", () => {
   });
 
   it("serves a clip's thumbnail over MCP, cut from the clip when none is stored", async () => {
-    const shot = await storeMedia(context, {
-      path: clip,
-      kind: "video",
-      name: "clip",
-      generation: {},
-      thumbnail: false,
-    });
+    const shot = await storeShot();
     const server = new McpServer({ name: "thumbnails-test", version: "0.0.0" });
     registerVideoResources(server, context.runtime, {
       projectId: "default",
