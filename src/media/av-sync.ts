@@ -10,6 +10,7 @@ line itself under a bed 0.95 or more) is not measured, never guessed.
  * most 90 ms and lag it by at most 185 ms.
  */
 import type { QualityCheck } from "../domain.js";
+import { correlation } from "./mouth-measure.js";
 import { makeCheck, notMeasured } from "./quality-signal.js";
 import { probe } from "./runner.js";
 import { loudnessPerFrame } from "./speech.js";
@@ -38,25 +39,6 @@ export interface LineSync {
   correlation: number;
 }
 
-function pearson(left: number[], right: number[]): number | null {
-  const count = left.length;
-  if (count < 3) return null;
-  const meanLeft = left.reduce((sum, value) => sum + value, 0) / count;
-  const meanRight = right.reduce((sum, value) => sum + value, 0) / count;
-  let product = 0;
-  let squaresLeft = 0;
-  let squaresRight = 0;
-  for (let index = 0; index < count; index++) {
-    const a = left[index]! - meanLeft;
-    const b = right[index]! - meanRight;
-    product += a * b;
-    squaresLeft += a * a;
-    squaresRight += b * b;
-  }
-  if (squaresLeft < 1e-12 || squaresRight < 1e-12) return null;
-  return product / Math.sqrt(squaresLeft * squaresRight);
-}
-
 /**
  * The shift (in envelope steps, within ±`search` of `expected`) at which `line` best matches `take`, and the
  * correlation there, over the part of the line that falls inside the take (a line the take's end cuts is
@@ -74,7 +56,7 @@ export function bestShift(
     const from = Math.max(0, -start);
     const to = Math.min(line.length, take.length - start);
     if (to - from < line.length / 2) continue;
-    const value = pearson(line.slice(from, to), take.slice(start + from, start + to));
+    const value = correlation(line.slice(from, to), take.slice(start + from, start + to));
     if (value !== null && (best === null || value > best.correlation)) best = { shift, correlation: value };
   }
   return best;
