@@ -44,15 +44,18 @@ export async function journaledRequest(fingerprint: string): Promise<string | nu
   const scope = currentJob();
   // Not only from attempt 2: a job whose worker died runs again under its first attempt's number.
   if (scope === null) return null;
-  const prefix = `${REQUEST_ENTRY}${fingerprint} `;
+  const requestId = await latestEntry(scope, `${REQUEST_ENTRY}${fingerprint} `);
+  // Asked twice in one run, the same input is new work (a re-render), not the interrupted request.
+  if (requestId === null || scope.requests.has(requestId)) return null;
+  scope.requests.add(requestId);
+  return requestId;
+}
+
+/** The newest journal entry that starts with `prefix`, without it; null when there is none. */
+async function latestEntry(scope: JobScope, prefix: string): Promise<string | null> {
   const entries = await scope.journal.entries();
   for (let index = entries.length - 1; index >= 0; index--) {
-    if (!entries[index]!.startsWith(prefix)) continue;
-    const requestId = entries[index]!.slice(prefix.length);
-    // Asked twice in one run, the same input is new work (a re-render), not the interrupted request.
-    if (scope.requests.has(requestId)) return null;
-    scope.requests.add(requestId);
-    return requestId;
+    if (entries[index]!.startsWith(prefix)) return entries[index]!.slice(prefix.length);
   }
   return null;
 }
@@ -79,13 +82,7 @@ const UPLOAD_ENTRY = "provider-upload ";
  */
 export async function journaledUpload(contentHash: string): Promise<string | null> {
   const scope = currentJob();
-  if (scope === null) return null;
-  const prefix = `${UPLOAD_ENTRY}${contentHash} `;
-  const entries = await scope.journal.entries();
-  for (let index = entries.length - 1; index >= 0; index--) {
-    if (entries[index]!.startsWith(prefix)) return entries[index]!.slice(prefix.length);
-  }
-  return null;
+  return scope === null ? null : latestEntry(scope, `${UPLOAD_ENTRY}${contentHash} `);
 }
 
 /** Journals an uploaded file's URL by the hash of its bytes (see journaledUpload). */
