@@ -15,7 +15,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -33,23 +32,13 @@ import {
   type CutroomProcess,
   type SlowFal,
 } from "../tests/helpers/scale-cluster.js";
+import { freePort } from "../tests/helpers/ports.js";
 
 const CLIPS = 20;
 const WORKERS = 2;
 const CLIP_SECONDS = 1;
 const TARGET_RATIO = 1.2;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** REDIS_URL when it answers; else a redis-server of our own on loopback; else null. */
 async function redis(): Promise<{ url: string; stop: () => Promise<void> } | null> {

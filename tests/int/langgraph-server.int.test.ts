@@ -7,28 +7,16 @@ import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client as SdkClient } from "@langchain/langgraph-sdk";
 import { closeRuntimes, runtimeForContext } from "../../src/run-context.js";
+import { freePort } from "../helpers/ports.js";
 import { TEST_ENV } from "../helpers/runtime.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Variables that would pick a paid or remote adapter: unset, so the run uses the embedded defaults. */
 const REMOTE = /^(OPENAI_|FAL_|ELEVENLABS_|S3_|R2_|MONGODB_|NEO4J_|REDIS_|LANGSMITH_|LANGCHAIN_)/;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 interface ProgressChunk {
   kind: "progress";

@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -15,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GraphFile } from "../../src/brain/graph-file.js";
 import { SqliteMediaRepository } from "../../src/storage/sqlite-media.js";
 import { runCli } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
 import { TEST_ENV } from "../helpers/runtime.js";
 
 const BIN = fileURLToPath(new URL("../../bin/cutroom.js", import.meta.url));
@@ -71,14 +71,6 @@ function runNode(args: string[]): Promise<{ code: number | null; stdout: string;
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Keys of every object under the local store, as the store names them. */
